@@ -1,0 +1,4 @@
+export * from './duration.js';
+export * from './converter.js';
+export * from './failures.js';
+export * from './retry.js';

@@ -1,0 +1,47 @@
+import type { HistoryEvent, Job, WorkflowInfo } from '@endure/protocol';
+
+export interface RunIdentity {
+  namespace: string;
+  workflowId: string;
+  runId: string;
+}
+
+/** The job an input event delivers to workflow code, or undefined for events code never sees. */
+export function jobFromEvent(e: HistoryEvent, run: RunIdentity): Job | undefined {
+  switch (e.type) {
+    case 'WorkflowExecutionStarted': {
+      const a = e.attributes;
+      const info: WorkflowInfo = {
+        namespace: run.namespace,
+        workflowId: run.workflowId,
+        runId: run.runId,
+        firstRunId: a.firstRunId,
+        workflowType: a.workflowType,
+        taskQueue: a.taskQueue,
+        attempt: a.attempt,
+        startTime: e.eventTime,
+        runStartTime: e.eventTime,
+        executionTimeoutMs: a.workflowExecutionTimeoutMs,
+        runTimeoutMs: a.workflowRunTimeoutMs,
+        taskTimeoutMs: a.workflowTaskTimeoutMs,
+        executionExpirationTime: a.executionExpirationTime,
+        continuedFromExecutionRunId: a.continuedFromRunId,
+        historyLength: e.eventId,
+      };
+      return { type: 'startWorkflow', workflowType: a.workflowType, args: a.input, info, randomnessSeed: a.randomnessSeed };
+    }
+    case 'ActivityTaskCompleted':
+      return { type: 'resolveActivity', seq: e.attributes.seq, resolution: { status: 'completed', result: e.attributes.result } };
+    case 'ActivityTaskFailed':
+    case 'ActivityTaskTimedOut':
+      return { type: 'resolveActivity', seq: e.attributes.seq, resolution: { status: 'failed', failure: e.attributes.failure } };
+    case 'ActivityTaskCanceled':
+      return { type: 'resolveActivity', seq: e.attributes.seq, resolution: { status: 'cancelled', details: e.attributes.details } };
+    case 'TimerFired':
+      return { type: 'fireTimer', seq: e.attributes.seq };
+    case 'WorkflowExecutionCancelRequested':
+      return { type: 'cancelWorkflow', reason: e.attributes.reason };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,42 @@
+import type { Command, HistoryEvent } from '@endure/protocol';
+
+/** Short human form of a command: `ScheduleActivity(seq 3, activity 'charge')`. */
+export function describeCommand(c: Command): string {
+  switch (c.type) {
+    case 'ScheduleActivity':
+      return `ScheduleActivity(seq ${c.seq}, activity '${c.activityType}')`;
+    case 'RequestCancelActivity':
+    case 'StartTimer':
+    case 'CancelTimer':
+      return `${c.type}(seq ${c.seq})`;
+    default:
+      return c.type;
+  }
+}
+
+/** Short human form of a command event: `ActivityTaskScheduled(seq 3, activity 'charge')`. */
+export function describeEvent(e: HistoryEvent): string {
+  const a = e.attributes as { seq?: number; activityType?: string };
+  const parts: string[] = [];
+  if (a.seq !== undefined) parts.push(`seq ${a.seq}`);
+  if (a.activityType !== undefined) parts.push(`activity '${a.activityType}'`);
+  return parts.length ? `${e.type}(${parts.join(', ')})` : e.type;
+}
+
+/**
+ * Replayed code did something other than what history recorded. The workflow task fails and
+ * is retried; the run itself is untouched and continues once compatible code is deployed.
+ */
+export class NondeterminismError extends Error {
+  override name = 'NondeterminismError';
+  constructor(
+    readonly eventId: number,
+    readonly recorded: string,
+    readonly issued: string,
+  ) {
+    super(
+      `nondeterminism at event ${eventId}: history recorded ${recorded}, but the workflow code now ${issued}. ` +
+        `The code changed incompatibly for runs already in flight: restore the old code path, or guard the change with patched().`,
+    );
+  }
+}

@@ -1,0 +1,157 @@
+import { COMMAND_EVENT_TYPES, type ActivationResult, type Command, type Failure, type HistoryEvent, type Job } from '@endure/protocol';
+import type { WorkflowCode } from './workflow-code.js';
+import { jobFromEvent, type RunIdentity } from './jobs-from-events.js';
+import { NondeterminismError, describeCommand, describeEvent } from './nondeterminism.js';
+
+export type TaskOutcome =
+  | { ok: true; commands: Command[]; sawUpTo: number; time: number }
+  | { ok: false; failure: Failure; nondeterminism: boolean };
+
+/** The history given does not continue where this replayer stopped: replay from scratch. */
+export class HistoryGapError extends Error {
+  override name = 'HistoryGapError';
+}
+
+function commandMatches(c: Command, e: HistoryEvent): boolean {
+  switch (c.type) {
+    case 'ScheduleActivity':
+      return e.type === 'ActivityTaskScheduled' && e.attributes.seq === c.seq && e.attributes.activityType === c.activityType;
+    case 'RequestCancelActivity':
+      return e.type === 'ActivityTaskCancelRequested' && e.attributes.seq === c.seq;
+    case 'StartTimer':
+      return e.type === 'TimerStarted' && e.attributes.seq === c.seq;
+    case 'CancelTimer':
+      return e.type === 'TimerCanceled' && e.attributes.seq === c.seq;
+    case 'CompleteWorkflow':
+      return e.type === 'WorkflowExecutionCompleted';
+    case 'FailWorkflow':
+      return e.type === 'WorkflowExecutionFailed';
+    case 'CancelWorkflow':
+      return e.type === 'WorkflowExecutionCanceled';
+  }
+}
+
+/** Code that once ran an activation cleanly now throws while replaying it. */
+class ReplayedActivationFailed extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+function failureOf(err: unknown): Failure {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { message: e.message, stackTrace: e.stack, info: { type: 'application', errorType: e.name, nonRetryable: false } };
+}
+
+/**
+ * Drives one run's workflow code from its history. Recorded activations are re-run and their
+ * commands checked against the events they produced; what history holds past the last recorded
+ * activation becomes one live activation whose commands complete the task. Pure: no I/O, no clock.
+ *
+ * A replayer can be kept between tasks (the sticky cache): feed it only the events it has not
+ * seen. It remembers the commands of its own live activation and accepts them when they come
+ * back as history.
+ */
+export class WorkflowReplayer {
+  /** Id of the last event consumed. */
+  lastEventId = 0;
+  private pendingInputs: HistoryEvent[] = [];
+  /** Commands issued by the activation being matched against history, in order. */
+  private unmatched: Command[] = [];
+  private unmatchedFromEvent = 0;
+  /** Logical time of the latest recorded activation: time never runs backwards. */
+  private lastTime = 0;
+  /** The live activation whose WorkflowTaskCompleted has not come back yet. */
+  private awaiting: { sawUpTo: number; commands: Command[] } | undefined;
+
+  constructor(
+    private readonly code: WorkflowCode,
+    private readonly run: RunIdentity,
+  ) {}
+
+  /**
+   * Consumes `events` (which must start at lastEventId + 1) and runs the live activation at
+   * logical time `now`. Throws HistoryGapError if the events do not continue this replayer.
+   */
+  advance(events: HistoryEvent[], now: number): TaskOutcome {
+    try {
+      for (const e of events) this.consume(e);
+      this.expectAllMatched(undefined);
+      if (this.awaiting) throw new HistoryGapError('the last activation was never recorded; replay from the start');
+      const jobs = this.takeInputs(this.lastEventId);
+      const time = Math.max(now, this.lastTime);
+      const result = this.code.activate(jobs, { time, historyLength: this.lastEventId, replaying: false });
+      if (!result.ok) return { ok: false, failure: result.failure, nondeterminism: false };
+      this.awaiting = { sawUpTo: this.lastEventId, commands: result.commands };
+      return { ok: true, commands: result.commands, sawUpTo: this.lastEventId, time };
+    } catch (err) {
+      if (err instanceof HistoryGapError) throw err;
+      const f = err instanceof ReplayedActivationFailed ? err.failure : failureOf(err);
+      return { ok: false, failure: f, nondeterminism: err instanceof NondeterminismError };
+    }
+  }
+
+  private consume(e: HistoryEvent): void {
+    if (e.eventId !== this.lastEventId + 1) {
+      throw new HistoryGapError(`expected event ${this.lastEventId + 1}, got ${e.eventId}`);
+    }
+    this.lastEventId = e.eventId;
+    if (e.type === 'WorkflowTaskCompleted') {
+      this.expectAllMatched(e);
+      this.lastTime = Math.max(this.lastTime, e.attributes.time);
+      if (this.awaiting) {
+        if (this.awaiting.sawUpTo !== e.attributes.sawUpTo) {
+          throw new HistoryGapError('history recorded an activation this cache did not run');
+        }
+        this.takeInputs(e.attributes.sawUpTo);
+        this.setUnmatched(this.awaiting.commands, e.eventId);
+        this.awaiting = undefined;
+        return;
+      }
+      const jobs = this.takeInputs(e.attributes.sawUpTo);
+      const result: ActivationResult = this.code.activate(jobs, {
+        time: e.attributes.time,
+        historyLength: e.attributes.sawUpTo,
+        replaying: true,
+      });
+      if (!result.ok) throw new ReplayedActivationFailed(result.failure);
+      this.setUnmatched(result.commands, e.eventId);
+    } else if (COMMAND_EVENT_TYPES.has(e.type)) {
+      const c = this.unmatched.shift();
+      if (!c) throw new NondeterminismError(e.eventId, describeEvent(e), 'issues no such command');
+      if (!commandMatches(c, e)) throw new NondeterminismError(e.eventId, describeEvent(e), `issues ${describeCommand(c)}`);
+    } else {
+      this.expectAllMatched(e);
+      this.pendingInputs.push(e);
+    }
+  }
+
+  private setUnmatched(commands: Command[], afterEventId: number): void {
+    this.unmatched = [...commands];
+    this.unmatchedFromEvent = afterEventId + 1;
+  }
+
+  /** Every command of the activation being checked must have appeared by the time `next` does. */
+  private expectAllMatched(next: HistoryEvent | undefined): void {
+    const c = this.unmatched[0];
+    if (!c) return;
+    const where = next ? next.eventId : this.unmatchedFromEvent;
+    const recorded = next ? `${describeEvent(next)} (the activation's commands ended before it)` : 'no further command';
+    throw new NondeterminismError(where, recorded, `issues ${describeCommand(c)}`);
+  }
+
+  private takeInputs(upTo: number): Job[] {
+    const jobs: Job[] = [];
+    let keep = 0;
+    for (const e of this.pendingInputs) {
+      if (e.eventId <= upTo) {
+        const job = jobFromEvent(e, this.run);
+        if (job) jobs.push(job);
+      } else {
+        this.pendingInputs[keep++] = e;
+      }
+    }
+    this.pendingInputs.length = keep;
+    return jobs;
+  }
+}

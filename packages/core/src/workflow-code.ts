@@ -1,0 +1,16 @@
+import type { ActivationResult, Job } from '@endure/protocol';
+
+/** What the replay machine tells workflow code besides the jobs of one activation. */
+export interface ActivationContext {
+  /** The workflow's logical clock for this activation (Date.now() inside workflow code). */
+  time: number;
+  /** Id of the last history event this activation has seen. */
+  historyLength: number;
+  /** True while re-running an activation that history already recorded. */
+  replaying: boolean;
+}
+
+/** Anything that runs workflow code one activation at a time: the sandbox, or a test double. */
+export interface WorkflowCode {
+  activate(jobs: Job[], ctx: ActivationContext): ActivationResult;
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { Payload } from './payload.js';
+import { Failure } from './failure.js';
+import { RetryPolicy } from './retry.js';
+import { ActivityTimeouts } from './events.js';
+
+/** What workflow code asks the engine to do; each command becomes one history event. */
+export const Command = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('ScheduleActivity'),
+    seq: z.number().int().positive(),
+    activityId: z.string(),
+    activityType: z.string(),
+    taskQueue: z.string().optional(),
+    args: z.array(Payload),
+    timeouts: ActivityTimeouts,
+    retryPolicy: RetryPolicy,
+  }),
+  z.object({ type: z.literal('RequestCancelActivity'), seq: z.number().int().positive() }),
+  z.object({ type: z.literal('StartTimer'), seq: z.number().int().positive(), durationMs: z.number().min(0) }),
+  z.object({ type: z.literal('CancelTimer'), seq: z.number().int().positive() }),
+  z.object({ type: z.literal('CompleteWorkflow'), result: Payload.optional() }),
+  z.object({ type: z.literal('FailWorkflow'), failure: Failure }),
+  z.object({ type: z.literal('CancelWorkflow'), details: z.array(Payload).optional() }),
+]);
+export type Command = z.infer<typeof Command>;
+export type CommandType = Command['type'];

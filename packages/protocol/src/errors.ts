@@ -1,0 +1,35 @@
+/**
+ * Errors the engine API reports, by a stable `code` so they survive the wire.
+ * Transports rebuild them on the caller's side with the same code and message.
+ */
+export type ApiErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'ALREADY_STARTED'
+  | 'FAILED_PRECONDITION'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Validates `value` against a zod schema, turning problems into an INVALID_ARGUMENT naming each field. */
+export function parseRequest<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } } },
+  value: unknown,
+  what: string,
+): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(request)'}: ${i.message}`);
+  throw new ApiError('INVALID_ARGUMENT', `invalid ${what}: ${problems.join('; ')}`, { problems });
+}

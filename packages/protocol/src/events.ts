@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { Payload } from './payload.js';
+import { Failure, RetryState } from './failure.js';
+import { RetryPolicy } from './retry.js';
+
+/** Timeouts of one activity, in milliseconds, as scheduled. */
+export const ActivityTimeouts = z.object({
+  scheduleToCloseTimeoutMs: z.number().positive().optional(),
+  scheduleToStartTimeoutMs: z.number().positive().optional(),
+  startToCloseTimeoutMs: z.number().positive().optional(),
+  heartbeatTimeoutMs: z.number().positive().optional(),
+});
+export type ActivityTimeouts = z.infer<typeof ActivityTimeouts>;
+
+function event<T extends string, A extends z.ZodRawShape>(type: T, attributes: A) {
+  return z.object({
+    eventId: z.number().int().positive(),
+    eventTime: z.number(),
+    type: z.literal(type),
+    attributes: z.object(attributes),
+  });
+}
+
+export const WorkflowExecutionStarted = event('WorkflowExecutionStarted', {
+  workflowType: z.string(),
+  taskQueue: z.string(),
+  input: z.array(Payload),
+  firstRunId: z.string(),
+  attempt: z.number().int().positive(),
+  randomnessSeed: z.string(),
+  workflowExecutionTimeoutMs: z.number().positive().optional(),
+  workflowRunTimeoutMs: z.number().positive().optional(),
+  workflowTaskTimeoutMs: z.number().positive(),
+  /** Deadline of the whole chain of runs, carried from the first run. */
+  executionExpirationTime: z.number().optional(),
+  continuedFromRunId: z.string().optional(),
+  identity: z.string().optional(),
+});
+
+/**
+ * One workflow activation was applied. The activation saw every input event with an id up to
+ * `sawUpTo` and ran at logical time `time`; its commands' events follow this one directly.
+ */
+export const WorkflowTaskCompleted = event('WorkflowTaskCompleted', {
+  sawUpTo: z.number().int().positive(),
+  time: z.number(),
+  identity: z.string().optional(),
+});
+
+export const ActivityTaskScheduled = event('ActivityTaskScheduled', {
+  seq: z.number().int().positive(),
+  activityId: z.string(),
+  activityType: z.string(),
+  taskQueue: z.string(),
+  input: z.array(Payload),
+  timeouts: ActivityTimeouts,
+  retryPolicy: RetryPolicy,
+});
+export const ActivityTaskCompleted = event('ActivityTaskCompleted', {
+  seq: z.number().int().positive(),
+  result: Payload.optional(),
+  attempt: z.number().int().positive(),
+  identity: z.string().optional(),
+});
+export const ActivityTaskFailed = event('ActivityTaskFailed', {
+  seq: z.number().int().positive(),
+  failure: Failure,
+  attempt: z.number().int().positive(),
+  retryState: RetryState,
+});
+export const ActivityTaskTimedOut = event('ActivityTaskTimedOut', {
+  seq: z.number().int().positive(),
+  failure: Failure,
+  attempt: z.number().int().positive(),
+  retryState: RetryState,
+});
+export const ActivityTaskCancelRequested = event('ActivityTaskCancelRequested', { seq: z.number().int().positive() });
+export const ActivityTaskCanceled = event('ActivityTaskCanceled', {
+  seq: z.number().int().positive(),
+  details: z.array(Payload).optional(),
+});
+export const TimerStarted = event('TimerStarted', {
+  seq: z.number().int().positive(),
+  durationMs: z.number().min(0),
+  fireAt: z.number(),
+});
+export const TimerFired = event('TimerFired', { seq: z.number().int().positive() });
+export const TimerCanceled = event('TimerCanceled', { seq: z.number().int().positive() });
+export const WorkflowExecutionCancelRequested = event('WorkflowExecutionCancelRequested', {
+  reason: z.string().optional(),
+  identity: z.string().optional(),
+});
+export const WorkflowExecutionCompleted = event('WorkflowExecutionCompleted', { result: Payload.optional() });
+export const WorkflowExecutionFailed = event('WorkflowExecutionFailed', { failure: Failure });
+export const WorkflowExecutionCanceled = event('WorkflowExecutionCanceled', { details: z.array(Payload).optional() });
+export const WorkflowExecutionTerminated = event('WorkflowExecutionTerminated', {
+  reason: z.string().optional(),
+  identity: z.string().optional(),
+});
+export const WorkflowExecutionTimedOut = event('WorkflowExecutionTimedOut', {
+  timeoutType: z.enum(['RUN', 'EXECUTION']),
+});
+
+export const HistoryEvent = z.discriminatedUnion('type', [
+  WorkflowExecutionStarted,
+  WorkflowTaskCompleted,
+  ActivityTaskScheduled,
+  ActivityTaskCompleted,
+  ActivityTaskFailed,
+  ActivityTaskTimedOut,
+  ActivityTaskCancelRequested,
+  ActivityTaskCanceled,
+  TimerStarted,
+  TimerFired,
+  TimerCanceled,
+  WorkflowExecutionCancelRequested,
+  WorkflowExecutionCompleted,
+  WorkflowExecutionFailed,
+  WorkflowExecutionCanceled,
+  WorkflowExecutionTerminated,
+  WorkflowExecutionTimedOut,
+]);
+export type HistoryEvent = z.infer<typeof HistoryEvent>;
+export type EventType = HistoryEvent['type'];
+export type EventOf<T extends EventType> = Extract<HistoryEvent, { type: T }>;
+/** An event before the engine numbers and stamps it. */
+export type NewEvent = { [T in EventType]: { type: T; attributes: EventOf<T>['attributes'] } }[EventType];
+
+/** Events written as the result of a workflow command (they follow a WorkflowTaskCompleted). */
+export const COMMAND_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'ActivityTaskScheduled',
+  'ActivityTaskCancelRequested',
+  'TimerStarted',
+  'TimerCanceled',
+  'WorkflowExecutionCompleted',
+  'WorkflowExecutionFailed',
+  'WorkflowExecutionCanceled',
+]);
+
+/** Events that close a run. */
+export const CLOSE_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'WorkflowExecutionCompleted',
+  'WorkflowExecutionFailed',
+  'WorkflowExecutionCanceled',
+  'WorkflowExecutionTerminated',
+  'WorkflowExecutionTimedOut',
+]);
+

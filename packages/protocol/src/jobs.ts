@@ -1,0 +1,38 @@
+import type { Payload } from './payload.js';
+import type { Failure } from './failure.js';
+
+/** Facts about a run that workflow code can read through workflowInfo(). */
+export interface WorkflowInfo {
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  firstRunId: string;
+  workflowType: string;
+  taskQueue: string;
+  attempt: number;
+  startTime: number;
+  runStartTime: number;
+  executionTimeoutMs?: number;
+  runTimeoutMs?: number;
+  taskTimeoutMs: number;
+  executionExpirationTime?: number;
+  continuedFromExecutionRunId?: string;
+  historyLength: number;
+}
+
+export type ActivityResolution =
+  | { status: 'completed'; result?: Payload }
+  | { status: 'failed'; failure: Failure }
+  | { status: 'cancelled'; details?: Payload[] };
+
+/** One thing that happened to a workflow, delivered to its code in an activation. */
+export type Job =
+  | { type: 'startWorkflow'; workflowType: string; args: Payload[]; info: WorkflowInfo; randomnessSeed: string }
+  | { type: 'resolveActivity'; seq: number; resolution: ActivityResolution }
+  | { type: 'fireTimer'; seq: number }
+  | { type: 'cancelWorkflow'; reason?: string };
+
+/** The outcome of running one activation of workflow code. */
+export type ActivationResult =
+  | { ok: true; commands: import('./commands.js').Command[] }
+  | { ok: false; failure: Failure };

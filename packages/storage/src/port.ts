@@ -1,0 +1,117 @@
+import type { HistoryEvent, WorkflowStatus } from '@endure/protocol';
+
+/** The durable record of one run. `state` is the engine's own JSON; the store never looks inside. */
+export interface WorkflowRecord {
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  taskQueue: string;
+  status: WorkflowStatus;
+  startTime: number;
+  closeTime: number | null;
+  /** Id the next history event will get: the run's optimistic-concurrency version. */
+  nextEventId: number;
+  state: string;
+}
+
+/** A unit of dispatchable work, indexed so a restarted engine finds its backlog. */
+export interface TaskRow {
+  namespace: string;
+  taskQueue: string;
+  kind: 'workflow' | 'activity';
+  workflowId: string;
+  runId: string;
+  /** Unique within the run, e.g. `wft` or `activity:3`. */
+  taskId: string;
+  visibleAt: number;
+}
+
+/** A durable deadline: user timers, activity and workflow timeouts, retry back-offs. */
+export interface TimerRow {
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  /** Unique within the run, e.g. `timer:2` or `run-timeout`. */
+  timerId: string;
+  fireAt: number;
+}
+
+export interface RunKey {
+  namespace: string;
+  workflowId: string;
+  runId: string;
+}
+
+export interface CreateWorkflow {
+  record: WorkflowRecord;
+  events: HistoryEvent[];
+  tasks?: TaskRow[];
+  timers?: TimerRow[];
+  /**
+   * Compare-and-set on the workflow id's current run: null means "no run may exist for this id";
+   * a run id means "that run must still be the current one". The new run becomes current.
+   */
+  expectedCurrentRunId: string | null;
+}
+
+export interface UpdateWorkflow {
+  key: RunKey;
+  /** The update applies only if the stored record's nextEventId equals this. */
+  expectedNextEventId: number;
+  /** The new record; its nextEventId must equal expectedNextEventId + events.length. */
+  record: WorkflowRecord;
+  /** Appended to history; ids must run from expectedNextEventId upwards. */
+  events: HistoryEvent[];
+  upsertTasks?: TaskRow[];
+  deleteTasks?: string[];
+  upsertTimers?: TimerRow[];
+  deleteTimers?: string[];
+}
+
+/**
+ * The storage port. Every implementation passes the conformance suite in this package.
+ *
+ * Ordering: mutations (create/update) take effect in the order they were called, even when
+ * called without awaiting earlier ones; each is atomic; a promise resolves only once its
+ * mutation is durable (survives kill -9 and power loss). Implementations batch concurrent
+ * mutations into shared commits, but one mutation's failure must not fail another's.
+ */
+export interface Store {
+  createWorkflow(c: CreateWorkflow): Promise<void>;
+  updateWorkflow(u: UpdateWorkflow): Promise<void>;
+  getWorkflow(key: RunKey): Promise<WorkflowRecord | undefined>;
+  /** The current (latest started) run of a workflow id. */
+  getCurrentRun(namespace: string, workflowId: string): Promise<WorkflowRecord | undefined>;
+  /** Events with eventId >= fromEventId in order, at most `limit` of them. */
+  readHistory(key: RunKey, fromEventId?: number, limit?: number): Promise<HistoryEvent[]>;
+  /** Timers with fireAt < before, earliest first. */
+  listTimers(before: number, limit: number): Promise<TimerRow[]>;
+  /** All task rows, in (visibleAt, namespace, workflowId, runId, taskId) order, after `after`. */
+  listTasks(limit: number, after?: TaskRow): Promise<TaskRow[]>;
+  close(): Promise<void>;
+}
+
+export class VersionConflictError extends Error {
+  override name = 'VersionConflictError';
+  constructor(
+    readonly key: RunKey,
+    readonly expected: number,
+    readonly actual: number | undefined,
+  ) {
+    super(
+      `run ${key.workflowId}/${key.runId} changed underneath: expected nextEventId ${expected}, store has ${actual ?? 'no such run'}`,
+    );
+  }
+}
+
+export class CurrentRunConflictError extends Error {
+  override name = 'CurrentRunConflictError';
+  constructor(
+    readonly namespace: string,
+    readonly workflowId: string,
+    readonly currentRunId: string | null,
+  ) {
+    super(`workflow id ${workflowId} has current run ${currentRunId ?? '(none)'}, not the one expected`);
+  }
+}

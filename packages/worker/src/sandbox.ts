@@ -1,0 +1,132 @@
+import vm from 'node:vm';
+import type { ActivationResult, Job } from '@endure/protocol';
+import type { ActivationContext, WorkflowCode } from '@endure/core';
+import type { WorkflowBundle } from './bundler.js';
+import { runtimeScript } from './runtime-bundle.js';
+
+export interface SandboxLogger {
+  log(level: string, message: string, attrs: Record<string, unknown>): void;
+}
+
+export interface SandboxOptions {
+  logger: SandboxLogger;
+  /** Longest an activation may run without yielding before it counts as a deadlock. */
+  deadlockTimeoutMs?: number;
+}
+
+/** Promise prototypes of every sandbox realm, to recognise rejections raised in workflow code. */
+const sandboxPromiseProtos = new WeakSet<object>();
+let rejectionHookInstalled = false;
+
+function installRejectionHook(logger: SandboxLogger): void {
+  if (rejectionHookInstalled) return;
+  rejectionHookInstalled = true;
+  process.on('unhandledRejection', (reason, promise) => {
+    if (!sandboxPromiseProtos.has(Object.getPrototypeOf(promise) as object)) throw reason;
+    const msg = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+    logger.log('WARN', `unhandled promise rejection in workflow code: ${msg}`, {});
+  });
+}
+
+type Handle = object;
+
+/**
+ * One node:vm realm shared by all workflows of a worker: the runtime and the compiled bundle
+ * exist once, and each run gets only its own module instances and state (a few KB), not a
+ * V8 context of its own (about a megabyte).
+ */
+export class SandboxRealm {
+  private readonly io: { a?: Handle; ctx?: ActivationContext; job?: string; bundle?: unknown };
+  private readonly scripts = {
+    create: new vm.Script('__endure_io.a = __endure_runtime.create(__endure_io.bundle)'),
+    begin: new vm.Script('__endure_runtime.begin(__endure_io.a, __endure_io.ctx)'),
+    job: new vm.Script('__endure_runtime.job(__endure_io.a, __endure_io.job)'),
+    conditions: new vm.Script('__endure_runtime.conditions(__endure_io.a)'),
+    finish: new vm.Script('__endure_runtime.finish(__endure_io.a)'),
+  };
+  readonly deadlockTimeoutMs: number;
+
+  private constructor(
+    private readonly context: vm.Context,
+    bundleFactory: unknown,
+    opts: SandboxOptions,
+  ) {
+    this.deadlockTimeoutMs = opts.deadlockTimeoutMs ?? 2000;
+    this.io = context['__endure_io'] as SandboxRealm['io'];
+    this.io.bundle = bundleFactory;
+  }
+
+  static async create(bundle: WorkflowBundle, opts: SandboxOptions): Promise<SandboxRealm> {
+    installRejectionHook(opts.logger);
+    const context = vm.createContext({ __endure_host: { log: opts.logger.log.bind(opts.logger) } }, {
+      name: 'endure-workflows',
+      microtaskMode: 'afterEvaluate',
+      codeGeneration: { strings: false, wasm: false },
+    });
+    new vm.Script(await runtimeScript(), { filename: 'endure-workflow-runtime.js' }).runInContext(context);
+    vm.runInContext('globalThis.__endure_io = {}', context);
+    sandboxPromiseProtos.add(vm.runInContext('Promise.prototype', context) as object);
+    const factory: unknown = new vm.Script(`(function (module, exports, require) {\n${bundle.code}\n})`, {
+      filename: 'workflow-bundle.js',
+    }).runInContext(context);
+    return new SandboxRealm(context, factory, opts);
+  }
+
+  /** A fresh run of workflow code; its modules are instantiated by its startWorkflow job. */
+  instantiate(): SandboxedWorkflow {
+    this.run(this.scripts.create);
+    const handle = this.io.a!;
+    this.io.a = undefined;
+    return new SandboxedWorkflow(this, handle);
+  }
+
+  /** Runs a control script; the realm's microtasks (workflow continuations) drain before it returns. */
+  run(script: vm.Script): unknown {
+    return script.runInContext(this.context, { timeout: this.deadlockTimeoutMs });
+  }
+
+  activate(handle: Handle, jobs: Job[], ctx: ActivationContext): ActivationResult {
+    const io = this.io;
+    io.a = handle;
+    try {
+      io.ctx = ctx;
+      this.run(this.scripts.begin);
+      for (const job of jobs) {
+        io.job = JSON.stringify(job);
+        this.run(this.scripts.job);
+      }
+      for (let i = 0; this.run(this.scripts.conditions) === true; i++) {
+        if (i > 10_000) throw new Error('conditions kept becoming true 10,000 times in one activation (a condition loop?)');
+      }
+      return JSON.parse(this.run(this.scripts.finish) as string) as ActivationResult;
+    } catch (err) {
+      const timedOut = err instanceof Error && /timed out/i.test(err.message);
+      const e = err instanceof Error ? err : new Error(String(err));
+      return {
+        ok: false,
+        failure: {
+          message: timedOut
+            ? `workflow code ran for over ${this.deadlockTimeoutMs} ms without yielding (an infinite loop, or heavy CPU work that belongs in an activity)`
+            : e.message,
+          stackTrace: e.stack,
+          info: { type: 'application', errorType: timedOut ? 'DeadlockError' : e.name, nonRetryable: false },
+        },
+      };
+    } finally {
+      io.a = undefined;
+      io.job = undefined;
+    }
+  }
+}
+
+/** One run's workflow code, activated through its realm. */
+export class SandboxedWorkflow implements WorkflowCode {
+  constructor(
+    private readonly realm: SandboxRealm,
+    private readonly handle: Handle,
+  ) {}
+
+  activate(jobs: Job[], ctx: ActivationContext): ActivationResult {
+    return this.realm.activate(this.handle, jobs, ctx);
+  }
+}

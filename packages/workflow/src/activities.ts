@@ -1,0 +1,107 @@
+import type { RetryPolicy } from '@endure/protocol';
+import { ActivityFailure, CancelledFailure, toMs, optionalMs, toPayloads, type Duration } from '@endure/common';
+import { activator } from './current.js';
+
+export interface RetryOptions {
+  initialInterval?: Duration;
+  backoffCoefficient?: number;
+  maximumInterval?: Duration;
+  maximumAttempts?: number;
+  nonRetryableErrorTypes?: string[];
+}
+
+export type ActivityCancellationType = 'TRY_CANCEL' | 'WAIT_CANCELLATION_COMPLETED' | 'ABANDON';
+
+export interface ActivityOptions {
+  startToCloseTimeout?: Duration;
+  scheduleToCloseTimeout?: Duration;
+  scheduleToStartTimeout?: Duration;
+  heartbeatTimeout?: Duration;
+  retry?: RetryOptions;
+  taskQueue?: string;
+  activityId?: string;
+  cancellationType?: ActivityCancellationType;
+}
+
+/** Activity functions as workflow code sees them: each call returns a promise of the result. */
+export type ActivityInterfaceFor<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+};
+
+function toRetryPolicy(r: RetryOptions | undefined): RetryPolicy {
+  if (!r) return {};
+  return {
+    initialIntervalMs: optionalMs(r.initialInterval, 'retry.initialInterval'),
+    backoffCoefficient: r.backoffCoefficient,
+    maximumIntervalMs: optionalMs(r.maximumInterval, 'retry.maximumInterval'),
+    maximumAttempts: r.maximumAttempts,
+    nonRetryableErrorTypes: r.nonRetryableErrorTypes,
+  };
+}
+
+/** Schedules one activity and resolves with its result, or rejects with ActivityFailure. */
+export function scheduleActivity(activityType: string, args: unknown[], options: ActivityOptions): Promise<unknown> {
+  const a = activator('an activity call');
+  if (options.startToCloseTimeout === undefined && options.scheduleToCloseTimeout === undefined) {
+    throw new TypeError(`activity '${activityType}': set startToCloseTimeout or scheduleToCloseTimeout in proxyActivities options`);
+  }
+  const seq = a.nextActivitySeq();
+  const activityId = options.activityId ?? String(seq);
+  const scope = a.rootScope;
+  if (scope.consideredCancelled) {
+    return Promise.reject(new ActivityFailure('Activity cancelled before it was scheduled', activityType, activityId, 'CANCEL_REQUESTED', new CancelledFailure('Activity cancelled')));
+  }
+  const cancellationType = options.cancellationType ?? 'TRY_CANCEL';
+  return new Promise((resolve, reject) => {
+    const off = scope.onCancel((reason) => {
+      if (!a.activities.has(seq)) return;
+      if (cancellationType !== 'ABANDON') a.push({ type: 'RequestCancelActivity', seq });
+      if (cancellationType !== 'WAIT_CANCELLATION_COMPLETED') {
+        a.activities.delete(seq);
+        reject(new ActivityFailure('Activity cancelled', activityType, activityId, 'CANCEL_REQUESTED', reason));
+      }
+    });
+    a.activities.set(seq, {
+      activityType,
+      activityId,
+      resolve: (v) => (off(), resolve(v)),
+      reject: (e) => (off(), reject(e)),
+    });
+    a.push({
+      type: 'ScheduleActivity',
+      seq,
+      activityId,
+      activityType,
+      taskQueue: options.taskQueue,
+      args: toPayloads(a.converter, args, `activity '${activityType}' argument`),
+      timeouts: {
+        startToCloseTimeoutMs: optionalMs(options.startToCloseTimeout, 'startToCloseTimeout'),
+        scheduleToCloseTimeoutMs: optionalMs(options.scheduleToCloseTimeout, 'scheduleToCloseTimeout'),
+        scheduleToStartTimeoutMs: optionalMs(options.scheduleToStartTimeout, 'scheduleToStartTimeout'),
+        heartbeatTimeoutMs: optionalMs(options.heartbeatTimeout, 'heartbeatTimeout'),
+      },
+      retryPolicy: toRetryPolicy(options.retry),
+    });
+  });
+}
+
+/**
+ * Returns an object whose properties call activities by name with these options:
+ * `const { charge } = proxyActivities<typeof activities>({ startToCloseTimeout: '1 minute' })`.
+ */
+export function proxyActivities<A = Record<string, (...args: never[]) => unknown>>(options: ActivityOptions): ActivityInterfaceFor<A> {
+  if (options === undefined || options === null || typeof options !== 'object') {
+    throw new TypeError('proxyActivities(options): options are required, e.g. { startToCloseTimeout: "1 minute" }');
+  }
+  // Validate durations now so a typo fails where it is written.
+  for (const k of ['startToCloseTimeout', 'scheduleToCloseTimeout', 'scheduleToStartTimeout', 'heartbeatTimeout'] as const) {
+    if (options[k] !== undefined) toMs(options[k], k);
+  }
+  return new Proxy({} as ActivityInterfaceFor<A>, {
+    get(_target, name) {
+      if (typeof name !== 'string') return undefined;
+      if (name === 'then') return undefined; // so the proxy is not mistaken for a thenable
+      return (...args: unknown[]) => scheduleActivity(name, args, options);
+    },
+  });
+}

@@ -1,0 +1,18 @@
+// The API workflow code imports. It runs inside the worker's deterministic sandbox.
+export { proxyActivities, type ActivityOptions, type RetryOptions, type ActivityInterfaceFor, type ActivityCancellationType } from './activities.js';
+export { sleep, condition } from './timers.js';
+export { workflowInfo, uuid4, log, type WorkflowInfoView } from './info.js';
+export { CancellationScope } from './cancellation-scope.js';
+export {
+  ApplicationFailure,
+  ActivityFailure,
+  TimeoutFailure,
+  CancelledFailure,
+  TerminatedFailure,
+  ServerFailure,
+  TemporalFailure,
+  isCancellation,
+  type Duration,
+  type ApplicationFailureOptions,
+} from '@endure/common';
+export type { WorkflowInfo } from '@endure/protocol';

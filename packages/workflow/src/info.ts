@@ -1,0 +1,41 @@
+import type { WorkflowInfo } from '@endure/protocol';
+import { activator } from './current.js';
+import { uuid4From } from './random.js';
+
+export interface WorkflowInfoView extends WorkflowInfo {
+  unsafe: { isReplaying: boolean; now(): number };
+}
+
+/** Facts about the running workflow (id, run id, type, task queue, attempt, history length...). */
+export function workflowInfo(): WorkflowInfoView {
+  const a = activator('workflowInfo()');
+  return { ...a.info, unsafe: { isReplaying: a.replaying, now: () => Date.now() } };
+}
+
+/** A UUID that is the same on every replay of this point in the workflow. */
+export function uuid4(): string {
+  return uuid4From(activator('uuid4()').random);
+}
+
+type Attrs = Record<string, unknown>;
+
+function emit(level: string, message: string, attrs?: Attrs): void {
+  const a = activator('log');
+  if (a.replaying) return; // already logged when the activation first ran
+  a.host.log(level, message, {
+    ...attrs,
+    namespace: a.info?.namespace,
+    workflowId: a.info?.workflowId,
+    runId: a.info?.runId,
+    workflowType: a.info?.workflowType,
+  });
+}
+
+/** The workflow logger: each line carries the workflow's ids, and replays do not repeat lines. */
+export const log = {
+  trace: (m: string, a?: Attrs) => emit('TRACE', m, a),
+  debug: (m: string, a?: Attrs) => emit('DEBUG', m, a),
+  info: (m: string, a?: Attrs) => emit('INFO', m, a),
+  warn: (m: string, a?: Attrs) => emit('WARN', m, a),
+  error: (m: string, a?: Attrs) => emit('ERROR', m, a),
+};
