@@ -1,1 +1,15 @@
-export {};
+export { Connection, type ConnectionOptions } from './connection.js';
+export { Client, WorkflowClient, type ClientOptions, type WorkflowStartOptions } from './client.js';
+export { WorkflowHandle } from './workflow-handle.js';
+export { WorkflowFailedError, WorkflowNotFoundError, WorkflowExecutionAlreadyStartedError, ServiceError } from './errors.js';
+export { WorkflowIdReusePolicy, WorkflowIdConflictPolicy } from './policies.js';
+export {
+  ApplicationFailure,
+  ActivityFailure,
+  CancelledFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  TemporalFailure,
+  ServerFailure,
+  isCancellation,
+} from '@endure/common';

@@ -1,0 +1,100 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { EngineApi } from '@endure/protocol';
+import { defaultPayloadConverter, optionalMs, toPayloads, type Duration, type PayloadConverter } from '@endure/common';
+import type { Connection } from './connection.js';
+import { WorkflowHandle } from './workflow-handle.js';
+import { translateError } from './errors.js';
+import type { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from './policies.js';
+
+export interface ClientOptions {
+  connection: Connection;
+  namespace?: string;
+  dataConverter?: { payloadConverter?: PayloadConverter };
+  identity?: string;
+}
+
+type WorkflowFn = (...args: never[]) => Promise<unknown>;
+type ArgsOf<T> = T extends (...args: infer A) => unknown ? A : unknown[];
+type ResultOf<T> = T extends (...args: never[]) => Promise<infer R> ? R : unknown;
+
+export interface WorkflowStartOptions<A extends unknown[] = unknown[]> {
+  taskQueue: string;
+  workflowId: string;
+  args?: A;
+  workflowIdReusePolicy?: WorkflowIdReusePolicy;
+  workflowIdConflictPolicy?: WorkflowIdConflictPolicy;
+  workflowExecutionTimeout?: Duration;
+  workflowRunTimeout?: Duration;
+  workflowTaskTimeout?: Duration;
+}
+
+/** Starts workflows and gets handles to them. */
+export class WorkflowClient {
+  constructor(
+    private readonly engine: EngineApi,
+    private readonly namespace: string,
+    private readonly converter: PayloadConverter,
+    private readonly identity: string,
+  ) {}
+
+  private deps() {
+    return { engine: this.engine, namespace: this.namespace, converter: this.converter, identity: this.identity };
+  }
+
+  async start<T extends WorkflowFn | string>(workflow: T, options: WorkflowStartOptions<T extends WorkflowFn ? ArgsOf<T> : unknown[]>): Promise<WorkflowHandle<T extends WorkflowFn ? ResultOf<T> : unknown>> {
+    const workflowType = typeof workflow === 'string' ? workflow : workflow.name;
+    if (!workflowType) throw new TypeError('workflow.start: pass a named workflow function or the workflow type name as a string');
+    if (!options || typeof options.taskQueue !== 'string' || !options.taskQueue) {
+      throw new TypeError('workflow.start: options.taskQueue is required (the task queue your Worker polls)');
+    }
+    if (typeof options.workflowId !== 'string' || !options.workflowId) {
+      throw new TypeError('workflow.start: options.workflowId is required (a business id such as "order-1234")');
+    }
+    const input = toPayloads(this.converter, (options.args ?? []) as unknown[], `workflow '${workflowType}' argument`);
+    try {
+      const r = await this.engine.startWorkflow({
+        namespace: this.namespace,
+        workflowId: options.workflowId,
+        workflowType,
+        taskQueue: options.taskQueue,
+        input,
+        workflowIdReusePolicy: options.workflowIdReusePolicy,
+        workflowIdConflictPolicy: options.workflowIdConflictPolicy,
+        workflowExecutionTimeoutMs: optionalMs(options.workflowExecutionTimeout, 'workflowExecutionTimeout'),
+        workflowRunTimeoutMs: optionalMs(options.workflowRunTimeout, 'workflowRunTimeout'),
+        workflowTaskTimeoutMs: optionalMs(options.workflowTaskTimeout, 'workflowTaskTimeout'),
+        identity: this.identity,
+        requestId: randomUUID(),
+      });
+      return new WorkflowHandle(this.deps(), options.workflowId, r.runId);
+    } catch (err) {
+      throw translateError(err, { workflowId: options.workflowId, workflowType });
+    }
+  }
+
+  /** Starts a workflow and waits for its result. */
+  async execute<T extends WorkflowFn | string>(workflow: T, options: WorkflowStartOptions<T extends WorkflowFn ? ArgsOf<T> : unknown[]>): Promise<T extends WorkflowFn ? ResultOf<T> : unknown> {
+    const handle = await this.start(workflow, options);
+    return handle.result();
+  }
+
+  getHandle<R = unknown>(workflowId: string, runId?: string): WorkflowHandle<R> {
+    return new WorkflowHandle<R>(this.deps(), workflowId, runId);
+  }
+}
+
+/** The entry point for application code: `new Client({ connection }).workflow.start(...)`. */
+export class Client {
+  readonly workflow: WorkflowClient;
+  readonly connection: Connection;
+  readonly namespace: string;
+
+  constructor(opts: ClientOptions) {
+    if (!opts?.connection) throw new TypeError('new Client({ connection }): connection is required; create one with Connection.connect()');
+    this.connection = opts.connection;
+    this.namespace = opts.namespace ?? 'default';
+    const identity = opts.identity ?? `${process.pid}@${hostname()}`;
+    this.workflow = new WorkflowClient(opts.connection.engine, this.namespace, opts.dataConverter?.payloadConverter ?? defaultPayloadConverter, identity);
+  }
+}

@@ -1,0 +1,59 @@
+import { ApiError, type RetryState } from '@endure/protocol';
+
+/** The workflow closed without a result: failed, cancelled, terminated or timed out. `cause` says which. */
+export class WorkflowFailedError extends Error {
+  override name = 'WorkflowFailedError';
+  constructor(
+    message: string,
+    override readonly cause: Error | undefined,
+    readonly retryState: RetryState = 'NON_RETRYABLE_FAILURE',
+  ) {
+    super(message);
+  }
+}
+
+export class WorkflowNotFoundError extends Error {
+  override name = 'WorkflowNotFoundError';
+  constructor(
+    message: string,
+    readonly workflowId: string,
+    readonly runId: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export class WorkflowExecutionAlreadyStartedError extends Error {
+  override name = 'WorkflowExecutionAlreadyStartedError';
+  constructor(
+    message: string,
+    readonly workflowId: string,
+    readonly workflowType: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Any other error the engine reported, with its code. */
+export class ServiceError extends Error {
+  override name = 'ServiceError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Maps engine errors to the client's error classes. */
+export function translateError(err: unknown, ctx: { workflowId?: string; runId?: string; workflowType?: string } = {}): unknown {
+  if (!(err instanceof ApiError)) return err;
+  switch (err.code) {
+    case 'ALREADY_STARTED':
+      return new WorkflowExecutionAlreadyStartedError(err.message, ctx.workflowId ?? '', ctx.workflowType ?? '');
+    case 'NOT_FOUND':
+      return new WorkflowNotFoundError(err.message, ctx.workflowId ?? '', ctx.runId);
+    default:
+      return new ServiceError(err.message, err.code);
+  }
+}

@@ -1,0 +1,86 @@
+import type { EngineApi, HistoryEvent, WorkflowDescription } from '@endure/protocol';
+import {
+  CancelledFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  decodeFailure,
+  fromPayloads,
+  type PayloadConverter,
+} from '@endure/common';
+import { WorkflowFailedError, translateError } from './errors.js';
+
+interface HandleDeps {
+  engine: EngineApi;
+  namespace: string;
+  converter: PayloadConverter;
+  identity: string;
+}
+
+/** A reference to one workflow (and, if known, one run of it). */
+export class WorkflowHandle<R = unknown> {
+  constructor(
+    private readonly deps: HandleDeps,
+    readonly workflowId: string,
+    /** The run this handle is bound to; undefined means the latest run of the id. */
+    readonly runId: string | undefined,
+    readonly firstExecutionRunId: string | undefined = runId,
+  ) {}
+
+  private get ref() {
+    return { namespace: this.deps.namespace, workflowId: this.workflowId, runId: this.runId };
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw translateError(err, { workflowId: this.workflowId, runId: this.runId });
+    }
+  }
+
+  /** Waits for the workflow to close; resolves with its result or rejects with WorkflowFailedError. */
+  async result(): Promise<R> {
+    for (;;) {
+      const r = await this.call(() => this.deps.engine.getResult({ ...this.ref, timeoutMs: 60_000 }));
+      if (r.closeEvent) return this.outcome(r.closeEvent);
+    }
+  }
+
+  private outcome(e: HistoryEvent): R {
+    const c = this.deps.converter;
+    switch (e.type) {
+      case 'WorkflowExecutionCompleted':
+        return (e.attributes.result ? c.fromPayload(e.attributes.result) : undefined) as R;
+      case 'WorkflowExecutionFailed':
+        throw new WorkflowFailedError('Workflow execution failed', decodeFailure(e.attributes.failure, c), 'NON_RETRYABLE_FAILURE');
+      case 'WorkflowExecutionCanceled':
+        throw new WorkflowFailedError('Workflow execution cancelled', new CancelledFailure('Workflow cancelled', fromPayloads(c, e.attributes.details)), 'CANCEL_REQUESTED');
+      case 'WorkflowExecutionTerminated':
+        throw new WorkflowFailedError('Workflow execution terminated', new TerminatedFailure(e.attributes.reason ?? 'Workflow terminated'), 'NON_RETRYABLE_FAILURE');
+      case 'WorkflowExecutionTimedOut':
+        throw new WorkflowFailedError('Workflow execution timed out', new TimeoutFailure(`workflow ${e.attributes.timeoutType.toLowerCase()} timeout`, undefined, 'START_TO_CLOSE'), 'TIMEOUT');
+      default:
+        throw new Error(`unexpected close event ${e.type}`);
+    }
+  }
+
+  describe(): Promise<WorkflowDescription> {
+    return this.call(() => this.deps.engine.describeWorkflow(this.ref));
+  }
+
+  /** The run's full event history. */
+  async fetchHistory(): Promise<{ events: HistoryEvent[] }> {
+    const r = await this.call(() => this.deps.engine.getHistory(this.ref));
+    return { events: r.events };
+  }
+
+  /** Asks the workflow to cancel; its code sees CancelledFailure and may clean up. */
+  cancel(reason?: string): Promise<void> {
+    return this.call(() => this.deps.engine.requestCancelWorkflow({ ...this.ref, reason, identity: this.deps.identity }));
+  }
+
+  /** Ends the workflow at once; no workflow code runs. */
+  terminate(reason?: string): Promise<void> {
+    return this.call(() => this.deps.engine.terminateWorkflow({ ...this.ref, reason, identity: this.deps.identity }));
+  }
+}

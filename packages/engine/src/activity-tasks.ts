@@ -1,0 +1,207 @@
+import {
+  ApiError,
+  type ActivityTask,
+  type CancelActivityTaskRequest,
+  type CompleteActivityTaskRequest,
+  type FailActivityTaskRequest,
+  type Failure,
+  type HeartbeatActivityTaskRequest,
+  type HeartbeatActivityTaskResponse,
+  type RetryState,
+  type TimeoutType,
+} from '@endure/protocol';
+import { nextRetry } from '@endure/common';
+import type { EngineCore } from './engine-core.js';
+import { Mutation, type Run } from './run.js';
+import type { TaskRef } from './matching.js';
+import type { ActivityState } from './run-state.js';
+import { decodeToken, encodeToken, type TokenData } from './task-token.js';
+import { activityTaskId, runKeyString } from './keys.js';
+import { scheduleWorkflowTask } from './lifecycle.js';
+
+const startKey = (run: Run, seq: number) => `act-start\u0000${runKeyString(run.key)}\u0000${seq}`;
+const heartbeatKey = (run: Run, seq: number) => `act-hb\u0000${runKeyString(run.key)}\u0000${seq}`;
+
+function disarmAttempt(core: EngineCore, run: Run, seq: number): void {
+  run.activityStarts.delete(seq);
+  core.timers.delete(startKey(run, seq));
+  core.timers.delete(heartbeatKey(run, seq));
+}
+
+/** Removes an activity from the run: state, in-memory attempt, task row and its timers. */
+export function clearActivity(core: EngineCore, run: Run, seq: number, m: Mutation): void {
+  delete run.state.activities[seq];
+  disarmAttempt(core, run, seq);
+  m.deleteTasks.push(activityTaskId(seq));
+  for (const id of [`activity-s2c:${seq}`, `activity-s2s:${seq}`]) {
+    m.deleteTimers.push(id);
+    core.disarmTimer(run.key, id);
+  }
+}
+
+export async function dispatchActivityTask(core: EngineCore, ref: TaskRef, identity: string): Promise<ActivityTask | null> {
+  const run = await core.load(ref);
+  const seq = Number(ref.taskId.slice('activity:'.length));
+  const a = run?.open ? run.state.activities[seq] : undefined;
+  if (!run || !a || run.activityStarts.has(seq) || a.cancelRequested) return null;
+  const now = core.now();
+  const dispatchId = core.dispatchId();
+  run.activityStarts.set(seq, { dispatchId, startedTime: now, identity });
+  const startToClose = a.timeouts.startToCloseTimeoutMs ?? a.timeouts.scheduleToCloseTimeoutMs;
+  if (startToClose) core.timers.set(startKey(run, seq), now + startToClose, () => attemptTimedOut(core, run, seq, dispatchId, 'START_TO_CLOSE'));
+  if (a.timeouts.heartbeatTimeoutMs) core.timers.set(heartbeatKey(run, seq), now + a.timeouts.heartbeatTimeoutMs, () => attemptTimedOut(core, run, seq, dispatchId, 'HEARTBEAT'));
+  const token: TokenData = { ...run.key, kind: 'activity', seq, attempt: a.attempt, dispatchId };
+  return {
+    taskToken: encodeToken(token),
+    namespace: run.record.namespace,
+    taskQueue: a.taskQueue,
+    workflowId: run.record.workflowId,
+    runId: run.record.runId,
+    workflowType: run.record.workflowType,
+    activityId: a.activityId,
+    activityType: a.activityType,
+    seq,
+    input: a.input,
+    attempt: a.attempt,
+    scheduledTime: a.scheduledTime,
+    currentAttemptScheduledTime: a.currentAttemptScheduledTime,
+    startedTime: now,
+    timeouts: a.timeouts,
+    retryPolicy: a.retryPolicy,
+    heartbeatDetails: a.heartbeatDetails,
+  };
+}
+
+/** The activity attempt a token names; it must still be the current attempt. */
+async function currentAttempt(core: EngineCore, token: string): Promise<{ run: Run; a: ActivityState; t: TokenData }> {
+  const t = decodeToken(token);
+  if (t.kind !== 'activity' || t.seq === undefined) throw new ApiError('INVALID_ARGUMENT', 'taskToken: this is a workflow task token, not an activity task token');
+  const run = await core.mustLoad(t);
+  const a = run.open ? run.state.activities[t.seq] : undefined;
+  if (!a || a.attempt !== t.attempt) {
+    throw new ApiError('NOT_FOUND', `activity task not found: activity ${t.seq} of workflow ${t.workflowId} already completed, failed, timed out or was retried, or the workflow closed`);
+  }
+  return { run, a, t };
+}
+
+function activityFailure(a: ActivityState, retryState: RetryState, cause: Failure): Failure {
+  return {
+    message: cause.info?.type === 'timeout' ? 'activity timed out' : 'activity task failed',
+    info: { type: 'activity', activityType: a.activityType, activityId: a.activityId, retryState },
+    cause,
+  };
+}
+
+/** Schedules the next attempt if the retry policy and deadlines allow; else records the failure. */
+function retryOrFail(core: EngineCore, run: Run, a: ActivityState, failure: Failure): Promise<void> {
+  const m = new Mutation();
+  const now = core.now();
+  const r = nextRetry(a.retryPolicy, a.attempt, failure);
+  const delay = 'delayMs' in r ? r.delayMs : undefined;
+  let stop: RetryState | undefined = 'stop' in r ? r.stop : undefined;
+  const deadline = a.timeouts.scheduleToCloseTimeoutMs ? a.scheduledTime + a.timeouts.scheduleToCloseTimeoutMs : Infinity;
+  if (!stop && now + (delay ?? 0) >= deadline) stop = 'TIMEOUT';
+  if (!stop && a.cancelRequested) stop = 'CANCEL_REQUESTED';
+  if (!stop) {
+    const at = now + (delay ?? 0);
+    disarmAttempt(core, run, a.seq);
+    a.attempt += 1;
+    a.lastFailure = failure;
+    a.currentAttemptScheduledTime = at;
+    const row = { ...run.key, taskQueue: a.taskQueue, kind: 'activity' as const, taskId: activityTaskId(a.seq), visibleAt: at };
+    m.upsertTasks.push(row);
+    m.afterCommit.push(() => core.offerAt(row));
+    return core.apply(run, m);
+  }
+  const state = stop;
+  const attempt = a.attempt;
+  const timedOut = failure.info?.type === 'timeout';
+  clearActivity(core, run, a.seq, m);
+  m.event(
+    timedOut
+      ? { type: 'ActivityTaskTimedOut', attributes: { seq: a.seq, failure: activityFailure(a, state, failure), attempt, retryState: state } }
+      : { type: 'ActivityTaskFailed', attributes: { seq: a.seq, failure: activityFailure(a, state, failure), attempt, retryState: state } },
+  );
+  scheduleWorkflowTask(core, run, m);
+  return core.apply(run, m);
+}
+
+function timeoutFailure(a: ActivityState, type: TimeoutType): Failure {
+  const cause = type === 'SCHEDULE_TO_CLOSE' ? a.lastFailure : undefined;
+  return { message: `activity ${type} timeout`, info: { type: 'timeout', timeoutType: type, lastHeartbeatDetails: a.heartbeatDetails }, cause };
+}
+
+function attemptTimedOut(core: EngineCore, run: Run, seq: number, dispatchId: number, type: TimeoutType): void {
+  const a = run.state.activities[seq];
+  if (!a || run.activityStarts.get(seq)?.dispatchId !== dispatchId) return;
+  retryOrFail(core, run, a, timeoutFailure(a, type)).catch(() => {});
+}
+
+/** A durable activity deadline (schedule-to-close, schedule-to-start) passed. */
+export function activityDeadlinePassed(core: EngineCore, run: Run, timerId: string): void {
+  const [kind, seqText] = timerId.split(':');
+  const seq = Number(seqText);
+  const a = run.state.activities[seq];
+  const m = new Mutation();
+  m.deleteTimers.push(timerId);
+  if (a && (kind === 'activity-s2c' || !run.activityStarts.has(seq))) {
+    const type: TimeoutType = kind === 'activity-s2c' ? 'SCHEDULE_TO_CLOSE' : 'SCHEDULE_TO_START';
+    const attempt = a.attempt;
+    const failure = activityFailure(a, 'TIMEOUT', timeoutFailure(a, type));
+    clearActivity(core, run, seq, m);
+    m.event({ type: 'ActivityTaskTimedOut', attributes: { seq, failure, attempt, retryState: 'TIMEOUT' } });
+    scheduleWorkflowTask(core, run, m);
+  }
+  core.apply(run, m).catch(() => {});
+}
+
+export async function completeActivityTask(core: EngineCore, req: CompleteActivityTaskRequest): Promise<void> {
+  const { run, a } = await currentAttempt(core, req.taskToken);
+  core.checkPayloads(`the result of activity '${a.activityType}'`, [req.result]);
+  const m = new Mutation();
+  const attempt = a.attempt;
+  clearActivity(core, run, a.seq, m);
+  m.event({ type: 'ActivityTaskCompleted', attributes: { seq: a.seq, result: req.result, attempt, identity: req.identity } });
+  scheduleWorkflowTask(core, run, m);
+  await core.apply(run, m);
+}
+
+export async function failActivityTask(core: EngineCore, req: FailActivityTaskRequest): Promise<void> {
+  const { run, a } = await currentAttempt(core, req.taskToken);
+  await retryOrFail(core, run, a, req.failure);
+}
+
+export async function cancelActivityTask(core: EngineCore, req: CancelActivityTaskRequest): Promise<void> {
+  const { run, a } = await currentAttempt(core, req.taskToken);
+  if (!a.cancelRequested) {
+    throw new ApiError('FAILED_PRECONDITION', `activity ${a.activityId} was not asked to cancel; report the error with failActivityTask instead`);
+  }
+  const m = new Mutation();
+  clearActivity(core, run, a.seq, m);
+  m.event({ type: 'ActivityTaskCanceled', attributes: { seq: a.seq, details: req.details } });
+  scheduleWorkflowTask(core, run, m);
+  await core.apply(run, m);
+}
+
+export async function heartbeatActivityTask(core: EngineCore, req: HeartbeatActivityTaskRequest): Promise<HeartbeatActivityTaskResponse> {
+  const { run, a } = await currentAttempt(core, req.taskToken);
+  core.checkPayloads(`heartbeat details of activity '${a.activityType}'`, req.details);
+  const started = run.activityStarts.get(a.seq);
+  if (started && a.timeouts.heartbeatTimeoutMs) {
+    const dispatchId = started.dispatchId;
+    core.timers.set(heartbeatKey(run, a.seq), core.now() + a.timeouts.heartbeatTimeoutMs, () => attemptTimedOut(core, run, a.seq, dispatchId, 'HEARTBEAT'));
+  }
+  if (req.details !== undefined) {
+    a.heartbeatDetails = req.details;
+    await core.apply(run, new Mutation()); // durable, so the next attempt resumes from them
+  }
+  return { cancelRequested: a.cancelRequested === true };
+}
+
+export function releaseActivityTask(core: EngineCore, run: Run, t: TokenData): void {
+  const seq = t.seq ?? -1;
+  const a = run.state.activities[seq];
+  if (!a || run.activityStarts.get(seq)?.dispatchId !== t.dispatchId) return;
+  disarmAttempt(core, run, seq);
+  core.offerAt({ ...run.key, taskQueue: a.taskQueue, kind: 'activity', taskId: activityTaskId(seq), visibleAt: core.now() });
+}

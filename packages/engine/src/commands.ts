@@ -1,0 +1,96 @@
+import { ApiError, type Command, type NewEvent } from '@endure/protocol';
+import type { EngineCore } from './engine-core.js';
+import type { Mutation, Run } from './run.js';
+import { closeRun } from './lifecycle.js';
+import { activityTaskId, userTimerId } from './keys.js';
+import { clearActivity } from './activity-tasks.js';
+
+/** Rejects a completion whose commands cannot apply, before anything is changed. */
+export function validateCommands(core: EngineCore, run: Run, commands: Command[]): void {
+  const seen = new Set<string>();
+  commands.forEach((c, i) => {
+    const bad = (why: string) => new ApiError('INVALID_ARGUMENT', `commands[${i}] (${c.type}): ${why}`);
+    const closing = c.type === 'CompleteWorkflow' || c.type === 'FailWorkflow' || c.type === 'CancelWorkflow';
+    if (closing && i !== commands.length - 1) throw bad('a command that closes the workflow must be the last one');
+    if (c.type === 'ScheduleActivity') {
+      if (run.state.activities[c.seq] || seen.has(`a${c.seq}`)) throw bad(`activity seq ${c.seq} is already in use`);
+      seen.add(`a${c.seq}`);
+      core.checkPayloads(`the arguments of activity '${c.activityType}'`, c.args);
+    } else if (c.type === 'StartTimer') {
+      if (run.state.timers[c.seq] || seen.has(`t${c.seq}`)) throw bad(`timer seq ${c.seq} is already in use`);
+      seen.add(`t${c.seq}`);
+    } else if (c.type === 'CompleteWorkflow') {
+      core.checkPayloads('the workflow result', [c.result]);
+    }
+  });
+}
+
+/**
+ * Turns a workflow task's commands into history events and engine state. Events that are
+ * inputs to the workflow (an activity cancelled before it started) go after all command events,
+ * so the activation's commands stay contiguous in history.
+ */
+export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands: Command[]): void {
+  const now = core.now();
+  const trailingInputs: NewEvent[] = [];
+  for (const c of commands) {
+    switch (c.type) {
+      case 'ScheduleActivity': {
+        const taskQueue = c.taskQueue ?? run.record.taskQueue;
+        m.event({
+          type: 'ActivityTaskScheduled',
+          attributes: { seq: c.seq, activityId: c.activityId, activityType: c.activityType, taskQueue, input: c.args, timeouts: c.timeouts, retryPolicy: c.retryPolicy },
+        });
+        run.state.activities[c.seq] = {
+          seq: c.seq, activityId: c.activityId, activityType: c.activityType, taskQueue, input: c.args,
+          timeouts: c.timeouts, retryPolicy: c.retryPolicy, scheduledTime: now, attempt: 1, currentAttemptScheduledTime: now,
+        };
+        const row = { ...run.key, taskQueue, kind: 'activity' as const, taskId: activityTaskId(c.seq), visibleAt: now };
+        m.upsertTasks.push(row);
+        m.afterCommit.push(() => core.offerAt(row));
+        if (c.timeouts.scheduleToCloseTimeoutMs) m.upsertTimers.push(core.timerRow(run, `activity-s2c:${c.seq}`, now + c.timeouts.scheduleToCloseTimeoutMs));
+        if (c.timeouts.scheduleToStartTimeoutMs) m.upsertTimers.push(core.timerRow(run, `activity-s2s:${c.seq}`, now + c.timeouts.scheduleToStartTimeoutMs));
+        break;
+      }
+      case 'RequestCancelActivity': {
+        m.event({ type: 'ActivityTaskCancelRequested', attributes: { seq: c.seq } });
+        const a = run.state.activities[c.seq];
+        if (!a) break; // it finished meanwhile; the code will see that outcome
+        if (run.activityStarts.has(c.seq)) {
+          a.cancelRequested = true; // the worker learns it from its next heartbeat
+        } else {
+          clearActivity(core, run, c.seq, m);
+          trailingInputs.push({ type: 'ActivityTaskCanceled', attributes: { seq: c.seq } });
+        }
+        break;
+      }
+      case 'StartTimer': {
+        const fireAt = now + c.durationMs;
+        m.event({ type: 'TimerStarted', attributes: { seq: c.seq, durationMs: c.durationMs, fireAt } });
+        run.state.timers[c.seq] = { fireAt };
+        m.upsertTimers.push(core.timerRow(run, userTimerId(c.seq), fireAt));
+        break;
+      }
+      case 'CancelTimer': {
+        m.event({ type: 'TimerCanceled', attributes: { seq: c.seq } });
+        delete run.state.timers[c.seq];
+        m.deleteTimers.push(userTimerId(c.seq));
+        core.disarmTimer(run.key, userTimerId(c.seq));
+        break;
+      }
+      case 'CompleteWorkflow':
+        m.event({ type: 'WorkflowExecutionCompleted', attributes: { result: c.result } });
+        closeRun(core, run, m, 'COMPLETED');
+        return;
+      case 'FailWorkflow':
+        m.event({ type: 'WorkflowExecutionFailed', attributes: { failure: c.failure } });
+        closeRun(core, run, m, 'FAILED');
+        return;
+      case 'CancelWorkflow':
+        m.event({ type: 'WorkflowExecutionCanceled', attributes: { details: c.details } });
+        closeRun(core, run, m, 'CANCELED');
+        return;
+    }
+  }
+  for (const e of trailingInputs) m.event(e);
+}

@@ -1,0 +1,40 @@
+import type { PendingActivityInfo, WorkflowDescription } from '@endure/protocol';
+import type { EngineCore } from './engine-core.js';
+import type { Run } from './run.js';
+
+export function describeRun(core: EngineCore, run: Run): WorkflowDescription {
+  const r = run.record;
+  const pendingActivities: PendingActivityInfo[] = Object.values(run.state.activities).map((a) => ({
+    seq: a.seq,
+    activityId: a.activityId,
+    activityType: a.activityType,
+    state: a.cancelRequested ? 'CANCEL_REQUESTED' : run.activityStarts.has(a.seq) ? 'STARTED' : 'SCHEDULED',
+    attempt: a.attempt,
+    lastFailure: a.lastFailure,
+    lastHeartbeatDetails: a.heartbeatDetails,
+    nextAttemptScheduleTime: a.currentAttemptScheduledTime > core.now() ? a.currentAttemptScheduledTime : undefined,
+  }));
+  const w = run.state.wft;
+  const pendingWorkflowTask =
+    run.open && (w.status !== 'none' || run.wftStarted)
+      ? {
+          attempt: w.attempt,
+          state: run.wftStarted ? ('STARTED' as const) : w.status === 'backoff' ? ('BACKING_OFF' as const) : ('SCHEDULED' as const),
+          lastFailure: w.lastFailure,
+          nextAttemptTime: w.nextAttemptTime,
+        }
+      : undefined;
+  return {
+    namespace: r.namespace,
+    workflowId: r.workflowId,
+    runId: r.runId,
+    workflowType: r.workflowType,
+    taskQueue: r.taskQueue,
+    status: r.status,
+    startTime: r.startTime,
+    closeTime: r.closeTime ?? undefined,
+    historyLength: r.nextEventId - 1,
+    pendingActivities,
+    pendingWorkflowTask,
+  };
+}

@@ -1,0 +1,309 @@
+import { ApiError, CLOSE_EVENT_TYPES, type HistoryEvent, type Payload } from '@endure/protocol';
+import type { RunKey, Store, TaskRow, TimerRow } from '@endure/storage';
+import { Matching, type TaskRef } from './matching.js';
+import { TimerQueue, systemClock, type Clock } from './timer-queue.js';
+import { Run, Mutation } from './run.js';
+import type { RunState } from './run-state.js';
+import { runKeyString, WFT_TASK_ID } from './keys.js';
+
+export interface EngineOptions {
+  clock?: Clock;
+  /** Largest payload accepted anywhere (arguments, results, details), in bytes. Default 2 MB. */
+  maxPayloadBytes?: number;
+  /** How far ahead durable timers are loaded into memory. */
+  timerHorizonMs?: number;
+  /** Open runs kept in memory once idle. */
+  maxCachedRuns?: number;
+}
+
+type TimerHandler = (run: Run, timerId: string) => void;
+
+/**
+ * The engine's shared machinery: loading runs, applying mutations in order with group-committed
+ * writes, the task queues and the deadline queue. Transition logic lives in the modules that
+ * import this (start, workflow-tasks, activity-tasks, lifecycle).
+ */
+export class EngineCore {
+  readonly clock: Clock;
+  readonly matching: Matching;
+  readonly timers: TimerQueue;
+  readonly maxPayloadBytes: number;
+  private readonly runs = new Map<string, Run>();
+  private readonly loading = new Map<string, Promise<Run | undefined>>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly maxCachedRuns: number;
+  private readonly timerHorizonMs: number;
+  private timerHandler: TimerHandler = () => {};
+  private nextDispatchId = 1;
+  failure: Error | undefined;
+  /** Runs whose workflow task failed and waits to retry, so a new worker can retry them at once. */
+  readonly backoff = new Set<Run>();
+  private closed = false;
+  private scanStop: (() => void) | undefined;
+  /** Called when a new identity polls a queue, so backed-off workflow tasks retry at once. */
+  newPollerHook: (namespace: string, taskQueue: string, kind: TaskRef['kind']) => void = () => {};
+
+  constructor(
+    readonly store: Store,
+    opts: EngineOptions = {},
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.maxPayloadBytes = opts.maxPayloadBytes ?? 2 * 1024 * 1024;
+    this.timerHorizonMs = opts.timerHorizonMs ?? 60_000;
+    this.maxCachedRuns = opts.maxCachedRuns ?? 20_000;
+    this.timers = new TimerQueue(this.clock);
+    this.matching = new Matching(this.clock.now, (ns, q, kind) => this.newPollerHook(ns, q, kind));
+  }
+
+  onDurableTimer(h: TimerHandler): void {
+    this.timerHandler = h;
+  }
+
+  dispatchId(): number {
+    return this.nextDispatchId++;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  check(): void {
+    if (this.failure) throw new ApiError('UNAVAILABLE', `the engine stopped after a storage failure (${this.failure.message}); restart the process`);
+    if (this.closed) throw new ApiError('UNAVAILABLE', 'the engine is shut down');
+  }
+
+  /** Loads a run into memory (once, however many callers ask at the same time). */
+  async load(key: RunKey): Promise<Run | undefined> {
+    this.check();
+    const k = runKeyString(key);
+    const cached = this.runs.get(k);
+    if (cached) return cached;
+    let p = this.loading.get(k);
+    if (!p) {
+      p = (async () => {
+        const record = await this.store.getWorkflow(key);
+        if (!record) return undefined;
+        const already = this.runs.get(k);
+        if (already) return already;
+        const run = new Run(record, JSON.parse(record.state) as RunState);
+        if (run.open) run.tail = await this.store.readHistory(key, run.state.lastSawUpTo + 1);
+        this.runs.set(k, run);
+        this.trimCache();
+        return run;
+      })().finally(() => this.loading.delete(k));
+      this.loading.set(k, p);
+    }
+    return p;
+  }
+
+  async mustLoad(key: RunKey): Promise<Run> {
+    const run = await this.load(key);
+    if (!run) throw new ApiError('NOT_FOUND', `workflow ${key.workflowId} run ${key.runId} not found in namespace ${key.namespace}`);
+    return run;
+  }
+
+  /** Puts a run created by start into the cache. */
+  adopt(run: Run): void {
+    this.runs.set(runKeyString(run.key), run);
+    this.trimCache();
+  }
+
+  /**
+   * Applies a mutation: numbers its events, updates the run in memory at once and issues the
+   * write. The returned promise resolves when it is durable; `afterCommit` effects run then.
+   */
+  apply(run: Run, m: Mutation): Promise<void> {
+    this.check();
+    const now = this.now();
+    const expected = run.record.nextEventId;
+    const events = m.events.map((e, i) => ({ ...e, eventId: expected + i, eventTime: now }) as HistoryEvent);
+    const close = m.close;
+    run.record = {
+      ...run.record,
+      nextEventId: expected + events.length,
+      state: JSON.stringify(run.state),
+      status: close ? close.status : run.record.status,
+      closeTime: close ? now : run.record.closeTime,
+    };
+    if (close) {
+      run.tail = [];
+      run.wftStarted = undefined;
+      run.activityStarts.clear();
+    } else {
+      run.tail.push(...events);
+    }
+    const p = this.store.updateWorkflow({
+      key: run.key,
+      expectedNextEventId: expected,
+      record: run.record,
+      events,
+      upsertTasks: m.upsertTasks,
+      deleteTasks: m.deleteTasks,
+      upsertTimers: m.upsertTimers,
+      deleteTimers: m.deleteTimers,
+    });
+    run.lastCommit = p;
+    for (const row of m.offers) this.offerAt(row);
+    p.then(
+      () => {
+        for (const t of m.upsertTimers) this.armTimer(t);
+        for (const f of m.afterCommit) f();
+        if (events.length) this.notify(run.key);
+      },
+      (err: unknown) => this.fail(err),
+    );
+    return p;
+  }
+
+  /** A storage write failed: state in memory may be ahead of disk, so stop taking work. */
+  fail(err: unknown): void {
+    if (this.failure) return;
+    this.failure = err instanceof Error ? err : new Error(String(err));
+    this.matching.close();
+    this.timers.clear();
+    this.wakeAllWaiters();
+  }
+
+  /** A task row for the run's workflow task, visible at `at`. */
+  wftRow(run: Run, at: number): TaskRow {
+    const r = run.record;
+    return { namespace: r.namespace, taskQueue: r.taskQueue, kind: 'workflow', workflowId: r.workflowId, runId: r.runId, taskId: WFT_TASK_ID, visibleAt: at };
+  }
+
+  timerRow(run: Run, timerId: string, fireAt: number): TimerRow {
+    return { ...run.key, timerId, fireAt };
+  }
+
+  /** Offers a task now, or at its visible time. */
+  offerAt(row: TaskRow): void {
+    const ref: TaskRef = { kind: row.kind, namespace: row.namespace, taskQueue: row.taskQueue, workflowId: row.workflowId, runId: row.runId, taskId: row.taskId };
+    const key = `offer\u0000${runKeyString(row)}\u0000${row.taskId}`;
+    if (row.visibleAt <= this.now()) {
+      this.timers.delete(key);
+      this.matching.offer(ref);
+    } else {
+      this.timers.set(key, row.visibleAt, () => this.matching.offer(ref));
+    }
+  }
+
+  /** Loads a durable timer into the in-memory queue if it is due within the horizon. */
+  armTimer(t: TimerRow): void {
+    if (t.fireAt > this.now() + this.timerHorizonMs) return;
+    this.timers.set(`timer\u0000${runKeyString(t)}\u0000${t.timerId}`, t.fireAt, () => {
+      void this.fireDurableTimer(t);
+    });
+  }
+
+  disarmTimer(key: RunKey, timerId: string): void {
+    this.timers.delete(`timer\u0000${runKeyString(key)}\u0000${timerId}`);
+  }
+
+  private async fireDurableTimer(t: TimerRow): Promise<void> {
+    try {
+      const run = await this.load(t);
+      if (run?.open) this.timerHandler(run, t.timerId);
+    } catch (err) {
+      if (!(err instanceof ApiError)) this.fail(err);
+    }
+  }
+
+  /** Startup: offer every stored task and arm the near timers; then keep loading timers ahead. */
+  async recover(): Promise<void> {
+    let after: TaskRow | undefined;
+    for (;;) {
+      const page = await this.store.listTasks(1000, after);
+      // A failed workflow task retries at once after a restart: the restart may carry the fix.
+      for (const row of page) this.offerAt(row.kind === 'workflow' ? { ...row, visibleAt: 0 } : row);
+      if (page.length < 1000) break;
+      after = page[page.length - 1];
+    }
+    await this.scanTimers();
+  }
+
+  private async scanTimers(): Promise<void> {
+    if (this.closed || this.failure) return;
+    const page = 10_000;
+    const rows = await this.store.listTimers(this.now() + this.timerHorizonMs, page);
+    for (const t of rows) this.armTimer(t);
+    // A full page means more are due soon than fit in one read: look again shortly.
+    this.scanStop = this.clock.schedule(rows.length === page ? 1000 : this.timerHorizonMs / 2, () => {
+      this.scanTimers().catch((err: unknown) => this.fail(err));
+    });
+  }
+
+  // --- waiting for new events (result and history long-polls) ---
+
+  /** Resolves when the run gets a new event, or after timeoutMs; false on timeout. */
+  waitForEvent(key: RunKey, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    const k = runKeyString(key);
+    return new Promise((resolve) => {
+      let set = this.waiters.get(k);
+      if (!set) this.waiters.set(k, (set = new Set()));
+      const done = (v: boolean) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        set!.delete(wake);
+        if (set!.size === 0) this.waiters.delete(k);
+        resolve(v);
+      };
+      const wake = () => done(true);
+      const onAbort = () => done(false);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      set.add(wake);
+    });
+  }
+
+  private notify(key: RunKey): void {
+    const set = this.waiters.get(runKeyString(key));
+    if (set) for (const w of [...set]) w();
+  }
+
+  private wakeAllWaiters(): void {
+    for (const set of this.waiters.values()) for (const w of [...set]) w();
+  }
+
+  /** Drops idle runs from memory once there are too many (their state is all on disk). */
+  private trimCache(): void {
+    if (this.runs.size <= this.maxCachedRuns) return;
+    for (const [k, run] of this.runs) {
+      if (this.runs.size <= this.maxCachedRuns * 0.9) break;
+      if (run.wftStarted || run.activityStarts.size || this.waiters.has(k)) continue;
+      this.runs.delete(k);
+    }
+  }
+
+  /** Reads history, after this engine's pending writes for the run are durable. */
+  async readHistory(key: RunKey, fromEventId: number): Promise<HistoryEvent[]> {
+    const run = this.runs.get(runKeyString(key));
+    if (run) await run.lastCommit.catch(() => {});
+    return this.store.readHistory(key, fromEventId);
+  }
+
+  closeEventOf(events: HistoryEvent[]): HistoryEvent | undefined {
+    const last = events[events.length - 1];
+    return last && CLOSE_EVENT_TYPES.has(last.type) ? last : undefined;
+  }
+
+  checkPayloads(what: string, payloads: (Payload | undefined)[] | undefined): void {
+    for (const p of payloads ?? []) {
+      if (p && p.data.length > this.maxPayloadBytes) {
+        const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+        throw new ApiError(
+          'PAYLOAD_TOO_LARGE',
+          `${what} is ${mb(p.data.length)}, over the ${mb(this.maxPayloadBytes)} payload limit (engine option maxPayloadBytes); pass a reference (a URL or a key) instead of the data`,
+        );
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.scanStop?.();
+    this.matching.close();
+    this.timers.clear();
+    this.wakeAllWaiters();
+    await Promise.allSettled([...this.runs.values()].map((r) => r.lastCommit));
+  }
+}

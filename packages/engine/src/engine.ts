@@ -1,0 +1,199 @@
+import {
+  ApiError,
+  CancelActivityTaskRequest,
+  CancelWorkflowRequest,
+  CompleteActivityTaskRequest,
+  CompleteWorkflowTaskRequest,
+  ExecutionRef,
+  FailActivityTaskRequest,
+  FailWorkflowTaskRequest,
+  GetHistoryRequest,
+  GetResultRequest,
+  HeartbeatActivityTaskRequest,
+  PollRequest,
+  ReleaseTaskRequest,
+  StartWorkflowRequest,
+  parseRequest,
+  type ActivityTask,
+  type EngineApi,
+  type GetHistoryResponse,
+  type GetResultResponse,
+  type HeartbeatActivityTaskResponse,
+  type StartWorkflowResponse,
+  type WorkflowDescription,
+  type WorkflowTask,
+} from '@endure/protocol';
+import type { Store } from '@endure/storage';
+import { EngineCore, type EngineOptions } from './engine-core.js';
+import type { Run } from './run.js';
+import type { TaskRef } from './matching.js';
+import { startWorkflow } from './start.js';
+import { fireUserTimer, requestCancel, terminateRun, timeOutRun } from './lifecycle.js';
+import { completeWorkflowTask, dispatchWorkflowTask, failWorkflowTask, releaseWorkflowTask, retryBackedOffNow } from './workflow-tasks.js';
+import {
+  activityDeadlinePassed,
+  cancelActivityTask,
+  completeActivityTask,
+  dispatchActivityTask,
+  failActivityTask,
+  heartbeatActivityTask,
+  releaseActivityTask,
+} from './activity-tasks.js';
+import { describeRun } from './describe.js';
+import { decodeToken } from './task-token.js';
+
+const DEFAULT_POLL_MS = 60_000;
+
+/**
+ * The engine: history, task queues and timers behind the EngineApi. Embedded mode calls it
+ * in-process; server mode puts HTTP in front of the same object. Every request is validated here.
+ */
+export class Engine implements EngineApi {
+  private readonly core: EngineCore;
+
+  private constructor(store: Store, opts: EngineOptions) {
+    this.core = new EngineCore(store, opts);
+    this.core.onDurableTimer((run, timerId) => this.onTimer(run, timerId));
+    this.core.newPollerHook = (ns, q, kind) => {
+      if (kind === 'workflow') retryBackedOffNow(this.core, ns, q);
+    };
+  }
+
+  /** Opens an engine on a store and recovers its pending tasks and timers. */
+  static async open(store: Store, opts: EngineOptions = {}): Promise<Engine> {
+    const e = new Engine(store, opts);
+    await e.core.recover();
+    return e;
+  }
+
+  private onTimer(run: Run, timerId: string): void {
+    const done = (p: Promise<void> | undefined) => p?.catch(() => {});
+    if (timerId.startsWith('timer:')) done(fireUserTimer(this.core, run, Number(timerId.slice(6))));
+    else if (timerId === 'run-timeout') done(timeOutRun(this.core, run, 'RUN'));
+    else if (timerId === 'execution-timeout') done(timeOutRun(this.core, run, 'EXECUTION'));
+    else if (timerId.startsWith('activity-')) activityDeadlinePassed(this.core, run, timerId);
+  }
+
+  private async resolveRun(ref: ExecutionRef): Promise<Run> {
+    this.core.check();
+    if (ref.runId) return this.core.mustLoad({ namespace: ref.namespace, workflowId: ref.workflowId, runId: ref.runId });
+    const current = await this.core.store.getCurrentRun(ref.namespace, ref.workflowId);
+    if (!current) throw new ApiError('NOT_FOUND', `workflow '${ref.workflowId}' not found in namespace '${ref.namespace}'`);
+    return this.core.mustLoad(current);
+  }
+
+  startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResponse> {
+    return startWorkflow(this.core, parseRequest(StartWorkflowRequest, req, 'startWorkflow request'));
+  }
+
+  async describeWorkflow(req: ExecutionRef): Promise<WorkflowDescription> {
+    return describeRun(this.core, await this.resolveRun(parseRequest(ExecutionRef, req, 'describeWorkflow request')));
+  }
+
+  async getHistory(req: GetHistoryRequest): Promise<GetHistoryResponse> {
+    const r = parseRequest(GetHistoryRequest, req, 'getHistory request');
+    const run = await this.resolveRun(r);
+    const from = r.fromEventId ?? 1;
+    let events = await this.core.readHistory(run.key, from);
+    if (events.length === 0 && r.waitNewEvent && run.open && (await this.core.waitForEvent(run.key, r.timeoutMs ?? DEFAULT_POLL_MS))) {
+      events = await this.core.readHistory(run.key, from);
+    }
+    return { runId: run.record.runId, events };
+  }
+
+  async getResult(req: GetResultRequest, signal?: AbortSignal): Promise<GetResultResponse> {
+    const r = parseRequest(GetResultRequest, req, 'getResult request');
+    const run = await this.resolveRun(r);
+    const deadline = this.core.now() + (r.timeoutMs ?? DEFAULT_POLL_MS);
+    while (run.open && !this.core.failure) {
+      const left = deadline - this.core.now();
+      if (left <= 0 || signal?.aborted) return { runId: run.record.runId };
+      await this.core.waitForEvent(run.key, left, signal);
+    }
+    this.core.check();
+    await run.lastCommit;
+    const last = await this.core.readHistory(run.key, run.record.nextEventId - 1);
+    return { runId: run.record.runId, closeEvent: this.core.closeEventOf(last) };
+  }
+
+  async requestCancelWorkflow(req: CancelWorkflowRequest): Promise<void> {
+    const r = parseRequest(CancelWorkflowRequest, req, 'requestCancelWorkflow request');
+    const run = await this.resolveRun(r);
+    if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status})`);
+    await requestCancel(this.core, run, r.reason, r.identity);
+  }
+
+  async terminateWorkflow(req: CancelWorkflowRequest): Promise<void> {
+    const r = parseRequest(CancelWorkflowRequest, req, 'terminateWorkflow request');
+    const run = await this.resolveRun(r);
+    if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status})`);
+    await terminateRun(this.core, run, r.reason, r.identity);
+  }
+
+  private async poll<T>(req: PollRequest, kind: TaskRef['kind'], signal: AbortSignal | undefined, dispatch: (ref: TaskRef) => Promise<T | null>): Promise<T | null> {
+    const r = parseRequest(PollRequest, req, 'poll request');
+    this.core.check();
+    const deadline = this.core.now() + (r.timeoutMs ?? DEFAULT_POLL_MS);
+    for (;;) {
+      const left = deadline - this.core.now();
+      if (left <= 0) return null;
+      const ref = await this.core.matching.poll(r.namespace, r.taskQueue, kind, r.identity, left, signal);
+      if (!ref) return null;
+      const task = await dispatch(ref);
+      if (task) return task;
+    }
+  }
+
+  pollWorkflowTask(req: PollRequest, signal?: AbortSignal): Promise<WorkflowTask | null> {
+    return this.poll(req, 'workflow', signal, (ref) => dispatchWorkflowTask(this.core, ref));
+  }
+
+  completeWorkflowTask(req: CompleteWorkflowTaskRequest): Promise<void> {
+    return completeWorkflowTask(this.core, parseRequest(CompleteWorkflowTaskRequest, req, 'completeWorkflowTask request'));
+  }
+
+  failWorkflowTask(req: FailWorkflowTaskRequest): Promise<void> {
+    return failWorkflowTask(this.core, parseRequest(FailWorkflowTaskRequest, req, 'failWorkflowTask request'));
+  }
+
+  pollActivityTask(req: PollRequest, signal?: AbortSignal): Promise<ActivityTask | null> {
+    return this.poll(req, 'activity', signal, (ref) => dispatchActivityTask(this.core, ref, req.identity));
+  }
+
+  completeActivityTask(req: CompleteActivityTaskRequest): Promise<void> {
+    return completeActivityTask(this.core, parseRequest(CompleteActivityTaskRequest, req, 'completeActivityTask request'));
+  }
+
+  failActivityTask(req: FailActivityTaskRequest): Promise<void> {
+    return failActivityTask(this.core, parseRequest(FailActivityTaskRequest, req, 'failActivityTask request'));
+  }
+
+  cancelActivityTask(req: CancelActivityTaskRequest): Promise<void> {
+    return cancelActivityTask(this.core, parseRequest(CancelActivityTaskRequest, req, 'cancelActivityTask request'));
+  }
+
+  heartbeatActivityTask(req: HeartbeatActivityTaskRequest): Promise<HeartbeatActivityTaskResponse> {
+    return heartbeatActivityTask(this.core, parseRequest(HeartbeatActivityTaskRequest, req, 'heartbeatActivityTask request'));
+  }
+
+  async releaseTask(req: { taskToken: string }): Promise<void> {
+    const t = decodeToken(parseRequest(ReleaseTaskRequest, req, 'releaseTask request').taskToken);
+    const run = await this.core.load(t);
+    if (!run?.open) return;
+    if (t.kind === 'wft') releaseWorkflowTask(this.core, run, t);
+    else releaseActivityTask(this.core, run, t);
+  }
+
+  /** Task-queue facts for describe: pollers seen and backlog. */
+  describeTaskQueue(namespace: string, taskQueue: string) {
+    return {
+      workflow: this.core.matching.describe(namespace, taskQueue, 'workflow'),
+      activity: this.core.matching.describe(namespace, taskQueue, 'activity'),
+    };
+  }
+
+  /** Stops dispatching and waits for issued writes to be durable. Does not close the store. */
+  close(): Promise<void> {
+    return this.core.close();
+  }
+}

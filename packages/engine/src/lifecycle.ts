@@ -1,0 +1,63 @@
+import type { WorkflowStatus } from '@endure/protocol';
+import type { EngineCore } from './engine-core.js';
+import { Mutation, type Run } from './run.js';
+import { activityTaskId, userTimerId, WFT_TASK_ID } from './keys.js';
+
+/** Makes sure a workflow task will run for the run's new input (unless one is already due). */
+export function scheduleWorkflowTask(core: EngineCore, run: Run, m: Mutation): void {
+  if (!run.open || run.wftStarted || run.state.wft.status !== 'none') return;
+  run.state.wft = { status: 'scheduled', attempt: 1 };
+  const row = core.wftRow(run, core.now());
+  m.upsertTasks.push(row);
+  m.offers.push(row);
+}
+
+/** Every timer id a run may hold, so closing it removes them all. */
+function allTimerIds(run: Run): string[] {
+  const ids = ['run-timeout', 'execution-timeout'];
+  for (const seq of Object.keys(run.state.timers)) ids.push(userTimerId(Number(seq)));
+  for (const seq of Object.keys(run.state.activities)) ids.push(`activity-s2c:${seq}`, `activity-s2s:${seq}`);
+  return ids;
+}
+
+/** Turns `m` into the run's closing mutation: status, and no more tasks or timers. */
+export function closeRun(core: EngineCore, run: Run, m: Mutation, status: WorkflowStatus): void {
+  m.close = { status };
+  m.deleteTasks.push(WFT_TASK_ID, ...Object.keys(run.state.activities).map((s) => activityTaskId(Number(s))));
+  const timerIds = allTimerIds(run);
+  m.deleteTimers.push(...timerIds);
+  for (const id of timerIds) core.disarmTimer(run.key, id);
+  run.state.activities = {};
+  run.state.timers = {};
+  run.state.wft = { status: 'none', attempt: 1 };
+}
+
+export function terminateRun(core: EngineCore, run: Run, reason?: string, identity?: string): Promise<void> {
+  const m = new Mutation().event({ type: 'WorkflowExecutionTerminated', attributes: { reason, identity } });
+  closeRun(core, run, m, 'TERMINATED');
+  return core.apply(run, m);
+}
+
+export function requestCancel(core: EngineCore, run: Run, reason?: string, identity?: string): Promise<void> {
+  if (run.state.cancelRequested) return run.lastCommit;
+  run.state.cancelRequested = true;
+  const m = new Mutation().event({ type: 'WorkflowExecutionCancelRequested', attributes: { reason, identity } });
+  scheduleWorkflowTask(core, run, m);
+  return core.apply(run, m);
+}
+
+export function timeOutRun(core: EngineCore, run: Run, which: 'RUN' | 'EXECUTION'): Promise<void> {
+  const m = new Mutation().event({ type: 'WorkflowExecutionTimedOut', attributes: { timeoutType: which } });
+  closeRun(core, run, m, 'TIMED_OUT');
+  return core.apply(run, m);
+}
+
+/** A user timer's deadline passed. */
+export function fireUserTimer(core: EngineCore, run: Run, seq: number): Promise<void> | undefined {
+  if (!run.state.timers[seq]) return undefined; // cancelled, or already fired
+  delete run.state.timers[seq];
+  const m = new Mutation().event({ type: 'TimerFired', attributes: { seq } });
+  m.deleteTimers.push(userTimerId(seq));
+  scheduleWorkflowTask(core, run, m);
+  return core.apply(run, m);
+}

@@ -1,0 +1,50 @@
+import type { ActivityTimeouts, Failure, Payload, RetryPolicy } from '@endure/protocol';
+
+/** An activity as the engine tracks it between schedule and outcome (durable part). */
+export interface ActivityState {
+  seq: number;
+  activityId: string;
+  activityType: string;
+  taskQueue: string;
+  input: Payload[];
+  timeouts: ActivityTimeouts;
+  retryPolicy: RetryPolicy;
+  scheduledTime: number;
+  attempt: number;
+  currentAttemptScheduledTime: number;
+  lastFailure?: Failure;
+  heartbeatDetails?: Payload[];
+  cancelRequested?: boolean;
+}
+
+/** The workflow task's durable part; "started" lives only in memory (a crash re-offers it). */
+export interface WorkflowTaskState {
+  status: 'none' | 'scheduled' | 'backoff';
+  attempt: number;
+  lastFailure?: Failure;
+  nextAttemptTime?: number;
+}
+
+/** The engine's durable per-run state, stored as JSON in the run record. */
+export interface RunState {
+  workflowTaskTimeoutMs: number;
+  /** Highest input event id the workflow code has seen (the last recorded activation's sawUpTo). */
+  lastSawUpTo: number;
+  wft: WorkflowTaskState;
+  activities: Record<string, ActivityState>;
+  timers: Record<string, { fireAt: number }>;
+  cancelRequested: boolean;
+  requestId?: string;
+}
+
+export function newRunState(workflowTaskTimeoutMs: number, requestId?: string): RunState {
+  return {
+    workflowTaskTimeoutMs,
+    lastSawUpTo: 0,
+    wft: { status: 'scheduled', attempt: 1 },
+    activities: {},
+    timers: {},
+    cancelRequested: false,
+    requestId,
+  };
+}

@@ -1,0 +1,57 @@
+import { COMMAND_EVENT_TYPES, type HistoryEvent, type NewEvent, type WorkflowStatus } from '@endure/protocol';
+import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
+import type { RunState } from './run-state.js';
+
+/** In-memory facts about a started activity attempt (lost on crash, which re-offers the task). */
+export interface ActivityStart {
+  dispatchId: number;
+  startedTime: number;
+  identity: string;
+}
+
+/** One run as the engine holds it: the durable record and state, plus what only memory knows. */
+export class Run {
+  /** Events past state.lastSawUpTo: what the next workflow task delivers. */
+  tail: HistoryEvent[] = [];
+  wftStarted: { dispatchId: number; startedTime: number } | undefined;
+  activityStarts = new Map<number, ActivityStart>();
+  /** Resolves when every mutation issued so far is durable. */
+  lastCommit: Promise<void> = Promise.resolve();
+
+  constructor(
+    public record: WorkflowRecord,
+    public state: RunState,
+  ) {}
+
+  get key(): RunKey {
+    return { namespace: this.record.namespace, workflowId: this.record.workflowId, runId: this.record.runId };
+  }
+
+  get open(): boolean {
+    return this.record.status === 'RUNNING';
+  }
+
+  /** True if an input event arrived after what the code last saw (a new workflow task is due). */
+  hasUnseenInput(sawUpTo: number): boolean {
+    return this.tail.some((e) => e.eventId > sawUpTo && e.type !== 'WorkflowTaskCompleted' && !COMMAND_EVENT_TYPES.has(e.type));
+  }
+}
+
+/** Everything one state transition of a run writes, applied atomically by Engine.apply. */
+export class Mutation {
+  events: NewEvent[] = [];
+  upsertTasks: TaskRow[] = [];
+  deleteTasks: string[] = [];
+  upsertTimers: TimerRow[] = [];
+  deleteTimers: string[] = [];
+  /** Workflow tasks to offer as soon as the write is issued: only this engine's workers see them. */
+  offers: TaskRow[] = [];
+  /** Effects others can observe; they wait for the commit. */
+  afterCommit: (() => void)[] = [];
+  close: { status: WorkflowStatus } | undefined;
+
+  event(e: NewEvent): this {
+    this.events.push(e);
+    return this;
+  }
+}

@@ -1,0 +1,121 @@
+import { ApiError, type CompleteWorkflowTaskRequest, type FailWorkflowTaskRequest, type WorkflowTask } from '@endure/protocol';
+import type { EngineCore } from './engine-core.js';
+import { Mutation, type Run } from './run.js';
+import type { TaskRef } from './matching.js';
+import { decodeToken, encodeToken, type TokenData } from './task-token.js';
+import { runKeyString, WFT_TASK_ID } from './keys.js';
+import { applyCommands, validateCommands } from './commands.js';
+import { scheduleWorkflowTask } from './lifecycle.js';
+
+/** Back-off after a failed workflow task: short at first (a flaky bug), then at most 10 s. */
+export function workflowTaskBackoffMs(failedAttempt: number): number {
+  return Math.min(200 * 2 ** (failedAttempt - 1), 10_000);
+}
+
+const timeoutKey = (run: Run) => `wft-timeout\u0000${runKeyString(run.key)}`;
+
+/** Hands a workflow task to a poller, or null if the task is no longer wanted. */
+export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Promise<WorkflowTask | null> {
+  const run = await core.load(ref);
+  if (!run?.open || run.wftStarted || run.state.wft.status === 'none') return null;
+  const now = core.now();
+  const dispatchId = core.dispatchId();
+  run.wftStarted = { dispatchId, startedTime: now };
+  core.backoff.delete(run);
+  core.timers.set(timeoutKey(run), now + run.state.workflowTaskTimeoutMs, () => timeOutWorkflowTask(core, run, dispatchId));
+  const token: TokenData = { ...run.key, kind: 'wft', attempt: run.state.wft.attempt, dispatchId };
+  return {
+    taskToken: encodeToken(token),
+    namespace: run.record.namespace,
+    workflowId: run.record.workflowId,
+    runId: run.record.runId,
+    workflowType: run.record.workflowType,
+    attempt: run.state.wft.attempt,
+    events: [...run.tail],
+    lastEventId: run.record.nextEventId - 1,
+  };
+}
+
+async function startedRun(core: EngineCore, token: string): Promise<{ run: Run; t: TokenData }> {
+  const t = decodeToken(token);
+  if (t.kind !== 'wft') throw new ApiError('INVALID_ARGUMENT', 'taskToken: this is an activity task token, not a workflow task token');
+  const run = await core.mustLoad(t);
+  if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow ${t.workflowId} is already closed (${run.record.status})`);
+  if (run.wftStarted?.dispatchId !== t.dispatchId) {
+    throw new ApiError('FAILED_PRECONDITION', 'this workflow task is no longer current (it timed out, or the engine restarted); a new one will be offered');
+  }
+  return { run, t };
+}
+
+export async function completeWorkflowTask(core: EngineCore, req: CompleteWorkflowTaskRequest): Promise<void> {
+  const { run } = await startedRun(core, req.taskToken);
+  const last = run.record.nextEventId - 1;
+  if (req.sawUpTo > last || req.sawUpTo < run.state.lastSawUpTo) {
+    throw new ApiError('INVALID_ARGUMENT', `sawUpTo ${req.sawUpTo} is outside this task's history (${run.state.lastSawUpTo}..${last})`);
+  }
+  validateCommands(core, run, req.commands);
+  core.timers.delete(timeoutKey(run));
+  run.wftStarted = undefined;
+  run.state.lastSawUpTo = req.sawUpTo;
+  run.state.wft = { status: 'none', attempt: 1 };
+  run.tail = run.tail.filter((e) => e.eventId > req.sawUpTo);
+  const m = new Mutation().event({ type: 'WorkflowTaskCompleted', attributes: { sawUpTo: req.sawUpTo, time: req.time, identity: req.identity } });
+  applyCommands(core, run, m, req.commands);
+  if (!m.close) {
+    if (run.hasUnseenInput(req.sawUpTo) || m.events.some((e) => e.type === 'ActivityTaskCanceled')) scheduleWorkflowTask(core, run, m);
+    if (run.state.wft.status === 'none') m.deleteTasks.push(WFT_TASK_ID);
+  }
+  await core.apply(run, m);
+}
+
+export async function failWorkflowTask(core: EngineCore, req: FailWorkflowTaskRequest): Promise<void> {
+  const { run } = await startedRun(core, req.taskToken);
+  core.timers.delete(timeoutKey(run));
+  run.wftStarted = undefined;
+  retryLater(core, run, req.failure);
+  await run.lastCommit;
+}
+
+function retryLater(core: EngineCore, run: Run, failure: FailWorkflowTaskRequest['failure']): void {
+  const attempt = run.state.wft.attempt;
+  const at = core.now() + workflowTaskBackoffMs(attempt);
+  run.state.wft = { status: 'backoff', attempt: attempt + 1, lastFailure: failure, nextAttemptTime: at };
+  core.backoff.add(run);
+  const m = new Mutation();
+  const row = core.wftRow(run, at);
+  m.upsertTasks.push(row);
+  m.offers.push(row);
+  void core.apply(run, m);
+}
+
+function timeOutWorkflowTask(core: EngineCore, run: Run, dispatchId: number): void {
+  if (run.wftStarted?.dispatchId !== dispatchId || !run.open) return;
+  run.wftStarted = undefined;
+  const attempt = run.state.wft.attempt;
+  run.state.wft = {
+    status: 'scheduled',
+    attempt: attempt + 1,
+    lastFailure: { message: `workflow task timed out: no worker completed it within ${run.state.workflowTaskTimeoutMs} ms`, info: { type: 'timeout', timeoutType: 'START_TO_CLOSE' } },
+  };
+  const m = new Mutation();
+  const row = core.wftRow(run, core.now());
+  m.upsertTasks.push(row);
+  m.offers.push(row);
+  core.apply(run, m).catch(() => {});
+}
+
+/** A worker appeared on a queue: failed workflow tasks there retry now (it may carry the fix). */
+export function retryBackedOffNow(core: EngineCore, namespace: string, taskQueue: string): void {
+  for (const run of core.backoff) {
+    if (run.record.namespace === namespace && run.record.taskQueue === taskQueue && run.open && run.state.wft.status === 'backoff') {
+      core.offerAt(core.wftRow(run, core.now()));
+    }
+  }
+}
+
+export function releaseWorkflowTask(core: EngineCore, run: Run, t: TokenData): void {
+  if (run.wftStarted?.dispatchId !== t.dispatchId) return;
+  core.timers.delete(timeoutKey(run));
+  run.wftStarted = undefined;
+  core.offerAt(core.wftRow(run, core.now()));
+}

@@ -1,0 +1,181 @@
+import { hostname } from 'node:os';
+import { setMaxListeners } from 'node:events';
+import { ApiError, type EngineApi } from '@endure/protocol';
+import { defaultPayloadConverter, type PayloadConverter } from '@endure/common';
+import { bundleWorkflowCode, type WorkflowBundle } from './bundler.js';
+import { SandboxRealm } from './sandbox.js';
+import { WorkflowCache } from './workflow-cache.js';
+import { WorkflowTaskHandler } from './workflow-task-handler.js';
+import { ActivityExecutor, type ActivityFunction } from './activity-executor.js';
+import { NativeConnection, type EngineConnection } from './connection.js';
+import { Runtime, type Logger } from './logger.js';
+import { validateWorkerOptions } from './options.js';
+
+export interface WorkerOptions {
+  connection?: EngineConnection;
+  namespace?: string;
+  taskQueue: string;
+  /** Path of the module that exports the workflow functions (bundled for the sandbox). */
+  workflowsPath?: string;
+  /** A bundle from bundleWorkflowCode(), instead of workflowsPath. */
+  workflowBundle?: WorkflowBundle;
+  activities?: Record<string, ActivityFunction>;
+  /** Workflows kept in memory between tasks. Default 1000. */
+  maxCachedWorkflows?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** How long shutdown waits for running activities before cancelling them. Default 10 s. */
+  shutdownGraceTimeMs?: number;
+  identity?: string;
+  dataConverter?: { payloadConverter?: PayloadConverter };
+  logger?: Logger;
+  /** An activation running longer than this without yielding fails its task. Default 2 s. */
+  deadlockTimeoutMs?: number;
+}
+
+export type WorkerState = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FAILED';
+
+/** Polls a task queue and runs its workflow and activity tasks. */
+export class Worker {
+  private state: WorkerState = 'INITIALIZED';
+  private readonly abort = new AbortController();
+  private readonly cache: WorkflowCache;
+  private readonly workflowTasks: WorkflowTaskHandler | undefined;
+  private readonly activities: ActivityExecutor;
+  private readonly identity: string;
+  private readonly namespace: string;
+  private readonly logger: Logger;
+  private runPromise: Promise<void> | undefined;
+  private fatal: unknown;
+
+  private constructor(
+    readonly options: WorkerOptions,
+    private readonly engine: EngineApi,
+    realm: SandboxRealm | undefined,
+    private readonly ownedConnection: NativeConnection | undefined,
+  ) {
+    this.identity = options.identity ?? `${process.pid}@${hostname()}`;
+    this.namespace = options.namespace ?? 'default';
+    this.logger = options.logger ?? Runtime.instance().logger;
+    this.cache = new WorkflowCache(options.maxCachedWorkflows ?? 1000);
+    setMaxListeners(0, this.abort.signal); // every poller listens on it
+    const converter = options.dataConverter?.payloadConverter ?? defaultPayloadConverter;
+    this.workflowTasks = realm ? new WorkflowTaskHandler(engine, realm, this.cache, this.logger, this.identity) : undefined;
+    this.activities = new ActivityExecutor(engine, options.activities ?? {}, converter, this.logger, this.identity);
+  }
+
+  /** Bundles the workflow code (refusing non-deterministic imports) and prepares the sandbox. */
+  static async create(options: WorkerOptions): Promise<Worker> {
+    validateWorkerOptions(options);
+    const logger = options.logger ?? Runtime.instance().logger;
+    let bundle = options.workflowBundle;
+    if (!bundle && options.workflowsPath) bundle = await bundleWorkflowCode({ workflowsPath: options.workflowsPath });
+    const realm = bundle ? await SandboxRealm.create(bundle, { logger, deadlockTimeoutMs: options.deadlockTimeoutMs }) : undefined;
+    const owned = options.connection ? undefined : await NativeConnection.connect();
+    return new Worker(options, (options.connection ?? owned)!.engine, realm, owned);
+  }
+
+  getState(): WorkerState {
+    return this.state;
+  }
+
+  /** Number of workflows in the sticky cache. */
+  get cachedWorkflows(): number {
+    return this.cache.size;
+  }
+
+  /** Polls until shutdown() (or SIGINT/SIGTERM); resolves once in-flight work is finished. */
+  run(): Promise<void> {
+    if (this.state !== 'INITIALIZED') throw new Error(`Worker.run() can be called once; the worker is ${this.state}`);
+    this.state = 'RUNNING';
+    const onSignal = () => this.shutdown();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const loops: Promise<void>[] = [];
+    if (this.workflowTasks) {
+      const n = this.options.maxConcurrentWorkflowTaskExecutions ?? 40;
+      for (let i = 0; i < n; i++) loops.push(this.workflowLoop(this.workflowTasks));
+    }
+    if (this.options.activities && Object.keys(this.options.activities).length) loops.push(this.activityLoop());
+    this.runPromise = Promise.all(loops).then(
+      async () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        this.cache.clear();
+        await this.ownedConnection?.close();
+        this.state = this.fatal ? 'FAILED' : 'STOPPED';
+        if (this.fatal) throw this.fatal;
+      },
+    );
+    return this.runPromise;
+  }
+
+  /** Runs the worker until `fnOrPromise` settles, then shuts it down and returns its result. */
+  async runUntil<R>(fnOrPromise: Promise<R> | (() => Promise<R>)): Promise<R> {
+    const running = this.run();
+    try {
+      return await (typeof fnOrPromise === 'function' ? fnOrPromise() : fnOrPromise);
+    } finally {
+      this.shutdown();
+      await running;
+    }
+  }
+
+  /** Stops polling; running activities get shutdownGraceTimeMs to finish, then are cancelled. */
+  shutdown(): void {
+    if (this.state !== 'RUNNING') return;
+    this.state = 'STOPPING';
+    this.abort.abort();
+    const grace = this.options.shutdownGraceTimeMs ?? 10_000;
+    setTimeout(() => {
+      for (const a of this.activities.running) a.abort(new Error('worker shutting down'));
+    }, grace).unref();
+  }
+
+  private stopWith(err: unknown): void {
+    this.fatal ??= err;
+    this.logger.error(`worker stopping after an unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+    this.shutdown();
+  }
+
+  private async workflowLoop(handler: WorkflowTaskHandler): Promise<void> {
+    while (this.state === 'RUNNING') {
+      try {
+        const task = await this.engine.pollWorkflowTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity }, this.abort.signal);
+        if (task) await handler.handle(task);
+      } catch (err) {
+        if (err instanceof ApiError && err.code !== 'INTERNAL') {
+          this.logger.warn(`workflow task poll/complete failed: ${err.message}`);
+          if (err.code === 'UNAVAILABLE') this.stopWith(err);
+        } else {
+          this.stopWith(err);
+        }
+      }
+    }
+  }
+
+  private async activityLoop(): Promise<void> {
+    const max = this.options.maxConcurrentActivityTaskExecutions ?? 100;
+    const inFlight = new Set<Promise<void>>();
+    while (this.state === 'RUNNING') {
+      if (inFlight.size >= max) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      try {
+        const task = await this.engine.pollActivityTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity }, this.abort.signal);
+        if (!task) continue;
+        if (this.state !== 'RUNNING') {
+          await this.engine.releaseTask({ taskToken: task.taskToken }); // hand it back unstarted
+          break;
+        }
+        const p: Promise<void> = this.activities.run(task).catch((err: unknown) => this.logger.warn(`could not report activity outcome: ${(err as Error).message}`)).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'UNAVAILABLE') this.stopWith(err);
+        else if (!(err instanceof ApiError)) this.stopWith(err);
+      }
+    }
+    await Promise.all(inFlight);
+  }
+}
