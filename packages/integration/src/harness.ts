@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection, type WorkflowHandle } from '@endure/client';
+import { DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@endure/worker';
+
+/** Path of a compiled test workflow module, by file name under src/workflows. */
+export function workflowsPath(name: string): string {
+  return fileURLToPath(new URL(`./workflows/${name}.js`, import.meta.url));
+}
+
+/** Logger that keeps entries, so tests can assert on warnings without printing them. */
+export function memoryLogger(): DefaultLogger & { entries: { level: string; message: string }[] } {
+  const entries: { level: string; message: string }[] = [];
+  const logger = new DefaultLogger('DEBUG', (e) => entries.push({ level: e.level, message: e.message }));
+  return Object.assign(logger, { entries });
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A fresh embedded engine on a temporary SQLite file, with a client and helpers for workers. */
+export class TestEnv {
+  private workers: RunningWorker[] = [];
+  private constructor(
+    readonly dir: string,
+    readonly address: string,
+    readonly connection: Connection,
+    readonly client: Client,
+  ) {}
+
+  static async create(): Promise<TestEnv> {
+    const dir = mkdtempSync(join(tmpdir(), 'endure-it-'));
+    const address = `sqlite:${join(dir, 'endure.db')}`;
+    const connection = await Connection.connect({ address });
+    return new TestEnv(dir, address, connection, new Client({ connection }));
+  }
+
+  /** Creates and runs a worker on this engine; stopped by close(). */
+  async startWorker(opts: Omit<WorkerOptions, 'connection'>): Promise<RunningWorker> {
+    const connection = await NativeConnection.connect({ address: this.address });
+    const worker = await Worker.create({ logger: memoryLogger(), shutdownGraceTimeMs: 500, ...opts, connection });
+    const done = worker.run().finally(() => connection.close());
+    const rw: RunningWorker = {
+      worker,
+      done,
+      stop: async () => {
+        worker.shutdown();
+        await done;
+      },
+    };
+    this.workers.push(rw);
+    return rw;
+  }
+
+  /** Polls describe() until `pred` holds (or fails after timeoutMs). */
+  async waitFor<T>(handle: WorkflowHandle<T>, pred: (d: Awaited<ReturnType<WorkflowHandle<T>['describe']>>) => boolean, timeoutMs = 10_000): Promise<Awaited<ReturnType<WorkflowHandle<T>['describe']>>> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const d = await handle.describe();
+      if (pred(d)) return d;
+      if (Date.now() > end) throw new Error(`condition not reached within ${timeoutMs} ms; last description: ${JSON.stringify(d)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.stop()));
+    await this.connection.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+let seq = 0;
+/** A workflow id unique within this test process. */
+export function uid(prefix = 'wf'): string {
+  return `${prefix}-${process.pid}-${++seq}`;
+}

@@ -1,0 +1,103 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { WorkflowFailedError } from '@endure/client';
+import { TestEnv, uid, workflowsPath } from '../src/harness.js';
+import { makeActivities } from '../src/activities.js';
+
+describe('activities', () => {
+  let env: TestEnv;
+  const acts = makeActivities();
+  const taskQueue = 'activities';
+  before(async () => {
+    env = await TestEnv.create();
+    await env.startWorker({ taskQueue, workflowsPath: workflowsPath('basic'), activities: acts.activities });
+  });
+  after(() => env.close());
+
+  it('retries a failing activity by policy until it succeeds, reporting the attempt', async () => {
+    const h = await env.client.workflow.start('flakyWorkflow', { taskQueue, workflowId: uid(), args: [3] });
+    assert.equal(await h.result(), 3);
+    const { events } = await h.fetchHistory();
+    const completed = events.find((e) => e.type === 'ActivityTaskCompleted');
+    assert.equal(completed?.type === 'ActivityTaskCompleted' && completed.attributes.attempt, 3);
+    assert.equal(events.filter((e) => e.type === 'ActivityTaskScheduled').length, 1, 'retries write no history');
+  });
+
+  it('stops at maximumAttempts and gives the workflow ActivityFailure with the last cause', async () => {
+    const h = await env.client.workflow.start('flakyWorkflow', { taskQueue, workflowId: uid(), args: [10, 2] });
+    const err = await h.result().then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof WorkflowFailedError);
+    assert.equal(err.cause?.name, 'ActivityFailure');
+    assert.equal((err.cause as { retryState?: string }).retryState, 'MAXIMUM_ATTEMPTS_REACHED');
+    assert.match(String(((err.cause as Error).cause as Error | undefined)?.message), /not yet \(attempt 2\)/);
+  });
+
+  it('does not retry ApplicationFailure.nonRetryable, and keeps its type and details', async () => {
+    const before = acts.calls['failWith'] ?? 0;
+    const r = await env.client.workflow.execute('catchActivityFailure', { taskQueue, workflowId: uid(), args: ['nonRetryable'] });
+    assert.deepEqual(r, {
+      name: 'ActivityFailure', retryState: 'NON_RETRYABLE_FAILURE', activityType: 'failWith', causeName: 'ApplicationFailure',
+      causeType: 'BadInput', causeMessage: 'failed: nonRetryable', nonRetryable: true, details: [{ field: 'x' }],
+    });
+    assert.equal(acts.calls['failWith']! - before, 1);
+  });
+
+  it('does not retry error types listed in nonRetryableErrorTypes', async () => {
+    const before = acts.calls['failWith'] ?? 0;
+    const r = (await env.client.workflow.execute('catchActivityFailure', { taskQueue, workflowId: uid(), args: ['typed'] })) as Record<string, unknown>;
+    assert.equal(r['retryState'], 'NON_RETRYABLE_FAILURE');
+    assert.equal(r['causeType'], 'PermanentError');
+    assert.equal(acts.calls['failWith']! - before, 1);
+  });
+
+  it('retries plain errors up to maximumAttempts', async () => {
+    const before = acts.calls['failWith'] ?? 0;
+    const r = (await env.client.workflow.execute('catchActivityFailure', { taskQueue, workflowId: uid(), args: ['plain'] })) as Record<string, unknown>;
+    assert.equal(r['retryState'], 'MAXIMUM_ATTEMPTS_REACHED');
+    assert.equal(r['causeType'], 'Error');
+    assert.equal(acts.calls['failWith']! - before, 3);
+  });
+
+  it('times out an attempt after startToCloseTimeout and retries it', async () => {
+    assert.equal(await env.client.workflow.execute('startToCloseRetry', { taskQueue, workflowId: uid() }), 2);
+  });
+
+  it('fails the activity for good at scheduleToCloseTimeout with a TimeoutFailure', async () => {
+    const r = await env.client.workflow.execute('scheduleToCloseTimeout', { taskQueue, workflowId: uid() });
+    assert.deepEqual(r, { name: 'ActivityFailure', cause: 'TimeoutFailure', timeoutType: 'SCHEDULE_TO_CLOSE' });
+  });
+
+  it('times out a silent activity on heartbeatTimeout and resumes the next attempt from its heartbeat details', async () => {
+    const r = await env.client.workflow.execute('heartbeatResume', { taskQueue, workflowId: uid() });
+    assert.deepEqual(r, { resumedFrom: 7, attempt: 2 });
+  });
+
+  it('delivers workflow cancellation to a heartbeating activity, which reports it', async () => {
+    const h = await env.client.workflow.start('cancellableWork', { taskQueue, workflowId: uid() });
+    await env.waitFor(h, (d) => d.pendingActivities.some((a) => a.state === 'STARTED'));
+    await h.cancel();
+    const err = await h.result().then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof WorkflowFailedError);
+    assert.equal(err.cause?.name, 'CancelledFailure');
+    assert.ok(acts.events.includes('waitForCancel:cancelled'));
+    const types = (await h.fetchHistory()).events.map((e) => e.type);
+    assert.ok(types.includes('ActivityTaskCancelRequested') && types.includes('ActivityTaskCanceled'), types.join(','));
+    assert.equal(types.at(-1), 'WorkflowExecutionCanceled');
+  });
+
+  it('fails an activity whose name no worker registered, naming the ones that are', async () => {
+    const h = await env.client.workflow.start('sequence', { taskQueue: 'unregistered-acts', workflowId: uid(), args: [1] });
+    const w = await env.startWorker({ taskQueue: 'unregistered-acts', workflowsPath: workflowsPath('basic'), activities: { somethingElse: async () => 1 } });
+    const d = await env.waitFor(h, (x) => (x.pendingActivities[0]?.attempt ?? 0) >= 2);
+    assert.match(String(d.pendingActivities[0]?.lastFailure?.message), /activity 'echoActivity' is not registered on this worker .*registered: somethingElse/);
+    await h.terminate('test done');
+    await w.stop();
+  });
+
+  it('refuses an activity result over the payload limit, naming the limit', async () => {
+    const h = await env.client.workflow.start('bigActivityResult', { taskQueue, workflowId: uid(), args: [3 * 1024 * 1024] });
+    const d = await env.waitFor(h, (x) => x.pendingActivities[0]?.lastFailure !== undefined);
+    assert.match(String(d.pendingActivities[0]?.lastFailure?.message ?? ''), /over the 2\.0 MB payload limit \(engine option maxPayloadBytes\)/);
+    await h.terminate();
+  });
+});
