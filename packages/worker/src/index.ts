@@ -3,3 +3,4 @@ export { NativeConnection, type EngineConnection } from './connection.js';
 export { bundleWorkflowCode, WorkflowBundleError, type WorkflowBundle, type BundleOptions } from './bundler.js';
 export { DefaultLogger, Runtime, type Logger, type LogLevel, type LogEntry } from './logger.js';
 export type { ActivityFunction } from './activity-executor.js';
+export { DeterminismViolationError, ReplayError, type ReplayOptions } from './replay.js';

@@ -100,16 +100,17 @@ export class SandboxRealm {
       }
       return JSON.parse(this.run(this.scripts.finish) as string) as ActivationResult;
     } catch (err) {
-      const timedOut = err instanceof Error && /timed out/i.test(err.message);
-      const e = err instanceof Error ? err : new Error(String(err));
+      // Errors may come from the sandbox realm, where `instanceof Error` is false: read fields.
+      const e = (err !== null && typeof err === 'object' ? err : { message: String(err) }) as { message?: unknown; stack?: unknown; name?: unknown; code?: unknown };
+      const timedOut = e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
       return {
         ok: false,
         failure: {
           message: timedOut
             ? `workflow code ran for over ${this.deadlockTimeoutMs} ms without yielding (an infinite loop, or heavy CPU work that belongs in an activity)`
-            : e.message,
-          stackTrace: e.stack,
-          info: { type: 'application', errorType: timedOut ? 'DeadlockError' : e.name, nonRetryable: false },
+            : String(e.message),
+          stackTrace: typeof e.stack === 'string' ? e.stack : undefined,
+          info: { type: 'application', errorType: timedOut ? 'DeadlockError' : String(e.name ?? 'Error'), nonRetryable: false },
         },
       };
     } finally {

@@ -10,6 +10,8 @@ import { ActivityExecutor, type ActivityFunction } from './activity-executor.js'
 import { NativeConnection, type EngineConnection } from './connection.js';
 import { Runtime, type Logger } from './logger.js';
 import { validateWorkerOptions } from './options.js';
+import { runReplayHistory, type ReplayOptions } from './replay.js';
+import type { HistoryEvent } from '@endure/protocol';
 
 export interface WorkerOptions {
   connection?: EngineConnection;
@@ -73,6 +75,11 @@ export class Worker {
     const realm = bundle ? await SandboxRealm.create(bundle, { logger, deadlockTimeoutMs: options.deadlockTimeoutMs }) : undefined;
     const owned = options.connection ? undefined : await NativeConnection.connect();
     return new Worker(options, (options.connection ?? owned)!.engine, realm, owned);
+  }
+
+  /** Replays a saved history against workflow code; throws DeterminismViolationError on a mismatch. */
+  static runReplayHistory(opts: ReplayOptions, history: { events: HistoryEvent[] } | HistoryEvent[], workflowId?: string): Promise<void> {
+    return runReplayHistory(opts, history, workflowId);
   }
 
   getState(): WorkerState {
