@@ -1,0 +1,76 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { WorkflowExecutionAlreadyStartedError, ServiceError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@endure/client';
+import { TestEnv, uid, workflowsPath } from '../src/harness.js';
+import { makeActivities } from '../src/activities.js';
+
+describe('starting workflows', () => {
+  let env: TestEnv;
+  const taskQueue = 'start';
+  before(async () => {
+    env = await TestEnv.create();
+    await env.startWorker({ taskQueue, workflowsPath: workflowsPath('basic'), activities: makeActivities().activities });
+  });
+  after(() => env.close());
+
+  it('refuses a second start of a running id by default, and USE_EXISTING returns the running one', async () => {
+    const id = uid();
+    const first = await env.client.workflow.start('waitsForever', { taskQueue, workflowId: id });
+    await assert.rejects(env.client.workflow.start('waitsForever', { taskQueue, workflowId: id }), (e: unknown) => e instanceof WorkflowExecutionAlreadyStartedError && /already running/.test(e.message));
+    const again = await env.client.workflow.start('waitsForever', { taskQueue, workflowId: id, workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING });
+    assert.equal(again.runId, first.runId);
+    await first.terminate();
+  });
+
+  it('TERMINATE_EXISTING ends the running run and starts a new one', async () => {
+    const id = uid();
+    const first = await env.client.workflow.start('waitsForever', { taskQueue, workflowId: id });
+    const second = await env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: id, args: [2], workflowIdConflictPolicy: 'TERMINATE_EXISTING' });
+    assert.notEqual(second.runId, first.runId);
+    assert.equal((await env.client.workflow.getHandle(id, first.runId).describe()).status, 'TERMINATED');
+    assert.equal(await second.result(), 2);
+  });
+
+  it('applies the reuse policy to closed runs', async () => {
+    const done = uid();
+    await env.client.workflow.execute('echoWorkflow', { taskQueue, workflowId: done, args: [1] });
+    // ALLOW_DUPLICATE (the default) starts again.
+    assert.equal(await env.client.workflow.execute('echoWorkflow', { taskQueue, workflowId: done, args: [2] }), 2);
+    await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: done, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE }), WorkflowExecutionAlreadyStartedError);
+    await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: done, workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' }), /completed successfully/);
+    const failed = uid();
+    await env.client.workflow.execute('failsWithApplicationFailure', { taskQueue, workflowId: failed }).catch(() => {});
+    const h = await env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: failed, args: [3], workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' });
+    assert.equal(await h.result(), 3);
+  });
+
+  it('getHandle without a run id follows the latest run', async () => {
+    const id = uid();
+    await env.client.workflow.execute('echoWorkflow', { taskQueue, workflowId: id, args: ['old'] });
+    await env.client.workflow.execute('echoWorkflow', { taskQueue, workflowId: id, args: ['new'] });
+    assert.equal(await env.client.workflow.getHandle(id).result(), 'new');
+  });
+
+  it('explains arguments that JSON cannot carry, naming the argument', async () => {
+    await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: uid(), args: [() => 1] }), /argument 0: cannot serialize: value is a function/);
+    await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: uid(), args: [{ ids: new Set([1]) }] }), /value\.ids is a Set/);
+    await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: uid(), args: [10n] }), /BigInt/);
+    const loop: Record<string, unknown> = {};
+    loop['self'] = loop;
+    await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: uid(), args: [loop] }), /circular/);
+  });
+
+  it('refuses input over the payload limit with an error naming the limit', async () => {
+    await assert.rejects(
+      env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: uid(), args: ['y'.repeat(2 * 1024 * 1024 + 10)] }),
+      (e: unknown) => e instanceof ServiceError && e.code === 'PAYLOAD_TOO_LARGE' && /over the 2\.0 MB payload limit/.test(e.message),
+    );
+  });
+
+  it('names the missing or malformed option', async () => {
+    await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue: '', workflowId: uid() }), /options\.taskQueue is required/);
+    await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: '' }), /options\.workflowId is required/);
+    await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: uid(), workflowRunTimeout: '3 fortnights' }), /workflowRunTimeout: cannot read '3 fortnights' as a duration/);
+    await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: 'x'.repeat(1001) }), (e: unknown) => e instanceof ServiceError && e.code === 'INVALID_ARGUMENT' && /workflowId: workflowId must be at most 1000 characters/.test(e.message));
+  });
+});
