@@ -67,7 +67,8 @@ export class Engine implements EngineApi {
   }
 
   private onTimer(run: Run, timerId: string): void {
-    const done = (p: Promise<void> | undefined) => p?.catch(() => {});
+    // Storage failures stop the whole engine (EngineCore.fail); nothing else to do per timer.
+    const done = (p: Promise<void> | undefined) => void p?.catch(() => {});
     if (timerId.startsWith('timer:')) done(fireUserTimer(this.core, run, Number(timerId.slice(6))));
     else if (timerId === 'run-timeout') done(timeOutRun(this.core, run, 'RUN'));
     else if (timerId === 'execution-timeout') done(timeOutRun(this.core, run, 'EXECUTION'));
