@@ -23,6 +23,8 @@ export interface WorkflowBundle {
 
 export interface BundleOptions {
   workflowsPath: string;
+  /** A module exporting `payloadConverter`, bundled so workflow code encodes like the client. */
+  payloadConverterPath?: string;
   /** Extra modules to refuse, beyond Node built-ins and Endure's non-workflow packages. */
   ignoreModules?: string[];
 }
@@ -48,6 +50,14 @@ export async function bundleWorkflowCode(opts: BundleOptions): Promise<WorkflowB
   if (!existsSync(entry)) {
     throw new WorkflowBundleError(`workflowsPath '${opts.workflowsPath}' does not exist (resolved to ${entry})`);
   }
+  const converter = opts.payloadConverterPath ? resolve(opts.payloadConverterPath) : undefined;
+  if (converter && !existsSync(converter)) {
+    throw new WorkflowBundleError(`payloadConverterPath '${opts.payloadConverterPath}' does not exist (resolved to ${converter})`);
+  }
+  // The sandbox reads the converter from this export of the bundle.
+  const stdin = converter
+    ? { contents: `export * from ${JSON.stringify(entry)};\nexport { payloadConverter as __endurePayloadConverter } from ${JSON.stringify(converter)};\n`, resolveDir: process.cwd(), sourcefile: 'endure-entry.js' }
+    : undefined;
   const refused: string[] = [];
   const guard: esbuild.Plugin = {
     name: 'endure-determinism-guard',
@@ -66,7 +76,7 @@ export async function bundleWorkflowCode(opts: BundleOptions): Promise<WorkflowB
   let result: esbuild.BuildResult & { outputFiles: esbuild.OutputFile[] };
   try {
     result = await esbuild.build({
-      entryPoints: [entry],
+      ...(stdin ? { stdin } : { entryPoints: [entry] }),
       bundle: true,
       write: false,
       format: 'cjs',

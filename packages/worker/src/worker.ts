@@ -1,4 +1,6 @@
 import { hostname } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { ApiError, type EngineApi } from '@endure/protocol';
 import { defaultPayloadConverter, type PayloadConverter } from '@endure/common';
@@ -29,10 +31,24 @@ export interface WorkerOptions {
   /** How long shutdown waits for running activities before cancelling them. Default 10 s. */
   shutdownGraceTimeMs?: number;
   identity?: string;
-  dataConverter?: { payloadConverter?: PayloadConverter };
+  /**
+   * `payloadConverter` is used for activities; `payloadConverterPath` names a module exporting
+   * the same converter as `payloadConverter`, bundled into the workflow sandbox.
+   */
+  dataConverter?: { payloadConverter?: PayloadConverter; payloadConverterPath?: string };
   logger?: Logger;
   /** An activation running longer than this without yielding fails its task. Default 2 s. */
   deadlockTimeoutMs?: number;
+}
+
+/** The activities' converter: given directly, or the same module the sandbox bundles. */
+async function loadConverter(options: WorkerOptions): Promise<PayloadConverter> {
+  const dc = options.dataConverter;
+  if (dc?.payloadConverter) return dc.payloadConverter;
+  if (!dc?.payloadConverterPath) return defaultPayloadConverter;
+  const mod = (await import(pathToFileURL(resolve(dc.payloadConverterPath)).href)) as { payloadConverter?: PayloadConverter };
+  if (!mod.payloadConverter) throw new TypeError(`Worker.create: ${dc.payloadConverterPath} must export 'payloadConverter'`);
+  return mod.payloadConverter;
 }
 
 export type WorkerState = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FAILED';
@@ -55,13 +71,13 @@ export class Worker {
     private readonly engine: EngineApi,
     realm: SandboxRealm | undefined,
     private readonly ownedConnection: NativeConnection | undefined,
+    converter: PayloadConverter,
   ) {
     this.identity = options.identity ?? `${process.pid}@${hostname()}`;
     this.namespace = options.namespace ?? 'default';
     this.logger = options.logger ?? Runtime.instance().logger;
     this.cache = new WorkflowCache(options.maxCachedWorkflows ?? 1000);
     setMaxListeners(0, this.abort.signal); // every poller listens on it
-    const converter = options.dataConverter?.payloadConverter ?? defaultPayloadConverter;
     this.workflowTasks = realm ? new WorkflowTaskHandler(engine, realm, this.cache, this.logger, this.identity) : undefined;
     this.activities = new ActivityExecutor(engine, options.activities ?? {}, converter, this.logger, this.identity);
   }
@@ -71,10 +87,13 @@ export class Worker {
     validateWorkerOptions(options);
     const logger = options.logger ?? Runtime.instance().logger;
     let bundle = options.workflowBundle;
-    if (!bundle && options.workflowsPath) bundle = await bundleWorkflowCode({ workflowsPath: options.workflowsPath });
+    if (!bundle && options.workflowsPath) {
+      bundle = await bundleWorkflowCode({ workflowsPath: options.workflowsPath, payloadConverterPath: options.dataConverter?.payloadConverterPath });
+    }
     const realm = bundle ? await SandboxRealm.create(bundle, { logger, deadlockTimeoutMs: options.deadlockTimeoutMs }) : undefined;
+    const converter = await loadConverter(options);
     const owned = options.connection ? undefined : await NativeConnection.connect();
-    return new Worker(options, (options.connection ?? owned)!.engine, realm, owned);
+    return new Worker(options, (options.connection ?? owned)!.engine, realm, owned, converter);
   }
 
   /** Replays a saved history against workflow code; throws DeterminismViolationError on a mismatch. */

@@ -40,7 +40,7 @@ export class Activator {
   random: () => number = () => {
     throw new Error('Math.random() is not available before the workflow starts');
   };
-  readonly converter: PayloadConverter = defaultPayloadConverter;
+  converter: PayloadConverter = defaultPayloadConverter;
   readonly rootScope = new CancellationScope();
   private nextSeq = { activity: 0, timer: 0 };
   private commands: Command[] = [];
@@ -149,9 +149,11 @@ export class Activator {
     this.info = { ...info };
     this.random = seededRandom(seed);
     const exports = this.factory();
+    const custom = exports['__endurePayloadConverter'] as PayloadConverter | undefined;
+    if (custom) this.converter = custom;
     const fn = exports[workflowType];
     if (typeof fn !== 'function') {
-      const known = Object.keys(exports).filter((k) => typeof exports[k] === 'function');
+      const known = Object.keys(exports).filter((k) => typeof exports[k] === 'function' && !k.startsWith('__endure'));
       throw Object.assign(
         new Error(`workflow type '${workflowType}' is not exported by the worker's workflows module (it exports: ${known.join(', ') || 'nothing'})`),
         { name: 'WorkflowTypeNotFoundError' },
