@@ -29,6 +29,14 @@ export class EngineCore {
   readonly timers: TimerQueue;
   readonly maxPayloadBytes: number;
   private readonly runs = new Map<string, Run>();
+  /**
+   * Runs dropped from the cache that someone may still hold (a caller between `await load()`
+   * and its next line): reloading returns that same object, so there is never a second copy.
+   */
+  private readonly evicted = new Map<string, WeakRef<Run>>();
+  private readonly collected = new FinalizationRegistry<string>((k) => {
+    if (this.evicted.get(k)?.deref() === undefined) this.evicted.delete(k);
+  });
   private readonly loading = new Map<string, Promise<Run | undefined>>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly maxCachedRuns: number;
@@ -77,18 +85,29 @@ export class EngineCore {
     this.check();
     const k = runKeyString(key);
     const cached = this.runs.get(k);
-    if (cached) return cached;
+    if (cached) {
+      this.runs.delete(k); // most recently used goes last
+      this.runs.set(k, cached);
+      return cached;
+    }
+    const held = this.evicted.get(k)?.deref();
+    if (held) {
+      this.evicted.delete(k);
+      this.trimCache();
+      this.runs.set(k, held);
+      return held;
+    }
     let p = this.loading.get(k);
     if (!p) {
       p = (async () => {
         const record = await this.store.getWorkflow(key);
         if (!record) return undefined;
-        const already = this.runs.get(k);
-        if (already) return already;
         const run = new Run(record, JSON.parse(record.state) as RunState);
         if (run.open) run.tail = await this.store.readHistory(key, run.state.lastSawUpTo + 1);
+        const raced = this.runs.get(k) ?? this.evicted.get(k)?.deref();
+        if (raced) return raced;
+        this.trimCache(); // before inserting, so the run being handed out is never the one dropped
         this.runs.set(k, run);
-        this.trimCache();
         return run;
       })().finally(() => this.loading.delete(k));
       this.loading.set(k, p);
@@ -104,8 +123,8 @@ export class EngineCore {
 
   /** Puts a run created by start into the cache. */
   adopt(run: Run): void {
-    this.runs.set(runKeyString(run.key), run);
     this.trimCache();
+    this.runs.set(runKeyString(run.key), run);
   }
 
   /**
@@ -143,9 +162,11 @@ export class EngineCore {
       deleteTimers: m.deleteTimers,
     });
     run.lastCommit = p;
+    run.uncommitted++;
     for (const row of m.offers) this.offerAt(row);
     p.then(
       () => {
+        run.uncommitted--;
         for (const t of m.upsertTimers) this.armTimer(t);
         for (const f of m.afterCommit) f();
         if (events.length) this.notify(run.key);
@@ -265,11 +286,13 @@ export class EngineCore {
 
   /** Drops idle runs from memory once there are too many (their state is all on disk). */
   private trimCache(): void {
-    if (this.runs.size <= this.maxCachedRuns) return;
+    if (this.runs.size < this.maxCachedRuns) return;
     for (const [k, run] of this.runs) {
       if (this.runs.size <= this.maxCachedRuns * 0.9) break;
-      if (run.wftStarted || run.activityStarts.size || this.waiters.has(k)) continue;
+      if (run.uncommitted || run.wftStarted || run.activityStarts.size || this.backoff.has(run) || this.waiters.has(k)) continue;
       this.runs.delete(k);
+      this.evicted.set(k, new WeakRef(run));
+      this.collected.register(run, k);
     }
   }
 

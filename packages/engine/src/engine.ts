@@ -83,7 +83,7 @@ export class Engine implements EngineApi {
     return this.core.mustLoad(current);
   }
 
-  startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResponse> {
+  async startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResponse> {
     return startWorkflow(this.core, parseRequest(StartWorkflowRequest, req, 'startWorkflow request'));
   }
 
@@ -145,35 +145,35 @@ export class Engine implements EngineApi {
     }
   }
 
-  pollWorkflowTask(req: PollRequest, signal?: AbortSignal): Promise<WorkflowTask | null> {
+  async pollWorkflowTask(req: PollRequest, signal?: AbortSignal): Promise<WorkflowTask | null> {
     return this.poll(req, 'workflow', signal, (ref) => dispatchWorkflowTask(this.core, ref));
   }
 
-  completeWorkflowTask(req: CompleteWorkflowTaskRequest): Promise<void> {
+  async completeWorkflowTask(req: CompleteWorkflowTaskRequest): Promise<void> {
     return completeWorkflowTask(this.core, parseRequest(CompleteWorkflowTaskRequest, req, 'completeWorkflowTask request'));
   }
 
-  failWorkflowTask(req: FailWorkflowTaskRequest): Promise<void> {
+  async failWorkflowTask(req: FailWorkflowTaskRequest): Promise<void> {
     return failWorkflowTask(this.core, parseRequest(FailWorkflowTaskRequest, req, 'failWorkflowTask request'));
   }
 
-  pollActivityTask(req: PollRequest, signal?: AbortSignal): Promise<ActivityTask | null> {
+  async pollActivityTask(req: PollRequest, signal?: AbortSignal): Promise<ActivityTask | null> {
     return this.poll(req, 'activity', signal, (ref) => dispatchActivityTask(this.core, ref, req.identity));
   }
 
-  completeActivityTask(req: CompleteActivityTaskRequest): Promise<void> {
+  async completeActivityTask(req: CompleteActivityTaskRequest): Promise<void> {
     return completeActivityTask(this.core, parseRequest(CompleteActivityTaskRequest, req, 'completeActivityTask request'));
   }
 
-  failActivityTask(req: FailActivityTaskRequest): Promise<void> {
+  async failActivityTask(req: FailActivityTaskRequest): Promise<void> {
     return failActivityTask(this.core, parseRequest(FailActivityTaskRequest, req, 'failActivityTask request'));
   }
 
-  cancelActivityTask(req: CancelActivityTaskRequest): Promise<void> {
+  async cancelActivityTask(req: CancelActivityTaskRequest): Promise<void> {
     return cancelActivityTask(this.core, parseRequest(CancelActivityTaskRequest, req, 'cancelActivityTask request'));
   }
 
-  heartbeatActivityTask(req: HeartbeatActivityTaskRequest): Promise<HeartbeatActivityTaskResponse> {
+  async heartbeatActivityTask(req: HeartbeatActivityTaskRequest): Promise<HeartbeatActivityTaskResponse> {
     return heartbeatActivityTask(this.core, parseRequest(HeartbeatActivityTaskRequest, req, 'heartbeatActivityTask request'));
   }
 

@@ -17,6 +17,8 @@ export class Run {
   activityStarts = new Map<number, ActivityStart>();
   /** Resolves when every mutation issued so far is durable. */
   lastCommit: Promise<void> = Promise.resolve();
+  /** Mutations issued but not yet durable: such a run must stay in memory (disk is behind it). */
+  uncommitted = 0;
 
   constructor(
     public record: WorkflowRecord,
