@@ -36,13 +36,13 @@ type Handle = object;
  * V8 context of its own (about a megabyte).
  */
 export class SandboxRealm {
-  private readonly io: { a?: Handle; ctx?: ActivationContext; job?: string; bundle?: unknown };
+  private readonly io: { a?: Handle; ctx?: ActivationContext; jobs?: string; bundle?: unknown };
+  // Each guarded call costs a watchdog thread (~0.1 ms), so an activation makes as few as it can:
+  // one to apply its jobs, one to settle conditions and collect the commands.
   private readonly scripts = {
     create: new vm.Script('__endure_io.a = __endure_runtime.create(__endure_io.bundle)'),
-    begin: new vm.Script('__endure_runtime.begin(__endure_io.a, __endure_io.ctx)'),
-    job: new vm.Script('__endure_runtime.job(__endure_io.a, __endure_io.job)'),
-    conditions: new vm.Script('__endure_runtime.conditions(__endure_io.a)'),
-    finish: new vm.Script('__endure_runtime.finish(__endure_io.a)'),
+    activate: new vm.Script('__endure_runtime.activate(__endure_io.a, __endure_io.ctx, __endure_io.jobs)'),
+    conclude: new vm.Script('__endure_runtime.conclude(__endure_io.a)'),
   };
   readonly deadlockTimeoutMs: number;
 
@@ -90,15 +90,13 @@ export class SandboxRealm {
     io.a = handle;
     try {
       io.ctx = ctx;
-      this.run(this.scripts.begin);
-      for (const job of jobs) {
-        io.job = JSON.stringify(job);
-        this.run(this.scripts.job);
-      }
-      for (let i = 0; this.run(this.scripts.conditions) === true; i++) {
+      io.jobs = JSON.stringify(jobs);
+      this.run(this.scripts.activate);
+      for (let i = 0; ; i++) {
+        const out = this.run(this.scripts.conclude) as string;
+        if (out !== 'again') return JSON.parse(out) as ActivationResult;
         if (i > 10_000) throw new Error('conditions kept becoming true 10,000 times in one activation (a condition loop?)');
       }
-      return JSON.parse(this.run(this.scripts.finish) as string) as ActivationResult;
     } catch (err) {
       // Errors may come from the sandbox realm, where `instanceof Error` is false: read fields.
       const e = (err !== null && typeof err === 'object' ? err : { message: String(err) }) as { message?: unknown; stack?: unknown; name?: unknown; code?: unknown };
@@ -115,7 +113,7 @@ export class SandboxRealm {
       };
     } finally {
       io.a = undefined;
-      io.job = undefined;
+      io.jobs = undefined;
     }
   }
 }

@@ -29,19 +29,16 @@ g.__endure_runtime = {
       return module.exports;
     }, host);
   },
-  begin(a: Activator, ctx: { time: number; historyLength: number; replaying: boolean }): void {
+  /** Applies an activation's jobs in order; their continuations run when the script returns. */
+  activate(a: Activator, ctx: { time: number; historyLength: number; replaying: boolean }, jobsJson: string): void {
     setCurrent(a);
     a.begin(ctx);
+    for (const job of JSON.parse(jobsJson) as Job[]) a.applyJob(job);
   },
-  job(a: Activator, jobJson: string): void {
+  /** Resolves conditions that now hold ("again": let them run, then ask again), else the result. */
+  conclude(a: Activator): string {
     setCurrent(a);
-    a.applyJob(JSON.parse(jobJson) as Job);
-  },
-  conditions(a: Activator): boolean {
-    setCurrent(a);
-    return a.checkConditions();
-  },
-  finish(a: Activator): string {
+    if (a.checkConditions()) return 'again';
     setCurrent(undefined);
     return JSON.stringify(a.takeResult());
   },
