@@ -76,6 +76,15 @@ export interface UpdateWorkflow {
  * called without awaiting earlier ones; each is atomic; a promise resolves only once its
  * mutation is durable (survives kill -9 and power loss). Implementations batch concurrent
  * mutations into shared commits, but one mutation's failure must not fail another's.
+ *
+ * Details every implementation follows (the conformance suite checks them):
+ * - events round-trip exactly as JSON.stringify/JSON.parse would (store them as text/json,
+ *   not a format that rejects \u0000 such as PostgreSQL jsonb);
+ * - a mutation that breaks a "must" below (event ids not continuing from expectedNextEventId,
+ *   a record whose key differs, creating a run id that exists) rejects and changes nothing;
+ * - within one update, deletes apply before upserts;
+ * - `after` in listTasks is a position in the sort order, not necessarily a stored row;
+ * - close() waits for mutations already issued, then releases the store.
  */
 export interface Store {
   createWorkflow(c: CreateWorkflow): Promise<void>;

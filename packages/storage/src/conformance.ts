@@ -1,0 +1,33 @@
+// The storage conformance suite: every Store implementation runs this from its own tests.
+//   import { runStoreConformance } from '@endure/storage/conformance';
+//   runStoreConformance('sqlite', async () => ({ open: () => MyStore.open(file), cleanup: () => rm(dir) }));
+import { describe } from 'node:test';
+import { withStoreFrom, type MakeStore } from './conformance/harness.js';
+import { durabilitySuite } from './conformance/durability.js';
+import { orderingSuite } from './conformance/ordering.js';
+import { runSuite } from './conformance/runs.js';
+import { tasksAndTimersSuite } from './conformance/tasks-timers.js';
+
+export type { MakeStore, StoreHarness } from './conformance/harness.js';
+
+export interface ConformanceOptions {
+  /**
+   * Whether a reopened store sees what earlier instances acknowledged. Default true; set false
+   * for in-memory stores, which skips the close-and-reopen tests.
+   */
+  durable?: boolean;
+}
+
+/**
+ * Registers the conformance tests (node:test `describe`/`it`) for one Store implementation.
+ * `makeStore` is called once per test and must return a harness over a fresh, empty store.
+ */
+export function runStoreConformance(name: string, makeStore: MakeStore, opts: ConformanceOptions = {}): void {
+  const withStore = withStoreFrom(makeStore);
+  void describe(`Store conformance: ${name}`, () => {
+    runSuite(withStore);
+    tasksAndTimersSuite(withStore);
+    orderingSuite(withStore);
+    durabilitySuite(withStore, opts.durable ?? true);
+  });
+}

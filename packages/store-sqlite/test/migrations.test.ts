@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { LATEST_SCHEMA_VERSION, SchemaVersionError, SqliteStore } from '../src/index.js';
+import { migrate, schemaVersion, type Migration } from '../src/migrations.js';
+import { tempDir } from './helpers.js';
+
+function tables(db: Database.Database): string[] {
+  return db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
+}
+
+void describe('schema migrations', () => {
+  void it('a fresh database is migrated to the latest version', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const file = join(dir, 'fresh.db');
+      await (await SqliteStore.open(file)).close();
+      const db = new Database(file, { readonly: true });
+      try {
+        assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
+        assert.deepEqual(tables(db), ['current_runs', 'history', 'tasks', 'timers', 'workflows']);
+        assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      } finally {
+        db.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+  void it('a database from a newer version is refused, naming both versions, and left untouched', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const file = join(dir, 'future.db');
+      const future = LATEST_SCHEMA_VERSION + 5;
+      const db = new Database(file);
+      db.pragma(`user_version = ${future}`);
+      db.close();
+      for (let attempt = 0; attempt < 2; attempt++) {
+        // Twice: a refused open must not leave the path claimed in this process.
+        await assert.rejects(SqliteStore.open(file), (e: unknown) => {
+          assert.ok(e instanceof SchemaVersionError);
+          assert.equal(e.found, future);
+          assert.equal(e.supported, LATEST_SCHEMA_VERSION);
+          assert.match(e.message, new RegExp(`schema version ${future}\\b.*up to version ${LATEST_SCHEMA_VERSION}\\b`));
+          assert.ok(e.message.includes(file));
+          return true;
+        });
+      }
+      const after = new Database(file, { readonly: true });
+      try {
+        assert.equal(schemaVersion(after), future);
+        assert.deepEqual(tables(after), []);
+        assert.equal(after.pragma('journal_mode', { simple: true }), 'delete');
+      } finally {
+        after.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+  void it('pending steps run in order, once, in one transaction', () => {
+    const calls: number[] = [];
+    const step = (version: number, sql: string): Migration => ({
+      version,
+      description: `step ${version}`,
+      up: (db) => {
+        calls.push(version);
+        db.exec(sql);
+      },
+    });
+    const m1 = step(1, 'CREATE TABLE a (x)');
+    const m2 = step(2, 'CREATE TABLE b (y)');
+    const broken = step(3, 'CREATE TABLE c (z); THIS IS NOT SQL');
+    const db = new Database(':memory:');
+    try {
+      assert.equal(migrate(db, 'mem', [m1]), 1);
+      assert.equal(migrate(db, 'mem', [m1, m2]), 2);
+      assert.deepEqual(calls, [1, 2]);
+      assert.throws(() => migrate(db, 'mem', [m1, m2, broken, step(4, 'CREATE TABLE d (w)')]));
+      assert.equal(schemaVersion(db), 2, 'a failed step rolls back the whole run');
+      assert.deepEqual(tables(db), ['a', 'b']);
+      assert.throws(() => migrate(db, 'mem', [m2]), /version 2, expected 1/);
+    } finally {
+      db.close();
+    }
+  });
+});
