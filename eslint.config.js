@@ -10,7 +10,7 @@ const nonWorkflowPackages = ['activity', 'client', 'worker', 'engine', 'transpor
 ]);
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'scripts/**', '*.config.js'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'scripts/**', '*.config.js', '**/lint-fixtures/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],
