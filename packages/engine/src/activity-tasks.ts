@@ -110,7 +110,7 @@ function retryOrFail(core: EngineCore, run: Run, a: ActivityState, failure: Fail
     a.currentAttemptScheduledTime = at;
     const row = { ...run.key, taskQueue: a.taskQueue, kind: 'activity' as const, taskId: activityTaskId(a.seq), visibleAt: at };
     m.upsertTasks.push(row);
-    m.afterCommit.push(() => core.offerAt(row));
+    m.offers.push(row);
     return core.apply(run, m);
   }
   const state = stop;

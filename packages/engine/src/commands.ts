@@ -47,7 +47,7 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         };
         const row = { ...run.key, taskQueue, kind: 'activity' as const, taskId: activityTaskId(c.seq), visibleAt: now };
         m.upsertTasks.push(row);
-        m.afterCommit.push(() => core.offerAt(row));
+        m.offers.push(row);
         if (c.timeouts.scheduleToCloseTimeoutMs) m.upsertTimers.push(core.timerRow(run, `activity-s2c:${c.seq}`, now + c.timeouts.scheduleToCloseTimeoutMs));
         if (c.timeouts.scheduleToStartTimeoutMs) m.upsertTimers.push(core.timerRow(run, `activity-s2s:${c.seq}`, now + c.timeouts.scheduleToStartTimeoutMs));
         break;

@@ -129,7 +129,8 @@ export class EngineCore {
 
   /**
    * Applies a mutation: numbers its events, updates the run in memory at once and issues the
-   * write. The returned promise resolves when it is durable; `afterCommit` effects run then.
+   * write. The returned promise resolves when it is durable; timers are armed and waiters
+   * (results, history long-polls) woken only then.
    */
   apply(run: Run, m: Mutation): Promise<void> {
     this.check();
@@ -168,7 +169,6 @@ export class EngineCore {
       () => {
         run.uncommitted--;
         for (const t of m.upsertTimers) this.armTimer(t);
-        for (const f of m.afterCommit) f();
         if (events.length) this.notify(run.key);
       },
       (err: unknown) => this.fail(err),

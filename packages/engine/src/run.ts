@@ -46,10 +46,12 @@ export class Mutation {
   deleteTasks: string[] = [];
   upsertTimers: TimerRow[] = [];
   deleteTimers: string[] = [];
-  /** Workflow tasks to offer as soon as the write is issued: only this engine's workers see them. */
+  /**
+   * Tasks to offer as soon as the write is issued. Handing out a task before its write is
+   * durable is safe: if the write is lost, so is the record that the task was handed out, and
+   * the task runs again after recovery, exactly as if its worker had crashed (at-least-once).
+   */
   offers: TaskRow[] = [];
-  /** Effects others can observe; they wait for the commit. */
-  afterCommit: (() => void)[] = [];
   close: { status: WorkflowStatus } | undefined;
 
   event(e: NewEvent): this {

@@ -45,6 +45,8 @@ describe('the workflow sandbox', () => {
     ['usesFinalizationRegistry', /FinalizationRegistry is not allowed in workflow code/],
     ['usesSetInterval', /setInterval is not allowed in workflow code: use a loop with sleep\(\) instead/],
     ['spins', /workflow code ran for over 300 ms without yielding/],
+    // Regression: this used to abort the whole process (nodejs/node#38503) once activities had run.
+    ['spinsAfterActivity', /workflow code ran for over 300 ms without yielding/],
   ];
   for (const [workflowType, message] of globals) {
     it(`fails the workflow task of ${workflowType} with a clear message`, async () => {

@@ -36,10 +36,12 @@ type Handle = object;
  * V8 context of its own (about a megabyte).
  */
 export class SandboxRealm {
-  private readonly io: { a?: Handle; ctx?: ActivationContext; jobs?: string; bundle?: unknown };
-  // Each guarded call costs a watchdog thread (~0.1 ms), so an activation makes as few as it can:
-  // one to apply its jobs, one to settle conditions and collect the commands.
+  private readonly io: { a?: Handle; ctx?: ActivationContext; jobs?: string; bundle?: unknown; drive?: () => unknown };
+  // A guarded call (with a deadlock timeout) costs a watchdog thread, ~0.1 ms. So an activation
+  // makes exactly one: `drive` runs under the timeout and calls the control scripts unguarded
+  // inside it; each still drains the realm's microtasks when it returns.
   private readonly scripts = {
+    drive: new vm.Script('__endure_io.drive()'),
     create: new vm.Script('__endure_io.a = __endure_runtime.create(__endure_io.bundle)'),
     activate: new vm.Script('__endure_runtime.activate(__endure_io.a, __endure_io.ctx, __endure_io.jobs)'),
     conclude: new vm.Script('__endure_runtime.conclude(__endure_io.a)'),
@@ -56,14 +58,14 @@ export class SandboxRealm {
     this.io.bundle = bundleFactory;
   }
 
-  static async create(bundle: WorkflowBundle, opts: SandboxOptions): Promise<SandboxRealm> {
+  static async create(bundle: WorkflowBundle, opts: SandboxOptions & { runtimeCode?: string }): Promise<SandboxRealm> {
     installRejectionHook(opts.logger);
     const context = vm.createContext({ __endure_host: { log: opts.logger.log.bind(opts.logger) } }, {
       name: 'endure-workflows',
       microtaskMode: 'afterEvaluate',
       codeGeneration: { strings: false, wasm: false },
     });
-    new vm.Script(await runtimeScript(), { filename: 'endure-workflow-runtime.js' }).runInContext(context);
+    new vm.Script(opts.runtimeCode ?? (await runtimeScript()), { filename: 'endure-workflow-runtime.js' }).runInContext(context);
     vm.runInContext('globalThis.__endure_io = {}', context);
     sandboxPromiseProtos.add(vm.runInContext('Promise.prototype', context) as object);
     const factory: unknown = new vm.Script(`(function (module, exports, require) {\n${bundle.code}\n})`, {
@@ -74,15 +76,25 @@ export class SandboxRealm {
 
   /** A fresh run of workflow code; its modules are instantiated by its startWorkflow job. */
   instantiate(): SandboxedWorkflow {
-    this.run(this.scripts.create);
+    this.guarded(() => this.run(this.scripts.create));
     const handle = this.io.a!;
     this.io.a = undefined;
     return new SandboxedWorkflow(this, handle);
   }
 
   /** Runs a control script; the realm's microtasks (workflow continuations) drain before it returns. */
-  run(script: vm.Script): unknown {
-    return script.runInContext(this.context, { timeout: this.deadlockTimeoutMs });
+  private run(script: vm.Script): unknown {
+    return script.runInContext(this.context);
+  }
+
+  /** Runs `fn` (which runs control scripts) under one deadlock watchdog. */
+  private guarded<T>(fn: () => T): T {
+    this.io.drive = fn;
+    try {
+      return this.scripts.drive.runInContext(this.context, { timeout: this.deadlockTimeoutMs }) as T;
+    } finally {
+      this.io.drive = undefined;
+    }
   }
 
   activate(handle: Handle, jobs: Job[], ctx: ActivationContext): ActivationResult {
@@ -91,12 +103,14 @@ export class SandboxRealm {
     try {
       io.ctx = ctx;
       io.jobs = JSON.stringify(jobs);
-      this.run(this.scripts.activate);
-      for (let i = 0; ; i++) {
-        const out = this.run(this.scripts.conclude) as string;
-        if (out !== 'again') return JSON.parse(out) as ActivationResult;
-        if (i > 10_000) throw new Error('conditions kept becoming true 10,000 times in one activation (a condition loop?)');
-      }
+      return this.guarded(() => {
+        this.run(this.scripts.activate);
+        for (let i = 0; ; i++) {
+          const out = this.run(this.scripts.conclude) as string;
+          if (out !== 'again') return JSON.parse(out) as ActivationResult;
+          if (i > 10_000) throw new Error('conditions kept becoming true 10,000 times in one activation (a condition loop?)');
+        }
+      });
     } catch (err) {
       // Errors may come from the sandbox realm, where `instanceof Error` is false: read fields.
       const e = (err !== null && typeof err === 'object' ? err : { message: String(err) }) as { message?: unknown; stack?: unknown; name?: unknown; code?: unknown };

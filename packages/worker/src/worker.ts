@@ -5,8 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { ApiError, type EngineApi } from '@endure/protocol';
 import { defaultPayloadConverter, type PayloadConverter } from '@endure/common';
 import { bundleWorkflowCode, type WorkflowBundle } from './bundler.js';
-import { SandboxRealm } from './sandbox.js';
-import { WorkflowCache } from './workflow-cache.js';
+import { WorkflowThreads } from './workflow-threads.js';
 import { WorkflowTaskHandler } from './workflow-task-handler.js';
 import { ActivityExecutor, type ActivityFunction } from './activity-executor.js';
 import { NativeConnection, type EngineConnection } from './connection.js';
@@ -39,6 +38,8 @@ export interface WorkerOptions {
   logger?: Logger;
   /** An activation running longer than this without yielding fails its task. Default 2 s. */
   deadlockTimeoutMs?: number;
+  /** Threads that run workflow code (each with its own share of the cache). Default 1. */
+  workflowThreads?: number;
 }
 
 /** The activities' converter: given directly, or the same module the sandbox bundles. */
@@ -57,7 +58,6 @@ export type WorkerState = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'STOPPED' | '
 export class Worker {
   private state: WorkerState = 'INITIALIZED';
   private readonly abort = new AbortController();
-  private readonly cache: WorkflowCache;
   private readonly workflowTasks: WorkflowTaskHandler | undefined;
   private readonly activities: ActivityExecutor;
   private readonly identity: string;
@@ -69,16 +69,15 @@ export class Worker {
   private constructor(
     readonly options: WorkerOptions,
     private readonly engine: EngineApi,
-    realm: SandboxRealm | undefined,
+    private readonly threads: WorkflowThreads | undefined,
     private readonly ownedConnection: NativeConnection | undefined,
     converter: PayloadConverter,
   ) {
     this.identity = options.identity ?? `${process.pid}@${hostname()}`;
     this.namespace = options.namespace ?? 'default';
     this.logger = options.logger ?? Runtime.instance().logger;
-    this.cache = new WorkflowCache(options.maxCachedWorkflows ?? 1000);
     setMaxListeners(0, this.abort.signal); // every poller listens on it
-    this.workflowTasks = realm ? new WorkflowTaskHandler(engine, realm, this.cache, this.logger, this.identity) : undefined;
+    this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity) : undefined;
     this.activities = new ActivityExecutor(engine, options.activities ?? {}, converter, this.logger, this.identity);
   }
 
@@ -90,10 +89,18 @@ export class Worker {
     if (!bundle && options.workflowsPath) {
       bundle = await bundleWorkflowCode({ workflowsPath: options.workflowsPath, payloadConverterPath: options.dataConverter?.payloadConverterPath });
     }
-    const realm = bundle ? await SandboxRealm.create(bundle, { logger, deadlockTimeoutMs: options.deadlockTimeoutMs }) : undefined;
     const converter = await loadConverter(options);
+    const threads = bundle
+      ? await WorkflowThreads.start({
+          bundle,
+          threads: options.workflowThreads ?? 1,
+          maxCachedWorkflows: options.maxCachedWorkflows ?? 1000,
+          deadlockTimeoutMs: options.deadlockTimeoutMs,
+          logger,
+        })
+      : undefined;
     const owned = options.connection ? undefined : await NativeConnection.connect();
-    return new Worker(options, (options.connection ?? owned)!.engine, realm, owned, converter);
+    return new Worker(options, (options.connection ?? owned)!.engine, threads, owned, converter);
   }
 
   /** Replays a saved history against workflow code; throws DeterminismViolationError on a mismatch. */
@@ -107,7 +114,7 @@ export class Worker {
 
   /** Number of workflows in the sticky cache. */
   get cachedWorkflows(): number {
-    return this.cache.size;
+    return this.threads?.cached ?? 0;
   }
 
   /** Polls until shutdown() (or SIGINT/SIGTERM); resolves once in-flight work is finished. */
@@ -127,7 +134,7 @@ export class Worker {
       async () => {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        this.cache.clear();
+        await this.threads?.close();
         await this.ownedConnection?.close();
         this.state = this.fatal ? 'FAILED' : 'STOPPED';
         if (this.fatal) throw this.fatal;

@@ -129,6 +129,14 @@ export async function spins(): Promise<void> {
   }
 }
 
+/** Spins after an await: the watchdog fires inside the realm's microtask drain. */
+export async function spinsAfterActivity(): Promise<void> {
+  await acts.echoActivity(1);
+  for (;;) {
+    /* never yields */
+  }
+}
+
 export async function waitsForever(): Promise<void> {
   await condition(() => false);
 }

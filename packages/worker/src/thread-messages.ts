@@ -1,0 +1,23 @@
+import type { HistoryEvent } from '@endure/protocol';
+import type { TaskOutcome } from '@endure/core';
+
+/** The part of a workflow task the thread needs (no token: the thread never talks to the engine). */
+export interface ThreadTask {
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  events: HistoryEvent[];
+  lastEventId: number;
+}
+
+export type ToThread =
+  | { type: 'init'; bundleCode: string; runtimeCode: string; deadlockTimeoutMs?: number; maxCachedWorkflows: number }
+  | { type: 'activate'; id: number; task: ThreadTask; now: number }
+  | { type: 'evict'; runId: string };
+
+export type FromThread =
+  | { type: 'ready' }
+  | { type: 'initError'; message: string }
+  /** `needHistory`: the thread has no cached state for this run; resend with the full history. */
+  | { type: 'result'; id: number; outcome: TaskOutcome | { needHistory: true }; cached: number }
+  | { type: 'log'; level: string; message: string; attrs: Record<string, unknown> };

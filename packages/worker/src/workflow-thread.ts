@@ -1,0 +1,68 @@
+// Entry point of a workflow thread: it owns a sandbox realm and the sticky cache of runs, and
+// turns workflow tasks into task outcomes. Workflow code runs here, never on the main thread:
+// a deadlock watchdog firing inside the realm is only safe away from the main thread's async
+// hooks (nodejs/node#38503), and the main thread stays free for storage and activities.
+import { parentPort } from 'node:worker_threads';
+import { HistoryGapError, WorkflowReplayer, type TaskOutcome } from '@endure/core';
+import { SandboxRealm } from './sandbox.js';
+import { WorkflowCache } from './workflow-cache.js';
+import type { FromThread, ToThread, ThreadTask } from './thread-messages.js';
+
+const port = parentPort!;
+const send = (m: FromThread) => port.postMessage(m);
+let realm: SandboxRealm | undefined;
+let cache = new WorkflowCache(0);
+
+function activate(task: ThreadTask, now: number): TaskOutcome | { needHistory: true } {
+  const first = task.events[0]?.eventId ?? task.lastEventId + 1;
+  const cached = cache.take(task.runId);
+  if (cached && cached.lastEventId === first - 1) {
+    try {
+      return keep(task.runId, cached, cached.advance(task.events, now));
+    } catch (err) {
+      if (!(err instanceof HistoryGapError)) throw err;
+    }
+  }
+  if (first !== 1) return { needHistory: true };
+  const replayer = new WorkflowReplayer(realm!.instantiate(), task);
+  return keep(task.runId, replayer, replayer.advance(task.events, now));
+}
+
+/** A run whose task failed is dropped: its next attempt replays from history. */
+function keep(runId: string, r: WorkflowReplayer, outcome: TaskOutcome): TaskOutcome {
+  if (outcome.ok) cache.put(runId, r);
+  return outcome;
+}
+
+port.on('message', (m: ToThread) => {
+  switch (m.type) {
+    case 'init':
+      cache = new WorkflowCache(m.maxCachedWorkflows);
+      SandboxRealm.create(
+        { code: m.bundleCode },
+        { runtimeCode: m.runtimeCode, deadlockTimeoutMs: m.deadlockTimeoutMs, logger: { log: (level, message, attrs) => send({ type: 'log', level, message, attrs }) } },
+      ).then(
+        (r) => {
+          realm = r;
+          send({ type: 'ready' });
+        },
+        (err: unknown) => send({ type: 'initError', message: err instanceof Error ? err.message : String(err) }),
+      );
+      return;
+    case 'activate': {
+      let outcome: TaskOutcome | { needHistory: true };
+      try {
+        outcome = activate(m.task, m.now);
+      } catch (err) {
+        cache.evict(m.task.runId);
+        const e = err instanceof Error ? err : new Error(String(err));
+        outcome = { ok: false, nondeterminism: false, failure: { message: e.message, stackTrace: e.stack, info: { type: 'application', errorType: e.name, nonRetryable: false } } };
+      }
+      send({ type: 'result', id: m.id, outcome, cached: cache.size });
+      return;
+    }
+    case 'evict':
+      cache.evict(m.runId);
+      return;
+  }
+});
