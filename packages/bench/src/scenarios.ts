@@ -1,0 +1,11 @@
+// The scenario registry: name → module with run(). Loaded lazily, one per child process.
+import type { ScenarioResult } from './harness.js';
+
+export const SCENARIOS: Record<string, () => Promise<{ run(): Promise<ScenarioResult> }>> = {
+  w1: () => import('./w1.js'),
+  w2: () => import('./w2.js'),
+  w3: () => import('./w3.js'),
+  mem: () => import('./mem.js'),
+};
+
+export const SCENARIO_NAMES = Object.keys(SCENARIOS);
