@@ -28,12 +28,22 @@ function disarmAttempt(core: EngineCore, run: Run, seq: number): void {
   core.timers.delete(heartbeatKey(run, seq));
 }
 
+/** The durable deadline timers an activity has (only those its timeouts created). */
+export function activityTimerIds(a: ActivityState | undefined): string[] {
+  if (!a) return [];
+  const ids: string[] = [];
+  if (a.timeouts.scheduleToCloseTimeoutMs) ids.push(`activity-s2c:${a.seq}`);
+  if (a.timeouts.scheduleToStartTimeoutMs) ids.push(`activity-s2s:${a.seq}`);
+  return ids;
+}
+
 /** Removes an activity from the run: state, in-memory attempt, task row and its timers. */
 export function clearActivity(core: EngineCore, run: Run, seq: number, m: Mutation): void {
+  const a = run.state.activities[seq];
   delete run.state.activities[seq];
   disarmAttempt(core, run, seq);
   m.deleteTasks.push(activityTaskId(seq));
-  for (const id of [`activity-s2c:${seq}`, `activity-s2s:${seq}`]) {
+  for (const id of activityTimerIds(a)) {
     m.deleteTimers.push(id);
     core.disarmTimer(run.key, id);
   }

@@ -2,6 +2,7 @@ import type { WorkflowStatus } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
 import { activityTaskId, userTimerId, WFT_TASK_ID } from './keys.js';
+import { activityTimerIds } from './activity-tasks.js';
 
 /** Makes sure a workflow task will run for the run's new input (unless one is already due). */
 export function scheduleWorkflowTask(core: EngineCore, run: Run, m: Mutation): void {
@@ -16,7 +17,7 @@ export function scheduleWorkflowTask(core: EngineCore, run: Run, m: Mutation): v
 function allTimerIds(run: Run): string[] {
   const ids = ['run-timeout', 'execution-timeout'];
   for (const seq of Object.keys(run.state.timers)) ids.push(userTimerId(Number(seq)));
-  for (const seq of Object.keys(run.state.activities)) ids.push(`activity-s2c:${seq}`, `activity-s2s:${seq}`);
+  for (const a of Object.values(run.state.activities)) ids.push(...activityTimerIds(a));
   return ids;
 }
 

@@ -59,7 +59,10 @@ export interface UpdateWorkflow {
   key: RunKey;
   /** The update applies only if the stored record's nextEventId equals this. */
   expectedNextEventId: number;
-  /** The new record; its nextEventId must equal expectedNextEventId + events.length. */
+  /**
+   * The new record; its nextEventId must equal expectedNextEventId + events.length. Only
+   * status, closeTime, nextEventId and state change after creation; a closed run never reopens.
+   */
   record: WorkflowRecord;
   /** Appended to history; ids must run from expectedNextEventId upwards. */
   events: HistoryEvent[];

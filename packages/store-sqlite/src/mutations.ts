@@ -41,9 +41,11 @@ export function planUpdate(u: UpdateWorkflow): Apply {
   const row = { ...toWorkflowRow(r), expected };
   const events = eventRows(k, u.events);
   const rows = planRows(k, u.upsertTasks, u.deleteTasks, u.upsertTimers, u.deleteTimers);
+  // A run never returns to RUNNING, so a RUNNING record means status and close time are unchanged.
+  const lean = r.status === 'RUNNING';
   return (st) => {
     // The conditional UPDATE is the compare-and-set; the SELECT only runs to explain a miss.
-    if (st.updateWorkflow.run(row).changes !== 1) throw new VersionConflictError(key, expected, st.getNextEventId.get(k));
+    if ((lean ? st.updateRunningWorkflow : st.updateWorkflow).run(row).changes !== 1) throw new VersionConflictError(key, expected, st.getNextEventId.get(k));
     for (const e of events) st.insertEvent.run(e);
     rows(st);
   };

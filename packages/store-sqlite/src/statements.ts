@@ -13,6 +13,8 @@ export class Statements {
   readonly insertWorkflow: Stmt<WorkflowRow>;
   /** Optimistic update: changes nothing unless next_event_id is still @expected. */
   readonly updateWorkflow: Stmt<WorkflowRow & { expected: number }>;
+  /** The same for a run that stays RUNNING: leaves the listing indexes (status, times) alone. */
+  readonly updateRunningWorkflow: Stmt<WorkflowRow & { expected: number }>;
   readonly getWorkflow: Stmt<KeyParams, WorkflowRow>;
   readonly getNextEventId: Stmt<KeyParams, number>;
   readonly getCurrentRunId: Stmt<{ namespace: string; workflow_id: string }, string>;
@@ -34,9 +36,11 @@ export class Statements {
       `INSERT INTO workflows (${WF_COLS}) VALUES (@namespace, @workflow_id, @run_id, @workflow_type, @task_queue, @status, @start_time, @close_time, @next_event_id, @state)`,
     );
     this.updateWorkflow = prep(
-      `UPDATE workflows SET workflow_type = @workflow_type, task_queue = @task_queue, status = @status, start_time = @start_time,
-         close_time = @close_time, next_event_id = @next_event_id, state = @state
+      `UPDATE workflows SET status = @status, close_time = @close_time, next_event_id = @next_event_id, state = @state
        WHERE ${KEY} AND next_event_id = @expected`,
+    );
+    this.updateRunningWorkflow = prep(
+      `UPDATE workflows SET next_event_id = @next_event_id, state = @state WHERE ${KEY} AND next_event_id = @expected AND status = 'RUNNING'`,
     );
     this.getWorkflow = prep(`SELECT ${WF_COLS} FROM workflows WHERE ${KEY}`);
     this.getNextEventId = prep<KeyParams, number>(`SELECT next_event_id FROM workflows WHERE ${KEY}`).pluck();

@@ -48,7 +48,7 @@ export async function catchActivityFailure(kind: 'nonRetryable' | 'typed' | 'pla
 }
 
 export async function startToCloseRetry(): Promise<number> {
-  const p = proxyActivities<TestActivities>({ startToCloseTimeout: '150ms', retry: { initialInterval: '10ms' } });
+  const p = proxyActivities<TestActivities>({ startToCloseTimeout: '1s', retry: { initialInterval: '10ms' } });
   return p.slowThenFast(2);
 }
 

@@ -58,7 +58,7 @@ export function durabilitySuite(withStore: WithStore, durable: boolean): void {
         await store.createWorkflow(c);
         const u = updateOf(k, 2, 3, {
           events: strangeEvents(2),
-          record: record(k, 5, { status: 'COMPLETED', closeTime: T0 + 7, state: c.record.state }),
+          record: record(k, 5, { status: 'COMPLETED', closeTime: T0 + 7, state: c.record.state, workflowType: 'wt-🚀' }),
         });
         await store.updateWorkflow(u);
         assert.deepEqual(await store.readHistory(k), [started('r-ü'), ...u.events]);
