@@ -27,7 +27,13 @@ export class ActivityExecutor {
     let cancelRequested = false;
     const heartbeats = this.heartbeater(task, abort, () => (cancelRequested = true));
     const timeoutMs = task.timeouts.startToCloseTimeoutMs ?? task.timeouts.scheduleToCloseTimeoutMs;
-    const deadline = timeoutMs ? setTimeout(() => abort.abort(new CancelledFailure('Activity timed out (start-to-close)')), timeoutMs) : undefined;
+    let timedOut = false;
+    const deadline = timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          abort.abort(new CancelledFailure('Activity timed out (start-to-close)'));
+        }, timeoutMs)
+      : undefined;
     const meta = { activityType: task.activityType, activityId: task.activityId, workflowId: task.workflowId, attempt: task.attempt };
     const log = {
       trace: (m: string, a?: Record<string, unknown>) => this.logger.trace(m, { ...meta, ...a }),
@@ -47,11 +53,15 @@ export class ActivityExecutor {
       const ctx = new Context(this.info(task), abort, heartbeats.send, log);
       const args = fromPayloads(this.converter, task.input);
       const result = await ctx.run(() => (fn as (...a: unknown[]) => unknown)(...args));
-      const payload = this.converter.toPayload(result);
       await heartbeats.stop(false);
+      // Past its start-to-close deadline the attempt belongs to the engine's timeout, whatever
+      // the function returned after being told to stop.
+      if (timedOut) return;
+      const payload = this.converter.toPayload(result);
       await this.engine.completeActivityTask({ taskToken: task.taskToken, result: payload, identity: this.identity });
     } catch (err) {
       await heartbeats.stop(true); // the next attempt resumes from the latest details
+      if (timedOut) return;
       await this.reportError(task, err, cancelRequested);
     } finally {
       clearTimeout(deadline);
