@@ -121,10 +121,22 @@ export class EngineCore {
     return run;
   }
 
-  /** Puts a run created by start into the cache. */
-  adopt(run: Run): void {
+  /** Puts a run being created into the cache; `created` is its pending create write. */
+  adopt(run: Run, created: Promise<void>): void {
     this.trimCache();
+    run.lastCommit = created;
+    run.uncommitted++;
+    created.then(
+      () => run.uncommitted--,
+      () => run.uncommitted--,
+    );
     this.runs.set(runKeyString(run.key), run);
+  }
+
+  /** Drops a run whose create was refused. */
+  forget(run: Run): void {
+    const k = runKeyString(run.key);
+    if (this.runs.get(k) === run) this.runs.delete(k);
   }
 
   /**

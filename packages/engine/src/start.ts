@@ -96,16 +96,19 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest, expectedCu
   if (req.workflowRunTimeoutMs) timers.push(core.timerRow(run, 'run-timeout', now + req.workflowRunTimeoutMs));
   if (executionExpirationTime) timers.push(core.timerRow(run, 'execution-timeout', executionExpirationTime));
   const task = core.wftRow(run, now);
+  // In memory from the moment the write is issued, so no load can build a second copy of it.
+  const created = core.store.createWorkflow({ record, events: [started], tasks: [task], timers, expectedCurrentRunId });
+  core.adopt(run, created);
   try {
-    await core.store.createWorkflow({ record, events: [started], tasks: [task], timers, expectedCurrentRunId });
+    await created;
   } catch (err) {
+    core.forget(run);
     if (err instanceof CurrentRunConflictError) {
       throw new ApiError('ALREADY_STARTED', `workflow id '${req.workflowId}' was started concurrently (run ${err.currentRunId ?? '?'})`);
     }
     core.fail(err);
     throw err;
   }
-  core.adopt(run);
   for (const t of timers) core.armTimer(t);
   core.offerAt(task);
   return runId;
