@@ -55,15 +55,15 @@ export async function run(): Promise<ScenarioResult> {
         rssMB: { before: mb(before.rss), after: mb(after.rss), afterWorkerShutdown: mb(workerGone.rss) },
         heapUsedMB: { before: mb(before.heapUsed), after: mb(after.heapUsed), afterWorkerShutdown: mb(workerGone.heapUsed) },
         rssKBPerWorkflow: rssKb,
-        heapUsedKBPerWorkflow: heapKb,
+        mainThreadHeapUsedKBPerWorkflow: heapKb,
         externalKBPerWorkflow: kbPer(after.external - before.external),
-        approxWorkerCacheHeapKBPerWorkflow: kbPer(after.heapUsed - workerGone.heapUsed),
         approxEngineHeapKBPerWorkflow: kbPer(workerGone.heapUsed - before.heapUsed),
       },
-      targets: [target('RSS per cached workflow', '<=', 50, rssKb, 'KB'), target('heapUsed per cached workflow', '<=', 50, heapKb, 'KB')],
+      targets: [target('RSS per cached workflow', '<=', 50, rssKb, 'KB')],
       notes: [
         'Deltas are for the whole process (embedded mode): worker sticky cache + engine in-memory runs + SQLite page cache, after full GC (--expose-gc).',
-        'approxWorkerCacheHeapKBPerWorkflow: heapUsed released when the worker shut down (which clears its sticky cache); approxEngineHeapKBPerWorkflow: what remained above the baseline (the engine keeps open runs in memory, maxCachedRuns 20,000).',
+        'Workflow code and the sticky cache live on the worker\'s workflow thread, whose heap process.memoryUsage().heapUsed does not see: RSS is the figure that counts everything (and is conservative, since only the main thread is GC-ed before measuring).',
+        'mainThreadHeapUsedKBPerWorkflow / approxEngineHeapKBPerWorkflow: the engine\'s in-memory runs (it keeps open runs in memory, maxCachedRuns 20,000).',
       ],
     };
   });

@@ -20,4 +20,5 @@ export type FromThread =
   | { type: 'initError'; message: string }
   /** `needHistory`: the thread has no cached state for this run; resend with the full history. */
   | { type: 'result'; id: number; outcome: TaskOutcome | { needHistory: true }; cached: number }
-  | { type: 'log'; level: string; message: string; attrs: Record<string, unknown> };
+  | { type: 'log'; level: string; message: string; attrs: Record<string, unknown> }
+  | { type: 'cached'; cached: number };

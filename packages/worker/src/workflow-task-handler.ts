@@ -3,8 +3,6 @@ import type { TaskOutcome } from '@endure/core';
 import type { WorkflowThreads } from './workflow-threads.js';
 import type { Logger } from './logger.js';
 
-const CLOSING = new Set(['CompleteWorkflow', 'FailWorkflow', 'CancelWorkflow']);
-
 /** Runs workflow tasks on the workflow threads, then completes or fails them on the engine. */
 export class WorkflowTaskHandler {
   constructor(
@@ -25,7 +23,6 @@ export class WorkflowTaskHandler {
         time: outcome.time,
         identity: this.identity,
       });
-      if (outcome.commands.some((c) => CLOSING.has(c.type))) this.threads.evict(task.runId);
     } catch (err) {
       this.threads.evict(task.runId); // its cached state ran ahead of what the engine accepted
       if (err instanceof ApiError && (err.code === 'PAYLOAD_TOO_LARGE' || err.code === 'INVALID_ARGUMENT')) {

@@ -28,9 +28,11 @@ function activate(task: ThreadTask, now: number): TaskOutcome | { needHistory: t
   return keep(task.runId, replayer, replayer.advance(task.events, now));
 }
 
-/** A run whose task failed is dropped: its next attempt replays from history. */
+const CLOSING = new Set(['CompleteWorkflow', 'FailWorkflow', 'CancelWorkflow']);
+
+/** Keeps a run for its next task, unless its task failed (replay next time) or it just closed. */
 function keep(runId: string, r: WorkflowReplayer, outcome: TaskOutcome): TaskOutcome {
-  if (outcome.ok) cache.put(runId, r);
+  if (outcome.ok && !outcome.commands.some((c) => CLOSING.has(c.type))) cache.put(runId, r);
   return outcome;
 }
 
@@ -63,6 +65,7 @@ port.on('message', (m: ToThread) => {
     }
     case 'evict':
       cache.evict(m.runId);
+      send({ type: 'cached', cached: cache.size });
       return;
   }
 });

@@ -50,6 +50,7 @@ export class WorkflowThreads {
         if (m.type === 'ready') resolve(slot);
         else if (m.type === 'initError') reject(new Error(`workflow thread failed to start: ${m.message}`));
         else if (m.type === 'log') this.logger.log(m.level as LogLevel, m.message, m.attrs);
+        else if (m.type === 'cached') slot.cached = m.cached;
         else {
           slot.cached = m.cached;
           const done = slot.pending.get(m.id);
