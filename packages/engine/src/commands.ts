@@ -30,8 +30,11 @@ export function validateCommands(core: EngineCore, run: Run, commands: Command[]
  * inputs to the workflow (an activity cancelled before it started) go after all command events,
  * so the activation's commands stay contiguous in history.
  */
-export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands: Command[]): void {
+export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands: Command[], activationTime: number): void {
   const now = core.now();
+  // A timer runs from when the code asked for it (its logical time), not from when this
+  // completion got here; a worker clock off by more than a task timeout is not trusted.
+  const timerBase = activationTime <= now && activationTime >= now - run.state.workflowTaskTimeoutMs ? activationTime : now;
   const trailingInputs: NewEvent[] = [];
   for (const c of commands) {
     switch (c.type) {
@@ -65,7 +68,7 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         break;
       }
       case 'StartTimer': {
-        const fireAt = now + c.durationMs;
+        const fireAt = timerBase + c.durationMs;
         m.event({ type: 'TimerStarted', attributes: { seq: c.seq, durationMs: c.durationMs, fireAt } });
         run.state.timers[c.seq] = { fireAt };
         m.upsertTimers.push(core.timerRow(run, userTimerId(c.seq), fireAt));

@@ -60,7 +60,7 @@ export async function completeWorkflowTask(core: EngineCore, req: CompleteWorkfl
   run.state.wft = { status: 'none', attempt: 1 };
   run.tail = run.tail.filter((e) => e.eventId > req.sawUpTo);
   const m = new Mutation().event({ type: 'WorkflowTaskCompleted', attributes: { sawUpTo: req.sawUpTo, time: req.time, identity: req.identity } });
-  applyCommands(core, run, m, req.commands);
+  applyCommands(core, run, m, req.commands, req.time);
   if (!m.close) {
     if (run.hasUnseenInput(req.sawUpTo) || m.events.some((e) => e.type === 'ActivityTaskCanceled')) scheduleWorkflowTask(core, run, m);
     if (run.state.wft.status === 'none') m.deleteTasks.push(WFT_TASK_ID);

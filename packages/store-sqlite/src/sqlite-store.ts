@@ -17,6 +17,13 @@ export interface SqliteStoreOptions {
   lockTimeoutMs?: number;
   /** Most mutations committed in one transaction. Default 1000. */
   maxBatch?: number;
+  /**
+   * Least time between two commits, in ms. A commit blocks the event loop for its fsync, so a
+   * busy store commits at most this often and everything issued meanwhile shares the next one;
+   * an idle store commits at once. Acknowledgements still wait for their commit. Default
+   * ENDURE_MIN_COMMIT_INTERVAL_MS or 0 (commit every tick).
+   */
+  minCommitIntervalMs?: number;
 }
 
 const MEMORY = ':memory:';
@@ -69,7 +76,7 @@ export class SqliteStore implements Store {
       db.pragma('foreign_keys = ON');
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
       if (abs !== MEMORY) writeOwner(abs);
-      return new SqliteStore(abs, db, new Statements(db), new WriteBatcher(db, opts.maxBatch), release);
+      return new SqliteStore(abs, db, new Statements(db), new WriteBatcher(db, opts.maxBatch, opts.minCommitIntervalMs ?? Number(process.env['ENDURE_MIN_COMMIT_INTERVAL_MS'] ?? 0)), release);
     } catch (e) {
       db?.close();
       release();

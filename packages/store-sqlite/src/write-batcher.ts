@@ -24,7 +24,8 @@ type Outcome = { ok: true } | { ok: false; error: unknown };
 
 export class WriteBatcher {
   private queue: Pending[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
+  private scheduled: (() => void) | undefined;
+  private lastCommitEnd = 0;
   private closed = false;
   private readonly s: WriteStats = { commits: 0, mutations: 0, rejected: 0, failedBatches: 0, largestBatch: 0 };
   private readonly begin: Database.Statement;
@@ -38,6 +39,8 @@ export class WriteBatcher {
     private readonly db: Database.Database,
     /** Caps one transaction so a flood of writes still acknowledges in steady slices. */
     private readonly maxBatch = 1000,
+    /** Least time between commits: a busy store batches more per fsync instead of fsyncing per tick. */
+    private readonly minIntervalMs = 0,
   ) {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
@@ -52,12 +55,25 @@ export class WriteBatcher {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ apply, resolve, reject });
-      // setImmediate runs after the caller's synchronous code and microtasks, so everything
-      // issued "at once" lands in the same batch.
-      this.scheduled ??= setImmediate(() => {
-        this.flush();
-      });
+      this.schedule();
     });
+  }
+
+  /**
+   * Flushes after the caller's synchronous code and microtasks (setImmediate), so everything
+   * issued "at once" lands in the same batch; and no sooner than minIntervalMs after the last
+   * commit, so a steady stream shares fsyncs instead of paying one per tick.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    const wait = this.lastCommitEnd + this.minIntervalMs - performance.now();
+    if (wait <= 0) {
+      const t = setImmediate(() => this.flush());
+      this.scheduled = () => clearImmediate(t);
+    } else {
+      const t = setTimeout(() => this.flush(), wait);
+      this.scheduled = () => clearTimeout(t);
+    }
   }
 
   stats(): WriteStats {
@@ -67,20 +83,16 @@ export class WriteBatcher {
   /** Stops accepting work and commits whatever is queued, synchronously. */
   close(): void {
     this.closed = true;
-    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled?.();
     this.scheduled = undefined;
     while (this.queue.length > 0) this.runBatch(this.queue.splice(0, this.maxBatch));
   }
 
   private flush(): void {
     this.scheduled = undefined;
-    const batch = this.queue.splice(0, this.maxBatch);
-    if (this.queue.length > 0) {
-      this.scheduled = setImmediate(() => {
-        this.flush();
-      });
-    }
-    this.runBatch(batch);
+    this.runBatch(this.queue.splice(0, this.maxBatch));
+    this.lastCommitEnd = performance.now();
+    if (this.queue.length > 0) this.schedule();
   }
 
   private runBatch(batch: Pending[]): void {

@@ -10,7 +10,11 @@ export interface SandboxLogger {
 
 export interface SandboxOptions {
   logger: SandboxLogger;
-  /** Longest an activation may run without yielding before it counts as a deadlock. */
+  /**
+   * Longest an activation may run without yielding before it counts as a deadlock, enforced by
+   * a vm watchdog (~0.1 ms per activation). 0 turns it off: workflow threads are guarded from
+   * outside instead (see WorkflowThreads).
+   */
   deadlockTimeoutMs?: number;
 }
 
@@ -91,7 +95,8 @@ export class SandboxRealm {
   private guarded<T>(fn: () => T): T {
     this.io.drive = fn;
     try {
-      return this.scripts.drive.runInContext(this.context, { timeout: this.deadlockTimeoutMs }) as T;
+      const opts = this.deadlockTimeoutMs > 0 ? { timeout: this.deadlockTimeoutMs } : undefined;
+      return this.scripts.drive.runInContext(this.context, opts) as T;
     } finally {
       this.io.drive = undefined;
     }

@@ -11,7 +11,8 @@ export interface ThreadTask {
 }
 
 export type ToThread =
-  | { type: 'init'; bundleCode: string; runtimeCode: string; deadlockTimeoutMs?: number; maxCachedWorkflows: number }
+  /** `watch`: shared [activation id running (0 = none), its start time in ms] for the watchdog. */
+  | { type: 'init'; bundleCode: string; runtimeCode: string; maxCachedWorkflows: number; watch: SharedArrayBuffer }
   | { type: 'activate'; id: number; task: ThreadTask; now: number }
   | { type: 'evict'; runId: string };
 

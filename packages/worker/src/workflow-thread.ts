@@ -12,6 +12,8 @@ const port = parentPort!;
 const send = (m: FromThread) => port.postMessage(m);
 let realm: SandboxRealm | undefined;
 let cache = new WorkflowCache(0);
+/** [0]: id of the activation running now (0 = none); [1]: when it started. Read by the watchdog. */
+let watch: Float64Array<ArrayBufferLike> = new Float64Array(2);
 
 function activate(task: ThreadTask, now: number): TaskOutcome | { needHistory: true } {
   const first = task.events[0]?.eventId ?? task.lastEventId + 1;
@@ -40,9 +42,10 @@ port.on('message', (m: ToThread) => {
   switch (m.type) {
     case 'init':
       cache = new WorkflowCache(m.maxCachedWorkflows);
+      watch = new Float64Array(m.watch);
       SandboxRealm.create(
         { code: m.bundleCode },
-        { runtimeCode: m.runtimeCode, deadlockTimeoutMs: m.deadlockTimeoutMs, logger: { log: (level, message, attrs) => send({ type: 'log', level, message, attrs }) } },
+        { runtimeCode: m.runtimeCode, deadlockTimeoutMs: 0, logger: { log: (level, message, attrs) => send({ type: 'log', level, message, attrs }) } },
       ).then(
         (r) => {
           realm = r;
@@ -53,6 +56,8 @@ port.on('message', (m: ToThread) => {
       return;
     case 'activate': {
       let outcome: TaskOutcome | { needHistory: true };
+      watch[1] = Date.now();
+      watch[0] = m.id;
       try {
         outcome = activate(m.task, m.now);
       } catch (err) {
@@ -60,6 +65,7 @@ port.on('message', (m: ToThread) => {
         const e = err instanceof Error ? err : new Error(String(err));
         outcome = { ok: false, nondeterminism: false, failure: { message: e.message, stackTrace: e.stack, info: { type: 'application', errorType: e.name, nonRetryable: false } } };
       }
+      watch[0] = 0;
       send({ type: 'result', id: m.id, outcome, cached: cache.size });
       return;
     }

@@ -9,65 +9,123 @@ export interface WorkflowThreadOptions {
   bundle: WorkflowBundle;
   threads: number;
   maxCachedWorkflows: number;
+  /** An activation running longer than this is a deadlock: its thread is replaced. Default 2 s. */
   deadlockTimeoutMs?: number;
   logger: Logger;
 }
 
+type Outcome = TaskOutcome | { needHistory: true };
+
+interface Pending {
+  task: ThreadTask;
+  now: number;
+  resolve(o: Outcome): void;
+}
+
 interface Slot {
   thread: Thread;
-  pending: Map<number, (o: TaskOutcome | { needHistory: true }) => void>;
+  pending: Map<number, Pending>;
   cached: number;
+  /** Shared with the thread: [activation id running now or 0, its start time]. */
+  watch: Float64Array;
 }
+
+const deadlock = (ms: number): TaskOutcome => ({
+  ok: false,
+  nondeterminism: false,
+  failure: {
+    message: `workflow code ran for over ${ms} ms without yielding (an infinite loop, or heavy CPU work that belongs in an activity); its workflow thread was replaced`,
+    info: { type: 'application', errorType: 'DeadlockError', nonRetryable: false },
+  },
+});
 
 /**
  * The main thread's side of the workflow threads. A run always goes to the same thread (by
  * run id), where its cached state lives; tasks of different runs proceed in parallel.
+ *
+ * Deadlocks are caught from outside, at no cost per activation: each thread publishes which
+ * activation it is running and since when; a watchdog here terminates a thread stuck past the
+ * limit, fails that one task, and replays the thread's other in-flight tasks on a fresh thread.
  */
 export class WorkflowThreads {
   private slots: Slot[] = [];
   private nextId = 1;
+  private readonly deadlockMs: number;
+  private readonly watchdog: NodeJS.Timeout;
+  private closing = false;
+  private init!: Omit<Extract<ToThread, { type: 'init' }>, 'watch'>;
 
-  private constructor(private readonly logger: Logger) {}
+  private constructor(private readonly opts: WorkflowThreadOptions) {
+    this.deadlockMs = opts.deadlockTimeoutMs ?? 2000;
+    this.watchdog = setInterval(() => this.checkDeadlocks(), Math.max(10, Math.min(500, this.deadlockMs / 4)));
+    this.watchdog.unref();
+  }
 
   static async start(opts: WorkflowThreadOptions): Promise<WorkflowThreads> {
-    const pool = new WorkflowThreads(opts.logger);
-    const runtimeCode = await runtimeScript();
-    const perThread = Math.ceil(opts.maxCachedWorkflows / opts.threads);
-    pool.slots = await Promise.all(
-      Array.from({ length: opts.threads }, () =>
-        pool.spawn({ type: 'init', bundleCode: opts.bundle.code, runtimeCode, deadlockTimeoutMs: opts.deadlockTimeoutMs, maxCachedWorkflows: perThread }),
-      ),
-    );
+    const pool = new WorkflowThreads(opts);
+    pool.init = {
+      type: 'init',
+      bundleCode: opts.bundle.code,
+      runtimeCode: await runtimeScript(),
+      maxCachedWorkflows: Math.ceil(opts.maxCachedWorkflows / opts.threads),
+    };
+    try {
+      pool.slots = await Promise.all(Array.from({ length: opts.threads }, () => pool.spawn()));
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
     return pool;
   }
 
-  private spawn(init: ToThread): Promise<Slot> {
+  private spawn(): Promise<Slot> {
     const thread = new Thread(new URL('./workflow-thread.js', import.meta.url));
     thread.unref(); // a running worker's polls keep the process alive; idle threads must not
-    const slot: Slot = { thread, pending: new Map(), cached: 0 };
+    const shared = new SharedArrayBuffer(16);
+    const slot: Slot = { thread, pending: new Map(), cached: 0, watch: new Float64Array(shared) };
     return new Promise((resolve, reject) => {
       thread.on('message', (m: FromThread) => {
         if (m.type === 'ready') resolve(slot);
         else if (m.type === 'initError') reject(new Error(`workflow thread failed to start: ${m.message}`));
-        else if (m.type === 'log') this.logger.log(m.level as LogLevel, m.message, m.attrs);
+        else if (m.type === 'log') this.opts.logger.log(m.level as LogLevel, m.message, m.attrs);
         else if (m.type === 'cached') slot.cached = m.cached;
         else {
           slot.cached = m.cached;
-          const done = slot.pending.get(m.id);
+          const p = slot.pending.get(m.id);
           slot.pending.delete(m.id);
-          done?.(m.outcome);
+          p?.resolve(m.outcome);
         }
       });
       thread.on('error', (err) => {
-        this.logger.error(`workflow thread crashed: ${err.stack ?? err.message}`);
         reject(err);
-        for (const done of slot.pending.values()) {
-          done({ ok: false, nondeterminism: false, failure: { message: `workflow thread crashed: ${err.message}` } });
-        }
-        slot.pending.clear();
+        if (!this.closing) void this.replace(slot, undefined, `workflow thread crashed: ${err.stack ?? err.message}`);
       });
-      thread.postMessage(init);
+      thread.postMessage({ ...this.init, watch: shared } satisfies ToThread);
     });
+  }
+
+  private checkDeadlocks(): void {
+    const now = Date.now();
+    for (const slot of this.slots) {
+      const running = slot.watch[0]!;
+      if (running !== 0 && now - slot.watch[1]! > this.deadlockMs) void this.replace(slot, running, 'deadlock');
+    }
+  }
+
+  /** Swaps a stuck or crashed thread for a new one; its in-flight tasks are replayed there. */
+  private async replace(slot: Slot, culprit: number | undefined, why: string): Promise<void> {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    this.opts.logger.warn(`replacing a workflow thread (${why}); its ${slot.pending.size} in-flight workflow tasks are replayed on the new one`);
+    this.slots.splice(i, 1);
+    slot.watch[0] = 0;
+    await slot.thread.terminate();
+    const fresh = await this.spawn();
+    this.slots.splice(i, 0, fresh);
+    for (const [id, p] of slot.pending) {
+      if (id === culprit) p.resolve(deadlock(this.deadlockMs));
+      else this.post(fresh, p);
+    }
   }
 
   private slotFor(runId: string): Slot {
@@ -76,13 +134,14 @@ export class WorkflowThreads {
     return this.slots[Math.abs(h) % this.slots.length]!;
   }
 
-  activate(task: ThreadTask, now: number): Promise<TaskOutcome | { needHistory: true }> {
-    const slot = this.slotFor(task.runId);
+  private post(slot: Slot, p: Pending): void {
     const id = this.nextId++;
-    return new Promise((resolve) => {
-      slot.pending.set(id, resolve);
-      slot.thread.postMessage({ type: 'activate', id, task, now } satisfies ToThread);
-    });
+    slot.pending.set(id, p);
+    slot.thread.postMessage({ type: 'activate', id, task: p.task, now: p.now } satisfies ToThread);
+  }
+
+  activate(task: ThreadTask, now: number): Promise<Outcome> {
+    return new Promise((resolve) => this.post(this.slotFor(task.runId), { task, now, resolve }));
   }
 
   evict(runId: string): void {
@@ -95,6 +154,8 @@ export class WorkflowThreads {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.watchdog);
     await Promise.all(this.slots.map((s) => s.thread.terminate()));
   }
 }
