@@ -1,54 +1,81 @@
 // Mutations in two phases. `plan*` runs when the caller calls: it validates the input and turns
-// it into rows, so later changes to the caller's objects cannot leak in. The returned `Apply`
-// runs inside the batch transaction (in its own savepoint); its checks read the database as left
-// by the earlier mutations of the same batch, which makes un-awaited mutations apply in call order.
+// it into rows (plain data, so later changes to the caller's objects cannot leak in, and it can
+// be posted to the store thread). `applyPlan` runs there, inside the batch transaction.
 import type { HistoryEvent } from '@endure/protocol';
 import { CurrentRunConflictError, VersionConflictError } from '@endure/storage';
 import type { CreateWorkflow, RunKey, TaskRow, TimerRow, UpdateWorkflow } from '@endure/storage';
-import { keyParams, toTaskRow, toTimerRow, toWorkflowRow, type KeyParams } from './rows.js';
+import { keyParams, toTaskRow, toTimerRow, toWorkflowRow, type KeyParams, type TaskDbRow, type TimerDbRow, type WorkflowRow } from './rows.js';
 import type { Statements } from './statements.js';
 
-export type Apply = (st: Statements) => void;
+/** A mutation as plain data (it crosses to the store thread): rows ready to write, checks to make. */
+export type Plan =
+  | { kind: 'create'; key: KeyParams; row: WorkflowRow; expectedCurrentRunId: string | null; events: EventParams[]; rows: RowChanges; label: string }
+  | { kind: 'update'; key: KeyParams; row: WorkflowRow & { expected: number }; lean: boolean; events: EventParams[]; rows: RowChanges };
 
-export function planCreate(c: CreateWorkflow): Apply {
+type EventParams = KeyParams & { event_id: number; event: string };
+interface RowChanges {
+  delTasks: (KeyParams & { task_id: string })[];
+  delTimers: (KeyParams & { timer_id: string })[];
+  tasks: TaskDbRow[];
+  timers: TimerDbRow[];
+}
+
+export function planCreate(c: CreateWorkflow): Plan {
   const k = keyParams(c.record);
-  const key = { namespace: k.namespace, workflow_id: k.workflow_id };
   checkEvents(c.record, c.record.nextEventId - c.events.length, c.events, c.record.nextEventId);
-  const row = toWorkflowRow(c.record);
-  const events = eventRows(k, c.events);
-  const rows = planRows(k, c.tasks, [], c.timers, []);
-  const expected = c.expectedCurrentRunId;
-  return (st) => {
-    const current = st.getCurrentRunId.get(key) ?? null;
-    if (current !== expected) throw new CurrentRunConflictError(k.namespace, k.workflow_id, current);
-    if (st.getNextEventId.get(k) !== undefined) throw new Error(`run ${describe(c.record)} already exists`);
-    st.insertWorkflow.run(row);
-    st.setCurrentRun.run(k);
-    for (const e of events) st.insertEvent.run(e);
-    rows(st);
+  return {
+    kind: 'create',
+    key: k,
+    row: toWorkflowRow(c.record),
+    expectedCurrentRunId: c.expectedCurrentRunId,
+    events: eventRows(k, c.events),
+    rows: planRows(k, c.tasks, [], c.timers, []),
+    label: describe(c.record),
   };
 }
 
-export function planUpdate(u: UpdateWorkflow): Apply {
+export function planUpdate(u: UpdateWorkflow): Plan {
   const key: RunKey = { namespace: u.key.namespace, workflowId: u.key.workflowId, runId: u.key.runId };
   const k = keyParams(key);
   const r = u.record;
   if (r.namespace !== key.namespace || r.workflowId !== key.workflowId || r.runId !== key.runId) {
     throw new Error(`update of ${describe(key)} carries the record of ${describe(r)}`);
   }
-  const expected = u.expectedNextEventId;
-  checkEvents(key, expected, u.events, r.nextEventId);
-  const row = { ...toWorkflowRow(r), expected };
-  const events = eventRows(k, u.events);
-  const rows = planRows(k, u.upsertTasks, u.deleteTasks, u.upsertTimers, u.deleteTimers);
-  // A run never returns to RUNNING, so a RUNNING record means status and close time are unchanged.
-  const lean = r.status === 'RUNNING';
-  return (st) => {
-    // The conditional UPDATE is the compare-and-set; the SELECT only runs to explain a miss.
-    if ((lean ? st.updateRunningWorkflow : st.updateWorkflow).run(row).changes !== 1) throw new VersionConflictError(key, expected, st.getNextEventId.get(k));
-    for (const e of events) st.insertEvent.run(e);
-    rows(st);
+  checkEvents(key, u.expectedNextEventId, u.events, r.nextEventId);
+  return {
+    kind: 'update',
+    key: k,
+    row: { ...toWorkflowRow(r), expected: u.expectedNextEventId },
+    // A run never returns to RUNNING, so a RUNNING record means status and close time are unchanged.
+    lean: r.status === 'RUNNING',
+    events: eventRows(k, u.events),
+    rows: planRows(k, u.upsertTasks, u.deleteTasks, u.upsertTimers, u.deleteTimers),
   };
+}
+
+/**
+ * Runs a plan inside the batch transaction (in its own savepoint). Its checks read the database
+ * as left by the earlier mutations of the same batch, so un-awaited mutations apply in call order.
+ */
+export function applyPlan(st: Statements, p: Plan): void {
+  const k = p.key;
+  if (p.kind === 'create') {
+    const current = st.getCurrentRunId.get({ namespace: k.namespace, workflow_id: k.workflow_id }) ?? null;
+    if (current !== p.expectedCurrentRunId) throw new CurrentRunConflictError(k.namespace, k.workflow_id, current);
+    if (st.getNextEventId.get(k) !== undefined) throw new Error(`run ${p.label} already exists`);
+    st.insertWorkflow.run(p.row);
+    st.setCurrentRun.run(k);
+  } else if ((p.lean ? st.updateRunningWorkflow : st.updateWorkflow).run(p.row).changes !== 1) {
+    // The conditional UPDATE is the compare-and-set; the SELECT only runs to explain a miss.
+    const key = { namespace: k.namespace, workflowId: k.workflow_id, runId: k.run_id };
+    throw new VersionConflictError(key, p.row.expected, st.getNextEventId.get(k));
+  }
+  for (const e of p.events) st.insertEvent.run(e);
+  // Deletes first, so a mutation that deletes and re-adds the same id ends with the row present.
+  for (const d of p.rows.delTasks) st.deleteTask.run(d);
+  for (const d of p.rows.delTimers) st.deleteTimer.run(d);
+  for (const t of p.rows.tasks) st.upsertTask.run(t);
+  for (const t of p.rows.timers) st.upsertTimer.run(t);
 }
 
 /** Event ids must run contiguously from `first`, and the record's version must follow them. */
@@ -63,7 +90,7 @@ function checkEvents(k: RunKey, first: number, events: readonly HistoryEvent[], 
   }
 }
 
-function eventRows(k: KeyParams, events: readonly HistoryEvent[]): (KeyParams & { event_id: number; event: string })[] {
+function eventRows(k: KeyParams, events: readonly HistoryEvent[]): EventParams[] {
   return events.map((e) => ({ ...k, event_id: e.eventId, event: JSON.stringify(e) }));
 }
 
@@ -73,17 +100,12 @@ function planRows(
   deleteTasks: readonly string[] = [],
   upsertTimers: readonly TimerRow[] = [],
   deleteTimers: readonly string[] = [],
-): Apply {
-  const delTasks = deleteTasks.map((taskId) => ({ ...k, task_id: taskId }));
-  const delTimers = deleteTimers.map((timerId) => ({ ...k, timer_id: timerId }));
-  const tasks = upsertTasks.map(toTaskRow);
-  const timers = upsertTimers.map(toTimerRow);
-  return (st) => {
-    // Deletes first, so a mutation that deletes and re-adds the same id ends with the row present.
-    for (const p of delTasks) st.deleteTask.run(p);
-    for (const p of delTimers) st.deleteTimer.run(p);
-    for (const t of tasks) st.upsertTask.run(t);
-    for (const t of timers) st.upsertTimer.run(t);
+): RowChanges {
+  return {
+    delTasks: deleteTasks.map((taskId) => ({ ...k, task_id: taskId })),
+    delTimers: deleteTimers.map((timerId) => ({ ...k, timer_id: timerId })),
+    tasks: upsertTasks.map(toTaskRow),
+    timers: upsertTimers.map(toTimerRow),
   };
 }
 

@@ -14,6 +14,7 @@ export type ToThread =
   /** `watch`: shared [activation id running (0 = none), its start time in ms] for the watchdog. */
   | { type: 'init'; bundleCode: string; runtimeCode: string; maxCachedWorkflows: number; watch: SharedArrayBuffer }
   | { type: 'activate'; id: number; task: ThreadTask; now: number }
+  | { type: 'batch'; items: ToThread[] }
   | { type: 'evict'; runId: string };
 
 export type FromThread =
@@ -22,4 +23,5 @@ export type FromThread =
   /** `needHistory`: the thread has no cached state for this run; resend with the full history. */
   | { type: 'result'; id: number; outcome: TaskOutcome | { needHistory: true }; cached: number }
   | { type: 'log'; level: string; message: string; attrs: Record<string, unknown> }
-  | { type: 'cached'; cached: number };
+  | { type: 'cached'; cached: number }
+  | { type: 'batch'; items: FromThread[] };

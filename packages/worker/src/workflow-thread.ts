@@ -9,7 +9,17 @@ import { WorkflowCache } from './workflow-cache.js';
 import type { FromThread, ToThread, ThreadTask } from './thread-messages.js';
 
 const port = parentPort!;
-const send = (m: FromThread) => port.postMessage(m);
+/** Replies of this tick, posted together (each postMessage has a fixed cost). */
+let outbox: FromThread[] = [];
+const send = (m: FromThread) => {
+  if (outbox.push(m) === 1) {
+    queueMicrotask(() => {
+      const items = outbox;
+      outbox = [];
+      port.postMessage(items.length === 1 ? items[0] : ({ type: 'batch', items } satisfies FromThread));
+    });
+  }
+};
 let realm: SandboxRealm | undefined;
 let cache = new WorkflowCache(0);
 /** [0]: id of the activation running now (0 = none); [1]: when it started. Read by the watchdog. */
@@ -38,8 +48,13 @@ function keep(runId: string, r: WorkflowReplayer, outcome: TaskOutcome): TaskOut
   return outcome;
 }
 
-port.on('message', (m: ToThread) => {
+port.on('message', handle);
+
+function handle(m: ToThread): void {
   switch (m.type) {
+    case 'batch':
+      for (const item of m.items) handle(item);
+      return;
     case 'init':
       cache = new WorkflowCache(m.maxCachedWorkflows);
       watch = new Float64Array(m.watch);
@@ -74,4 +89,4 @@ port.on('message', (m: ToThread) => {
       send({ type: 'cached', cached: cache.size });
       return;
   }
-});
+}

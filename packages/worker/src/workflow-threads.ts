@@ -24,6 +24,8 @@ interface Pending {
 
 interface Slot {
   thread: Thread;
+  /** Messages of this tick, posted together. */
+  outbox: ToThread[];
   pending: Map<number, Pending>;
   cached: number;
   /** Shared with the thread: [activation id running now or 0, its start time]. */
@@ -82,10 +84,11 @@ export class WorkflowThreads {
     const thread = new Thread(new URL('./workflow-thread.js', import.meta.url));
     thread.unref(); // a running worker's polls keep the process alive; idle threads must not
     const shared = new SharedArrayBuffer(16);
-    const slot: Slot = { thread, pending: new Map(), cached: 0, watch: new Float64Array(shared) };
+    const slot: Slot = { thread, outbox: [], pending: new Map(), cached: 0, watch: new Float64Array(shared) };
     return new Promise((resolve, reject) => {
-      thread.on('message', (m: FromThread) => {
-        if (m.type === 'ready') resolve(slot);
+      const onMessage = (m: FromThread): void => {
+        if (m.type === 'batch') m.items.forEach(onMessage);
+        else if (m.type === 'ready') resolve(slot);
         else if (m.type === 'initError') reject(new Error(`workflow thread failed to start: ${m.message}`));
         else if (m.type === 'log') this.opts.logger.log(m.level as LogLevel, m.message, m.attrs);
         else if (m.type === 'cached') slot.cached = m.cached;
@@ -95,7 +98,8 @@ export class WorkflowThreads {
           slot.pending.delete(m.id);
           p?.resolve(m.outcome);
         }
-      });
+      };
+      thread.on('message', onMessage);
       thread.on('error', (err) => {
         reject(err);
         if (!this.closing) void this.replace(slot, undefined, `workflow thread crashed: ${err.stack ?? err.message}`);
@@ -137,7 +141,16 @@ export class WorkflowThreads {
   private post(slot: Slot, p: Pending): void {
     const id = this.nextId++;
     slot.pending.set(id, p);
-    slot.thread.postMessage({ type: 'activate', id, task: p.task, now: p.now } satisfies ToThread);
+    this.send(slot, { type: 'activate', id, task: p.task, now: p.now });
+  }
+
+  private send(slot: Slot, m: ToThread): void {
+    if (slot.outbox.push(m) !== 1) return;
+    queueMicrotask(() => {
+      const items = slot.outbox;
+      slot.outbox = [];
+      slot.thread.postMessage(items.length === 1 ? items[0] : ({ type: 'batch', items } satisfies ToThread));
+    });
   }
 
   activate(task: ThreadTask, now: number): Promise<Outcome> {
@@ -145,7 +158,7 @@ export class WorkflowThreads {
   }
 
   evict(runId: string): void {
-    this.slotFor(runId).thread.postMessage({ type: 'evict', runId } satisfies ToThread);
+    this.send(this.slotFor(runId), { type: 'evict', runId });
   }
 
   /** Runs in the sticky caches, as last reported by the threads. */

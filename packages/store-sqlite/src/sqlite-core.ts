@@ -1,0 +1,96 @@
+// The synchronous SQLite side of the store: one connection, its statements and the group-commit
+// batcher. It runs on the store thread, so commits (and their fsyncs) never block the caller.
+import Database from 'better-sqlite3';
+import { isLockBusy, lockedError } from './lock.js';
+import { assertKnownVersion, migrate } from './migrations.js';
+import { applyPlan, type Plan } from './mutations.js';
+import { fromTaskRow, fromTimerRow, fromWorkflowRow, keyParams, toTaskRow, type WorkflowRow } from './rows.js';
+import { Statements } from './statements.js';
+import { WriteBatcher, type WriteStats } from './write-batcher.js';
+import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
+
+export const MEMORY = ':memory:';
+
+export interface CoreOptions {
+  busyTimeoutMs?: number;
+  lockTimeoutMs?: number;
+  maxBatch?: number;
+  minCommitIntervalMs?: number;
+}
+
+/** Read operations, by name, as the store thread serves them. */
+export type ReadOp =
+  | { op: 'getWorkflow'; key: RunKey }
+  | { op: 'getCurrentRun'; namespace: string; workflowId: string }
+  | { op: 'readHistory'; key: RunKey; fromEventId: number; limit: number }
+  | { op: 'listTimers'; before: number; limit: number }
+  | { op: 'listTasks'; limit: number; after?: TaskRow };
+
+export class SqliteCore {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly st: Statements,
+    private readonly batcher: WriteBatcher,
+  ) {}
+
+  /** Opens, locks and migrates `abs` (an absolute path, or ':memory:'). */
+  static open(abs: string, opts: CoreOptions): SqliteCore {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(abs, { timeout: opts.lockTimeoutMs ?? 100 });
+      try {
+        // Must precede the first access: the connection then keeps its file lock until closed,
+        // and WAL runs without the shared-memory file.
+        db.pragma('locking_mode = EXCLUSIVE');
+        // Before anything writes: a file from a newer version is refused, not converted to WAL.
+        assertKnownVersion(db, abs);
+        const mode = db.pragma('journal_mode = WAL', { simple: true });
+        if (abs !== MEMORY && mode !== 'wal') throw new Error(`database ${abs} could not switch to WAL (got ${String(mode)})`);
+        migrate(db, abs);
+      } catch (e) {
+        throw isLockBusy(e) ? lockedError(abs) : e;
+      }
+      // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+      return new SqliteCore(db, new Statements(db), new WriteBatcher(db, opts.maxBatch, opts.minCommitIntervalMs ?? 0));
+    } catch (e) {
+      db?.close();
+      throw e;
+    }
+  }
+
+  /** Queues a mutation for the next group commit; resolves when it is durable. */
+  mutate(plan: Plan): Promise<void> {
+    return this.batcher.submit(() => applyPlan(this.st, plan));
+  }
+
+  read(r: ReadOp): unknown {
+    const st = this.st;
+    const wf = (row: WorkflowRow | undefined): WorkflowRecord | undefined => row && fromWorkflowRow(row);
+    switch (r.op) {
+      case 'getWorkflow':
+        return wf(st.getWorkflow.get(keyParams(r.key)));
+      case 'getCurrentRun':
+        return wf(st.getCurrentRun.get({ namespace: r.namespace, workflow_id: r.workflowId }));
+      case 'readHistory':
+        // Raw JSON text: the caller parses it (cheaper than cloning parsed objects across threads).
+        return st.readHistory.all({ ...keyParams(r.key), from: r.fromEventId, limit: r.limit }).map((e) => e.event);
+      case 'listTimers':
+        return st.listTimers.all({ before: r.before, limit: r.limit }).map(fromTimerRow) satisfies TimerRow[];
+      case 'listTasks':
+        return (r.after ? st.listTasksAfter.all({ ...toTaskRow(r.after), limit: r.limit }) : st.listTasks.all({ limit: r.limit })).map(fromTaskRow);
+    }
+  }
+
+  stats(): WriteStats {
+    return this.batcher.stats();
+  }
+
+  /** Commits what is queued, then closes the connection (and so drops the file lock). */
+  close(): void {
+    this.batcher.close();
+    this.db.close();
+  }
+}

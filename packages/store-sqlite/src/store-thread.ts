@@ -1,0 +1,64 @@
+// Entry point of the store thread: owns the SQLite connection. Mutations settle in batches (one
+// message per commit), reads are answered as they come; both in arrival order.
+import { parentPort } from 'node:worker_threads';
+import { SqliteCore } from './sqlite-core.js';
+import { toWire } from './errors.js';
+import type { FromStore, ToStore } from './store-thread-protocol.js';
+
+const port = parentPort!;
+const send = (m: FromStore) => port.postMessage(m);
+let core: SqliteCore | undefined;
+let settled: { id: number; error?: ReturnType<typeof toWire> }[] = [];
+let reporting = false;
+
+/** Collects the outcomes of one commit (they all resolve in the same tick) into one message. */
+function report(id: number, error?: unknown): void {
+  settled.push(error === undefined ? { id } : { id, error: toWire(error) });
+  if (reporting) return;
+  reporting = true;
+  queueMicrotask(() => {
+    reporting = false;
+    const results = settled;
+    settled = [];
+    send({ type: 'settled', results, stats: core!.stats() });
+  });
+}
+
+port.on('message', handle);
+
+function handle(m: ToStore): void {
+  switch (m.type) {
+    case 'batch':
+      for (const item of m.items) handle(item);
+      return;
+    case 'open':
+      try {
+        core = SqliteCore.open(m.path, m.opts);
+        send({ type: 'opened' });
+      } catch (e) {
+        send({ type: 'openFailed', error: toWire(e) });
+      }
+      return;
+    case 'mutate':
+      core!.mutate(m.plan).then(
+        () => report(m.id),
+        (e: unknown) => report(m.id, e ?? new Error('mutation failed')),
+      );
+      return;
+    case 'read':
+      try {
+        send({ type: 'read', id: m.id, value: core!.read(m.read) });
+      } catch (e) {
+        send({ type: 'read', id: m.id, error: toWire(e) });
+      }
+      return;
+    case 'close':
+      core?.close(); // commits what is queued; the outcomes are reported in a microtask
+      // so 'closed' goes out after them: setImmediate runs once the microtasks are done.
+      setImmediate(() => {
+        core = undefined;
+        send({ type: 'closed', id: m.id });
+      });
+      return;
+  }
+}
