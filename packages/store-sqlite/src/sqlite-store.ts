@@ -164,7 +164,8 @@ export class SqliteStore implements Store {
   private post(): void {
     const items = this.outbox;
     this.outbox = [];
-    this.thread.postMessage(items.length === 1 ? items[0] : ({ type: 'batch', items } satisfies ToStore));
+    // As JSON text: cloning one string is far cheaper than structured-cloning many small objects.
+    this.thread.postMessage(JSON.stringify(items.length === 1 ? items[0] : ({ type: 'batch', items } satisfies ToStore)));
   }
 
   private settle(id: number, error: Error | undefined, value?: unknown): void {

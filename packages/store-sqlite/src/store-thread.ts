@@ -24,7 +24,7 @@ function report(id: number, error?: unknown): void {
   });
 }
 
-port.on('message', handle);
+port.on('message', (m: ToStore | string) => handle(typeof m === 'string' ? (JSON.parse(m) as ToStore) : m));
 
 function handle(m: ToStore): void {
   switch (m.type) {

@@ -21,7 +21,11 @@ export class ActivityExecutor {
     private readonly identity: string,
   ) {}
 
-  async run(task: ActivityTask): Promise<void> {
+  /**
+   * Runs one attempt and reports its outcome. `onExecuted` is called as soon as the function has
+   * settled, before the report waits for the engine's commit: the execution slot frees then.
+   */
+  async run(task: ActivityTask, onExecuted: () => void = () => {}): Promise<void> {
     const abort = new AbortController();
     this.running.add(abort);
     let cancelRequested = false;
@@ -53,6 +57,7 @@ export class ActivityExecutor {
       const ctx = new Context(this.info(task), abort, heartbeats.send, log);
       const args = fromPayloads(this.converter, task.input);
       const result = await ctx.run(() => (fn as (...a: unknown[]) => unknown)(...args));
+      onExecuted();
       await heartbeats.stop(false);
       // Past its start-to-close deadline the attempt belongs to the engine's timeout, whatever
       // the function returned after being told to stop.
@@ -60,6 +65,7 @@ export class ActivityExecutor {
       const payload = this.converter.toPayload(result);
       await this.engine.completeActivityTask({ taskToken: task.taskToken, result: payload, identity: this.identity });
     } catch (err) {
+      onExecuted();
       await heartbeats.stop(true); // the next attempt resumes from the latest details
       if (timedOut) return;
       await this.reportError(task, err, cancelRequested);

@@ -171,28 +171,48 @@ export class Worker {
     this.shutdown();
   }
 
+  /** Completions issued and not yet acknowledged, across all workflow pollers (bounded). */
+  private readonly pendingAcks = new Set<Promise<void>>();
+
   private async workflowLoop(handler: WorkflowTaskHandler): Promise<void> {
+    const maxPendingAcks = 1000;
     while (this.state === 'RUNNING') {
       try {
-        const task = await this.engine.pollWorkflowTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity }, this.abort.signal);
-        if (task) await handler.handle(task);
-      } catch (err) {
-        if (err instanceof ApiError && err.code !== 'INTERNAL') {
-          this.logger.warn(`workflow task poll/complete failed: ${err.message}`);
-          if (err.code === 'UNAVAILABLE') this.stopWith(err);
-        } else {
-          this.stopWith(err);
+        if (this.pendingAcks.size >= maxPendingAcks) {
+          await Promise.race(this.pendingAcks);
+          continue;
         }
+        const task = await this.engine.pollWorkflowTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity }, this.abort.signal);
+        if (!task) continue;
+        const { acked } = await handler.handle(task);
+        const tracked: Promise<void> = acked.catch((err: unknown) => this.onWorkflowTaskError(err)).finally(() => this.pendingAcks.delete(tracked));
+        this.pendingAcks.add(tracked);
+      } catch (err) {
+        this.onWorkflowTaskError(err);
       }
+    }
+    await Promise.all(this.pendingAcks);
+  }
+
+  private onWorkflowTaskError(err: unknown): void {
+    if (err instanceof ApiError && err.code !== 'INTERNAL') {
+      this.logger.warn(`workflow task poll/complete failed: ${err.message}`);
+      if (err.code === 'UNAVAILABLE') this.stopWith(err);
+    } else {
+      this.stopWith(err);
     }
   }
 
   private async activityLoop(): Promise<void> {
     const max = this.options.maxConcurrentActivityTaskExecutions ?? 100;
+    // Attempts whose function runs (at most `max`), and all attempts not yet reported (bounded
+    // too, so a slow store applies back-pressure instead of piling up reports).
+    let executing = 0;
+    let slotFreed: (() => void) | undefined;
     const inFlight = new Set<Promise<void>>();
     while (this.state === 'RUNNING') {
-      if (inFlight.size >= max) {
-        await Promise.race(inFlight);
+      if (executing >= max || inFlight.size >= max * 10) {
+        await new Promise<void>((r) => (slotFreed = r));
         continue;
       }
       try {
@@ -202,7 +222,22 @@ export class Worker {
           await this.engine.releaseTask({ taskToken: task.taskToken }); // hand it back unstarted
           break;
         }
-        const p: Promise<void> = this.activities.run(task).catch((err: unknown) => this.logger.warn(`could not report activity outcome: ${(err as Error).message}`)).finally(() => inFlight.delete(p));
+        executing++;
+        let executed = false;
+        const free = () => {
+          if (executed) return;
+          executed = true;
+          executing--;
+          slotFreed?.();
+        };
+        const p: Promise<void> = this.activities
+          .run(task, free)
+          .catch((err: unknown) => this.logger.warn(`could not report activity outcome: ${(err as Error).message}`))
+          .finally(() => {
+            free();
+            inFlight.delete(p);
+            slotFreed?.();
+          });
         inFlight.add(p);
       } catch (err) {
         if (err instanceof ApiError && err.code === 'UNAVAILABLE') this.stopWith(err);

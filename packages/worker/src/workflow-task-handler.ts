@@ -12,17 +12,27 @@ export class WorkflowTaskHandler {
     private readonly identity: string,
   ) {}
 
-  async handle(task: WorkflowTask): Promise<void> {
+  /**
+   * Runs the task's activation and reports its outcome. Resolves once the report is *issued*,
+   * with the promise of its acknowledgement (which waits for the engine's commit): a poller need
+   * not sit idle through a commit before taking the next task.
+   */
+  async handle(task: WorkflowTask): Promise<{ acked: Promise<void> }> {
     const outcome = await this.activate(task);
-    if (!outcome.ok) return this.fail(task, outcome);
+    if (!outcome.ok) return { acked: this.fail(task, outcome) };
+    const completion = this.engine.completeWorkflowTask({
+      taskToken: task.taskToken,
+      commands: outcome.commands,
+      sawUpTo: outcome.sawUpTo,
+      time: outcome.time,
+      identity: this.identity,
+    });
+    return { acked: this.settleCompletion(task, completion) };
+  }
+
+  private async settleCompletion(task: WorkflowTask, completion: Promise<void>): Promise<void> {
     try {
-      await this.engine.completeWorkflowTask({
-        taskToken: task.taskToken,
-        commands: outcome.commands,
-        sawUpTo: outcome.sawUpTo,
-        time: outcome.time,
-        identity: this.identity,
-      });
+      await completion;
     } catch (err) {
       this.threads.evict(task.runId); // its cached state ran ahead of what the engine accepted
       if (err instanceof ApiError && (err.code === 'PAYLOAD_TOO_LARGE' || err.code === 'INVALID_ARGUMENT')) {

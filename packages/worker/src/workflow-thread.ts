@@ -16,7 +16,7 @@ const send = (m: FromThread) => {
     queueMicrotask(() => {
       const items = outbox;
       outbox = [];
-      port.postMessage(items.length === 1 ? items[0] : ({ type: 'batch', items } satisfies FromThread));
+      port.postMessage(JSON.stringify(items.length === 1 ? items[0] : ({ type: 'batch', items } satisfies FromThread)));
     });
   }
 };
@@ -48,7 +48,7 @@ function keep(runId: string, r: WorkflowReplayer, outcome: TaskOutcome): TaskOut
   return outcome;
 }
 
-port.on('message', handle);
+port.on('message', (m: ToThread | string) => handle(typeof m === 'string' ? (JSON.parse(m) as ToThread) : m));
 
 function handle(m: ToThread): void {
   switch (m.type) {
