@@ -51,8 +51,7 @@ CREATE TABLE tasks (
 ) WITHOUT ROWID;
 -- listTasks order; also serves keyset pagination with a row-value comparison.
 CREATE INDEX tasks_by_visible_at ON tasks (visible_at, namespace, workflow_id, run_id, task_id);
--- Per-queue backlog for dispatch.
-CREATE INDEX tasks_by_queue ON tasks (namespace, task_queue, visible_at);
+-- (No per-queue index: dispatch is in memory; the table is read in full, by time, at recovery.)
 
 CREATE TABLE timers (
   namespace   TEXT    NOT NULL,
