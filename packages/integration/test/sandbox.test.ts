@@ -58,6 +58,15 @@ describe('the workflow sandbox', () => {
     });
   }
 
+  it('replaces a deadlocked workflow thread without harming the other workflows on it', async () => {
+    const sleepers = await Promise.all([1, 2, 3].map(() => env.client.workflow.start('sleepy', { taskQueue, workflowId: uid(), args: [400] })));
+    const spinner = await env.client.workflow.start('spins', { taskQueue, workflowId: uid() });
+    await env.waitFor(spinner, (d) => /DeadlockError|without yielding/.test(d.pendingWorkflowTask?.lastFailure?.message ?? ''));
+    const results = (await Promise.all(sleepers.map((h) => h.result()))) as { slept: number }[];
+    assert.ok(results.every((r) => r.slept >= 400));
+    await spinner.terminate();
+  });
+
   it('gives each run its own module state, even though runs share one realm', async () => {
     const a = await env.client.workflow.execute('deterministicValues', { taskQueue, workflowId: uid() });
     const b = await env.client.workflow.execute('deterministicValues', { taskQueue, workflowId: uid() });

@@ -26,6 +26,8 @@ interface Slot {
   thread: Thread;
   /** Messages of this tick, posted together. */
   outbox: ToThread[];
+  /** True while the thread is being replaced: messages wait in the outbox. */
+  replacing: boolean;
   pending: Map<number, Pending>;
   cached: number;
   /** Shared with the thread: [activation id running now or 0, its start time]. */
@@ -80,13 +82,18 @@ export class WorkflowThreads {
     return pool;
   }
 
-  private spawn(): Promise<Slot> {
+  /** Starts a thread; with `slot`, the new thread takes that slot's place (same routing). */
+  private spawn(existing?: Slot): Promise<Slot> {
     const thread = new Thread(new URL('./workflow-thread.js', import.meta.url));
     thread.unref(); // a running worker's polls keep the process alive; idle threads must not
     const shared = new SharedArrayBuffer(16);
-    const slot: Slot = { thread, outbox: [], pending: new Map(), cached: 0, watch: new Float64Array(shared) };
+    const slot: Slot = existing ?? { thread, outbox: [], replacing: false, pending: new Map(), cached: 0, watch: new Float64Array(shared) };
+    slot.thread = thread;
+    slot.watch = new Float64Array(shared);
+    slot.cached = 0;
     return new Promise((resolve, reject) => {
       const onMessage = (m: FromThread): void => {
+        if (slot.thread !== thread) return; // a replaced thread's last words
         if (m.type === 'batch') m.items.forEach(onMessage);
         else if (m.type === 'ready') resolve(slot);
         else if (m.type === 'initError') reject(new Error(`workflow thread failed to start: ${m.message}`));
@@ -102,7 +109,7 @@ export class WorkflowThreads {
       thread.on('message', (m: FromThread | string) => onMessage(typeof m === 'string' ? (JSON.parse(m) as FromThread) : m));
       thread.on('error', (err) => {
         reject(err);
-        if (!this.closing) void this.replace(slot, undefined, `workflow thread crashed: ${err.stack ?? err.message}`);
+        if (!this.closing && slot.thread === thread) void this.replace(slot, undefined, `workflow thread crashed: ${err.stack ?? err.message}`);
       });
       thread.postMessage({ ...this.init, watch: shared } satisfies ToThread);
     });
@@ -112,24 +119,31 @@ export class WorkflowThreads {
     const now = Date.now();
     for (const slot of this.slots) {
       const running = slot.watch[0]!;
-      if (running !== 0 && now - slot.watch[1]! > this.deadlockMs) void this.replace(slot, running, 'deadlock');
+      if (!slot.replacing && running !== 0 && now - slot.watch[1]! > this.deadlockMs) void this.replace(slot, running, 'deadlock');
     }
   }
 
-  /** Swaps a stuck or crashed thread for a new one; its in-flight tasks are replayed there. */
+  /**
+   * Swaps a stuck or crashed thread for a new one in the same slot. Its in-flight tasks are sent
+   * again to the new thread (which, with an empty cache, asks for their histories); messages
+   * sent meanwhile wait in the outbox.
+   */
   private async replace(slot: Slot, culprit: number | undefined, why: string): Promise<void> {
-    const i = this.slots.indexOf(slot);
-    if (i < 0) return;
+    if (slot.replacing) return;
+    slot.replacing = true;
     this.opts.logger.warn(`replacing a workflow thread (${why}); its ${slot.pending.size} in-flight workflow tasks are replayed on the new one`);
-    this.slots.splice(i, 1);
+    const inFlight = [...slot.pending];
+    slot.pending.clear();
     slot.watch[0] = 0;
     await slot.thread.terminate();
-    const fresh = await this.spawn();
-    this.slots.splice(i, 0, fresh);
-    for (const [id, p] of slot.pending) {
-      if (id === culprit) p.resolve(deadlock(this.deadlockMs));
-      else this.post(fresh, p);
+    for (const [id, p] of inFlight) if (id === culprit) p.resolve(deadlock(this.deadlockMs));
+    try {
+      await this.spawn(slot);
+    } finally {
+      slot.replacing = false;
     }
+    for (const [id, p] of inFlight) if (id !== culprit) this.post(slot, p);
+    this.flush(slot);
   }
 
   private slotFor(runId: string): Slot {
@@ -145,13 +159,15 @@ export class WorkflowThreads {
   }
 
   private send(slot: Slot, m: ToThread): void {
-    if (slot.outbox.push(m) !== 1) return;
-    queueMicrotask(() => {
-      const items = slot.outbox;
-      slot.outbox = [];
-      // As JSON text: cloning one string is far cheaper than structured-cloning many small objects.
-      slot.thread.postMessage(JSON.stringify(items.length === 1 ? items[0] : ({ type: 'batch', items } satisfies ToThread)));
-    });
+    if (slot.outbox.push(m) === 1) queueMicrotask(() => this.flush(slot));
+  }
+
+  private flush(slot: Slot): void {
+    if (slot.replacing || slot.outbox.length === 0) return;
+    const items = slot.outbox;
+    slot.outbox = [];
+    // As JSON text: cloning one string is far cheaper than structured-cloning many small objects.
+    slot.thread.postMessage(JSON.stringify(items.length === 1 ? items[0] : ({ type: 'batch', items } satisfies ToThread)));
   }
 
   activate(task: ThreadTask, now: number): Promise<Outcome> {
