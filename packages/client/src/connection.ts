@@ -1,10 +1,12 @@
 import type { EngineApi } from '@endure/protocol';
-import { defaultAddress, openTransport, type Transport } from '@endure/transport';
+import { defaultAddress, openTransport, type EmbeddedOptions, type Transport } from '@endure/transport';
 
 export interface ConnectionOptions {
   /** `sqlite:./endure.db` (embedded, the default). */
   address?: string;
   apiKey?: string;
+  /** For `sqlite:` addresses: settings of the in-process engine (the first connection's apply). */
+  embedded?: EmbeddedOptions;
 }
 
 /** A connection to an Endure engine; which deployment it is depends only on the address. */
@@ -12,7 +14,7 @@ export class Connection {
   private constructor(private readonly transport: Transport) {}
 
   static async connect(opts: ConnectionOptions = {}): Promise<Connection> {
-    return new Connection(await openTransport(opts.address ?? defaultAddress()));
+    return new Connection(await openTransport(opts.address ?? defaultAddress(), opts.embedded));
   }
 
   get address(): string {

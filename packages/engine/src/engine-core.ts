@@ -323,10 +323,10 @@ export class EngineCore {
   checkPayloads(what: string, payloads: (Payload | undefined)[] | undefined): void {
     for (const p of payloads ?? []) {
       if (p && p.data.length > this.maxPayloadBytes) {
-        const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+        const size = (n: number) => (n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
         throw new ApiError(
           'PAYLOAD_TOO_LARGE',
-          `${what} is ${mb(p.data.length)}, over the ${mb(this.maxPayloadBytes)} payload limit (engine option maxPayloadBytes); pass a reference (a URL or a key) instead of the data`,
+          `${what} is ${size(p.data.length)}, over the ${size(this.maxPayloadBytes)} payload limit (engine option maxPayloadBytes); pass a reference (a URL or a key) instead of the data`,
         );
       }
     }

@@ -67,6 +67,11 @@ describe('activities', () => {
     assert.deepEqual(r, { name: 'ActivityFailure', cause: 'TimeoutFailure', timeoutType: 'SCHEDULE_TO_CLOSE' });
   });
 
+  it('fails an activity that waited past scheduleToStartTimeout for a worker', async () => {
+    const r = await env.client.workflow.execute('scheduleToStartTimeout', { taskQueue, workflowId: uid() });
+    assert.deepEqual(r, { name: 'ActivityFailure', cause: 'TimeoutFailure', timeoutType: 'SCHEDULE_TO_START' });
+  });
+
   it('times out a silent activity on heartbeatTimeout and resumes the next attempt from its heartbeat details', async () => {
     const r = await env.client.workflow.execute('heartbeatResume', { taskQueue, workflowId: uid() });
     assert.deepEqual(r, { resumedFrom: 7, attempt: 2 });

@@ -67,6 +67,23 @@ describe('starting workflows', () => {
     );
   });
 
+  it('takes the payload limit from the embedded engine options', async () => {
+    const { Connection, Client } = await import('@endure/client');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'endure-limit-'));
+    const connection = await Connection.connect({ address: `sqlite:${join(dir, 'l.db')}`, embedded: { maxPayloadBytes: 1000 } });
+    try {
+      const client = new Client({ connection });
+      await assert.rejects(client.workflow.start('echoWorkflow', { taskQueue, workflowId: uid(), args: ['z'.repeat(2000)] }), /is 2\.0 KB, over the 1000 bytes payload limit/);
+      await assert.rejects(Connection.connect({ address: `sqlite:${join(dir, 'x.db')}`, embedded: { maxPayloadBytes: -1 } }), /embedded\.maxPayloadBytes must be a positive whole number/);
+    } finally {
+      await connection.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names the missing or malformed option', async () => {
     await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue: '', workflowId: uid() }), /options\.taskQueue is required/);
     await assert.rejects(env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: '' }), /options\.workflowId is required/);

@@ -10,9 +10,18 @@ export interface Transport {
   close(): Promise<void>;
 }
 
+/** Settings of the in-process engine, used by whichever connection opens it first. */
+export interface EmbeddedOptions {
+  /** Largest payload accepted (arguments, results, details), in bytes. Default 2 MB. */
+  maxPayloadBytes?: number;
+}
+
 /** Connects to an engine by address: `sqlite:<file>` opens (or joins) the in-process engine. */
-export async function openTransport(address: string): Promise<Transport> {
+export async function openTransport(address: string, embedded: EmbeddedOptions = {}): Promise<Transport> {
   const parsed = parseAddress(address);
-  const h = await openEmbedded(parsed.path);
+  if (embedded.maxPayloadBytes !== undefined && !(Number.isInteger(embedded.maxPayloadBytes) && embedded.maxPayloadBytes > 0)) {
+    throw new TypeError(`embedded.maxPayloadBytes must be a positive whole number of bytes, got ${embedded.maxPayloadBytes}`);
+  }
+  const h = await openEmbedded(parsed.path, embedded);
   return { address, api: h.api, close: () => h.close() };
 }

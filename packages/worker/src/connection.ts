@@ -1,12 +1,12 @@
 import type { EngineApi } from '@endure/protocol';
-import { defaultAddress, openTransport, type Transport } from '@endure/transport';
+import { defaultAddress, openTransport, type EmbeddedOptions, type Transport } from '@endure/transport';
 
 /** The worker's connection (Temporal's NativeConnection); `sqlite:<file>` runs the engine in-process. */
 export class NativeConnection {
   private constructor(private readonly transport: Transport) {}
 
-  static async connect(opts: { address?: string; apiKey?: string } = {}): Promise<NativeConnection> {
-    return new NativeConnection(await openTransport(opts.address ?? defaultAddress()));
+  static async connect(opts: { address?: string; apiKey?: string; embedded?: EmbeddedOptions } = {}): Promise<NativeConnection> {
+    return new NativeConnection(await openTransport(opts.address ?? defaultAddress(), opts.embedded));
   }
 
   get address(): string {

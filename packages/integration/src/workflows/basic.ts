@@ -63,6 +63,18 @@ export async function scheduleToCloseTimeout(): Promise<unknown> {
   }
 }
 
+/** An activity on a queue no worker polls: it can only time out waiting to start. */
+export async function scheduleToStartTimeout(): Promise<unknown> {
+  const p = proxyActivities<TestActivities>({ taskQueue: 'nobody-polls-this', startToCloseTimeout: '1s', scheduleToStartTimeout: '200ms' });
+  try {
+    await p.echoActivity(1);
+    return 'no error';
+  } catch (err) {
+    const e = err as ActivityFailure;
+    return { name: e.name, cause: e.cause?.name, timeoutType: (e.cause as { timeoutType?: string }).timeoutType };
+  }
+}
+
 export async function heartbeatResume(): Promise<unknown> {
   const p = proxyActivities<TestActivities>({ startToCloseTimeout: '20s', heartbeatTimeout: '300ms', retry: { initialInterval: '10ms' } });
   return p.resumable(20, 7);
