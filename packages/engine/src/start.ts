@@ -96,9 +96,13 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest, expectedCu
   if (req.workflowRunTimeoutMs) timers.push(core.timerRow(run, 'run-timeout', now + req.workflowRunTimeoutMs));
   if (executionExpirationTime) timers.push(core.timerRow(run, 'execution-timeout', executionExpirationTime));
   const task = core.wftRow(run, now);
-  // In memory from the moment the write is issued, so no load can build a second copy of it.
+  // In memory from the moment the write is issued, so no load can build a second copy of it;
+  // its first task is offered at once too (tasks never wait for commits, acknowledgements do).
+  // The compare-and-set cannot fail here: this engine owns the store and starts of one id are
+  // serialized above, so the task's completion is never queued behind a refused create.
   const created = core.store.createWorkflow({ record, events: [started], tasks: [task], timers, expectedCurrentRunId });
   core.adopt(run, created);
+  core.offerAt(task);
   try {
     await created;
   } catch (err) {
@@ -110,6 +114,5 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest, expectedCu
     throw err;
   }
   for (const t of timers) core.armTimer(t);
-  core.offerAt(task);
   return runId;
 }
