@@ -32,8 +32,8 @@ export function validateCommands(core: EngineCore, run: Run, commands: Command[]
  */
 export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands: Command[], activationTime: number): void {
   const now = core.now();
-  // A timer runs from when the code asked for it (its logical time), not from when this
-  // completion got here; a worker clock off by more than a task timeout is not trusted.
+  // A timer runs from when the code asked for it (its logical time: the engine's clock when the
+  // task was handed out), not from when this completion got here.
   const timerBase = activationTime <= now && activationTime >= now - run.state.workflowTaskTimeoutMs ? activationTime : now;
   const trailingInputs: NewEvent[] = [];
   for (const c of commands) {

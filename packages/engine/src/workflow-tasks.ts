@@ -33,6 +33,7 @@ export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Prom
     attempt: run.state.wft.attempt,
     events: [...run.tail],
     lastEventId: run.record.nextEventId - 1,
+    startedTime: now,
   };
 }
 

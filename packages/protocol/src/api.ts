@@ -131,6 +131,8 @@ export interface WorkflowTask {
   events: HistoryEvent[];
   /** Id of the last event in history when the task was handed out. */
   lastEventId: number;
+  /** The engine's clock when the task was handed out: the workflow's logical time for it. */
+  startedTime: number;
 }
 
 export const CompleteWorkflowTaskRequest = z.object({

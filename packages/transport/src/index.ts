@@ -1,4 +1,5 @@
 import type { EngineApi } from '@endure/protocol';
+import type { Clock } from '@endure/engine';
 import { parseAddress } from './address.js';
 import { openEmbedded } from './embedded.js';
 
@@ -14,7 +15,11 @@ export interface Transport {
 export interface EmbeddedOptions {
   /** Largest payload accepted (arguments, results, details), in bytes. Default 2 MB. */
   maxPayloadBytes?: number;
+  /** The engine's clock (a virtual one in time-skipping tests). Default: the system clock. */
+  clock?: Clock;
 }
+
+export type { Clock };
 
 /** Connects to an engine by address: `sqlite:<file>` opens (or joins) the in-process engine. */
 export async function openTransport(address: string, embedded: EmbeddedOptions = {}): Promise<Transport> {

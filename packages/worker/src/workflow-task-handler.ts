@@ -46,10 +46,11 @@ export class WorkflowTaskHandler {
 
   private async activate(task: WorkflowTask): Promise<TaskOutcome> {
     const base = { namespace: task.namespace, workflowId: task.workflowId, runId: task.runId, lastEventId: task.lastEventId };
-    const first = await this.threads.activate({ ...base, events: task.events }, Date.now());
+    // The engine's clock is the workflow's clock (consistent across workers; virtual in tests).
+    const first = await this.threads.activate({ ...base, events: task.events }, task.startedTime);
     if (!('needHistory' in first)) return first;
     const events = await this.fullHistory(task);
-    const second = await this.threads.activate({ ...base, events }, Date.now());
+    const second = await this.threads.activate({ ...base, events }, task.startedTime);
     if ('needHistory' in second) throw new Error('workflow thread asked for history it was given');
     return second;
   }
