@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { EngineApi } from '@endure/protocol';
+import type { EngineApi, Payload } from '@endure/protocol';
 import { defaultPayloadConverter, optionalMs, toPayloads, type Duration, type PayloadConverter } from '@endure/common';
 import type { Connection } from './connection.js';
-import { WorkflowHandle } from './workflow-handle.js';
+import { WorkflowHandle, type SignalRef } from './workflow-handle.js';
 import { translateError } from './errors.js';
 import type { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from './policies.js';
 
@@ -42,7 +42,11 @@ export class WorkflowClient {
     return { engine: this.engine, namespace: this.namespace, converter: this.converter, identity: this.identity };
   }
 
-  async start<T extends WorkflowFn | string>(workflow: T, options: WorkflowStartOptions<T extends WorkflowFn ? ArgsOf<T> : unknown[]>): Promise<WorkflowHandle<T extends WorkflowFn ? ResultOf<T> : unknown>> {
+  async start<T extends WorkflowFn | string>(
+    workflow: T,
+    options: WorkflowStartOptions<T extends WorkflowFn ? ArgsOf<T> : unknown[]>,
+    signal?: { signalName: string; signalInput: Payload[] },
+  ): Promise<WorkflowHandle<T extends WorkflowFn ? ResultOf<T> : unknown>> {
     const workflowType = typeof workflow === 'string' ? workflow : workflow.name;
     if (!workflowType) throw new TypeError('workflow.start: pass a named workflow function or the workflow type name as a string');
     if (!options || typeof options.taskQueue !== 'string' || !options.taskQueue) {
@@ -66,11 +70,26 @@ export class WorkflowClient {
         workflowTaskTimeoutMs: optionalMs(options.workflowTaskTimeout, 'workflowTaskTimeout'),
         identity: this.identity,
         requestId: randomUUID(),
+        ...signal,
       });
       return new WorkflowHandle(this.deps(), options.workflowId, r.runId);
     } catch (err) {
       throw translateError(err, { workflowId: options.workflowId, workflowType });
     }
+  }
+
+  /**
+   * Signals the workflow with this id, starting it first if it is not running: the signal is
+   * then the new run's first event after its start.
+   */
+  async signalWithStart<T extends WorkflowFn | string, SA extends unknown[] = unknown[]>(
+    workflow: T,
+    options: WorkflowStartOptions<T extends WorkflowFn ? ArgsOf<T> : unknown[]> & { signal: SignalRef<SA>; signalArgs?: SA },
+  ): Promise<WorkflowHandle<T extends WorkflowFn ? ResultOf<T> : unknown>> {
+    if (!options?.signal) throw new TypeError('workflow.signalWithStart: options.signal is required (a defineSignal() definition or a name)');
+    const signalName = typeof options.signal === 'string' ? options.signal : options.signal.name;
+    const signalInput = toPayloads(this.converter, (options.signalArgs ?? []) as unknown[], `signal '${signalName}' argument`);
+    return this.start(workflow, options, { signalName, signalInput });
   }
 
   /** Starts a workflow and waits for its result. */

@@ -1,4 +1,5 @@
-import { ApiError, type RetryState } from '@endure/protocol';
+import { ApiError, type Failure, type RetryState } from '@endure/protocol';
+import { decodeFailure } from '@endure/common';
 
 /** The workflow closed without a result: failed, cancelled, terminated or timed out. `cause` says which. */
 export class WorkflowFailedError extends Error {
@@ -34,6 +35,22 @@ export class WorkflowExecutionAlreadyStartedError extends Error {
   }
 }
 
+/** A query failed in the workflow (its handler threw, or it returned something unusable). */
+export class QueryFailedError extends Error {
+  override name = 'QueryFailedError';
+  constructor(
+    message: string,
+    override readonly cause: Error | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The workflow has no handler for that query. */
+export class QueryNotRegisteredError extends QueryFailedError {
+  override name = 'QueryNotRegisteredError';
+}
+
 /** Any other error the engine reported, with its code. */
 export class ServiceError extends Error {
   override name = 'ServiceError';
@@ -53,6 +70,12 @@ export function translateError(err: unknown, ctx: { workflowId?: string; runId?:
       return new WorkflowExecutionAlreadyStartedError(err.message, ctx.workflowId ?? '', ctx.workflowType ?? '');
     case 'NOT_FOUND':
       return new WorkflowNotFoundError(err.message, ctx.workflowId ?? '', ctx.runId);
+    case 'QUERY_FAILED': {
+      const failure = err.details['failure'] as Failure | undefined;
+      const cause = failure ? decodeFailure(failure) : undefined;
+      const notRegistered = failure?.info?.type === 'application' && failure.info.errorType === 'QueryNotRegisteredError';
+      return new (notRegistered ? QueryNotRegisteredError : QueryFailedError)(err.message, cause);
+    }
     default:
       return new ServiceError(err.message, err.code);
   }

@@ -1,7 +1,7 @@
 export { Connection, type ConnectionOptions } from './connection.js';
 export { Client, WorkflowClient, type ClientOptions, type WorkflowStartOptions } from './client.js';
-export { WorkflowHandle } from './workflow-handle.js';
-export { WorkflowFailedError, WorkflowNotFoundError, WorkflowExecutionAlreadyStartedError, ServiceError } from './errors.js';
+export { WorkflowHandle, type SignalRef, type QueryRef } from './workflow-handle.js';
+export { WorkflowFailedError, WorkflowNotFoundError, WorkflowExecutionAlreadyStartedError, ServiceError, QueryFailedError, QueryNotRegisteredError } from './errors.js';
 export { WorkflowIdReusePolicy, WorkflowIdConflictPolicy } from './policies.js';
 export {
   ApplicationFailure,

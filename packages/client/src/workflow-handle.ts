@@ -1,5 +1,6 @@
 import type { EngineApi, HistoryEvent, WorkflowDescription } from '@endure/protocol';
 import {
+  toPayloads,
   CancelledFailure,
   TerminatedFailure,
   TimeoutFailure,
@@ -8,6 +9,10 @@ import {
   type PayloadConverter,
 } from '@endure/common';
 import { WorkflowFailedError, translateError } from './errors.js';
+
+/** A signal as the client names it: a definition shared with the workflow code, or its name. */
+export type SignalRef<Args extends unknown[] = unknown[]> = string | { type: 'signal'; name: string; __args?: Args };
+export type QueryRef<Ret = unknown, Args extends unknown[] = unknown[]> = string | { type: 'query'; name: string; __args?: Args; __ret?: Ret };
 
 interface HandleDeps {
   engine: EngineApi;
@@ -62,6 +67,21 @@ export class WorkflowHandle<R = unknown> {
       default:
         throw new Error(`unexpected close event ${e.type}`);
     }
+  }
+
+  /** Sends a signal (a definition from defineSignal, or its name) with arguments. */
+  async signal<Args extends unknown[]>(def: SignalRef<Args>, ...args: Args): Promise<void> {
+    const signalName = typeof def === 'string' ? def : def.name;
+    const input = toPayloads(this.deps.converter, args, `signal '${signalName}' argument`);
+    await this.call(() => this.deps.engine.signalWorkflow({ ...this.ref, signalName, input, identity: this.deps.identity }));
+  }
+
+  /** Runs a query (a definition from defineQuery, or its name) against the workflow's state. */
+  async query<Ret = unknown, Args extends unknown[] = unknown[]>(def: QueryRef<Ret, Args>, ...args: Args): Promise<Ret> {
+    const queryType = typeof def === 'string' ? def : def.name;
+    const payloads = toPayloads(this.deps.converter, args, `query '${queryType}' argument`);
+    const r = await this.call(() => this.deps.engine.queryWorkflow({ ...this.ref, queryType, args: payloads }));
+    return (r.result ? this.deps.converter.fromPayload(r.result) : undefined) as Ret;
   }
 
   describe(): Promise<WorkflowDescription> {

@@ -41,6 +41,8 @@ export function jobFromEvent(e: HistoryEvent, run: RunIdentity): Job | undefined
       return { type: 'fireTimer', seq: e.attributes.seq };
     case 'WorkflowExecutionCancelRequested':
       return { type: 'cancelWorkflow', reason: e.attributes.reason };
+    case 'WorkflowExecutionSignaled':
+      return { type: 'signalWorkflow', signalName: e.attributes.signalName, args: e.attributes.input };
     default:
       return undefined;
   }

@@ -1,4 +1,4 @@
-import { COMMAND_EVENT_TYPES, type ActivationResult, type Command, type Failure, type HistoryEvent, type Job } from '@endure/protocol';
+import { COMMAND_EVENT_TYPES, type ActivationResult, type Command, type Failure, type HistoryEvent, type Job, type Payload, type QueryResult } from '@endure/protocol';
 import type { WorkflowCode } from './workflow-code.js';
 import { jobFromEvent, type RunIdentity } from './jobs-from-events.js';
 import { NondeterminismError, describeCommand, describeEvent } from './nondeterminism.js';
@@ -89,6 +89,26 @@ export class WorkflowReplayer {
       const f = err instanceof ReplayedActivationFailed ? err.failure : failureOf(err);
       return { ok: false, failure: f, nondeterminism: err instanceof NondeterminismError };
     }
+  }
+
+  /**
+   * Replays recorded activations only (no live activation): the state a query should see is
+   * that of the last completed workflow task. Returns a failure if replay went wrong.
+   */
+  catchUp(events: HistoryEvent[]): Failure | undefined {
+    try {
+      for (const e of events) this.consume(e);
+      this.expectAllMatched(undefined);
+      return undefined;
+    } catch (err) {
+      if (err instanceof HistoryGapError) throw err;
+      return err instanceof ReplayedActivationFailed ? err.failure : failureOf(err);
+    }
+  }
+
+  query(queryType: string, args: Payload[]): QueryResult {
+    if (!this.code.query) return { ok: false, failure: { message: 'this workflow code cannot answer queries' } };
+    return this.code.query(queryType, args);
   }
 
   private consume(e: HistoryEvent): void {

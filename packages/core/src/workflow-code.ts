@@ -1,4 +1,4 @@
-import type { ActivationResult, Job } from '@endure/protocol';
+import type { ActivationResult, Job, Payload, QueryResult } from '@endure/protocol';
 
 /** What the replay machine tells workflow code besides the jobs of one activation. */
 export interface ActivationContext {
@@ -13,4 +13,6 @@ export interface ActivationContext {
 /** Anything that runs workflow code one activation at a time: the sandbox, or a test double. */
 export interface WorkflowCode {
   activate(jobs: Job[], ctx: ActivationContext): ActivationResult;
+  /** Answers a query from the code's current state without changing it. */
+  query?(queryType: string, args: Payload[]): QueryResult;
 }

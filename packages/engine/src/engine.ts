@@ -11,6 +11,9 @@ import {
   GetResultRequest,
   HeartbeatActivityTaskRequest,
   PollRequest,
+  QueryWorkflowRequest,
+  RespondQueryTaskRequest,
+  SignalWorkflowRequest,
   ReleaseTaskRequest,
   StartWorkflowRequest,
   parseRequest,
@@ -19,6 +22,7 @@ import {
   type GetHistoryResponse,
   type GetResultResponse,
   type HeartbeatActivityTaskResponse,
+  type QueryWorkflowResponse,
   type StartWorkflowResponse,
   type WorkflowDescription,
   type WorkflowTask,
@@ -28,7 +32,8 @@ import { EngineCore, type EngineOptions } from './engine-core.js';
 import type { Run } from './run.js';
 import type { TaskRef } from './matching.js';
 import { startWorkflow } from './start.js';
-import { fireUserTimer, requestCancel, terminateRun, timeOutRun } from './lifecycle.js';
+import { fireUserTimer, requestCancel, signalRun, terminateRun, timeOutRun } from './lifecycle.js';
+import { queryRun, respondQueryTask } from './queries.js';
 import { completeWorkflowTask, dispatchWorkflowTask, failWorkflowTask, releaseWorkflowTask, retryBackedOffNow } from './workflow-tasks.js';
 import {
   activityDeadlinePassed,
@@ -122,6 +127,23 @@ export class Engine implements EngineApi {
     const run = await this.resolveRun(r);
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status})`);
     await requestCancel(this.core, run, r.reason, r.identity);
+  }
+
+  async signalWorkflow(req: SignalWorkflowRequest): Promise<void> {
+    const r = parseRequest(SignalWorkflowRequest, req, 'signalWorkflow request');
+    const run = await this.resolveRun(r);
+    if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status}): it cannot receive signal '${r.signalName}'`);
+    await signalRun(this.core, run, r.signalName, r.input, r.identity);
+  }
+
+  async queryWorkflow(req: QueryWorkflowRequest): Promise<QueryWorkflowResponse> {
+    const r = parseRequest(QueryWorkflowRequest, req, 'queryWorkflow request');
+    const run = await this.resolveRun(r);
+    return queryRun(this.core, run, r.queryType, r.args, r.timeoutMs ?? 10_000);
+  }
+
+  async respondQueryTask(req: RespondQueryTaskRequest): Promise<void> {
+    respondQueryTask(this.core, parseRequest(RespondQueryTaskRequest, req, 'respondQueryTask request'));
   }
 
   async terminateWorkflow(req: CancelWorkflowRequest): Promise<void> {

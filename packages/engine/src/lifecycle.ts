@@ -1,4 +1,4 @@
-import type { WorkflowStatus } from '@endure/protocol';
+import type { Payload, WorkflowStatus } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
 import { activityTaskId, userTimerId, WFT_TASK_ID } from './keys.js';
@@ -43,6 +43,13 @@ export function requestCancel(core: EngineCore, run: Run, reason?: string, ident
   if (run.state.cancelRequested) return run.lastCommit;
   run.state.cancelRequested = true;
   const m = new Mutation().event({ type: 'WorkflowExecutionCancelRequested', attributes: { reason, identity } });
+  scheduleWorkflowTask(core, run, m);
+  return core.apply(run, m);
+}
+
+export function signalRun(core: EngineCore, run: Run, signalName: string, input: Payload[], identity?: string): Promise<void> {
+  core.checkPayloads(`the arguments of signal '${signalName}'`, input);
+  const m = new Mutation().event({ type: 'WorkflowExecutionSignaled', attributes: { signalName, input, identity } });
   scheduleWorkflowTask(core, run, m);
   return core.apply(run, m);
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, type StartWorkflowRequest, type StartWorkflowResponse, type WorkflowStatus } from '@endure/protocol';
+import { ApiError, type HistoryEvent, type StartWorkflowRequest, type StartWorkflowResponse, type WorkflowStatus } from '@endure/protocol';
 import { CurrentRunConflictError, type WorkflowRecord } from '@endure/storage';
 import type { EngineCore } from './engine-core.js';
 import { Run } from './run.js';
 import { newRunState } from './run-state.js';
-import { terminateRun } from './lifecycle.js';
+import { signalRun, terminateRun } from './lifecycle.js';
 
 const FAILED_LIKE: ReadonlySet<WorkflowStatus> = new Set(['FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT']);
 
@@ -36,6 +36,11 @@ export async function startWorkflow(core: EngineCore, req: StartWorkflowRequest)
     const current = await core.store.getCurrentRun(req.namespace, req.workflowId);
     if (current && req.requestId && (JSON.parse(current.state) as { requestId?: string }).requestId === req.requestId) {
       return { runId: current.runId, started: true }; // a retried start of the same request
+    }
+    if (current?.status === 'RUNNING' && req.signalName) {
+      // signalWithStart: a running run just gets the signal.
+      await signalRun(core, await core.mustLoad(current), req.signalName, req.signalInput ?? [], req.identity);
+      return { runId: current.runId, started: false };
     }
     if (current?.status === 'RUNNING') {
       const conflict = req.workflowIdConflictPolicy ?? (req.workflowIdReusePolicy === 'TERMINATE_IF_RUNNING' ? 'TERMINATE_EXISTING' : 'FAIL');
@@ -91,7 +96,14 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest, expectedCu
       identity: req.identity,
     },
   };
-  run.tail = [started];
+  const events: HistoryEvent[] = [started];
+  if (req.signalName) {
+    core.checkPayloads(`the arguments of signal '${req.signalName}'`, req.signalInput ?? []);
+    events.push({ eventId: 2, eventTime: now, type: 'WorkflowExecutionSignaled', attributes: { signalName: req.signalName, input: req.signalInput ?? [], identity: req.identity } });
+  }
+  record.nextEventId = events.length + 1;
+  record.state = JSON.stringify(state);
+  run.tail = [...events];
   const timers = [];
   if (req.workflowRunTimeoutMs) timers.push(core.timerRow(run, 'run-timeout', now + req.workflowRunTimeoutMs));
   if (executionExpirationTime) timers.push(core.timerRow(run, 'execution-timeout', executionExpirationTime));
@@ -100,7 +112,7 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest, expectedCu
   // its first task is offered at once too (tasks never wait for commits, acknowledgements do).
   // The compare-and-set cannot fail here: this engine owns the store and starts of one id are
   // serialized above, so the task's completion is never queued behind a refused create.
-  const created = core.store.createWorkflow({ record, events: [started], tasks: [task], timers, expectedCurrentRunId });
+  const created = core.store.createWorkflow({ record, events, tasks: [task], timers, expectedCurrentRunId });
   core.adopt(run, created);
   core.offerAt(task);
   try {

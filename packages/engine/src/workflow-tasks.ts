@@ -6,6 +6,7 @@ import { decodeToken, encodeToken, type TokenData } from './task-token.js';
 import { runKeyString, WFT_TASK_ID } from './keys.js';
 import { applyCommands, validateCommands } from './commands.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
+import { dispatchQueryTask, QUERY_TASK_PREFIX } from './queries.js';
 
 /** Back-off after a failed workflow task: short at first (a flaky bug), then at most 10 s. */
 export function workflowTaskBackoffMs(failedAttempt: number): number {
@@ -17,6 +18,7 @@ const timeoutKey = (run: Run) => `wft-timeout\u0000${runKeyString(run.key)}`;
 /** Hands a workflow task to a poller, or null if the task is no longer wanted. */
 export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Promise<WorkflowTask | null> {
   const run = await core.load(ref);
+  if (run && ref.taskId.startsWith(QUERY_TASK_PREFIX)) return dispatchQueryTask(core, run, ref.taskId);
   if (!run?.open || run.wftStarted || run.state.wft.status === 'none') return null;
   const now = core.now();
   const dispatchId = core.dispatchId();

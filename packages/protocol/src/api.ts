@@ -42,6 +42,9 @@ export const StartWorkflowRequest = z.object({
   workflowTaskTimeoutMs: z.number().positive().optional(),
   identity: z.string().optional(),
   requestId: z.string().optional(),
+  /** signalWithStart: this signal is delivered to the running run, or to the new one. */
+  signalName: z.string().min(1).optional(),
+  signalInput: z.array(Payload).optional(),
 });
 export type StartWorkflowRequest = z.infer<typeof StartWorkflowRequest>;
 export interface StartWorkflowResponse {
@@ -86,6 +89,31 @@ export interface WorkflowDescription {
   pendingActivities: PendingActivityInfo[];
   pendingWorkflowTask?: PendingWorkflowTaskInfo;
 }
+
+export const SignalWorkflowRequest = ExecutionRef.extend({
+  signalName: z.string().min(1, 'signalName must not be empty'),
+  input: z.array(Payload),
+  identity: z.string().optional(),
+});
+export type SignalWorkflowRequest = z.infer<typeof SignalWorkflowRequest>;
+
+export const QueryWorkflowRequest = ExecutionRef.extend({
+  queryType: z.string().min(1, 'queryType must not be empty'),
+  args: z.array(Payload),
+  /** How long to wait for a worker to answer. Default 10 s. */
+  timeoutMs: z.number().positive().optional(),
+});
+export type QueryWorkflowRequest = z.infer<typeof QueryWorkflowRequest>;
+export interface QueryWorkflowResponse {
+  result?: Payload;
+}
+
+export const RespondQueryTaskRequest = z.object({
+  taskToken: z.string(),
+  result: Payload.optional(),
+  failure: Failure.optional(),
+});
+export type RespondQueryTaskRequest = z.infer<typeof RespondQueryTaskRequest>;
 
 export const GetHistoryRequest = ExecutionRef.extend({
   fromEventId: z.number().int().positive().optional(),
@@ -133,6 +161,8 @@ export interface WorkflowTask {
   lastEventId: number;
   /** The engine's clock when the task was handed out: the workflow's logical time for it. */
   startedTime: number;
+  /** Set for a query task: answer it (respondQueryTask) from the run's state; change nothing. */
+  query?: { queryType: string; args: Payload[] };
 }
 
 export const CompleteWorkflowTaskRequest = z.object({
@@ -196,6 +226,9 @@ export interface EngineApi {
   getHistory(req: GetHistoryRequest): Promise<GetHistoryResponse>;
   getResult(req: GetResultRequest, signal?: AbortSignal): Promise<GetResultResponse>;
   requestCancelWorkflow(req: CancelWorkflowRequest): Promise<void>;
+  signalWorkflow(req: SignalWorkflowRequest): Promise<void>;
+  queryWorkflow(req: QueryWorkflowRequest): Promise<QueryWorkflowResponse>;
+  respondQueryTask(req: RespondQueryTaskRequest): Promise<void>;
   terminateWorkflow(req: TerminateWorkflowRequest): Promise<void>;
   pollWorkflowTask(req: PollRequest, signal?: AbortSignal): Promise<WorkflowTask | null>;
   completeWorkflowTask(req: CompleteWorkflowTaskRequest): Promise<void>;

@@ -8,6 +8,8 @@ export type ApiErrorCode =
   | 'ALREADY_STARTED'
   | 'FAILED_PRECONDITION'
   | 'PAYLOAD_TOO_LARGE'
+  | 'QUERY_FAILED'
+  | 'DEADLINE_EXCEEDED'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 

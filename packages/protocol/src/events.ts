@@ -90,6 +90,11 @@ export const WorkflowExecutionCancelRequested = event('WorkflowExecutionCancelRe
   reason: z.string().optional(),
   identity: z.string().optional(),
 });
+export const WorkflowExecutionSignaled = event('WorkflowExecutionSignaled', {
+  signalName: z.string(),
+  input: z.array(Payload),
+  identity: z.string().optional(),
+});
 export const WorkflowExecutionCompleted = event('WorkflowExecutionCompleted', { result: Payload.optional() });
 export const WorkflowExecutionFailed = event('WorkflowExecutionFailed', { failure: Failure });
 export const WorkflowExecutionCanceled = event('WorkflowExecutionCanceled', { details: z.array(Payload).optional() });
@@ -114,6 +119,7 @@ export const HistoryEvent = z.discriminatedUnion('type', [
   TimerFired,
   TimerCanceled,
   WorkflowExecutionCancelRequested,
+  WorkflowExecutionSignaled,
   WorkflowExecutionCompleted,
   WorkflowExecutionFailed,
   WorkflowExecutionCanceled,

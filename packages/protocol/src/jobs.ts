@@ -30,7 +30,11 @@ export type Job =
   | { type: 'startWorkflow'; workflowType: string; args: Payload[]; info: WorkflowInfo; randomnessSeed: string }
   | { type: 'resolveActivity'; seq: number; resolution: ActivityResolution }
   | { type: 'fireTimer'; seq: number }
-  | { type: 'cancelWorkflow'; reason?: string };
+  | { type: 'cancelWorkflow'; reason?: string }
+  | { type: 'signalWorkflow'; signalName: string; args: Payload[] };
+
+/** The answer to a query: its result, or why it failed. */
+export type QueryResult = { ok: true; result?: Payload } | { ok: false; failure: Failure };
 
 /** The outcome of running one activation of workflow code. */
 export type ActivationResult =

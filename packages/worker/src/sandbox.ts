@@ -1,5 +1,6 @@
 import vm from 'node:vm';
-import type { ActivationResult, Job } from '@endure/protocol';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ActivationResult, Job, Payload, QueryResult } from '@endure/protocol';
 import type { ActivationContext, WorkflowCode } from '@endure/core';
 import type { WorkflowBundle } from './bundler.js';
 import { runtimeScript } from './runtime-bundle.js';
@@ -40,7 +41,7 @@ type Handle = object;
  * V8 context of its own (about a megabyte).
  */
 export class SandboxRealm {
-  private readonly io: { a?: Handle; ctx?: ActivationContext; jobs?: string; bundle?: unknown; drive?: () => unknown };
+  private readonly io: { a?: Handle; ctx?: ActivationContext; jobs?: string; bundle?: unknown; drive?: () => unknown; queryType?: string; args?: string };
   // A guarded call (with a deadlock timeout) costs a watchdog thread, ~0.1 ms. So an activation
   // makes exactly one: `drive` runs under the timeout and calls the control scripts unguarded
   // inside it; each still drains the realm's microtasks when it returns.
@@ -49,6 +50,7 @@ export class SandboxRealm {
     create: new vm.Script('__endure_io.a = __endure_runtime.create(__endure_io.bundle)'),
     activate: new vm.Script('__endure_runtime.activate(__endure_io.a, __endure_io.ctx, __endure_io.jobs)'),
     conclude: new vm.Script('__endure_runtime.conclude(__endure_io.a)'),
+    query: new vm.Script('__endure_runtime.query(__endure_io.a, __endure_io.queryType, __endure_io.args)'),
   };
   readonly deadlockTimeoutMs: number;
 
@@ -64,7 +66,9 @@ export class SandboxRealm {
 
   static async create(bundle: WorkflowBundle, opts: SandboxOptions & { runtimeCode?: string }): Promise<SandboxRealm> {
     installRejectionHook(opts.logger);
-    const context = vm.createContext({ __endure_host: { log: opts.logger.log.bind(opts.logger) } }, {
+    // AsyncLocalStorage lets cancellation scopes follow async workflow code. (It turns on
+    // promise hooks, which is one more reason workflow code runs on its own thread.)
+    const context = vm.createContext({ __endure_host: { log: opts.logger.log.bind(opts.logger), AsyncLocalStorage } }, {
       name: 'endure-workflows',
       microtaskMode: 'afterEvaluate',
       codeGeneration: { strings: false, wasm: false },
@@ -135,6 +139,21 @@ export class SandboxRealm {
       io.jobs = undefined;
     }
   }
+
+  query(handle: Handle, queryType: string, args: Payload[]): QueryResult {
+    const io = this.io;
+    io.a = handle;
+    io.queryType = queryType;
+    io.args = JSON.stringify(args);
+    try {
+      return JSON.parse(this.guarded(() => this.run(this.scripts.query)) as string) as QueryResult;
+    } catch (err) {
+      const e = (err !== null && typeof err === 'object' ? err : { message: String(err) }) as { message?: unknown };
+      return { ok: false, failure: { message: String(e.message) } };
+    } finally {
+      io.a = undefined;
+    }
+  }
 }
 
 /** One run's workflow code, activated through its realm. */
@@ -146,5 +165,9 @@ export class SandboxedWorkflow implements WorkflowCode {
 
   activate(jobs: Job[], ctx: ActivationContext): ActivationResult {
     return this.realm.activate(this.handle, jobs, ctx);
+  }
+
+  query(queryType: string, args: Payload[]): QueryResult {
+    return this.realm.query(this.handle, queryType, args);
   }
 }

@@ -1,4 +1,4 @@
-import type { HistoryEvent } from '@endure/protocol';
+import type { HistoryEvent, Payload, QueryResult } from '@endure/protocol';
 import type { TaskOutcome } from '@endure/core';
 
 /** The part of a workflow task the thread needs (no token: the thread never talks to the engine). */
@@ -14,6 +14,8 @@ export type ToThread =
   /** `watch`: shared [activation id running (0 = none), its start time in ms] for the watchdog. */
   | { type: 'init'; bundleCode: string; runtimeCode: string; maxCachedWorkflows: number; watch: SharedArrayBuffer }
   | { type: 'activate'; id: number; task: ThreadTask; now: number }
+  /** `events`: the full history, when the thread asked for it. */
+  | { type: 'query'; id: number; task: ThreadTask; queryType: string; args: Payload[] }
   | { type: 'batch'; items: ToThread[] }
   | { type: 'evict'; runId: string };
 
@@ -22,6 +24,7 @@ export type FromThread =
   | { type: 'initError'; message: string }
   /** `needHistory`: the thread has no cached state for this run; resend with the full history. */
   | { type: 'result'; id: number; outcome: TaskOutcome | { needHistory: true }; cached: number }
+  | { type: 'queryResult'; id: number; outcome: QueryResult | { needHistory: true } }
   | { type: 'log'; level: string; message: string; attrs: Record<string, unknown> }
   | { type: 'cached'; cached: number }
   | { type: 'batch'; items: FromThread[] };

@@ -1,4 +1,4 @@
-import { ApiError, type EngineApi, type HistoryEvent, type WorkflowTask } from '@endure/protocol';
+import { ApiError, type EngineApi, type HistoryEvent, type Payload, type WorkflowTask } from '@endure/protocol';
 import type { TaskOutcome } from '@endure/core';
 import type { WorkflowThreads } from './workflow-threads.js';
 import type { Logger } from './logger.js';
@@ -18,6 +18,7 @@ export class WorkflowTaskHandler {
    * not sit idle through a commit before taking the next task.
    */
   async handle(task: WorkflowTask): Promise<{ acked: Promise<void> }> {
+    if (task.query) return { acked: this.answerQuery(task, task.query.queryType, task.query.args) };
     const outcome = await this.activate(task);
     if (!outcome.ok) return { acked: this.fail(task, outcome) };
     const completion = this.engine.completeWorkflowTask({
@@ -53,6 +54,17 @@ export class WorkflowTaskHandler {
     const second = await this.threads.activate({ ...base, events }, task.startedTime);
     if ('needHistory' in second) throw new Error('workflow thread asked for history it was given');
     return second;
+  }
+
+  private async answerQuery(task: WorkflowTask, queryType: string, args: Payload[]): Promise<void> {
+    const base = { namespace: task.namespace, workflowId: task.workflowId, runId: task.runId, lastEventId: task.lastEventId };
+    let outcome = await this.threads.query({ ...base, events: [] }, queryType, args);
+    if ('needHistory' in outcome) {
+      const { events } = await this.engine.getHistory({ namespace: task.namespace, workflowId: task.workflowId, runId: task.runId });
+      outcome = await this.threads.query({ ...base, events }, queryType, args);
+    }
+    if ('needHistory' in outcome) throw new Error('workflow thread asked for history it was given');
+    await this.engine.respondQueryTask(outcome.ok ? { taskToken: task.taskToken, result: outcome.result } : { taskToken: task.taskToken, failure: outcome.failure });
   }
 
   private async fullHistory(task: WorkflowTask): Promise<HistoryEvent[]> {

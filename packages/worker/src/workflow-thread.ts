@@ -7,6 +7,7 @@ import { HistoryGapError, WorkflowReplayer, type TaskOutcome } from '@endure/cor
 import { SandboxRealm } from './sandbox.js';
 import { WorkflowCache } from './workflow-cache.js';
 import type { FromThread, ToThread, ThreadTask } from './thread-messages.js';
+import type { Payload, QueryResult } from '@endure/protocol';
 
 const port = parentPort!;
 /** Replies of this tick, posted together (each postMessage has a fixed cost). */
@@ -38,6 +39,22 @@ function activate(task: ThreadTask, now: number): TaskOutcome | { needHistory: t
   if (first !== 1) return { needHistory: true };
   const replayer = new WorkflowReplayer(realm!.instantiate(), task);
   return keep(task.runId, replayer, replayer.advance(task.events, now));
+}
+
+/** Answers a query from the cached run, or from a replay of the full history it was given. */
+function query(task: ThreadTask, queryType: string, args: Payload[]): QueryResult | { needHistory: true } {
+  const cached = cache.take(task.runId);
+  if (cached) {
+    cache.put(task.runId, cached);
+    return cached.query(queryType, args);
+  }
+  if (task.events.length === 0) return { needHistory: true };
+  const replayer = new WorkflowReplayer(realm!.instantiate(), task);
+  const failed = replayer.catchUp(task.events);
+  if (failed) return { ok: false, failure: failed };
+  // Not cached: a replayer that only caught up has not run its pending inputs, and the
+  // next workflow task starts from a full history anyway.
+  return replayer.query(queryType, args);
 }
 
 const CLOSING = new Set(['CompleteWorkflow', 'FailWorkflow', 'CancelWorkflow']);
@@ -82,6 +99,19 @@ function handle(m: ToThread): void {
       }
       watch[0] = 0;
       send({ type: 'result', id: m.id, outcome, cached: cache.size });
+      return;
+    }
+    case 'query': {
+      watch[1] = Date.now();
+      watch[0] = m.id;
+      let outcome: QueryResult | { needHistory: true };
+      try {
+        outcome = query(m.task, m.queryType, m.args);
+      } catch (err) {
+        outcome = { ok: false, failure: { message: err instanceof Error ? err.message : String(err) } };
+      }
+      watch[0] = 0;
+      send({ type: 'queryResult', id: m.id, outcome });
       return;
     }
     case 'evict':

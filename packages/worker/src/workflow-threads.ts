@@ -1,5 +1,6 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { TaskOutcome } from '@endure/core';
+import type { Payload, QueryResult } from '@endure/protocol';
 import type { FromThread, ToThread, ThreadTask } from './thread-messages.js';
 import type { WorkflowBundle } from './bundler.js';
 import { runtimeScript } from './runtime-bundle.js';
@@ -15,11 +16,14 @@ export interface WorkflowThreadOptions {
 }
 
 type Outcome = TaskOutcome | { needHistory: true };
+type QueryOutcome = QueryResult | { needHistory: true };
 
+/** A request in flight to a thread: an activation, or a query. */
 interface Pending {
   task: ThreadTask;
   now: number;
-  resolve(o: Outcome): void;
+  query?: { queryType: string; args: Payload[] };
+  resolve(o: Outcome | QueryOutcome): void;
 }
 
 interface Slot {
@@ -34,7 +38,7 @@ interface Slot {
   watch: Float64Array;
 }
 
-const deadlock = (ms: number): TaskOutcome => ({
+const deadlock = (ms: number): Extract<TaskOutcome, { ok: false }> => ({
   ok: false,
   nondeterminism: false,
   failure: {
@@ -99,7 +103,11 @@ export class WorkflowThreads {
         else if (m.type === 'initError') reject(new Error(`workflow thread failed to start: ${m.message}`));
         else if (m.type === 'log') this.opts.logger.log(m.level as LogLevel, m.message, m.attrs);
         else if (m.type === 'cached') slot.cached = m.cached;
-        else {
+        else if (m.type === 'queryResult') {
+          const p = slot.pending.get(m.id);
+          slot.pending.delete(m.id);
+          p?.resolve(m.outcome);
+        } else {
           slot.cached = m.cached;
           const p = slot.pending.get(m.id);
           slot.pending.delete(m.id);
@@ -136,7 +144,7 @@ export class WorkflowThreads {
     slot.pending.clear();
     slot.watch[0] = 0;
     await slot.thread.terminate();
-    for (const [id, p] of inFlight) if (id === culprit) p.resolve(deadlock(this.deadlockMs));
+    for (const [id, p] of inFlight) if (id === culprit) p.resolve(p.query ? { ok: false, failure: deadlock(this.deadlockMs).failure } : deadlock(this.deadlockMs));
     try {
       await this.spawn(slot);
     } finally {
@@ -155,7 +163,13 @@ export class WorkflowThreads {
   private post(slot: Slot, p: Pending): void {
     const id = this.nextId++;
     slot.pending.set(id, p);
-    this.send(slot, { type: 'activate', id, task: p.task, now: p.now });
+    if (p.query) this.send(slot, { type: 'query', id, task: p.task, queryType: p.query.queryType, args: p.query.args });
+    else this.send(slot, { type: 'activate', id, task: p.task, now: p.now });
+  }
+
+  /** Answers a query on the thread that holds the run. */
+  query(task: ThreadTask, queryType: string, args: Payload[]): Promise<QueryOutcome> {
+    return new Promise((resolve) => this.post(this.slotFor(task.runId), { task, now: 0, query: { queryType, args }, resolve: resolve as (o: Outcome | QueryOutcome) => void }));
   }
 
   private send(slot: Slot, m: ToThread): void {
@@ -171,7 +185,7 @@ export class WorkflowThreads {
   }
 
   activate(task: ThreadTask, now: number): Promise<Outcome> {
-    return new Promise((resolve) => this.post(this.slotFor(task.runId), { task, now, resolve }));
+    return new Promise((resolve) => this.post(this.slotFor(task.runId), { task, now, resolve: resolve as (o: Outcome | QueryOutcome) => void }));
   }
 
   evict(runId: string): void {

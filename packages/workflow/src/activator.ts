@@ -1,4 +1,4 @@
-import type { ActivationResult, ActivityResolution, Command, Job, Payload, WorkflowInfo } from '@endure/protocol';
+import type { ActivationResult, ActivityResolution, Command, Job, Payload, QueryResult, WorkflowInfo } from '@endure/protocol';
 import {
   ActivityFailure,
   CancelledFailure,
@@ -21,6 +21,8 @@ export interface HostHooks {
 }
 
 interface PendingActivity {
+  /** Where the workflow code started it (for the __stack_trace query). */
+  stack?: string;
   activityType: string;
   activityId: string;
   resolve(v: unknown): void;
@@ -30,6 +32,14 @@ interface PendingActivity {
 interface Condition {
   fn(): boolean;
   resolve(): void;
+  stack?: string;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+/** Where the caller of the caller is (workflow code), for the __stack_trace query. */
+export function callerStack(): string {
+  return (new Error().stack ?? '').split('\n').slice(3).join('\n');
 }
 
 /** The state of one run inside the sandbox: its clock, randomness, pending operations and commands. */
@@ -41,13 +51,22 @@ export class Activator {
     throw new Error('Math.random() is not available before the workflow starts');
   };
   converter: PayloadConverter = defaultPayloadConverter;
-  readonly rootScope = new CancellationScope();
+  readonly rootScope = new CancellationScope({ root: true });
+  readonly signalHandlers = new Map<string, Handler>();
+  defaultSignalHandler: ((name: string, ...args: unknown[]) => unknown) | undefined;
+  /** Signals that arrived before their handler was set, delivered in order when it is. */
+  readonly bufferedSignals: { name: string; args: unknown[] }[] = [];
+  readonly queryHandlers = new Map<string, Handler>();
+  /** Set while a query handler runs: anything that would change the workflow throws. */
+  private readOnly = false;
+  /** What a query handler tried to change (even if the handler swallowed the error). */
+  private queryViolation: string | undefined;
   private nextSeq = { activity: 0, timer: 0 };
   private commands: Command[] = [];
   private closed = false;
   private taskFailure: unknown;
   readonly activities = new Map<number, PendingActivity>();
-  private timers = new Map<number, () => void>();
+  private timers = new Map<number, { fire: () => void; stack: string }>();
   private conditions = new Set<Condition>();
 
   constructor(
@@ -69,10 +88,12 @@ export class Activator {
         case 'resolveActivity':
           return this.resolveActivity(job.seq, job.resolution);
         case 'fireTimer': {
-          const fire = this.timers.get(job.seq);
+          const t = this.timers.get(job.seq);
           this.timers.delete(job.seq);
-          return fire?.();
+          return t?.fire();
         }
+        case 'signalWorkflow':
+          return this.deliverSignal(job.signalName, fromPayloads(this.converter, job.args));
         case 'cancelWorkflow':
           return this.rootScope.cancel(new CancelledFailure(job.reason ?? 'Workflow cancelled'));
       }
@@ -114,21 +135,101 @@ export class Activator {
   }
 
   push(c: Command): void {
+    this.assertWritable(c.type);
     if (!this.closed) this.commands.push(c);
   }
 
+  private assertWritable(what: string): void {
+    if (!this.readOnly) return;
+    const message = `${what} was called from a query handler: queries must not change workflow state`;
+    this.queryViolation ??= message;
+    throw new Error(message);
+  }
+
   nextActivitySeq(): number {
+    this.assertWritable('ScheduleActivity');
     return ++this.nextSeq.activity;
   }
 
   nextTimerSeq(): number {
+    this.assertWritable('StartTimer');
     return ++this.nextSeq.timer;
+  }
+
+  /** Runs a handler for a signal, or keeps the signal until a handler is set. */
+  deliverSignal(name: string, args: unknown[]): void {
+    const handler = this.signalHandlers.get(name);
+    const run = (fn: () => unknown) => {
+      try {
+        void Promise.resolve(fn()).catch((err: unknown) => this.onHandlerError(err));
+      } catch (err) {
+        this.onHandlerError(err);
+      }
+    };
+    if (handler) run(() => handler(...args));
+    else if (this.defaultSignalHandler) {
+      const d = this.defaultSignalHandler;
+      run(() => d(name, ...args));
+    } else this.bufferedSignals.push({ name, args });
+  }
+
+  /** A handler's failure is the workflow's: an ApplicationFailure fails it, a bug fails the task. */
+  private onHandlerError(err: unknown): void {
+    if (err instanceof TemporalFailure) {
+      this.push({ type: 'FailWorkflow', failure: encodeFailure(err, this.converter) });
+      this.closed = true;
+    } else {
+      this.failTask(err);
+    }
+  }
+
+  /** Delivers buffered signals that now have a handler, in arrival order. */
+  flushBufferedSignals(): void {
+    const pending = this.bufferedSignals.splice(0);
+    for (const s of pending) this.deliverSignal(s.name, s.args);
+  }
+
+  /** Answers a query from the current state; a handler that tries to change anything fails. */
+  query(queryType: string, args: Payload[]): QueryResult {
+    if (queryType === '__stack_trace') return { ok: true, result: this.converter.toPayload(this.stackTrace()) };
+    const handler = this.queryHandlers.get(queryType);
+    if (!handler) {
+      const known = [...this.queryHandlers.keys()];
+      return {
+        ok: false,
+        failure: {
+          message: `query '${queryType}' is not registered by this workflow (registered: ${known.join(', ') || 'none'}, plus __stack_trace)`,
+          info: { type: 'application', errorType: 'QueryNotRegisteredError', nonRetryable: true },
+        },
+      };
+    }
+    this.readOnly = true;
+    this.queryViolation = undefined;
+    try {
+      const result = handler(...fromPayloads(this.converter, args));
+      if (this.queryViolation) throw new Error(this.queryViolation);
+      if (result instanceof Promise) throw new TypeError(`query handler '${queryType}' returned a Promise: query handlers must be synchronous`);
+      return { ok: true, result: this.converter.toPayload(result) };
+    } catch (err) {
+      return { ok: false, failure: encodeFailure(err, this.converter) };
+    } finally {
+      this.readOnly = false;
+    }
+  }
+
+  /** Where the workflow waits: one entry per pending timer, activity and condition. */
+  private stackTrace(): string {
+    const lines: string[] = [];
+    for (const [seq, a] of this.activities) lines.push(`waiting for activity '${a.activityType}' (seq ${seq})\n${a.stack ?? ''}`);
+    for (const [seq, t] of this.timers) lines.push(`waiting for timer ${seq}\n${t.stack}`);
+    for (const c of this.conditions) lines.push(`waiting for a condition\n${c.stack ?? ''}`);
+    return lines.join('\n\n') || 'not waiting on anything';
   }
 
   /** Starts a durable timer; `onCancel` cleanup is left to the caller. */
   startTimer(durationMs: number, fire: () => void): number {
     const seq = this.nextTimerSeq();
-    this.timers.set(seq, fire);
+    this.timers.set(seq, { fire, stack: callerStack() });
     this.push({ type: 'StartTimer', seq, durationMs });
     return seq;
   }
@@ -141,6 +242,8 @@ export class Activator {
   }
 
   addCondition(c: Condition): () => void {
+    this.assertWritable('condition');
+    c.stack ??= callerStack();
     this.conditions.add(c);
     return () => this.conditions.delete(c);
   }
@@ -160,12 +263,8 @@ export class Activator {
       );
     }
     const values = fromPayloads(this.converter, args);
-    let promise: Promise<unknown>;
-    try {
-      promise = Promise.resolve((fn as (...a: unknown[]) => unknown)(...values));
-    } catch (err) {
-      promise = Promise.reject(err);
-    }
+    // The workflow function runs in the run's root scope: cancelling the workflow cancels it.
+    const promise = this.rootScope.run(async () => (fn as (...a: unknown[]) => unknown)(...values));
     promise.then(
       (result) => this.complete(result),
       (err) => this.onWorkflowError(err),

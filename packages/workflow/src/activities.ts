@@ -1,6 +1,8 @@
 import type { RetryPolicy } from '@endure/protocol';
 import { ActivityFailure, CancelledFailure, toMs, optionalMs, toPayloads, type Duration } from '@endure/common';
 import { activator } from './current.js';
+import { currentScope } from './cancellation-scope.js';
+import { callerStack } from './activator.js';
 
 export interface RetryOptions {
   initialInterval?: Duration;
@@ -47,7 +49,7 @@ export function scheduleActivity(activityType: string, args: unknown[], options:
   }
   const seq = a.nextActivitySeq();
   const activityId = options.activityId ?? String(seq);
-  const scope = a.rootScope;
+  const scope = currentScope(a.rootScope);
   if (scope.consideredCancelled) {
     return Promise.reject(new ActivityFailure('Activity cancelled before it was scheduled', activityType, activityId, 'CANCEL_REQUESTED', new CancelledFailure('Activity cancelled')));
   }
@@ -62,6 +64,7 @@ export function scheduleActivity(activityType: string, args: unknown[], options:
       }
     });
     a.activities.set(seq, {
+      stack: callerStack(),
       activityType,
       activityId,
       resolve: (v) => (off(), resolve(v)),

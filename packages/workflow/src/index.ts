@@ -2,7 +2,8 @@
 export { proxyActivities, type ActivityOptions, type RetryOptions, type ActivityInterfaceFor, type ActivityCancellationType } from './activities.js';
 export { sleep, condition } from './timers.js';
 export { workflowInfo, uuid4, log, type WorkflowInfoView } from './info.js';
-export { CancellationScope } from './cancellation-scope.js';
+export { CancellationScope, type CancellationScopeOptions } from './cancellation-scope.js';
+export { defineSignal, defineQuery, setHandler, setDefaultSignalHandler, type SignalDefinition, type QueryDefinition, type Handler } from './handlers.js';
 export {
   ApplicationFailure,
   ActivityFailure,

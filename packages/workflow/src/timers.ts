@@ -1,11 +1,12 @@
 import { CancelledFailure, toMs, type Duration } from '@endure/common';
 import { activator } from './current.js';
+import { currentScope } from './cancellation-scope.js';
 
 /** A durable sleep: survives restarts; rejects with CancelledFailure if the workflow is cancelled. */
 export function sleep(duration: Duration): Promise<void> {
   const a = activator('sleep()');
   const ms = toMs(duration, 'sleep duration');
-  const scope = a.rootScope;
+  const scope = currentScope(a.rootScope);
   if (scope.consideredCancelled) return Promise.reject(scope.reason ?? new CancelledFailure('Workflow cancelled'));
   return new Promise<void>((resolve, reject) => {
     let off = () => {};
@@ -26,7 +27,7 @@ export function sleep(duration: Duration): Promise<void> {
 export function condition(fn: () => boolean, timeout?: Duration): Promise<boolean> {
   const a = activator('condition()');
   const ms = timeout === undefined ? undefined : toMs(timeout, 'condition timeout');
-  const scope = a.rootScope;
+  const scope = currentScope(a.rootScope);
   if (scope.consideredCancelled) return Promise.reject(scope.reason ?? new CancelledFailure('Workflow cancelled'));
   return new Promise<boolean>((resolve, reject) => {
     let timerSeq: number | undefined;
