@@ -5,6 +5,8 @@ export function describeCommand(c: Command): string {
   switch (c.type) {
     case 'ScheduleActivity':
       return `ScheduleActivity(seq ${c.seq}, activity '${c.activityType}')`;
+    case 'RecordPatchMarker':
+      return `RecordPatchMarker('${c.patchId}')`;
     case 'RequestCancelActivity':
     case 'StartTimer':
     case 'CancelTimer':
@@ -16,6 +18,7 @@ export function describeCommand(c: Command): string {
 
 /** Short human form of a command event: `ActivityTaskScheduled(seq 3, activity 'charge')`. */
 export function describeEvent(e: HistoryEvent): string {
+  if (e.type === 'MarkerRecorded') return `MarkerRecorded(patch '${e.attributes.patchId}')`;
   const a = e.attributes as { seq?: number; activityType?: string };
   const parts: string[] = [];
   if (a.seq !== undefined) parts.push(`seq ${a.seq}`);

@@ -22,6 +22,8 @@ function commandMatches(c: Command, e: HistoryEvent): boolean {
       return e.type === 'TimerStarted' && e.attributes.seq === c.seq;
     case 'CancelTimer':
       return e.type === 'TimerCanceled' && e.attributes.seq === c.seq;
+    case 'RecordPatchMarker':
+      return e.type === 'MarkerRecorded' && e.attributes.patchId === c.patchId;
     case 'CompleteWorkflow':
       return e.type === 'WorkflowExecutionCompleted';
     case 'FailWorkflow':
@@ -75,6 +77,7 @@ export class WorkflowReplayer {
    */
   advance(events: HistoryEvent[], now: number): TaskOutcome {
     try {
+      this.notePatches(events);
       for (const e of events) this.consume(e);
       this.expectAllMatched(undefined);
       if (this.awaiting) throw new HistoryGapError('the last activation was never recorded; replay from the start');
@@ -97,6 +100,7 @@ export class WorkflowReplayer {
    */
   catchUp(events: HistoryEvent[]): Failure | undefined {
     try {
+      this.notePatches(events);
       for (const e of events) this.consume(e);
       this.expectAllMatched(undefined);
       return undefined;
@@ -109,6 +113,13 @@ export class WorkflowReplayer {
   query(queryType: string, args: Payload[]): QueryResult {
     if (!this.code.query) return { ok: false, failure: { message: 'this workflow code cannot answer queries' } };
     return this.code.query(queryType, args);
+  }
+
+  /** Patches recorded anywhere in a replayed history: replayed code sees patched(id) true for them. */
+  private patchJobs: Job[] = [];
+  private notePatches(events: HistoryEvent[]): void {
+    if (this.lastEventId !== 0) return; // a cached run already knows: it is running new code
+    for (const e of events) if (e.type === 'MarkerRecorded') this.patchJobs.push({ type: 'notifyHasPatch', patchId: e.attributes.patchId });
   }
 
   private consume(e: HistoryEvent): void {
@@ -137,6 +148,8 @@ export class WorkflowReplayer {
       if (!result.ok) throw new ReplayedActivationFailed(result.failure);
       this.setUnmatched(result.commands, e.eventId);
     } else if (COMMAND_EVENT_TYPES.has(e.type)) {
+      this.skipDeprecatedMarkerCommands(e);
+      if (e.type === 'MarkerRecorded' && e.attributes.deprecated && !this.matchesNext(e)) return; // code no longer marks it
       const c = this.unmatched.shift();
       if (!c) throw new NondeterminismError(e.eventId, describeEvent(e), 'issues no such command');
       if (!commandMatches(c, e)) throw new NondeterminismError(e.eventId, describeEvent(e), `issues ${describeCommand(c)}`);
@@ -146,6 +159,16 @@ export class WorkflowReplayer {
     }
   }
 
+  private matchesNext(e: HistoryEvent): boolean {
+    const c = this.unmatched[0];
+    return c !== undefined && commandMatches(c, e);
+  }
+
+  /** A deprecated patch's marker may be absent from old histories: its command needs no event. */
+  private skipDeprecatedMarkerCommands(e: HistoryEvent): void {
+    while (this.unmatched[0]?.type === 'RecordPatchMarker' && this.unmatched[0].deprecated && !commandMatches(this.unmatched[0], e)) this.unmatched.shift();
+  }
+
   private setUnmatched(commands: Command[], afterEventId: number): void {
     this.unmatched = [...commands];
     this.unmatchedFromEvent = afterEventId + 1;
@@ -153,6 +176,7 @@ export class WorkflowReplayer {
 
   /** Every command of the activation being checked must have appeared by the time `next` does. */
   private expectAllMatched(next: HistoryEvent | undefined): void {
+    while (this.unmatched[0]?.type === 'RecordPatchMarker' && this.unmatched[0].deprecated) this.unmatched.shift();
     const c = this.unmatched[0];
     if (!c) return;
     const where = next ? next.eventId : this.unmatchedFromEvent;
@@ -161,7 +185,7 @@ export class WorkflowReplayer {
   }
 
   private takeInputs(upTo: number): Job[] {
-    const jobs: Job[] = [];
+    const jobs: Job[] = this.patchJobs.splice(0);
     let keep = 0;
     for (const e of this.pendingInputs) {
       if (e.eventId <= upTo) {

@@ -81,6 +81,9 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         core.disarmTimer(run.key, userTimerId(c.seq));
         break;
       }
+      case 'RecordPatchMarker':
+        m.event({ type: 'MarkerRecorded', attributes: { markerName: 'patch', patchId: c.patchId, deprecated: c.deprecated } });
+        break;
       case 'CompleteWorkflow':
         m.event({ type: 'WorkflowExecutionCompleted', attributes: { result: c.result } });
         closeRun(core, run, m, 'COMPLETED');

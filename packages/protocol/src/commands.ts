@@ -19,6 +19,7 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RequestCancelActivity'), seq: z.number().int().positive() }),
   z.object({ type: z.literal('StartTimer'), seq: z.number().int().positive(), durationMs: z.number().min(0) }),
   z.object({ type: z.literal('CancelTimer'), seq: z.number().int().positive() }),
+  z.object({ type: z.literal('RecordPatchMarker'), patchId: z.string(), deprecated: z.boolean() }),
   z.object({ type: z.literal('CompleteWorkflow'), result: Payload.optional() }),
   z.object({ type: z.literal('FailWorkflow'), failure: Failure }),
   z.object({ type: z.literal('CancelWorkflow'), details: z.array(Payload).optional() }),

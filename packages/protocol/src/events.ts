@@ -90,6 +90,12 @@ export const WorkflowExecutionCancelRequested = event('WorkflowExecutionCancelRe
   reason: z.string().optional(),
   identity: z.string().optional(),
 });
+/** A patch marker: the run took the new code path of `patchId` (see patched()). */
+export const MarkerRecorded = event('MarkerRecorded', {
+  markerName: z.literal('patch'),
+  patchId: z.string(),
+  deprecated: z.boolean(),
+});
 export const WorkflowExecutionSignaled = event('WorkflowExecutionSignaled', {
   signalName: z.string(),
   input: z.array(Payload),
@@ -120,6 +126,7 @@ export const HistoryEvent = z.discriminatedUnion('type', [
   TimerCanceled,
   WorkflowExecutionCancelRequested,
   WorkflowExecutionSignaled,
+  MarkerRecorded,
   WorkflowExecutionCompleted,
   WorkflowExecutionFailed,
   WorkflowExecutionCanceled,
@@ -138,6 +145,7 @@ export const COMMAND_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'ActivityTaskCancelRequested',
   'TimerStarted',
   'TimerCanceled',
+  'MarkerRecorded',
   'WorkflowExecutionCompleted',
   'WorkflowExecutionFailed',
   'WorkflowExecutionCanceled',

@@ -31,7 +31,9 @@ export type Job =
   | { type: 'resolveActivity'; seq: number; resolution: ActivityResolution }
   | { type: 'fireTimer'; seq: number }
   | { type: 'cancelWorkflow'; reason?: string }
-  | { type: 'signalWorkflow'; signalName: string; args: Payload[] };
+  | { type: 'signalWorkflow'; signalName: string; args: Payload[] }
+  /** Replay only: history holds a marker for this patch, so patched(id) is true here. */
+  | { type: 'notifyHasPatch'; patchId: string };
 
 /** The answer to a query: its result, or why it failed. */
 export type QueryResult = { ok: true; result?: Payload } | { ok: false; failure: Failure };

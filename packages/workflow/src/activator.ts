@@ -57,6 +57,10 @@ export class Activator {
   /** Signals that arrived before their handler was set, delivered in order when it is. */
   readonly bufferedSignals: { name: string; args: unknown[] }[] = [];
   readonly queryHandlers = new Map<string, Handler>();
+  /** Patches whose markers replayed history holds. */
+  readonly knownPatches = new Set<string>();
+  /** Each patch is decided once per run, then sticks. */
+  readonly patchDecisions = new Map<string, boolean>();
   /** Set while a query handler runs: anything that would change the workflow throws. */
   private readOnly = false;
   /** What a query handler tried to change (even if the handler swallowed the error). */
@@ -92,6 +96,9 @@ export class Activator {
           this.timers.delete(job.seq);
           return t?.fire();
         }
+        case 'notifyHasPatch':
+          this.knownPatches.add(job.patchId);
+          return;
         case 'signalWorkflow':
           return this.deliverSignal(job.signalName, fromPayloads(this.converter, job.args));
         case 'cancelWorkflow':
