@@ -43,11 +43,16 @@ export class WorkflowHandle<R = unknown> {
     }
   }
 
-  /** Waits for the workflow to close; resolves with its result or rejects with WorkflowFailedError. */
+  /**
+   * Waits for the workflow to close; resolves with its result or rejects with WorkflowFailedError.
+   * A run that continued as new is followed to its successor, to the end of the chain.
+   */
   async result(): Promise<R> {
+    let runId = this.runId;
     for (;;) {
-      const r = await this.call(() => this.deps.engine.getResult({ ...this.ref, timeoutMs: 60_000 }));
-      if (r.closeEvent) return this.outcome(r.closeEvent);
+      const r = await this.call(() => this.deps.engine.getResult({ namespace: this.deps.namespace, workflowId: this.workflowId, runId, timeoutMs: 60_000 }));
+      if (r.closeEvent?.type === 'WorkflowExecutionContinuedAsNew') runId = r.closeEvent.attributes.newRunId;
+      else if (r.closeEvent) return this.outcome(r.closeEvent);
     }
   }
 

@@ -30,6 +30,8 @@ function commandMatches(c: Command, e: HistoryEvent): boolean {
       return e.type === 'WorkflowExecutionFailed';
     case 'CancelWorkflow':
       return e.type === 'WorkflowExecutionCanceled';
+    case 'ContinueAsNew':
+      return e.type === 'WorkflowExecutionContinuedAsNew';
   }
 }
 
@@ -66,10 +68,20 @@ export class WorkflowReplayer {
   /** The live activation whose WorkflowTaskCompleted has not come back yet. */
   private awaiting: { sawUpTo: number; commands: Command[] } | undefined;
 
+  /** Bytes of history consumed (events as JSON). */
+  private historySize = 0;
+
   constructor(
     private readonly code: WorkflowCode,
     private readonly run: RunIdentity,
+    /** When workflowInfo().continueAsNewSuggested turns true. */
+    private readonly suggestContinueAsNewAt = { events: 10_000, bytes: 10 * 1024 * 1024 },
   ) {}
+
+  private sizes(): { historySize: number; continueAsNewSuggested: boolean } {
+    const t = this.suggestContinueAsNewAt;
+    return { historySize: this.historySize, continueAsNewSuggested: this.lastEventId >= t.events || this.historySize >= t.bytes };
+  }
 
   /**
    * Consumes `events` (which must start at lastEventId + 1) and runs the live activation at
@@ -83,7 +95,7 @@ export class WorkflowReplayer {
       if (this.awaiting) throw new HistoryGapError('the last activation was never recorded; replay from the start');
       const jobs = this.takeInputs(this.lastEventId);
       const time = Math.max(now, this.lastTime);
-      const result = this.code.activate(jobs, { time, historyLength: this.lastEventId, replaying: false });
+      const result = this.code.activate(jobs, { time, historyLength: this.lastEventId, replaying: false, ...this.sizes() });
       if (!result.ok) return { ok: false, failure: result.failure, nondeterminism: false };
       this.awaiting = { sawUpTo: this.lastEventId, commands: result.commands };
       return { ok: true, commands: result.commands, sawUpTo: this.lastEventId, time };
@@ -127,6 +139,7 @@ export class WorkflowReplayer {
       throw new HistoryGapError(`expected event ${this.lastEventId + 1}, got ${e.eventId}`);
     }
     this.lastEventId = e.eventId;
+    this.historySize += JSON.stringify(e).length;
     if (e.type === 'WorkflowTaskCompleted') {
       this.expectAllMatched(e);
       this.lastTime = Math.max(this.lastTime, e.attributes.time);
@@ -144,6 +157,7 @@ export class WorkflowReplayer {
         time: e.attributes.time,
         historyLength: e.attributes.sawUpTo,
         replaying: true,
+        ...this.sizes(),
       });
       if (!result.ok) throw new ReplayedActivationFailed(result.failure);
       this.setUnmatched(result.commands, e.eventId);

@@ -8,6 +8,10 @@ export interface ActivationContext {
   historyLength: number;
   /** True while re-running an activation that history already recorded. */
   replaying: boolean;
+  /** Bytes of history consumed so far (events as JSON). */
+  historySize?: number;
+  /** History is past the continue-as-new thresholds. */
+  continueAsNewSuggested?: boolean;
 }
 
 /** Anything that runs workflow code one activation at a time: the sandbox, or a test double. */

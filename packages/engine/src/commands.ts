@@ -4,13 +4,14 @@ import type { Mutation, Run } from './run.js';
 import { closeRun } from './lifecycle.js';
 import { activityTaskId, userTimerId } from './keys.js';
 import { clearActivity } from './activity-tasks.js';
+import { prepareRun } from './new-run.js';
 
 /** Rejects a completion whose commands cannot apply, before anything is changed. */
 export function validateCommands(core: EngineCore, run: Run, commands: Command[]): void {
   const seen = new Set<string>();
   commands.forEach((c, i) => {
     const bad = (why: string) => new ApiError('INVALID_ARGUMENT', `commands[${i}] (${c.type}): ${why}`);
-    const closing = c.type === 'CompleteWorkflow' || c.type === 'FailWorkflow' || c.type === 'CancelWorkflow';
+    const closing = c.type === 'CompleteWorkflow' || c.type === 'FailWorkflow' || c.type === 'CancelWorkflow' || c.type === 'ContinueAsNew';
     if (closing && i !== commands.length - 1) throw bad('a command that closes the workflow must be the last one');
     if (c.type === 'ScheduleActivity') {
       if (run.state.activities[c.seq] || seen.has(`a${c.seq}`)) throw bad(`activity seq ${c.seq} is already in use`);
@@ -21,6 +22,8 @@ export function validateCommands(core: EngineCore, run: Run, commands: Command[]
       seen.add(`t${c.seq}`);
     } else if (c.type === 'CompleteWorkflow') {
       core.checkPayloads('the workflow result', [c.result]);
+    } else if (c.type === 'ContinueAsNew') {
+      core.checkPayloads('the continue-as-new arguments', c.args);
     }
   });
 }
@@ -96,6 +99,28 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         m.event({ type: 'WorkflowExecutionCanceled', attributes: { details: c.details } });
         closeRun(core, run, m, 'CANCELED');
         return;
+      case 'ContinueAsNew': {
+        const r = run.record;
+        const next = prepareRun(
+          core,
+          {
+            namespace: r.namespace,
+            workflowId: r.workflowId,
+            workflowType: c.workflowType ?? r.workflowType,
+            taskQueue: c.taskQueue ?? r.taskQueue,
+            input: c.args,
+            workflowRunTimeoutMs: c.workflowRunTimeoutMs ?? run.state.workflowRunTimeoutMs,
+            workflowTaskTimeoutMs: c.workflowTaskTimeoutMs ?? run.state.workflowTaskTimeoutMs,
+            chain: { firstRunId: run.state.firstRunId ?? r.runId, continuedFromRunId: r.runId, executionExpirationTime: run.state.executionExpirationTime },
+          },
+          r.runId,
+        );
+        const n = next.run.record;
+        m.event({ type: 'WorkflowExecutionContinuedAsNew', attributes: { newRunId: n.runId, workflowType: n.workflowType, taskQueue: n.taskQueue, input: c.args } });
+        closeRun(core, run, m, 'CONTINUED_AS_NEW');
+        m.continueAsNew = next;
+        return;
+      }
     }
   }
   for (const e of trailingInputs) m.event(e);

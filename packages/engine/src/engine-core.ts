@@ -173,10 +173,17 @@ export class EngineCore {
       deleteTasks: m.deleteTasks,
       upsertTimers: m.upsertTimers,
       deleteTimers: m.deleteTimers,
+      continueAsNew: m.continueAsNew?.create,
     });
     run.lastCommit = p;
     run.uncommitted++;
     for (const row of m.offers) this.offerAt(row);
+    const next = m.continueAsNew;
+    if (next) {
+      this.adopt(next.run, p);
+      this.offerAt(next.task);
+      p.then(() => next.timers.forEach((t) => this.armTimer(t)), () => {});
+    }
     p.then(
       () => {
         run.uncommitted--;

@@ -35,6 +35,10 @@ export interface RunState {
   timers: Record<string, { fireAt: number }>;
   cancelRequested: boolean;
   requestId?: string;
+  /** The chain a continued-as-new run belongs to, and the limits that carry along it. */
+  firstRunId?: string;
+  executionExpirationTime?: number;
+  workflowRunTimeoutMs?: number;
 }
 
 export function newRunState(workflowTaskTimeoutMs: number, requestId?: string): RunState {

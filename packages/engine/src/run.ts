@@ -1,6 +1,7 @@
 import { COMMAND_EVENT_TYPES, type HistoryEvent, type NewEvent, type WorkflowStatus } from '@endure/protocol';
 import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 import type { RunState } from './run-state.js';
+import type { PreparedRun } from './new-run.js';
 
 /** In-memory facts about a started activity attempt (lost on crash, which re-offers the task). */
 export interface ActivityStart {
@@ -53,6 +54,8 @@ export class Mutation {
    */
   offers: TaskRow[] = [];
   close: { status: WorkflowStatus } | undefined;
+  /** Continue-as-new: the successor run, created in the same atomic write as this close. */
+  continueAsNew: PreparedRun | undefined;
 
   event(e: NewEvent): this {
     this.events.push(e);

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { ApiError, type HistoryEvent, type StartWorkflowRequest, type StartWorkflowResponse, type WorkflowStatus } from '@endure/protocol';
-import { CurrentRunConflictError, type WorkflowRecord } from '@endure/storage';
+import { ApiError, type StartWorkflowRequest, type StartWorkflowResponse, type WorkflowStatus } from '@endure/protocol';
+import { CurrentRunConflictError } from '@endure/storage';
 import type { EngineCore } from './engine-core.js';
-import { Run } from './run.js';
-import { newRunState } from './run-state.js';
+import { prepareRun } from './new-run.js';
 import { signalRun, terminateRun } from './lifecycle.js';
 
 const FAILED_LIKE: ReadonlySet<WorkflowStatus> = new Set(['FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT']);
@@ -60,59 +58,17 @@ export async function startWorkflow(core: EngineCore, req: StartWorkflowRequest)
 }
 
 async function createRun(core: EngineCore, req: StartWorkflowRequest, expectedCurrentRunId: string | null): Promise<string> {
-  const now = core.now();
-  const runId = randomUUID();
-  const taskTimeout = req.workflowTaskTimeoutMs ?? 10_000;
-  const state = newRunState(taskTimeout, req.requestId);
-  const record: WorkflowRecord = {
-    namespace: req.namespace,
-    workflowId: req.workflowId,
-    runId,
-    workflowType: req.workflowType,
-    taskQueue: req.taskQueue,
-    status: 'RUNNING',
-    startTime: now,
-    closeTime: null,
-    nextEventId: 2,
-    state: JSON.stringify(state),
-  };
-  const run = new Run(record, state);
-  const executionExpirationTime = req.workflowExecutionTimeoutMs ? now + req.workflowExecutionTimeoutMs : undefined;
-  const started = {
-    eventId: 1,
-    eventTime: now,
-    type: 'WorkflowExecutionStarted' as const,
-    attributes: {
-      workflowType: req.workflowType,
-      taskQueue: req.taskQueue,
-      input: req.input,
-      firstRunId: runId,
-      attempt: 1,
-      randomnessSeed: randomUUID(),
-      workflowExecutionTimeoutMs: req.workflowExecutionTimeoutMs,
-      workflowRunTimeoutMs: req.workflowRunTimeoutMs,
-      workflowTaskTimeoutMs: taskTimeout,
-      executionExpirationTime,
-      identity: req.identity,
-    },
-  };
-  const events: HistoryEvent[] = [started];
-  if (req.signalName) {
-    core.checkPayloads(`the arguments of signal '${req.signalName}'`, req.signalInput ?? []);
-    events.push({ eventId: 2, eventTime: now, type: 'WorkflowExecutionSignaled', attributes: { signalName: req.signalName, input: req.signalInput ?? [], identity: req.identity } });
-  }
-  record.nextEventId = events.length + 1;
-  record.state = JSON.stringify(state);
-  run.tail = [...events];
-  const timers = [];
-  if (req.workflowRunTimeoutMs) timers.push(core.timerRow(run, 'run-timeout', now + req.workflowRunTimeoutMs));
-  if (executionExpirationTime) timers.push(core.timerRow(run, 'execution-timeout', executionExpirationTime));
-  const task = core.wftRow(run, now);
+  if (req.signalName) core.checkPayloads(`the arguments of signal '${req.signalName}'`, req.signalInput ?? []);
+  const { run, create, task, timers } = prepareRun(
+    core,
+    { ...req, signal: req.signalName ? { signalName: req.signalName, input: req.signalInput ?? [] } : undefined },
+    expectedCurrentRunId,
+  );
   // In memory from the moment the write is issued, so no load can build a second copy of it;
   // its first task is offered at once too (tasks never wait for commits, acknowledgements do).
   // The compare-and-set cannot fail here: this engine owns the store and starts of one id are
   // serialized above, so the task's completion is never queued behind a refused create.
-  const created = core.store.createWorkflow({ record, events, tasks: [task], timers, expectedCurrentRunId });
+  const created = core.store.createWorkflow(create);
   core.adopt(run, created);
   core.offerAt(task);
   try {
@@ -126,5 +82,5 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest, expectedCu
     throw err;
   }
   for (const t of timers) core.armTimer(t);
-  return runId;
+  return run.record.runId;
 }

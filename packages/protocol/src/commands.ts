@@ -23,6 +23,14 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('CompleteWorkflow'), result: Payload.optional() }),
   z.object({ type: z.literal('FailWorkflow'), failure: Failure }),
   z.object({ type: z.literal('CancelWorkflow'), details: z.array(Payload).optional() }),
+  z.object({
+    type: z.literal('ContinueAsNew'),
+    workflowType: z.string().optional(),
+    taskQueue: z.string().optional(),
+    args: z.array(Payload),
+    workflowRunTimeoutMs: z.number().positive().optional(),
+    workflowTaskTimeoutMs: z.number().positive().optional(),
+  }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];

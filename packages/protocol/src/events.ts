@@ -108,6 +108,12 @@ export const WorkflowExecutionTerminated = event('WorkflowExecutionTerminated', 
   reason: z.string().optional(),
   identity: z.string().optional(),
 });
+export const WorkflowExecutionContinuedAsNew = event('WorkflowExecutionContinuedAsNew', {
+  newRunId: z.string(),
+  workflowType: z.string(),
+  taskQueue: z.string(),
+  input: z.array(Payload),
+});
 export const WorkflowExecutionTimedOut = event('WorkflowExecutionTimedOut', {
   timeoutType: z.enum(['RUN', 'EXECUTION']),
 });
@@ -132,6 +138,7 @@ export const HistoryEvent = z.discriminatedUnion('type', [
   WorkflowExecutionCanceled,
   WorkflowExecutionTerminated,
   WorkflowExecutionTimedOut,
+  WorkflowExecutionContinuedAsNew,
 ]);
 export type HistoryEvent = z.infer<typeof HistoryEvent>;
 export type EventType = HistoryEvent['type'];
@@ -149,6 +156,7 @@ export const COMMAND_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'WorkflowExecutionCompleted',
   'WorkflowExecutionFailed',
   'WorkflowExecutionCanceled',
+  'WorkflowExecutionContinuedAsNew',
 ]);
 
 /** Events that close a run. */
@@ -158,5 +166,6 @@ export const CLOSE_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'WorkflowExecutionCanceled',
   'WorkflowExecutionTerminated',
   'WorkflowExecutionTimedOut',
+  'WorkflowExecutionContinuedAsNew',
 ]);
 

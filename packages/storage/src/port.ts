@@ -70,6 +70,11 @@ export interface UpdateWorkflow {
   deleteTasks?: string[];
   upsertTimers?: TimerRow[];
   deleteTimers?: string[];
+  /**
+   * Continue-as-new: the run this update closes is replaced by a new run of the same workflow
+   * id, created in the same atomic write (its expectedCurrentRunId is the closing run's id).
+   */
+  continueAsNew?: CreateWorkflow;
 }
 
 /**

@@ -37,7 +37,11 @@ export class MemoryStore implements Store {
   constructor(private readonly d: Data) {}
 
   createWorkflow(c: CreateWorkflow): Promise<void> {
-    return this.mutate(() => {
+    return this.mutate(() => this.create(c));
+  }
+
+  private create(c: CreateWorkflow): void {
+    {
       const { namespace, workflowId } = c.record;
       const idKey = JSON.stringify([namespace, workflowId]);
       const current = this.d.current.get(idKey) ?? null;
@@ -47,16 +51,23 @@ export class MemoryStore implements Store {
       this.d.current.set(idKey, c.record.runId);
       this.d.history.set(runId(c.record), structuredClone(c.events));
       this.rows(c.record, c.tasks, [], c.timers, []);
-    });
+    }
   }
 
   updateWorkflow(u: UpdateWorkflow): Promise<void> {
     return this.mutate(() => {
       const actual = this.d.runs.get(runId(u.key))?.nextEventId;
       if (actual !== u.expectedNextEventId) throw new VersionConflictError(u.key, u.expectedNextEventId, actual);
+      // Atomic: check the successor's compare-and-set before changing anything.
+      const next = u.continueAsNew;
+      if (next) {
+        const current = this.d.current.get(JSON.stringify([next.record.namespace, next.record.workflowId])) ?? null;
+        if (current !== next.expectedCurrentRunId) throw new CurrentRunConflictError(next.record.namespace, next.record.workflowId, current);
+      }
       this.d.runs.set(runId(u.key), structuredClone(u.record));
       this.d.history.get(runId(u.key))?.push(...structuredClone(u.events));
       this.rows(u.key, u.upsertTasks, u.deleteTasks, u.upsertTimers, u.deleteTimers);
+      if (next) this.create(next);
     });
   }
 

@@ -10,7 +10,7 @@ import type { Statements } from './statements.js';
 /** A mutation as plain data (it crosses to the store thread): rows ready to write, checks to make. */
 export type Plan =
   | { kind: 'create'; key: KeyParams; row: WorkflowRow; expectedCurrentRunId: string | null; events: EventParams[]; rows: RowChanges; label: string }
-  | { kind: 'update'; key: KeyParams; row: WorkflowRow & { expected: number }; lean: boolean; events: EventParams[]; rows: RowChanges };
+  | { kind: 'update'; key: KeyParams; row: WorkflowRow & { expected: number }; lean: boolean; events: EventParams[]; rows: RowChanges; next?: Plan };
 
 type EventParams = KeyParams & { event_id: number; event: string };
 interface RowChanges {
@@ -50,6 +50,7 @@ export function planUpdate(u: UpdateWorkflow): Plan {
     lean: r.status === 'RUNNING',
     events: eventRows(k, u.events),
     rows: planRows(k, u.upsertTasks, u.deleteTasks, u.upsertTimers, u.deleteTimers),
+    next: u.continueAsNew ? planCreate(u.continueAsNew) : undefined,
   };
 }
 
@@ -76,6 +77,7 @@ export function applyPlan(st: Statements, p: Plan): void {
   for (const d of p.rows.delTimers) st.deleteTimer.run(d);
   for (const t of p.rows.tasks) st.upsertTask.run(t);
   for (const t of p.rows.timers) st.upsertTimer.run(t);
+  if (p.kind === 'update' && p.next) applyPlan(st, p.next); // continue-as-new: same savepoint, same fate
 }
 
 /** Event ids must run contiguously from `first`, and the record's version must follow them. */

@@ -12,6 +12,7 @@ import {
 } from '@endure/common';
 import { CancellationScope } from './cancellation-scope.js';
 import { seededRandom } from './random.js';
+import { ContinueAsNew } from './continue-as-new.js';
 
 /** Builds a fresh copy of the user's workflow modules (module-level state is per run). */
 export type ModuleFactory = () => Record<string, unknown>;
@@ -78,9 +79,15 @@ export class Activator {
     readonly host: HostHooks,
   ) {}
 
-  begin(ctx: { time: number; historyLength: number; replaying: boolean }): void {
+  /** History size in bytes and whether it is past the thresholds (set per activation). */
+  historySize = 0;
+  continueAsNewSuggested = false;
+
+  begin(ctx: { time: number; historyLength: number; replaying: boolean; historySize?: number; continueAsNewSuggested?: boolean }): void {
     this.now = ctx.time;
     this.replaying = ctx.replaying;
+    this.historySize = ctx.historySize ?? 0;
+    this.continueAsNewSuggested = ctx.continueAsNewSuggested ?? false;
     if (this.info) this.info.historyLength = ctx.historyLength;
   }
 
@@ -288,7 +295,10 @@ export class Activator {
   }
 
   private onWorkflowError(err: unknown): void {
-    if (this.rootScope.reason && isCancellation(err)) {
+    if (err instanceof ContinueAsNew) {
+      this.push({ type: 'ContinueAsNew', ...err.command });
+      this.closed = true;
+    } else if (this.rootScope.reason && isCancellation(err)) {
       this.push({ type: 'CancelWorkflow' });
       this.closed = true;
     } else if (err instanceof TemporalFailure) {

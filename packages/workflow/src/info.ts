@@ -3,13 +3,17 @@ import { activator } from './current.js';
 import { uuid4From } from './random.js';
 
 export interface WorkflowInfoView extends WorkflowInfo {
+  /** Bytes of history so far (approximate: the size of its events as JSON). */
+  historySize: number;
+  /** True once history is long enough that the workflow should continueAsNew(). */
+  continueAsNewSuggested: boolean;
   unsafe: { isReplaying: boolean; now(): number };
 }
 
 /** Facts about the running workflow (id, run id, type, task queue, attempt, history length...). */
 export function workflowInfo(): WorkflowInfoView {
   const a = activator('workflowInfo()');
-  return { ...a.info, unsafe: { isReplaying: a.replaying, now: () => Date.now() } };
+  return { ...a.info, historySize: a.historySize, continueAsNewSuggested: a.continueAsNewSuggested, unsafe: { isReplaying: a.replaying, now: () => Date.now() } };
 }
 
 /** A UUID that is the same on every replay of this point in the workflow. */

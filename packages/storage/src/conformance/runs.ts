@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CurrentRunConflictError, VersionConflictError } from '../port.js';
 import type { WithStore } from './harness.js';
-import { allTasks, allTimers, createOf, events, key, record, rejectsWith, started, task, timer, updateOf } from './fixtures.js';
+import { T0, allTasks, allTimers, createOf, events, key, record, rejectsWith, started, task, timer, updateOf } from './fixtures.js';
 
 export function runSuite(withStore: WithStore): void {
   void describe('create and read', () => {
@@ -25,6 +25,24 @@ export function runSuite(withStore: WithStore): void {
         assert.equal(await store.getCurrentRun('default', 'other'), undefined);
         assert.equal(await store.getCurrentRun('elsewhere', 'wf'), undefined);
         assert.deepEqual(await store.readHistory(key('wf', 'r2')), []);
+      }));
+
+    void it('an update can close a run and create its continue-as-new successor atomically', () =>
+      withStore(async ({ store }) => {
+        const k1 = key('wf', 'r1');
+        const k2 = key('wf', 'r2');
+        await store.createWorkflow(createOf(k1, { tasks: [task(k1, 'wft', 5)] }));
+        const next = { ...createOf(k2, { expectedCurrentRunId: 'r1', tasks: [task(k2, 'wft', 6)] }) };
+        // A successor whose compare-and-set fails takes the closing update down with it.
+        const bad = { ...next, expectedCurrentRunId: 'someone-else' };
+        await rejectsWith(store.updateWorkflow(updateOf(k1, 2, 1, { record: record(k1, 3, { status: 'CONTINUED_AS_NEW', closeTime: T0 }), deleteTasks: ['wft'], continueAsNew: bad })), CurrentRunConflictError);
+        assert.equal((await store.getWorkflow(k1))?.status, 'RUNNING');
+        assert.equal(await store.getWorkflow(k2), undefined);
+        await store.updateWorkflow(updateOf(k1, 2, 1, { record: record(k1, 3, { status: 'CONTINUED_AS_NEW', closeTime: T0 }), deleteTasks: ['wft'], continueAsNew: next }));
+        assert.equal((await store.getWorkflow(k1))?.status, 'CONTINUED_AS_NEW');
+        assert.deepEqual(await store.getWorkflow(k2), next.record);
+        assert.equal((await store.getCurrentRun('default', 'wf'))?.runId, 'r2');
+        assert.deepEqual((await allTasks(store)).map((t) => t.runId), ['r2']);
       }));
 
     void it('createWorkflow writes its tasks and timers', () =>

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { HistoryEvent, Payload } from '@endure/protocol';
+import type { CreateWorkflow, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
+import type { EngineCore } from './engine-core.js';
+import { Run } from './run.js';
+import { newRunState } from './run-state.js';
+
+export interface NewRunParams {
+  namespace: string;
+  workflowId: string;
+  workflowType: string;
+  taskQueue: string;
+  input: Payload[];
+  workflowExecutionTimeoutMs?: number;
+  workflowRunTimeoutMs?: number;
+  workflowTaskTimeoutMs?: number;
+  identity?: string;
+  requestId?: string;
+  signal?: { signalName: string; input: Payload[] };
+  /** Continue-as-new: the chain this run joins. */
+  chain?: { firstRunId: string; continuedFromRunId: string; executionExpirationTime?: number };
+}
+
+export interface PreparedRun {
+  run: Run;
+  create: CreateWorkflow;
+  task: TaskRow;
+  timers: TimerRow[];
+}
+
+/** Builds a new run — record, first events, first task, timeouts — ready to be written. */
+export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRunId: string | null): PreparedRun {
+  const now = core.now();
+  const runId = randomUUID();
+  const taskTimeout = p.workflowTaskTimeoutMs ?? 10_000;
+  const executionExpirationTime = p.chain ? p.chain.executionExpirationTime : p.workflowExecutionTimeoutMs ? now + p.workflowExecutionTimeoutMs : undefined;
+  const state = newRunState(taskTimeout, p.requestId);
+  state.firstRunId = p.chain?.firstRunId ?? runId;
+  state.executionExpirationTime = executionExpirationTime;
+  state.workflowRunTimeoutMs = p.workflowRunTimeoutMs;
+  const events: HistoryEvent[] = [
+    {
+      eventId: 1,
+      eventTime: now,
+      type: 'WorkflowExecutionStarted',
+      attributes: {
+        workflowType: p.workflowType,
+        taskQueue: p.taskQueue,
+        input: p.input,
+        firstRunId: state.firstRunId,
+        attempt: 1,
+        randomnessSeed: randomUUID(),
+        workflowExecutionTimeoutMs: p.workflowExecutionTimeoutMs,
+        workflowRunTimeoutMs: p.workflowRunTimeoutMs,
+        workflowTaskTimeoutMs: taskTimeout,
+        executionExpirationTime,
+        continuedFromRunId: p.chain?.continuedFromRunId,
+        identity: p.identity,
+      },
+    },
+  ];
+  if (p.signal) {
+    events.push({ eventId: 2, eventTime: now, type: 'WorkflowExecutionSignaled', attributes: { signalName: p.signal.signalName, input: p.signal.input, identity: p.identity } });
+  }
+  const record: WorkflowRecord = {
+    namespace: p.namespace,
+    workflowId: p.workflowId,
+    runId,
+    workflowType: p.workflowType,
+    taskQueue: p.taskQueue,
+    status: 'RUNNING',
+    startTime: now,
+    closeTime: null,
+    nextEventId: events.length + 1,
+    state: JSON.stringify(state),
+  };
+  const run = new Run(record, state);
+  run.tail = [...events];
+  const timers: TimerRow[] = [];
+  if (p.workflowRunTimeoutMs) timers.push(core.timerRow(run, 'run-timeout', now + p.workflowRunTimeoutMs));
+  if (executionExpirationTime) timers.push(core.timerRow(run, 'execution-timeout', executionExpirationTime));
+  const task = core.wftRow(run, now);
+  return { run, create: { record, events, tasks: [task], timers, expectedCurrentRunId }, task, timers };
+}

@@ -1,0 +1,30 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestEnv, uid, workflowsPath } from '../src/harness.js';
+
+describe('continue-as-new', () => {
+  let env: TestEnv;
+  const taskQueue = 'chain';
+  before(async () => {
+    env = await TestEnv.create();
+    await env.startWorker({ taskQueue, workflowsPath: workflowsPath('chain') });
+  });
+  after(() => env.close());
+
+  it('follows a chain of 100 runs to its result, each run with a short history of its own', async () => {
+    const id = uid('chain');
+    const h = await env.client.workflow.start('counter', { taskQueue, workflowId: id, args: [1, 100] });
+    const r = (await h.result()) as { n: number; firstRunIds: string[]; continuedFrom: boolean; historyLength: number };
+    assert.equal(r.n, 100);
+    assert.deepEqual(r.firstRunIds, [h.runId], 'every run of the chain knows the first run');
+    assert.ok(r.continuedFrom);
+    assert.ok(r.historyLength < 10, `the last run's history is its own (${r.historyLength} events)`);
+    const first = await h.describe();
+    assert.equal(first.status, 'CONTINUED_AS_NEW');
+    const last = await env.client.workflow.getHandle(id).describe();
+    assert.equal(last.status, 'COMPLETED');
+    assert.notEqual(last.runId, h.runId);
+    const closing = (await h.fetchHistory()).events.at(-1)!;
+    assert.equal(closing.type, 'WorkflowExecutionContinuedAsNew');
+  });
+});
