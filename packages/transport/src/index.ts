@@ -17,6 +17,8 @@ export interface EmbeddedOptions {
   maxPayloadBytes?: number;
   /** The engine's clock (a virtual one in time-skipping tests). Default: the system clock. */
   clock?: Clock;
+  /** How far ahead durable timers are held in memory (time-skipping tests jump far). Default 60 s. */
+  timerHorizonMs?: number;
 }
 
 export type { Clock };
