@@ -32,3 +32,5 @@ export async function openTransport(address: string, embedded: EmbeddedOptions =
   const h = await openEmbedded(parsed.path, embedded);
   return { address, api: h.api, close: () => h.close() };
 }
+
+export { EngineConnection, type ConnectOptions } from './connection-base.js';
