@@ -4,6 +4,7 @@ import type { EngineApi, Payload } from '@endure/protocol';
 import { defaultPayloadConverter, optionalMs, toPayloads, type Duration, type PayloadConverter } from '@endure/common';
 import type { Connection } from './connection.js';
 import { WorkflowHandle, type SignalRef } from './workflow-handle.js';
+import type { UpdateRef } from './update-handle.js';
 import { translateError } from './errors.js';
 import type { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from './policies.js';
 
@@ -92,6 +93,22 @@ export class WorkflowClient {
     return this.start(workflow, options, { signalName, signalInput });
   }
 
+  /**
+   * Runs an update on a workflow, starting the workflow first if it is not running (the start
+   * uses workflowIdConflictPolicy USE_EXISTING). The handle of the workflow is available from
+   * the operation afterwards: `await startWorkflowOperation.workflowHandle()`.
+   */
+  async executeUpdateWithStart<Ret = unknown, Args extends unknown[] = unknown[]>(
+    def: UpdateRef<Ret, Args>,
+    opts: { args?: Args; updateId?: string; startWorkflowOperation: WithStartWorkflowOperation },
+  ): Promise<Ret> {
+    const op = opts.startWorkflowOperation;
+    if (!(op instanceof WithStartWorkflowOperation)) throw new TypeError('executeUpdateWithStart: startWorkflowOperation must come from WithStartWorkflowOperation.create()');
+    const handle = await this.start(op.workflow, { workflowIdConflictPolicy: 'USE_EXISTING', ...op.options } as WorkflowStartOptions);
+    op.resolve(handle);
+    return handle.executeUpdate<Ret, Args>(def, { args: opts.args, updateId: opts.updateId });
+  }
+
   /** Starts a workflow and waits for its result. */
   async execute<T extends WorkflowFn | string>(workflow: T, options: WorkflowStartOptions<T extends WorkflowFn ? ArgsOf<T> : unknown[]>): Promise<T extends WorkflowFn ? ResultOf<T> : unknown> {
     const handle = await this.start(workflow, options);
@@ -100,6 +117,24 @@ export class WorkflowClient {
 
   getHandle<R = unknown>(workflowId: string, runId?: string): WorkflowHandle<R> {
     return new WorkflowHandle<R>(this.deps(), workflowId, runId);
+  }
+}
+
+/** The start half of executeUpdateWithStart (Temporal's WithStartWorkflowOperation). */
+export class WithStartWorkflowOperation {
+  private handlePromise: Promise<WorkflowHandle>;
+  resolve!: (h: WorkflowHandle) => void;
+  private constructor(
+    readonly workflow: WorkflowFn | string,
+    readonly options: WorkflowStartOptions,
+  ) {
+    this.handlePromise = new Promise((r) => (this.resolve = r));
+  }
+  static create<T extends WorkflowFn | string>(workflow: T, options: WorkflowStartOptions<T extends WorkflowFn ? ArgsOf<T> : unknown[]>): WithStartWorkflowOperation {
+    return new WithStartWorkflowOperation(workflow, options as WorkflowStartOptions);
+  }
+  workflowHandle(): Promise<WorkflowHandle> {
+    return this.handlePromise;
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type PayloadConverter,
 } from '@endure/common';
 import { WorkflowFailedError, translateError } from './errors.js';
+import { WorkflowUpdateHandle, outcome, sendUpdate, type UpdateRef } from './update-handle.js';
 
 /** A signal as the client names it: a definition shared with the workflow code, or its name. */
 export type SignalRef<Args extends unknown[] = unknown[]> = string | { type: 'signal'; name: string; __args?: Args };
@@ -87,6 +88,26 @@ export class WorkflowHandle<R = unknown> {
     const payloads = toPayloads(this.deps.converter, args, `query '${queryType}' argument`);
     const r = await this.call(() => this.deps.engine.queryWorkflow({ ...this.ref, queryType, args: payloads }));
     return (r.result ? this.deps.converter.fromPayload(r.result) : undefined) as Ret;
+  }
+
+  /** Runs an update and returns its result (or throws WorkflowUpdateFailedError). */
+  async executeUpdate<Ret = unknown, Args extends unknown[] = unknown[]>(def: UpdateRef<Ret, Args>, opts: { args?: Args; updateId?: string } = {}): Promise<Ret> {
+    const { response } = await sendUpdate(this.deps, this.workflowId, this.runId, def, opts, 'COMPLETED');
+    return outcome<Ret>(this.deps, response);
+  }
+
+  /** Sends an update and returns once it is accepted (or rejected): result() waits for the outcome. */
+  async startUpdate<Ret = unknown, Args extends unknown[] = unknown[]>(
+    def: UpdateRef<Ret, Args>,
+    opts: { args?: Args; updateId?: string; waitForStage?: 'ACCEPTED' } = {},
+  ): Promise<WorkflowUpdateHandle<Ret>> {
+    const { handle } = await sendUpdate(this.deps, this.workflowId, this.runId, def, opts, 'ACCEPTED');
+    return handle as WorkflowUpdateHandle<Ret>;
+  }
+
+  /** A handle to an update sent earlier, by its id. */
+  getUpdateHandle<Ret = unknown>(updateId: string): WorkflowUpdateHandle<Ret> {
+    return new WorkflowUpdateHandle<Ret>(this.deps, updateId, this.workflowId, this.runId);
   }
 
   describe(): Promise<WorkflowDescription> {

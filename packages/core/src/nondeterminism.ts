@@ -7,6 +7,10 @@ export function describeCommand(c: Command): string {
       return `ScheduleActivity(seq ${c.seq}, activity '${c.activityType}')`;
     case 'RecordPatchMarker':
       return `RecordPatchMarker('${c.patchId}')`;
+    case 'AcceptUpdate':
+    case 'RejectUpdate':
+    case 'CompleteUpdate':
+      return `${c.type}('${c.updateId}')`;
     case 'RequestCancelActivity':
     case 'StartTimer':
     case 'CancelTimer':

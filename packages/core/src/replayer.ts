@@ -32,6 +32,12 @@ function commandMatches(c: Command, e: HistoryEvent): boolean {
       return e.type === 'WorkflowExecutionCanceled';
     case 'ContinueAsNew':
       return e.type === 'WorkflowExecutionContinuedAsNew';
+    case 'AcceptUpdate':
+      return e.type === 'WorkflowExecutionUpdateAccepted' && e.attributes.updateId === c.updateId;
+    case 'CompleteUpdate':
+      return e.type === 'WorkflowExecutionUpdateCompleted' && e.attributes.updateId === c.updateId;
+    case 'RejectUpdate':
+      return false; // never in history
   }
 }
 
@@ -87,13 +93,14 @@ export class WorkflowReplayer {
    * Consumes `events` (which must start at lastEventId + 1) and runs the live activation at
    * logical time `now`. Throws HistoryGapError if the events do not continue this replayer.
    */
-  advance(events: HistoryEvent[], now: number): TaskOutcome {
+  advance(events: HistoryEvent[], now: number, updates: Extract<Job, { type: 'doUpdate' }>[] = []): TaskOutcome {
     try {
       this.notePatches(events);
+      this.noteAcceptedUpdates(events);
       for (const e of events) this.consume(e);
       this.expectAllMatched(undefined);
       if (this.awaiting) throw new HistoryGapError('the last activation was never recorded; replay from the start');
-      const jobs = this.takeInputs(this.lastEventId);
+      const jobs = [...this.takeInputs(this.lastEventId), ...updates];
       const time = Math.max(now, this.lastTime);
       const result = this.code.activate(jobs, { time, historyLength: this.lastEventId, replaying: false, ...this.sizes() });
       if (!result.ok) return { ok: false, failure: result.failure, nondeterminism: false };
@@ -113,6 +120,7 @@ export class WorkflowReplayer {
   catchUp(events: HistoryEvent[]): Failure | undefined {
     try {
       this.notePatches(events);
+      this.noteAcceptedUpdates(events);
       for (const e of events) this.consume(e);
       this.expectAllMatched(undefined);
       return undefined;
@@ -134,6 +142,23 @@ export class WorkflowReplayer {
     for (const e of events) if (e.type === 'MarkerRecorded') this.patchJobs.push({ type: 'notifyHasPatch', patchId: e.attributes.patchId });
   }
 
+  /**
+   * Updates accepted by a recorded activation: their acceptance events follow its
+   * WorkflowTaskCompleted, so on replay they become that activation's last jobs (no validator).
+   */
+  private acceptedUpdates = new Map<number, Job[]>();
+  private noteAcceptedUpdates(events: HistoryEvent[]): void {
+    for (let i = 0; i < events.length; i++) {
+      if (events[i]!.type !== 'WorkflowTaskCompleted') continue;
+      const jobs: Job[] = [];
+      for (let j = i + 1; j < events.length && COMMAND_EVENT_TYPES.has(events[j]!.type); j++) {
+        const e = events[j]!;
+        if (e.type === 'WorkflowExecutionUpdateAccepted') jobs.push({ type: 'doUpdate', updateId: e.attributes.updateId, name: e.attributes.updateName, args: e.attributes.input, validate: false });
+      }
+      if (jobs.length) this.acceptedUpdates.set(events[i]!.eventId, jobs);
+    }
+  }
+
   private consume(e: HistoryEvent): void {
     if (e.eventId !== this.lastEventId + 1) {
       throw new HistoryGapError(`expected event ${this.lastEventId + 1}, got ${e.eventId}`);
@@ -152,7 +177,8 @@ export class WorkflowReplayer {
         this.awaiting = undefined;
         return;
       }
-      const jobs = this.takeInputs(e.attributes.sawUpTo);
+      const jobs = [...this.takeInputs(e.attributes.sawUpTo), ...(this.acceptedUpdates.get(e.eventId) ?? [])];
+      this.acceptedUpdates.delete(e.eventId);
       const result: ActivationResult = this.code.activate(jobs, {
         time: e.attributes.time,
         historyLength: e.attributes.sawUpTo,
@@ -184,7 +210,7 @@ export class WorkflowReplayer {
   }
 
   private setUnmatched(commands: Command[], afterEventId: number): void {
-    this.unmatched = [...commands];
+    this.unmatched = commands.filter((c) => c.type !== 'RejectUpdate'); // rejections leave no event
     this.unmatchedFromEvent = afterEventId + 1;
   }
 

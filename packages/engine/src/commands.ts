@@ -22,6 +22,8 @@ export function validateCommands(core: EngineCore, run: Run, commands: Command[]
       seen.add(`t${c.seq}`);
     } else if (c.type === 'CompleteWorkflow') {
       core.checkPayloads('the workflow result', [c.result]);
+    } else if (c.type === 'CompleteUpdate') {
+      core.checkPayloads('the update result', [c.result]);
     } else if (c.type === 'ContinueAsNew') {
       core.checkPayloads('the continue-as-new arguments', c.args);
     }
@@ -84,6 +86,19 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         core.disarmTimer(run.key, userTimerId(c.seq));
         break;
       }
+      case 'AcceptUpdate':
+        m.event({ type: 'WorkflowExecutionUpdateAccepted', attributes: { updateId: c.updateId, updateName: c.updateName, input: c.args } });
+        run.pendingUpdates.delete(c.updateId);
+        (run.state.updates ??= {})[c.updateId] = { stage: 'ACCEPTED' };
+        break;
+      case 'CompleteUpdate':
+        m.event({ type: 'WorkflowExecutionUpdateCompleted', attributes: { updateId: c.updateId, result: c.result, failure: c.failure } });
+        (run.state.updates ??= {})[c.updateId] = { stage: 'COMPLETED', outcome: c.failure ? { failure: c.failure } : { result: c.result } };
+        break;
+      case 'RejectUpdate':
+        run.pendingUpdates.delete(c.updateId);
+        run.rejectedUpdates.set(c.updateId, c.failure);
+        break;
       case 'RecordPatchMarker':
         m.event({ type: 'MarkerRecorded', attributes: { markerName: 'patch', patchId: c.patchId, deprecated: c.deprecated } });
         break;

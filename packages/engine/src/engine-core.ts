@@ -294,6 +294,11 @@ export class EngineCore {
     });
   }
 
+  /** Wakes everyone waiting on the run (also for outcomes that write no event, like rejections). */
+  wake(key: RunKey): void {
+    this.notify(key);
+  }
+
   private notify(key: RunKey): void {
     const set = this.waiters.get(runKeyString(key));
     if (set) for (const w of [...set]) w();

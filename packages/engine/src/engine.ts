@@ -14,6 +14,8 @@ import {
   QueryWorkflowRequest,
   RespondQueryTaskRequest,
   SignalWorkflowRequest,
+  UpdateWorkflowRequest,
+  PollUpdateRequest,
   ReleaseTaskRequest,
   StartWorkflowRequest,
   parseRequest,
@@ -23,6 +25,7 @@ import {
   type GetResultResponse,
   type HeartbeatActivityTaskResponse,
   type QueryWorkflowResponse,
+  type UpdateResponse,
   type StartWorkflowResponse,
   type WorkflowDescription,
   type WorkflowTask,
@@ -34,6 +37,7 @@ import type { TaskRef } from './matching.js';
 import { startWorkflow } from './start.js';
 import { fireUserTimer, requestCancel, signalRun, terminateRun, timeOutRun } from './lifecycle.js';
 import { queryRun, respondQueryTask } from './queries.js';
+import { admitUpdate, waitForUpdate } from './updates.js';
 import { completeWorkflowTask, dispatchWorkflowTask, failWorkflowTask, releaseWorkflowTask, retryBackedOffNow } from './workflow-tasks.js';
 import {
   activityDeadlinePassed,
@@ -140,6 +144,19 @@ export class Engine implements EngineApi {
     const r = parseRequest(QueryWorkflowRequest, req, 'queryWorkflow request');
     const run = await this.resolveRun(r);
     return queryRun(this.core, run, r.queryType, r.args, r.timeoutMs ?? 10_000);
+  }
+
+  async updateWorkflow(req: UpdateWorkflowRequest): Promise<UpdateResponse> {
+    const r = parseRequest(UpdateWorkflowRequest, req, 'updateWorkflow request');
+    const run = await this.resolveRun(r);
+    await admitUpdate(this.core, run, r.updateId, r.updateName, r.args);
+    return waitForUpdate(this.core, run, r.updateId, r.waitForStage ?? 'COMPLETED', r.timeoutMs ?? DEFAULT_POLL_MS);
+  }
+
+  async pollUpdate(req: PollUpdateRequest): Promise<UpdateResponse> {
+    const r = parseRequest(PollUpdateRequest, req, 'pollUpdate request');
+    const run = await this.resolveRun(r);
+    return waitForUpdate(this.core, run, r.updateId, r.waitForStage ?? 'COMPLETED', r.timeoutMs ?? DEFAULT_POLL_MS);
   }
 
   async respondQueryTask(req: RespondQueryTaskRequest): Promise<void> {

@@ -35,6 +35,8 @@ export interface RunState {
   timers: Record<string, { fireAt: number }>;
   cancelRequested: boolean;
   requestId?: string;
+  /** Accepted updates (durable, for dedupe by id and for late callers): stage and outcome. */
+  updates?: Record<string, { stage: 'ACCEPTED' | 'COMPLETED'; outcome?: { result?: Payload } | { failure: Failure } }>;
   /** The chain a continued-as-new run belongs to, and the limits that carry along it. */
   firstRunId?: string;
   executionExpirationTime?: number;

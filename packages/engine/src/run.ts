@@ -1,4 +1,4 @@
-import { COMMAND_EVENT_TYPES, type HistoryEvent, type NewEvent, type WorkflowStatus } from '@endure/protocol';
+import { COMMAND_EVENT_TYPES, type Failure, type HistoryEvent, type NewEvent, type Payload, type WorkflowStatus } from '@endure/protocol';
 import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 import type { RunState } from './run-state.js';
 import type { PreparedRun } from './new-run.js';
@@ -20,6 +20,10 @@ export class Run {
   lastCommit: Promise<void> = Promise.resolve();
   /** Mutations issued but not yet durable: such a run must stay in memory (disk is behind it). */
   uncommitted = 0;
+  /** Update requests not yet accepted or rejected: delivered with every workflow task until they are. */
+  pendingUpdates = new Map<string, { name: string; args: Payload[] }>();
+  /** Updates a validator refused (never in history), for their callers. */
+  rejectedUpdates = new Map<string, Failure>();
 
   constructor(
     public record: WorkflowRecord,
@@ -34,9 +38,14 @@ export class Run {
     return this.record.status === 'RUNNING';
   }
 
+  /** An event workflow code receives (not a task marker, not a command's own event). */
+  isInput(e: HistoryEvent): boolean {
+    return e.type !== 'WorkflowTaskCompleted' && !COMMAND_EVENT_TYPES.has(e.type);
+  }
+
   /** True if an input event arrived after what the code last saw (a new workflow task is due). */
   hasUnseenInput(sawUpTo: number): boolean {
-    return this.tail.some((e) => e.eventId > sawUpTo && e.type !== 'WorkflowTaskCompleted' && !COMMAND_EVENT_TYPES.has(e.type));
+    return this.tail.some((e) => e.eventId > sawUpTo && this.isInput(e));
   }
 }
 

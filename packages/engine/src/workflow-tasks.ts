@@ -36,6 +36,7 @@ export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Prom
     events: [...run.tail],
     lastEventId: run.record.nextEventId - 1,
     startedTime: now,
+    updates: run.pendingUpdates.size ? [...run.pendingUpdates].map(([updateId, u]) => ({ updateId, name: u.name, args: u.args })) : undefined,
   };
 }
 
@@ -59,16 +60,39 @@ export async function completeWorkflowTask(core: EngineCore, req: CompleteWorkfl
   validateCommands(core, run, req.commands);
   core.timers.delete(timeoutKey(run));
   run.wftStarted = undefined;
+  const sawNothingNew = !run.tail.some((e) => e.eventId <= req.sawUpTo && run.isInput(e));
+  if (req.commands.length > 0 && req.commands.every((c) => c.type === 'RejectUpdate') && sawNothingNew) {
+    return rejectOnly(core, run, req.commands);
+  }
   run.state.lastSawUpTo = req.sawUpTo;
   run.state.wft = { status: 'none', attempt: 1 };
   run.tail = run.tail.filter((e) => e.eventId > req.sawUpTo);
   const m = new Mutation().event({ type: 'WorkflowTaskCompleted', attributes: { sawUpTo: req.sawUpTo, time: req.time, identity: req.identity } });
   applyCommands(core, run, m, req.commands, req.time);
   if (!m.close) {
-    if (run.hasUnseenInput(req.sawUpTo) || m.events.some((e) => e.type === 'ActivityTaskCanceled')) scheduleWorkflowTask(core, run, m);
+    if (run.hasUnseenInput(req.sawUpTo) || run.pendingUpdates.size > 0 || m.events.some((e) => e.type === 'ActivityTaskCanceled')) scheduleWorkflowTask(core, run, m);
     if (run.state.wft.status === 'none') m.deleteTasks.push(WFT_TASK_ID);
   }
   await core.apply(run, m);
+  if (req.commands.some((c) => c.type === 'RejectUpdate')) core.wake(run.key);
+}
+
+/**
+ * A task that saw nothing new and only rejected updates changed nothing: it leaves no trace in
+ * history (validators reject without writing history), only its task is retired.
+ */
+async function rejectOnly(core: EngineCore, run: Run, commands: CompleteWorkflowTaskRequest['commands']): Promise<void> {
+  for (const c of commands) {
+    if (c.type !== 'RejectUpdate') continue;
+    run.pendingUpdates.delete(c.updateId);
+    run.rejectedUpdates.set(c.updateId, c.failure);
+  }
+  run.state.wft = { status: 'none', attempt: 1 };
+  const m = new Mutation();
+  if (run.pendingUpdates.size > 0) scheduleWorkflowTask(core, run, m);
+  else m.deleteTasks.push(WFT_TASK_ID);
+  await core.apply(run, m);
+  core.wake(run.key);
 }
 
 export async function failWorkflowTask(core: EngineCore, req: FailWorkflowTaskRequest): Promise<void> {

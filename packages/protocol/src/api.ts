@@ -108,6 +108,35 @@ export interface QueryWorkflowResponse {
   result?: Payload;
 }
 
+export const UpdateStage = z.enum(['ACCEPTED', 'COMPLETED']);
+export type UpdateStage = z.infer<typeof UpdateStage>;
+
+export const UpdateWorkflowRequest = ExecutionRef.extend({
+  updateId: z.string().min(1).max(1000),
+  updateName: z.string().min(1, 'updateName must not be empty'),
+  args: z.array(Payload),
+  /** Return once the update reached this stage (or the wait timed out). Default COMPLETED. */
+  waitForStage: UpdateStage.optional(),
+  timeoutMs: z.number().positive().optional(),
+  identity: z.string().optional(),
+});
+export type UpdateWorkflowRequest = z.infer<typeof UpdateWorkflowRequest>;
+
+export const PollUpdateRequest = ExecutionRef.extend({
+  updateId: z.string().min(1),
+  waitForStage: UpdateStage.optional(),
+  timeoutMs: z.number().positive().optional(),
+});
+export type PollUpdateRequest = z.infer<typeof PollUpdateRequest>;
+
+/** Where an update is; `outcome` once it completed (or was rejected by its validator). */
+export interface UpdateResponse {
+  updateId: string;
+  runId: string;
+  stage: 'ADMITTED' | UpdateStage;
+  outcome?: { result?: Payload } | { failure: Failure };
+}
+
 export const RespondQueryTaskRequest = z.object({
   taskToken: z.string(),
   result: Payload.optional(),
@@ -163,6 +192,8 @@ export interface WorkflowTask {
   startedTime: number;
   /** Set for a query task: answer it (respondQueryTask) from the run's state; change nothing. */
   query?: { queryType: string; args: Payload[] };
+  /** Update requests to deliver in this task's live activation (validated there). */
+  updates?: { updateId: string; name: string; args: Payload[] }[];
 }
 
 export const CompleteWorkflowTaskRequest = z.object({
@@ -229,6 +260,8 @@ export interface EngineApi {
   signalWorkflow(req: SignalWorkflowRequest): Promise<void>;
   queryWorkflow(req: QueryWorkflowRequest): Promise<QueryWorkflowResponse>;
   respondQueryTask(req: RespondQueryTaskRequest): Promise<void>;
+  updateWorkflow(req: UpdateWorkflowRequest): Promise<UpdateResponse>;
+  pollUpdate(req: PollUpdateRequest): Promise<UpdateResponse>;
   terminateWorkflow(req: TerminateWorkflowRequest): Promise<void>;
   pollWorkflowTask(req: PollRequest, signal?: AbortSignal): Promise<WorkflowTask | null>;
   completeWorkflowTask(req: CompleteWorkflowTaskRequest): Promise<void>;

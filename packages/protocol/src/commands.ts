@@ -20,6 +20,10 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('StartTimer'), seq: z.number().int().positive(), durationMs: z.number().min(0) }),
   z.object({ type: z.literal('CancelTimer'), seq: z.number().int().positive() }),
   z.object({ type: z.literal('RecordPatchMarker'), patchId: z.string(), deprecated: z.boolean() }),
+  z.object({ type: z.literal('AcceptUpdate'), updateId: z.string(), updateName: z.string(), args: z.array(Payload) }),
+  /** The validator refused the update: answered to the caller, never written to history. */
+  z.object({ type: z.literal('RejectUpdate'), updateId: z.string(), failure: Failure }),
+  z.object({ type: z.literal('CompleteUpdate'), updateId: z.string(), result: Payload.optional(), failure: Failure.optional() }),
   z.object({ type: z.literal('CompleteWorkflow'), result: Payload.optional() }),
   z.object({ type: z.literal('FailWorkflow'), failure: Failure }),
   z.object({ type: z.literal('CancelWorkflow'), details: z.array(Payload).optional() }),

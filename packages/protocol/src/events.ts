@@ -96,6 +96,17 @@ export const MarkerRecorded = event('MarkerRecorded', {
   patchId: z.string(),
   deprecated: z.boolean(),
 });
+/** An update passed its validator; its handler runs from this point of history. */
+export const WorkflowExecutionUpdateAccepted = event('WorkflowExecutionUpdateAccepted', {
+  updateId: z.string(),
+  updateName: z.string(),
+  input: z.array(Payload),
+});
+export const WorkflowExecutionUpdateCompleted = event('WorkflowExecutionUpdateCompleted', {
+  updateId: z.string(),
+  result: Payload.optional(),
+  failure: Failure.optional(),
+});
 export const WorkflowExecutionSignaled = event('WorkflowExecutionSignaled', {
   signalName: z.string(),
   input: z.array(Payload),
@@ -132,6 +143,8 @@ export const HistoryEvent = z.discriminatedUnion('type', [
   TimerCanceled,
   WorkflowExecutionCancelRequested,
   WorkflowExecutionSignaled,
+  WorkflowExecutionUpdateAccepted,
+  WorkflowExecutionUpdateCompleted,
   MarkerRecorded,
   WorkflowExecutionCompleted,
   WorkflowExecutionFailed,
@@ -153,6 +166,8 @@ export const COMMAND_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'TimerStarted',
   'TimerCanceled',
   'MarkerRecorded',
+  'WorkflowExecutionUpdateAccepted',
+  'WorkflowExecutionUpdateCompleted',
   'WorkflowExecutionCompleted',
   'WorkflowExecutionFailed',
   'WorkflowExecutionCanceled',

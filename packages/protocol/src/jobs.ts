@@ -32,6 +32,8 @@ export type Job =
   | { type: 'fireTimer'; seq: number }
   | { type: 'cancelWorkflow'; reason?: string }
   | { type: 'signalWorkflow'; signalName: string; args: Payload[] }
+  /** An update to run: validated first when live (`validate`), straight to its handler on replay. */
+  | { type: 'doUpdate'; updateId: string; name: string; args: Payload[]; validate: boolean }
   /** Replay only: history holds a marker for this patch, so patched(id) is true here. */
   | { type: 'notifyHasPatch'; patchId: string };
 

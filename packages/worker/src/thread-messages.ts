@@ -8,6 +8,8 @@ export interface ThreadTask {
   runId: string;
   events: HistoryEvent[];
   lastEventId: number;
+  /** Update requests for the live activation. */
+  updates?: { updateId: string; name: string; args: Payload[] }[];
 }
 
 export type ToThread =

@@ -46,7 +46,7 @@ export class WorkflowTaskHandler {
   }
 
   private async activate(task: WorkflowTask): Promise<TaskOutcome> {
-    const base = { namespace: task.namespace, workflowId: task.workflowId, runId: task.runId, lastEventId: task.lastEventId };
+    const base = { namespace: task.namespace, workflowId: task.workflowId, runId: task.runId, lastEventId: task.lastEventId, updates: task.updates };
     // The engine's clock is the workflow's clock (consistent across workers; virtual in tests).
     const first = await this.threads.activate({ ...base, events: task.events }, task.startedTime);
     if (!('needHistory' in first)) return first;

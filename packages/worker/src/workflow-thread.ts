@@ -28,17 +28,18 @@ let watch: Float64Array<ArrayBufferLike> = new Float64Array(2);
 
 function activate(task: ThreadTask, now: number): TaskOutcome | { needHistory: true } {
   const first = task.events[0]?.eventId ?? task.lastEventId + 1;
+  const updates = (task.updates ?? []).map((u) => ({ type: 'doUpdate' as const, updateId: u.updateId, name: u.name, args: u.args, validate: true }));
   const cached = cache.take(task.runId);
   if (cached && cached.lastEventId === first - 1) {
     try {
-      return keep(task.runId, cached, cached.advance(task.events, now));
+      return keep(task.runId, cached, cached.advance(task.events, now, updates));
     } catch (err) {
       if (!(err instanceof HistoryGapError)) throw err;
     }
   }
   if (first !== 1) return { needHistory: true };
   const replayer = new WorkflowReplayer(realm!.instantiate(), task);
-  return keep(task.runId, replayer, replayer.advance(task.events, now));
+  return keep(task.runId, replayer, replayer.advance(task.events, now, updates));
 }
 
 /** Answers a query from the cached run, or from a replay of the full history it was given. */
@@ -59,9 +60,13 @@ function query(task: ThreadTask, queryType: string, args: Payload[]): QueryResul
 
 const CLOSING = new Set(['CompleteWorkflow', 'FailWorkflow', 'CancelWorkflow']);
 
-/** Keeps a run for its next task, unless its task failed (replay next time) or it just closed. */
+/**
+ * Keeps a run for its next task, unless its task failed (replay next time), it just closed, or
+ * it only rejected updates (the engine records no such activation, so this state is not history's).
+ */
 function keep(runId: string, r: WorkflowReplayer, outcome: TaskOutcome): TaskOutcome {
-  if (outcome.ok && !outcome.commands.some((c) => CLOSING.has(c.type))) cache.put(runId, r);
+  const rejectOnly = outcome.ok && outcome.commands.length > 0 && outcome.commands.every((c) => c.type === 'RejectUpdate');
+  if (outcome.ok && !rejectOnly && !outcome.commands.some((c) => CLOSING.has(c.type))) cache.put(runId, r);
   return outcome;
 }
 

@@ -1,5 +1,6 @@
 import type { ActivationResult, ActivityResolution, Command, Job, Payload, QueryResult, WorkflowInfo } from '@endure/protocol';
 import {
+  ApplicationFailure,
   ActivityFailure,
   CancelledFailure,
   TemporalFailure,
@@ -58,6 +59,9 @@ export class Activator {
   /** Signals that arrived before their handler was set, delivered in order when it is. */
   readonly bufferedSignals: { name: string; args: unknown[] }[] = [];
   readonly queryHandlers = new Map<string, Handler>();
+  readonly updateHandlers = new Map<string, { handler: Handler; validator?: Handler }>();
+  /** Signal and update handlers whose promises have not settled (allHandlersFinished). */
+  runningHandlers = 0;
   /** Patches whose markers replayed history holds. */
   readonly knownPatches = new Set<string>();
   /** Each patch is decided once per run, then sticks. */
@@ -103,6 +107,8 @@ export class Activator {
           this.timers.delete(job.seq);
           return t?.fire();
         }
+        case 'doUpdate':
+          return this.runUpdate(job.updateId, job.name, job.args, job.validate);
         case 'notifyHasPatch':
           this.knownPatches.add(job.patchId);
           return;
@@ -174,9 +180,13 @@ export class Activator {
   deliverSignal(name: string, args: unknown[]): void {
     const handler = this.signalHandlers.get(name);
     const run = (fn: () => unknown) => {
+      this.runningHandlers++;
       try {
-        void Promise.resolve(fn()).catch((err: unknown) => this.onHandlerError(err));
+        void Promise.resolve(fn())
+          .catch((err: unknown) => this.onHandlerError(err))
+          .finally(() => this.runningHandlers--);
       } catch (err) {
+        this.runningHandlers--;
         this.onHandlerError(err);
       }
     };
@@ -201,6 +211,54 @@ export class Activator {
   flushBufferedSignals(): void {
     const pending = this.bufferedSignals.splice(0);
     for (const s of pending) this.deliverSignal(s.name, s.args);
+  }
+
+  /**
+   * Runs an update: live, its validator first (read-only; throwing rejects it, and nothing is
+   * recorded); then acceptance, then its handler, whose outcome completes it.
+   */
+  private runUpdate(updateId: string, name: string, payloads: Payload[], validate: boolean): void {
+    const entry = this.updateHandlers.get(name);
+    const args = fromPayloads(this.converter, payloads);
+    if (validate) {
+      const reject = (err: unknown) => this.push({ type: 'RejectUpdate', updateId, failure: encodeFailure(err, this.converter) });
+      if (!entry) {
+        const known = [...this.updateHandlers.keys()];
+        return reject(ApplicationFailure.create({ type: 'UpdateNotRegisteredError', message: `update '${name}' is not registered by this workflow (registered: ${known.join(', ') || 'none'})`, nonRetryable: true }));
+      }
+      if (entry.validator) {
+        let refused: unknown;
+        this.readOnly = true;
+        this.queryViolation = undefined;
+        try {
+          entry.validator(...args);
+          const violation = this.queryViolation as string | undefined; // set by assertWritable during the call
+          if (violation) refused = new Error(violation.replace('query handler', 'update validator'));
+        } catch (err) {
+          refused = err;
+        } finally {
+          this.readOnly = false;
+        }
+        if (refused !== undefined) return reject(refused);
+      }
+    } else if (!entry) {
+      throw new Error(`update '${name}' was accepted in history but the workflow no longer registers a handler for it`);
+    }
+    this.push({ type: 'AcceptUpdate', updateId, updateName: name, args: payloads });
+    this.runningHandlers++;
+    let p: Promise<unknown>;
+    try {
+      p = Promise.resolve(entry!.handler(...args));
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    p.then(
+      (result) => this.push({ type: 'CompleteUpdate', updateId, result: this.converter.toPayload(result) }),
+      (err: unknown) => {
+        if (err instanceof TemporalFailure) this.push({ type: 'CompleteUpdate', updateId, failure: encodeFailure(err, this.converter) });
+        else this.failTask(err);
+      },
+    ).finally(() => this.runningHandlers--);
   }
 
   /** Answers a query from the current state; a handler that tries to change anything fails. */

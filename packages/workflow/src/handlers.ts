@@ -16,6 +16,18 @@ export interface QueryDefinition<Ret, Args extends unknown[] = [], Name extends 
   __ret?: Ret;
 }
 
+/** An update: a tracked request that may change the workflow and returns a result. */
+export interface UpdateDefinition<Ret, Args extends unknown[] = [], Name extends string = string> {
+  type: 'update';
+  name: Name;
+  __args?: Args;
+  __ret?: Ret;
+}
+
+export function defineUpdate<Ret, Args extends unknown[] = [], Name extends string = string>(name: Name): UpdateDefinition<Ret, Args, Name> {
+  return { type: 'update', name };
+}
+
 export function defineSignal<Args extends unknown[] = [], Name extends string = string>(name: Name): SignalDefinition<Args, Name> {
   return { type: 'signal', name };
 }
@@ -28,23 +40,39 @@ export type Handler<D> = D extends SignalDefinition<infer A>
   ? (...args: A) => void | Promise<void>
   : D extends QueryDefinition<infer R, infer A>
     ? (...args: A) => R
-    : never;
+    : D extends UpdateDefinition<infer R, infer A>
+      ? (...args: A) => R | Promise<R>
+      : never;
+
+/** For updates: a validator runs first (read-only, like a query); throwing rejects the update. */
+export interface UpdateHandlerOptions<Args extends unknown[]> {
+  validator?: (...args: Args) => void;
+}
 
 /**
  * Sets (or with undefined, removes) the handler of a signal or query. Signals that arrived
  * before their handler are delivered to it now, in order.
  */
-export function setHandler<D extends { type: 'signal' | 'query'; name: string }>(def: D, handler: Handler<D> | undefined): void {
+export function setHandler<D extends { type: 'signal' | 'query' | 'update'; name: string }>(
+  def: D,
+  handler: Handler<D> | undefined,
+  options?: D extends UpdateDefinition<unknown, infer A> ? UpdateHandlerOptions<A> : never,
+): void {
   const a = activator('setHandler()');
-  if (!def || (def.type !== 'signal' && def.type !== 'query') || typeof def.name !== 'string') {
-    throw new TypeError('setHandler(def, handler): def must come from defineSignal() or defineQuery()');
+  if (!def || !['signal', 'query', 'update'].includes(def.type) || typeof def.name !== 'string') {
+    throw new TypeError('setHandler(def, handler): def must come from defineSignal(), defineQuery() or defineUpdate()');
+  }
+  if (handler !== undefined && typeof handler !== 'function') throw new TypeError(`setHandler('${def.name}', handler): handler must be a function`);
+  if (def.type === 'update') {
+    if (handler === undefined) a.updateHandlers.delete(def.name);
+    else a.updateHandlers.set(def.name, { handler: handler as (...args: unknown[]) => unknown, validator: (options as UpdateHandlerOptions<unknown[]> | undefined)?.validator });
+    return;
   }
   const map = def.type === 'signal' ? a.signalHandlers : a.queryHandlers;
   if (handler === undefined) {
     map.delete(def.name);
     return;
   }
-  if (typeof handler !== 'function') throw new TypeError(`setHandler('${def.name}', handler): handler must be a function`);
   map.set(def.name, handler as (...args: unknown[]) => unknown);
   if (def.type === 'signal') a.flushBufferedSignals();
 }
@@ -54,4 +82,9 @@ export function setDefaultSignalHandler(handler: ((signalName: string, ...args: 
   const a = activator('setDefaultSignalHandler()');
   a.defaultSignalHandler = handler;
   if (handler) a.flushBufferedSignals();
+}
+
+/** True when no signal or update handler is still running (await it before the workflow returns). */
+export function allHandlersFinished(): boolean {
+  return activator('allHandlersFinished()').runningHandlers === 0;
 }

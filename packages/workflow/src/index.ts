@@ -5,7 +5,19 @@ export { patched, deprecatePatch } from './patches.js';
 export { continueAsNew, makeContinueAsNewFunc, ContinueAsNew, type ContinueAsNewOptions } from './continue-as-new.js';
 export { workflowInfo, uuid4, log, type WorkflowInfoView } from './info.js';
 export { CancellationScope, type CancellationScopeOptions } from './cancellation-scope.js';
-export { defineSignal, defineQuery, setHandler, setDefaultSignalHandler, type SignalDefinition, type QueryDefinition, type Handler } from './handlers.js';
+export {
+  defineSignal,
+  defineQuery,
+  defineUpdate,
+  setHandler,
+  setDefaultSignalHandler,
+  allHandlersFinished,
+  type SignalDefinition,
+  type QueryDefinition,
+  type UpdateDefinition,
+  type UpdateHandlerOptions,
+  type Handler,
+} from './handlers.js';
 export {
   ApplicationFailure,
   ActivityFailure,
