@@ -2,7 +2,7 @@ import { Context, type ActivityInfo } from './context.js';
 import type { Duration } from '@endure/common';
 
 export { Context, type ActivityInfo, type ActivityLogger } from './context.js';
-export { ApplicationFailure, CancelledFailure, type Duration } from '@endure/common';
+export { ApplicationFailure, CancelledFailure, CompleteAsyncError, type Duration } from '@endure/common';
 
 export function activityInfo(): ActivityInfo {
   return Context.current().info;

@@ -5,6 +5,7 @@ import { defaultPayloadConverter, optionalMs, toPayloads, type Duration, type Pa
 import type { Connection } from './connection.js';
 import { WorkflowHandle, type SignalRef } from './workflow-handle.js';
 import type { UpdateRef } from './update-handle.js';
+import { AsyncCompletionClient } from './activity-client.js';
 import { translateError } from './errors.js';
 import type { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from './policies.js';
 
@@ -141,6 +142,8 @@ export class WithStartWorkflowOperation {
 /** The entry point for application code: `new Client({ connection }).workflow.start(...)`. */
 export class Client {
   readonly workflow: WorkflowClient;
+  /** Async completion of activities (by task token or ids). */
+  readonly activity: AsyncCompletionClient;
   readonly connection: Connection;
   readonly namespace: string;
 
@@ -149,6 +152,8 @@ export class Client {
     this.connection = opts.connection;
     this.namespace = opts.namespace ?? 'default';
     const identity = opts.identity ?? `${process.pid}@${hostname()}`;
-    this.workflow = new WorkflowClient(opts.connection.engine, this.namespace, opts.dataConverter?.payloadConverter ?? defaultPayloadConverter, identity);
+    const converter = opts.dataConverter?.payloadConverter ?? defaultPayloadConverter;
+    this.workflow = new WorkflowClient(opts.connection.engine, this.namespace, converter, identity);
+    this.activity = new AsyncCompletionClient(opts.connection.engine, this.namespace, converter, identity);
   }
 }

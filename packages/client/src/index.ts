@@ -14,3 +14,4 @@ export {
   ServerFailure,
   isCancellation,
 } from '@endure/common';
+export { AsyncCompletionClient, type ActivityTarget } from './activity-client.js';

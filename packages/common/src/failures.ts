@@ -190,3 +190,14 @@ export function decodeFailure(f: Failure, converter: PayloadConverter = defaultP
   if (f.stackTrace) err.stack = f.stackTrace;
   return err;
 }
+
+/**
+ * Thrown by an activity that will be completed later from outside (client.activity.complete):
+ * the worker then reports nothing, and the activity stays running until completed or timed out.
+ */
+export class CompleteAsyncError extends Error {
+  override name = 'CompleteAsyncError';
+  constructor() {
+    super('Activity will complete asynchronously');
+  }
+}

@@ -17,6 +17,7 @@ import {
   UpdateWorkflowRequest,
   PollUpdateRequest,
   ReleaseTaskRequest,
+  ActivityRef,
   StartWorkflowRequest,
   parseRequest,
   type ActivityTask,
@@ -49,7 +50,7 @@ import {
   releaseActivityTask,
 } from './activity-tasks.js';
 import { describeRun } from './describe.js';
-import { decodeToken } from './task-token.js';
+import { decodeToken, encodeToken } from './task-token.js';
 
 const DEFAULT_POLL_MS = 60_000;
 
@@ -222,6 +223,14 @@ export class Engine implements EngineApi {
     if (!run?.open) return;
     if (t.kind === 'wft') releaseWorkflowTask(this.core, run, t);
     else releaseActivityTask(this.core, run, t);
+  }
+
+  async activityTaskToken(req: ActivityRef): Promise<{ taskToken: string }> {
+    const r = parseRequest(ActivityRef, req, 'activityTaskToken request');
+    const run = await this.resolveRun(r);
+    const a = Object.values(run.state.activities).find((x) => x.activityId === r.activityId);
+    if (!run.open || !a) throw new ApiError('NOT_FOUND', `no running activity '${r.activityId}' in workflow '${r.workflowId}'`);
+    return { taskToken: encodeToken({ ...run.key, kind: 'activity', seq: a.seq, attempt: a.attempt, dispatchId: 0 }) };
   }
 
   /** Task-queue facts for describe: pollers seen and backlog. */

@@ -1,13 +1,16 @@
-import { activityInfo, cancellationSignal, heartbeat, sleep, ApplicationFailure, CancelledFailure } from '@endure/activity';
+import { activityInfo, cancellationSignal, heartbeat, sleep, ApplicationFailure, CancelledFailure, CompleteAsyncError } from '@endure/activity';
 
 /** Activities for the integration tests; `calls` counts executions per activity name. */
 export function makeActivities() {
   const calls: Record<string, number> = {};
   const count = (name: string) => (calls[name] = (calls[name] ?? 0) + 1);
   const events: string[] = [];
+  /** Task tokens of activities waiting to be completed from outside. */
+  const asyncTokens: string[] = [];
   return {
     calls,
     events,
+    asyncTokens,
     activities: {
       async echoActivity(x: unknown): Promise<unknown> {
         count('echoActivity');
@@ -61,6 +64,12 @@ export function makeActivities() {
         }
         events.push('waitForCancel:cancelled');
         throw signal.reason instanceof CancelledFailure ? signal.reason : new CancelledFailure('cancelled');
+      },
+      /** Hands its task token out and completes later, from outside the worker. */
+      async completesAsync(): Promise<string> {
+        count('completesAsync');
+        asyncTokens.push(activityInfo().taskToken);
+        throw new CompleteAsyncError();
       },
       async bigResult(bytes: number): Promise<string> {
         count('bigResult');

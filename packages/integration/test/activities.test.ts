@@ -99,6 +99,24 @@ describe('activities', () => {
     await w.stop();
   });
 
+  it('completes an activity from outside the worker, by task token or by ids (async completion)', async () => {
+    const h = await env.client.workflow.start('asyncCompletion', { taskQueue, workflowId: uid() });
+    await env.waitFor(h, () => acts.asyncTokens.length === 1);
+    await env.client.activity.heartbeat(acts.asyncTokens[0]!, { progress: 50 });
+    await env.client.activity.complete(acts.asyncTokens[0]!, 'done elsewhere');
+    assert.equal(await h.result(), 'done elsewhere');
+
+    const h2 = await env.client.workflow.start('asyncCompletion', { taskQueue, workflowId: uid() });
+    await env.waitFor(h2, () => acts.asyncTokens.length === 2);
+    await env.client.activity.fail({ workflowId: h2.workflowId, activityId: '1' }, new Error('the human said no'));
+    assert.equal(await h2.result(), 'failed: the human said no');
+    await assert.rejects(env.client.activity.complete({ workflowId: h2.workflowId, activityId: '1' }, 'late'), /no running activity '1'/);
+  });
+
+  it('runs local activities (on the workflow\'s own task queue)', async () => {
+    assert.equal(await env.client.workflow.execute('localActivity', { taskQueue, workflowId: uid() }), 'local');
+  });
+
   it('refuses an activity result over the payload limit, naming the limit', async () => {
     const h = await env.client.workflow.start('bigActivityResult', { taskQueue, workflowId: uid(), args: [3 * 1024 * 1024] });
     const d = await env.waitFor(h, (x) => x.pendingActivities[0]?.lastFailure !== undefined);

@@ -243,6 +243,10 @@ export type HeartbeatActivityTaskRequest = z.infer<typeof HeartbeatActivityTaskR
 export interface HeartbeatActivityTaskResponse {
   cancelRequested: boolean;
 }
+/** Names a running activity by ids, for completing it from outside (async completion). */
+export const ActivityRef = ExecutionRef.extend({ activityId: z.string().min(1) });
+export type ActivityRef = z.infer<typeof ActivityRef>;
+
 /** Hands a task back unstarted (worker shutting down): it is offered again at once. */
 export const ReleaseTaskRequest = z.object({ taskToken: z.string() });
 export type ReleaseTaskRequest = z.infer<typeof ReleaseTaskRequest>;
@@ -272,6 +276,8 @@ export interface EngineApi {
   cancelActivityTask(req: CancelActivityTaskRequest): Promise<void>;
   heartbeatActivityTask(req: HeartbeatActivityTaskRequest): Promise<HeartbeatActivityTaskResponse>;
   releaseTask(req: ReleaseTaskRequest): Promise<void>;
+  /** The task token of an activity's current attempt, found by its ids. */
+  activityTaskToken(req: ActivityRef): Promise<{ taskToken: string }>;
 }
 
 export { ActivityTimeouts };

@@ -1,5 +1,5 @@
 import { ApiError, type ActivityTask, type EngineApi } from '@endure/protocol';
-import { ApplicationFailure, CancelledFailure, encodeFailure, fromPayloads, type PayloadConverter } from '@endure/common';
+import { ApplicationFailure, CancelledFailure, CompleteAsyncError, encodeFailure, fromPayloads, type PayloadConverter } from '@endure/common';
 import { Context, type ActivityInfo } from '@endure/activity';
 import type { Logger } from './logger.js';
 
@@ -68,6 +68,7 @@ export class ActivityExecutor {
       onExecuted();
       await heartbeats.stop(true); // the next attempt resumes from the latest details
       if (timedOut) return;
+      if (err instanceof CompleteAsyncError) return; // someone else completes it, by token or ids
       await this.reportError(task, err, cancelRequested);
     } finally {
       clearTimeout(deadline);

@@ -108,3 +108,15 @@ export function proxyActivities<A = Record<string, (...args: never[]) => unknown
     },
   });
 }
+
+export type LocalActivityOptions = Omit<ActivityOptions, 'heartbeatTimeout' | 'taskQueue' | 'scheduleToStartTimeout' | 'cancellationType'>;
+
+/**
+ * Temporal's local activities: short activities the workflow's own worker runs. Here they are
+ * scheduled on the workflow's own task queue (so that worker runs them) with the same retry and
+ * timeout semantics as regular activities; the in-worker fast path that skips the queue is not
+ * built yet.
+ */
+export function proxyLocalActivities<A = Record<string, (...args: never[]) => unknown>>(options: LocalActivityOptions): ActivityInterfaceFor<A> {
+  return proxyActivities<A>(options);
+}

@@ -1,5 +1,5 @@
 // The API workflow code imports. It runs inside the worker's deterministic sandbox.
-export { proxyActivities, type ActivityOptions, type RetryOptions, type ActivityInterfaceFor, type ActivityCancellationType } from './activities.js';
+export { proxyActivities, proxyLocalActivities, type LocalActivityOptions, type ActivityOptions, type RetryOptions, type ActivityInterfaceFor, type ActivityCancellationType } from './activities.js';
 export { sleep, condition } from './timers.js';
 export { patched, deprecatePatch } from './patches.js';
 export { continueAsNew, makeContinueAsNewFunc, ContinueAsNew, type ContinueAsNewOptions } from './continue-as-new.js';

@@ -5,6 +5,7 @@ import {
   condition,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   sleep,
   uuid4,
   workflowInfo,
@@ -155,4 +156,18 @@ export async function waitsForever(): Promise<void> {
 
 export async function bigActivityResult(bytes: number): Promise<number> {
   return (await acts.bigResult(bytes)).length;
+}
+
+export async function asyncCompletion(): Promise<unknown> {
+  const p = proxyActivities<TestActivities>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 1 } });
+  try {
+    return await p.completesAsync();
+  } catch (err) {
+    return `failed: ${String((err as ActivityFailure).cause?.message)}`;
+  }
+}
+
+export async function localActivity(): Promise<unknown> {
+  const { echoActivity } = proxyLocalActivities<TestActivities>({ startToCloseTimeout: '5s' });
+  return echoActivity('local');
 }
