@@ -29,6 +29,10 @@ export interface WorkflowStartOptions<A extends unknown[] = unknown[]> {
   workflowExecutionTimeout?: Duration;
   workflowRunTimeout?: Duration;
   workflowTaskTimeout?: Duration;
+  /** Free-form facts about the workflow, shown by describe(). */
+  memo?: Record<string, unknown>;
+  /** Indexed facts the list API filters on (names: letters, digits and _). */
+  searchAttributes?: Record<string, unknown>;
 }
 
 /** Starts workflows and gets handles to them. */
@@ -72,6 +76,8 @@ export class WorkflowClient {
         workflowTaskTimeoutMs: optionalMs(options.workflowTaskTimeout, 'workflowTaskTimeout'),
         identity: this.identity,
         requestId: randomUUID(),
+        memo: this.encodeMap(options.memo, 'memo'),
+        searchAttributes: this.encodeMap(options.searchAttributes, 'searchAttributes'),
         ...signal,
       });
       return new WorkflowHandle(this.deps(), options.workflowId, r.runId);
@@ -108,6 +114,11 @@ export class WorkflowClient {
     const handle = await this.start(op.workflow, { workflowIdConflictPolicy: 'USE_EXISTING', ...op.options } as WorkflowStartOptions);
     op.resolve(handle);
     return handle.executeUpdate<Ret, Args>(def, { args: opts.args, updateId: opts.updateId });
+  }
+
+  private encodeMap(values: Record<string, unknown> | undefined, what: string): Record<string, Payload> | undefined {
+    if (!values) return undefined;
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toPayloads(this.converter, [v], `${what}.${k}`)[0]!]));
   }
 
   /** Starts a workflow and waits for its result. */

@@ -1,4 +1,4 @@
-import type { EngineApi, HistoryEvent, WorkflowDescription } from '@endure/protocol';
+import type { EngineApi, HistoryEvent, Payload, WorkflowDescription } from '@endure/protocol';
 import {
   toPayloads,
   CancelledFailure,
@@ -110,8 +110,11 @@ export class WorkflowHandle<R = unknown> {
     return new WorkflowUpdateHandle<Ret>(this.deps, updateId, this.workflowId, this.runId);
   }
 
-  describe(): Promise<WorkflowDescription> {
-    return this.call(() => this.deps.engine.describeWorkflow(this.ref));
+  /** Status and pending work of the run; memo and search attributes decoded. */
+  async describe(): Promise<Omit<WorkflowDescription, 'memo' | 'searchAttributes'> & { memo: Record<string, unknown>; searchAttributes: Record<string, unknown> }> {
+    const d = await this.call(() => this.deps.engine.describeWorkflow(this.ref));
+    const decode = (m: Record<string, Payload>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, this.deps.converter.fromPayload(v)]));
+    return { ...d, memo: decode(d.memo), searchAttributes: decode(d.searchAttributes) };
   }
 
   /** The run's full event history. */

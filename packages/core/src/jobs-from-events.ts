@@ -27,6 +27,8 @@ export function jobFromEvent(e: HistoryEvent, run: RunIdentity): Job | undefined
         executionExpirationTime: a.executionExpirationTime,
         continuedFromExecutionRunId: a.continuedFromRunId,
         historyLength: e.eventId,
+        memo: a.memo,
+        searchAttributes: a.searchAttributes,
       };
       return { type: 'startWorkflow', workflowType: a.workflowType, args: a.input, info, randomnessSeed: a.randomnessSeed };
     }

@@ -38,6 +38,8 @@ function commandMatches(c: Command, e: HistoryEvent): boolean {
       return e.type === 'WorkflowExecutionUpdateCompleted' && e.attributes.updateId === c.updateId;
     case 'RejectUpdate':
       return false; // never in history
+    case 'ModifyProperties':
+      return e.type === 'WorkflowPropertiesModified';
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApiError, type Command, type NewEvent } from '@endure/protocol';
+import { ApiError, type Command, type NewEvent, type Payload } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import type { Mutation, Run } from './run.js';
 import { closeRun } from './lifecycle.js';
@@ -22,6 +22,9 @@ export function validateCommands(core: EngineCore, run: Run, commands: Command[]
       seen.add(`t${c.seq}`);
     } else if (c.type === 'CompleteWorkflow') {
       core.checkPayloads('the workflow result', [c.result]);
+    } else if (c.type === 'ModifyProperties') {
+      core.checkPayloads('memo', Object.values(c.memo ?? {}));
+      core.checkPayloads('search attributes', Object.values(c.searchAttributes ?? {}));
     } else if (c.type === 'CompleteUpdate') {
       core.checkPayloads('the update result', [c.result]);
     } else if (c.type === 'ContinueAsNew') {
@@ -99,6 +102,11 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         run.pendingUpdates.delete(c.updateId);
         run.rejectedUpdates.set(c.updateId, c.failure);
         break;
+      case 'ModifyProperties':
+        m.event({ type: 'WorkflowPropertiesModified', attributes: { memo: c.memo, searchAttributes: c.searchAttributes } });
+        run.state.memo = mergeProperties(run.state.memo, c.memo);
+        run.state.searchAttributes = mergeProperties(run.state.searchAttributes, c.searchAttributes);
+        break;
       case 'RecordPatchMarker':
         m.event({ type: 'MarkerRecorded', attributes: { markerName: 'patch', patchId: c.patchId, deprecated: c.deprecated } });
         break;
@@ -139,4 +147,15 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
     }
   }
   for (const e of trailingInputs) m.event(e);
+}
+
+/** Applies upserted keys; a payload holding JSON null removes its key. */
+function mergeProperties(into: Record<string, Payload> | undefined, changes: Record<string, Payload> | undefined): Record<string, Payload> | undefined {
+  if (!changes) return into;
+  const out = { ...into };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v.metadata['encoding'] === 'json/plain' && v.data === 'null') delete out[k];
+    else out[k] = v;
+  }
+  return out;
 }

@@ -36,5 +36,7 @@ export function describeRun(core: EngineCore, run: Run): WorkflowDescription {
     historyLength: r.nextEventId - 1,
     pendingActivities,
     pendingWorkflowTask,
+    memo: run.state.memo ?? {},
+    searchAttributes: run.state.searchAttributes ?? {},
   };
 }

@@ -17,6 +17,8 @@ export interface NewRunParams {
   identity?: string;
   requestId?: string;
   signal?: { signalName: string; input: Payload[] };
+  memo?: Record<string, Payload>;
+  searchAttributes?: Record<string, Payload>;
   /** Continue-as-new: the chain this run joins. */
   chain?: { firstRunId: string; continuedFromRunId: string; executionExpirationTime?: number };
 }
@@ -38,6 +40,8 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
   state.firstRunId = p.chain?.firstRunId ?? runId;
   state.executionExpirationTime = executionExpirationTime;
   state.workflowRunTimeoutMs = p.workflowRunTimeoutMs;
+  state.memo = p.memo;
+  state.searchAttributes = p.searchAttributes;
   const events: HistoryEvent[] = [
     {
       eventId: 1,
@@ -56,6 +60,8 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
         executionExpirationTime,
         continuedFromRunId: p.chain?.continuedFromRunId,
         identity: p.identity,
+        memo: p.memo,
+        searchAttributes: p.searchAttributes,
       },
     },
   ];

@@ -35,6 +35,9 @@ export interface RunState {
   timers: Record<string, { fireAt: number }>;
   cancelRequested: boolean;
   requestId?: string;
+  /** Current memo and search attributes (merged from start and upserts), for describe and listing. */
+  memo?: Record<string, Payload>;
+  searchAttributes?: Record<string, Payload>;
   /** Accepted updates (durable, for dedupe by id and for late callers): stage and outcome. */
   updates?: Record<string, { stage: 'ACCEPTED' | 'COMPLETED'; outcome?: { result?: Payload } | { failure: Failure } }>;
   /** The chain a continued-as-new run belongs to, and the limits that carry along it. */

@@ -30,6 +30,8 @@ function alreadyStarted(req: StartWorkflowRequest, runId: string, why: string): 
 export async function startWorkflow(core: EngineCore, req: StartWorkflowRequest): Promise<StartWorkflowResponse> {
   core.check();
   core.checkPayloads('workflow input', req.input);
+  core.checkPayloads('memo', Object.values(req.memo ?? {}));
+  core.checkPayloads('search attributes', Object.values(req.searchAttributes ?? {}));
   return withIdLock(`${req.namespace}\u0000${req.workflowId}`, async () => {
     const current = await core.store.getCurrentRun(req.namespace, req.workflowId);
     if (current && req.requestId && (JSON.parse(current.state) as { requestId?: string }).requestId === req.requestId) {

@@ -78,6 +78,27 @@ describe('signals, queries and cancellation scopes', () => {
     await assert.rejects(h.signal('addItem', 'late'), /already closed \(TERMINATED\): it cannot receive signal 'addItem'/);
   });
 
+  it('keeps memo and search attributes from the start and from upserts, for workflow code and describe()', async () => {
+    const h = await env.client.workflow.start('tagged', {
+      taskQueue,
+      workflowId: uid(),
+      memo: { owner: 'ops', ticket: 42 },
+      searchAttributes: { CustomerTier: 'silver', Region: 'eu' },
+    });
+    const d = await env.waitFor(h, (x) => x.memo['note'] === 'reviewed');
+    assert.deepEqual(d.memo, { owner: 'ops', ticket: 42, note: 'reviewed' });
+    assert.deepEqual(d.searchAttributes, { CustomerTier: 'gold' });
+    await h.signal('checkout');
+    assert.deepEqual(await h.result(), {
+      before: { memo: { owner: 'ops', ticket: 42 }, searchAttributes: { CustomerTier: 'silver', Region: 'eu' } },
+      after: { memo: { owner: 'ops', ticket: 42, note: 'reviewed' }, searchAttributes: { CustomerTier: 'gold' } },
+    });
+    await assert.rejects(
+      env.client.workflow.start('tagged', { taskQueue, workflowId: uid(), searchAttributes: { 'bad-name': 1 } }),
+      /searchAttributes\.bad-name: search attribute names are letters, digits and _/,
+    );
+  });
+
   it('cancels a timer through its own scope', async () => {
     const h = await env.client.workflow.start('cancelTimerInScope', { taskQueue, workflowId: uid() });
     assert.equal(await h.result(), true);

@@ -42,6 +42,17 @@ export const StartWorkflowRequest = z.object({
   workflowTaskTimeoutMs: z.number().positive().optional(),
   identity: z.string().optional(),
   requestId: z.string().optional(),
+  memo: z.record(z.string(), Payload).optional(),
+  searchAttributes: z
+    .record(z.string(), Payload)
+    .superRefine((attrs, ctx) => {
+      for (const k of Object.keys(attrs)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
+          ctx.addIssue({ code: 'custom', path: [k], message: `search attribute names are letters, digits and _ (not starting with a digit); '${k}' is not` });
+        }
+      }
+    })
+    .optional(),
   /** signalWithStart: this signal is delivered to the running run, or to the new one. */
   signalName: z.string().min(1).optional(),
   signalInput: z.array(Payload).optional(),
@@ -88,6 +99,8 @@ export interface WorkflowDescription {
   historyLength: number;
   pendingActivities: PendingActivityInfo[];
   pendingWorkflowTask?: PendingWorkflowTaskInfo;
+  memo: Record<string, Payload>;
+  searchAttributes: Record<string, Payload>;
 }
 
 export const SignalWorkflowRequest = ExecutionRef.extend({

@@ -20,6 +20,7 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('StartTimer'), seq: z.number().int().positive(), durationMs: z.number().min(0) }),
   z.object({ type: z.literal('CancelTimer'), seq: z.number().int().positive() }),
   z.object({ type: z.literal('RecordPatchMarker'), patchId: z.string(), deprecated: z.boolean() }),
+  z.object({ type: z.literal('ModifyProperties'), memo: z.record(z.string(), Payload).optional(), searchAttributes: z.record(z.string(), Payload).optional() }),
   z.object({ type: z.literal('AcceptUpdate'), updateId: z.string(), updateName: z.string(), args: z.array(Payload) }),
   /** The validator refused the update: answered to the caller, never written to history. */
   z.object({ type: z.literal('RejectUpdate'), updateId: z.string(), failure: Failure }),

@@ -35,6 +35,8 @@ export const WorkflowExecutionStarted = event('WorkflowExecutionStarted', {
   executionExpirationTime: z.number().optional(),
   continuedFromRunId: z.string().optional(),
   identity: z.string().optional(),
+  memo: z.record(z.string(), Payload).optional(),
+  searchAttributes: z.record(z.string(), Payload).optional(),
 });
 
 /**
@@ -107,6 +109,11 @@ export const WorkflowExecutionUpdateCompleted = event('WorkflowExecutionUpdateCo
   result: Payload.optional(),
   failure: Failure.optional(),
 });
+/** upsertMemo / upsertSearchAttributes: keys set (a null payload value removes the key). */
+export const WorkflowPropertiesModified = event('WorkflowPropertiesModified', {
+  memo: z.record(z.string(), Payload).optional(),
+  searchAttributes: z.record(z.string(), Payload).optional(),
+});
 export const WorkflowExecutionSignaled = event('WorkflowExecutionSignaled', {
   signalName: z.string(),
   input: z.array(Payload),
@@ -143,6 +150,7 @@ export const HistoryEvent = z.discriminatedUnion('type', [
   TimerCanceled,
   WorkflowExecutionCancelRequested,
   WorkflowExecutionSignaled,
+  WorkflowPropertiesModified,
   WorkflowExecutionUpdateAccepted,
   WorkflowExecutionUpdateCompleted,
   MarkerRecorded,
@@ -166,6 +174,7 @@ export const COMMAND_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'TimerStarted',
   'TimerCanceled',
   'MarkerRecorded',
+  'WorkflowPropertiesModified',
   'WorkflowExecutionUpdateAccepted',
   'WorkflowExecutionUpdateCompleted',
   'WorkflowExecutionCompleted',

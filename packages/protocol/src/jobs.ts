@@ -18,6 +18,8 @@ export interface WorkflowInfo {
   executionExpirationTime?: number;
   continuedFromExecutionRunId?: string;
   historyLength: number;
+  memo?: Record<string, Payload>;
+  searchAttributes?: Record<string, Payload>;
 }
 
 export type ActivityResolution =

@@ -2,6 +2,7 @@
 export { proxyActivities, proxyLocalActivities, type LocalActivityOptions, type ActivityOptions, type RetryOptions, type ActivityInterfaceFor, type ActivityCancellationType } from './activities.js';
 export { sleep, condition } from './timers.js';
 export { patched, deprecatePatch } from './patches.js';
+export { upsertMemo, upsertSearchAttributes } from './properties.js';
 export { continueAsNew, makeContinueAsNewFunc, ContinueAsNew, type ContinueAsNewOptions } from './continue-as-new.js';
 export { workflowInfo, uuid4, log, type WorkflowInfoView } from './info.js';
 export { CancellationScope, type CancellationScopeOptions } from './cancellation-scope.js';

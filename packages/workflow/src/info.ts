@@ -2,7 +2,9 @@ import type { WorkflowInfo } from '@endure/protocol';
 import { activator } from './current.js';
 import { uuid4From } from './random.js';
 
-export interface WorkflowInfoView extends WorkflowInfo {
+export interface WorkflowInfoView extends Omit<WorkflowInfo, 'memo' | 'searchAttributes'> {
+  memo: Record<string, unknown>;
+  searchAttributes: Record<string, unknown>;
   /** Bytes of history so far (approximate: the size of its events as JSON). */
   historySize: number;
   /** True once history is long enough that the workflow should continueAsNew(). */
@@ -13,7 +15,8 @@ export interface WorkflowInfoView extends WorkflowInfo {
 /** Facts about the running workflow (id, run id, type, task queue, attempt, history length...). */
 export function workflowInfo(): WorkflowInfoView {
   const a = activator('workflowInfo()');
-  return { ...a.info, historySize: a.historySize, continueAsNewSuggested: a.continueAsNewSuggested, unsafe: { isReplaying: a.replaying, now: () => Date.now() } };
+  const decode = (m: Record<string, import('@endure/protocol').Payload> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, a.converter.fromPayload(v)]));
+  return { ...a.info, memo: decode(a.info.memo), searchAttributes: decode(a.info.searchAttributes), historySize: a.historySize, continueAsNewSuggested: a.continueAsNewSuggested, unsafe: { isReplaying: a.replaying, now: () => Date.now() } };
 }
 
 /** A UUID that is the same on every replay of this point in the workflow. */

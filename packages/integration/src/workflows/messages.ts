@@ -8,6 +8,9 @@ import {
   setDefaultSignalHandler,
   setHandler,
   sleep,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@endure/workflow';
 import type { TestActivities } from '../activities.js';
 
@@ -91,4 +94,15 @@ export async function cleanupOnCancel(): Promise<void> {
 export async function shieldedSleep(): Promise<string> {
   await CancellationScope.nonCancellable(() => sleep(300));
   return 'finished the shielded sleep';
+}
+
+/** Reads its memo and search attributes, changes them, and reports what it saw. */
+export async function tagged(): Promise<unknown> {
+  const before = { memo: workflowInfo().memo, searchAttributes: workflowInfo().searchAttributes };
+  upsertSearchAttributes({ CustomerTier: 'gold', Region: null });
+  upsertMemo({ note: 'reviewed' });
+  let done = false;
+  setHandler(checkout, () => void (done = true));
+  await condition(() => done);
+  return { before, after: { memo: workflowInfo().memo, searchAttributes: workflowInfo().searchAttributes } };
 }
