@@ -12,6 +12,7 @@ export {
   TimeoutFailure,
   TemporalFailure,
   ServerFailure,
+  ChildWorkflowFailure,
   isCancellation,
 } from '@endure/common';
 export { AsyncCompletionClient, type ActivityTarget } from './activity-client.js';

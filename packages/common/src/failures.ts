@@ -67,6 +67,20 @@ export class ActivityFailure extends TemporalFailure {
   }
 }
 
+/** A child workflow did not complete; `cause` says how it ended. */
+export class ChildWorkflowFailure extends TemporalFailure {
+  override name = 'ChildWorkflowFailure';
+  constructor(
+    message: string,
+    readonly workflowType: string,
+    readonly execution: { workflowId: string; runId?: string },
+    readonly retryState: RetryState,
+    cause?: Error,
+  ) {
+    super(message, cause);
+  }
+}
+
 export class TimeoutFailure extends TemporalFailure {
   override name = 'TimeoutFailure';
   constructor(
@@ -107,7 +121,7 @@ export class ServerFailure extends TemporalFailure {
 /** True for a cancellation, directly or as the cause of an activity or child failure. */
 export function isCancellation(err: unknown): boolean {
   if (err instanceof CancelledFailure) return true;
-  if (err instanceof ActivityFailure) return err.cause instanceof CancelledFailure;
+  if (err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) return err.cause instanceof CancelledFailure;
   return false;
 }
 
@@ -145,6 +159,8 @@ export function encodeFailure(err: unknown, converter: PayloadConverter = defaul
     base.info = { type: 'terminated' };
   } else if (err instanceof ServerFailure) {
     base.info = { type: 'server', nonRetryable: err.nonRetryable };
+  } else if (err instanceof ChildWorkflowFailure) {
+    base.info = { type: 'childWorkflow', workflowType: err.workflowType, workflowId: err.execution.workflowId, runId: err.execution.runId, retryState: err.retryState };
   } else if (err instanceof ActivityFailure) {
     base.info = { type: 'activity', activityType: err.activityType, activityId: err.activityId, retryState: err.retryState };
   } else {
@@ -173,6 +189,9 @@ export function decodeFailure(f: Failure, converter: PayloadConverter = defaultP
       break;
     case 'activity':
       err = new ActivityFailure(f.message, info.activityType, info.activityId, info.retryState, cause);
+      break;
+    case 'childWorkflow':
+      err = new ChildWorkflowFailure(f.message, info.workflowType, { workflowId: info.workflowId, runId: info.runId }, info.retryState, cause);
       break;
     case 'application':
     case undefined:

@@ -39,6 +39,14 @@ export function jobFromEvent(e: HistoryEvent, run: RunIdentity): Job | undefined
       return { type: 'resolveActivity', seq: e.attributes.seq, resolution: { status: 'failed', failure: e.attributes.failure } };
     case 'ActivityTaskCanceled':
       return { type: 'resolveActivity', seq: e.attributes.seq, resolution: { status: 'cancelled', details: e.attributes.details } };
+    case 'ChildWorkflowExecutionStarted':
+      return { type: 'resolveChildStart', seq: e.attributes.seq, runId: e.attributes.runId };
+    case 'StartChildWorkflowExecutionFailed':
+      return { type: 'resolveChildStart', seq: e.attributes.seq, failedCause: e.attributes.cause };
+    case 'ChildWorkflowExecutionClosed':
+      return { type: 'resolveChild', seq: e.attributes.seq, status: e.attributes.status, result: e.attributes.result, failure: e.attributes.failure };
+    case 'ExternalWorkflowRequestDone':
+      return { type: 'resolveExternal', seq: e.attributes.seq, failure: e.attributes.failure };
     case 'TimerFired':
       return { type: 'fireTimer', seq: e.attributes.seq };
     case 'WorkflowExecutionCancelRequested':

@@ -7,6 +7,10 @@ export function describeCommand(c: Command): string {
       return `ScheduleActivity(seq ${c.seq}, activity '${c.activityType}')`;
     case 'RecordPatchMarker':
       return `RecordPatchMarker('${c.patchId}')`;
+    case 'StartChildWorkflow':
+      return `StartChildWorkflow(seq ${c.seq}, workflow '${c.workflowType}')`;
+    case 'RequestExternal':
+      return `RequestExternal(seq ${c.seq}, ${c.kind} '${c.workflowId}')`;
     case 'AcceptUpdate':
     case 'RejectUpdate':
     case 'CompleteUpdate':

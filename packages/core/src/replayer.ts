@@ -40,6 +40,10 @@ function commandMatches(c: Command, e: HistoryEvent): boolean {
       return false; // never in history
     case 'ModifyProperties':
       return e.type === 'WorkflowPropertiesModified';
+    case 'StartChildWorkflow':
+      return e.type === 'StartChildWorkflowExecutionInitiated' && e.attributes.seq === c.seq && e.attributes.workflowType === c.workflowType;
+    case 'RequestExternal':
+      return e.type === 'ExternalWorkflowRequestInitiated' && e.attributes.seq === c.seq && e.attributes.kind === c.kind;
   }
 }
 

@@ -102,6 +102,27 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         run.pendingUpdates.delete(c.updateId);
         run.rejectedUpdates.set(c.updateId, c.failure);
         break;
+      case 'StartChildWorkflow': {
+        const taskQueue = c.taskQueue ?? run.record.taskQueue;
+        m.event({
+          type: 'StartChildWorkflowExecutionInitiated',
+          attributes: {
+            seq: c.seq, workflowId: c.workflowId, workflowType: c.workflowType, taskQueue, input: c.args, parentClosePolicy: c.parentClosePolicy,
+            workflowExecutionTimeoutMs: c.workflowExecutionTimeoutMs, workflowRunTimeoutMs: c.workflowRunTimeoutMs, workflowTaskTimeoutMs: c.workflowTaskTimeoutMs,
+          },
+        });
+        (run.state.children ??= {})[c.seq] = {
+          workflowId: c.workflowId, workflowType: c.workflowType, taskQueue, input: c.args, parentClosePolicy: c.parentClosePolicy, status: 'initiated',
+          workflowExecutionTimeoutMs: c.workflowExecutionTimeoutMs, workflowRunTimeoutMs: c.workflowRunTimeoutMs, workflowTaskTimeoutMs: c.workflowTaskTimeoutMs,
+        };
+        m.upsertTimers.push(core.timerRow(run, `fx:child-start:${c.seq}`, now));
+        break;
+      }
+      case 'RequestExternal':
+        m.event({ type: 'ExternalWorkflowRequestInitiated', attributes: { seq: c.seq, kind: c.kind, workflowId: c.workflowId, runId: c.runId, signalName: c.signalName, input: c.args } });
+        (run.state.externalRequests ??= {})[c.seq] = { kind: c.kind, workflowId: c.workflowId, runId: c.runId, signalName: c.signalName, input: c.args };
+        m.upsertTimers.push(core.timerRow(run, `fx:external:${c.seq}`, now));
+        break;
       case 'ModifyProperties':
         m.event({ type: 'WorkflowPropertiesModified', attributes: { memo: c.memo, searchAttributes: c.searchAttributes } });
         run.state.memo = mergeProperties(run.state.memo, c.memo);
@@ -135,6 +156,7 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
             workflowRunTimeoutMs: c.workflowRunTimeoutMs ?? run.state.workflowRunTimeoutMs,
             workflowTaskTimeoutMs: c.workflowTaskTimeoutMs ?? run.state.workflowTaskTimeoutMs,
             chain: { firstRunId: run.state.firstRunId ?? r.runId, continuedFromRunId: r.runId, executionExpirationTime: run.state.executionExpirationTime },
+            parent: run.state.parent,
           },
           r.runId,
         );

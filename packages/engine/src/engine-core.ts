@@ -241,7 +241,8 @@ export class EngineCore {
   private async fireDurableTimer(t: TimerRow): Promise<void> {
     try {
       const run = await this.load(t);
-      if (run?.open) this.timerHandler(run, t.timerId);
+      // Effects (fx:) are owed by closed runs too: telling a parent, closing children.
+      if (run && (run.open || t.timerId.startsWith('fx:'))) this.timerHandler(run, t.timerId);
     } catch (err) {
       if (!(err instanceof ApiError)) this.fail(err);
     }

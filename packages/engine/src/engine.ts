@@ -39,6 +39,7 @@ import { startWorkflow } from './start.js';
 import { fireUserTimer, requestCancel, signalRun, terminateRun, timeOutRun } from './lifecycle.js';
 import { queryRun, respondQueryTask } from './queries.js';
 import { admitUpdate, waitForUpdate } from './updates.js';
+import { runEffect } from './effects.js';
 import { completeWorkflowTask, dispatchWorkflowTask, failWorkflowTask, releaseWorkflowTask, retryBackedOffNow } from './workflow-tasks.js';
 import {
   activityDeadlinePassed,
@@ -83,6 +84,11 @@ export class Engine implements EngineApi {
     else if (timerId === 'run-timeout') done(timeOutRun(this.core, run, 'RUN'));
     else if (timerId === 'execution-timeout') done(timeOutRun(this.core, run, 'EXECUTION'));
     else if (timerId.startsWith('activity-')) activityDeadlinePassed(this.core, run, timerId);
+    else if (timerId.startsWith('fx:')) {
+      runEffect(this.core, run, timerId).catch((err: unknown) => {
+        if (!(err instanceof ApiError)) this.core.fail(err);
+      });
+    }
   }
 
   private async resolveRun(ref: ExecutionRef): Promise<Run> {

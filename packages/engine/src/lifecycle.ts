@@ -31,6 +31,12 @@ export function closeRun(core: EngineCore, run: Run, m: Mutation, status: Workfl
   run.state.activities = {};
   run.state.timers = {};
   run.state.wft = { status: 'none', attempt: 1 };
+  // Effects on other runs, made durable here and carried out by effects.ts.
+  const now = core.now();
+  if (run.state.parent && status !== 'CONTINUED_AS_NEW') m.upsertTimers.push(core.timerRow(run, 'fx:notify-parent', now));
+  for (const [seq, c] of Object.entries(run.state.children ?? {})) {
+    if (c.parentClosePolicy !== 'ABANDON') m.upsertTimers.push(core.timerRow(run, `fx:close-child:${seq}`, now));
+  }
 }
 
 export function terminateRun(core: EngineCore, run: Run, reason?: string, identity?: string): Promise<void> {

@@ -19,6 +19,8 @@ export interface NewRunParams {
   signal?: { signalName: string; input: Payload[] };
   memo?: Record<string, Payload>;
   searchAttributes?: Record<string, Payload>;
+  /** A child run: its parent, told when it closes (carried along a continue-as-new chain). */
+  parent?: { namespace: string; workflowId: string; runId: string; seq: number };
   /** Continue-as-new: the chain this run joins. */
   chain?: { firstRunId: string; continuedFromRunId: string; executionExpirationTime?: number };
 }
@@ -41,6 +43,7 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
   state.executionExpirationTime = executionExpirationTime;
   state.workflowRunTimeoutMs = p.workflowRunTimeoutMs;
   state.memo = p.memo;
+  state.parent = p.parent;
   state.searchAttributes = p.searchAttributes;
   const events: HistoryEvent[] = [
     {

@@ -17,6 +17,19 @@ export interface ActivityState {
   cancelRequested?: boolean;
 }
 
+export interface ChildState {
+  workflowId: string;
+  workflowType: string;
+  taskQueue: string;
+  input: Payload[];
+  parentClosePolicy: 'TERMINATE' | 'REQUEST_CANCEL' | 'ABANDON';
+  status: 'initiated' | 'started';
+  runId?: string;
+  workflowExecutionTimeoutMs?: number;
+  workflowRunTimeoutMs?: number;
+  workflowTaskTimeoutMs?: number;
+}
+
 /** The workflow task's durable part; "started" lives only in memory (a crash re-offers it). */
 export interface WorkflowTaskState {
   status: 'none' | 'scheduled' | 'backoff';
@@ -35,6 +48,12 @@ export interface RunState {
   timers: Record<string, { fireAt: number }>;
   cancelRequested: boolean;
   requestId?: string;
+  /** A child run's parent, told when the child closes. */
+  parent?: { namespace: string; workflowId: string; runId: string; seq: number };
+  /** Children this run started (until they close): what to start, and what to do when the parent closes. */
+  children?: Record<string, ChildState>;
+  /** Signals and cancel requests to other workflows, until delivered. */
+  externalRequests?: Record<string, { kind: 'signal' | 'cancel'; workflowId: string; runId?: string; signalName?: string; input?: Payload[] }>;
   /** Current memo and search attributes (merged from start and upserts), for describe and listing. */
   memo?: Record<string, Payload>;
   searchAttributes?: Record<string, Payload>;

@@ -27,7 +27,12 @@ function alreadyStarted(req: StartWorkflowRequest, runId: string, why: string): 
   }`, { workflowId: req.workflowId, runId });
 }
 
-export async function startWorkflow(core: EngineCore, req: StartWorkflowRequest): Promise<StartWorkflowResponse> {
+/** Starts a run; `parent` makes it a child of that run (told when the child closes). */
+export async function startWorkflow(
+  core: EngineCore,
+  req: StartWorkflowRequest,
+  parent?: { namespace: string; workflowId: string; runId: string; seq: number },
+): Promise<StartWorkflowResponse> {
   core.check();
   core.checkPayloads('workflow input', req.input);
   core.checkPayloads('memo', Object.values(req.memo ?? {}));
@@ -55,15 +60,15 @@ export async function startWorkflow(core: EngineCore, req: StartWorkflowRequest)
         throw alreadyStarted(req, current.runId, `already completed successfully, and workflowIdReusePolicy is ALLOW_DUPLICATE_FAILED_ONLY`);
       }
     }
-    return { runId: await createRun(core, req, current?.runId ?? null), started: true };
+    return { runId: await createRun(core, req, current?.runId ?? null, parent), started: true };
   });
 }
 
-async function createRun(core: EngineCore, req: StartWorkflowRequest, expectedCurrentRunId: string | null): Promise<string> {
+async function createRun(core: EngineCore, req: StartWorkflowRequest, expectedCurrentRunId: string | null, parent?: { namespace: string; workflowId: string; runId: string; seq: number }): Promise<string> {
   if (req.signalName) core.checkPayloads(`the arguments of signal '${req.signalName}'`, req.signalInput ?? []);
   const { run, create, task, timers } = prepareRun(
     core,
-    { ...req, signal: req.signalName ? { signalName: req.signalName, input: req.signalInput ?? [] } : undefined },
+    { ...req, parent, signal: req.signalName ? { signalName: req.signalName, input: req.signalInput ?? [] } : undefined },
     expectedCurrentRunId,
   );
   // In memory from the moment the write is issued, so no load can build a second copy of it;

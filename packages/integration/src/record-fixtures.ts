@@ -30,6 +30,7 @@ const cases: Case[] = [
   { name: 'scope-timeout', module: 'messages', workflowType: 'withTimeoutScope', args: [] },
   { name: 'patched', module: 'versioned-v2', workflowType: 'shipping', args: [] },
   { name: 'continue-as-new', module: 'chain', workflowType: 'counter', args: [1, 3] },
+  { name: 'children', module: 'family', workflowType: 'parentOfTwo', args: [] },
   {
     name: 'updates',
     module: 'updates',

@@ -20,6 +20,28 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('StartTimer'), seq: z.number().int().positive(), durationMs: z.number().min(0) }),
   z.object({ type: z.literal('CancelTimer'), seq: z.number().int().positive() }),
   z.object({ type: z.literal('RecordPatchMarker'), patchId: z.string(), deprecated: z.boolean() }),
+  z.object({
+    type: z.literal('StartChildWorkflow'),
+    seq: z.number().int().positive(),
+    workflowId: z.string().min(1),
+    workflowType: z.string().min(1),
+    taskQueue: z.string().optional(),
+    args: z.array(Payload),
+    parentClosePolicy: z.enum(['TERMINATE', 'REQUEST_CANCEL', 'ABANDON']),
+    workflowExecutionTimeoutMs: z.number().positive().optional(),
+    workflowRunTimeoutMs: z.number().positive().optional(),
+    workflowTaskTimeoutMs: z.number().positive().optional(),
+  }),
+  /** Signal or cancel another workflow (a child, or any by id). */
+  z.object({
+    type: z.literal('RequestExternal'),
+    seq: z.number().int().positive(),
+    kind: z.enum(['signal', 'cancel']),
+    workflowId: z.string().min(1),
+    runId: z.string().optional(),
+    signalName: z.string().optional(),
+    args: z.array(Payload).optional(),
+  }),
   z.object({ type: z.literal('ModifyProperties'), memo: z.record(z.string(), Payload).optional(), searchAttributes: z.record(z.string(), Payload).optional() }),
   z.object({ type: z.literal('AcceptUpdate'), updateId: z.string(), updateName: z.string(), args: z.array(Payload) }),
   /** The validator refused the update: answered to the caller, never written to history. */

@@ -92,6 +92,43 @@ export const WorkflowExecutionCancelRequested = event('WorkflowExecutionCancelRe
   reason: z.string().optional(),
   identity: z.string().optional(),
 });
+export const ParentClosePolicy = z.enum(['TERMINATE', 'REQUEST_CANCEL', 'ABANDON']);
+export const StartChildWorkflowExecutionInitiated = event('StartChildWorkflowExecutionInitiated', {
+  seq: z.number().int().positive(),
+  workflowId: z.string(),
+  workflowType: z.string(),
+  taskQueue: z.string(),
+  input: z.array(Payload),
+  parentClosePolicy: ParentClosePolicy,
+  workflowExecutionTimeoutMs: z.number().positive().optional(),
+  workflowRunTimeoutMs: z.number().positive().optional(),
+  workflowTaskTimeoutMs: z.number().positive().optional(),
+});
+export const ChildWorkflowExecutionStarted = event('ChildWorkflowExecutionStarted', { seq: z.number().int().positive(), workflowId: z.string(), runId: z.string() });
+export const StartChildWorkflowExecutionFailed = event('StartChildWorkflowExecutionFailed', { seq: z.number().int().positive(), workflowId: z.string(), cause: z.string() });
+/** A child closed; `outcome` is its close event's kind and content. */
+export const ChildWorkflowExecutionClosed = event('ChildWorkflowExecutionClosed', {
+  seq: z.number().int().positive(),
+  workflowId: z.string(),
+  runId: z.string(),
+  status: z.enum(['COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT']),
+  result: Payload.optional(),
+  failure: Failure.optional(),
+});
+/** A signal or cancel request sent to another workflow was initiated / delivered / failed. */
+export const ExternalWorkflowRequestInitiated = event('ExternalWorkflowRequestInitiated', {
+  seq: z.number().int().positive(),
+  kind: z.enum(['signal', 'cancel']),
+  workflowId: z.string(),
+  runId: z.string().optional(),
+  signalName: z.string().optional(),
+  input: z.array(Payload).optional(),
+});
+export const ExternalWorkflowRequestDone = event('ExternalWorkflowRequestDone', {
+  seq: z.number().int().positive(),
+  kind: z.enum(['signal', 'cancel']),
+  failure: Failure.optional(),
+});
 /** A patch marker: the run took the new code path of `patchId` (see patched()). */
 export const MarkerRecorded = event('MarkerRecorded', {
   markerName: z.literal('patch'),
@@ -151,6 +188,12 @@ export const HistoryEvent = z.discriminatedUnion('type', [
   WorkflowExecutionCancelRequested,
   WorkflowExecutionSignaled,
   WorkflowPropertiesModified,
+  StartChildWorkflowExecutionInitiated,
+  ChildWorkflowExecutionStarted,
+  StartChildWorkflowExecutionFailed,
+  ChildWorkflowExecutionClosed,
+  ExternalWorkflowRequestInitiated,
+  ExternalWorkflowRequestDone,
   WorkflowExecutionUpdateAccepted,
   WorkflowExecutionUpdateCompleted,
   MarkerRecorded,
@@ -175,6 +218,8 @@ export const COMMAND_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'TimerCanceled',
   'MarkerRecorded',
   'WorkflowPropertiesModified',
+  'StartChildWorkflowExecutionInitiated',
+  'ExternalWorkflowRequestInitiated',
   'WorkflowExecutionUpdateAccepted',
   'WorkflowExecutionUpdateCompleted',
   'WorkflowExecutionCompleted',

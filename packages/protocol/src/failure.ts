@@ -29,6 +29,13 @@ export const FailureInfo = z.discriminatedUnion('type', [
   z.object({ type: z.literal('terminated') }),
   z.object({ type: z.literal('server'), nonRetryable: z.boolean() }),
   z.object({
+    type: z.literal('childWorkflow'),
+    workflowType: z.string(),
+    workflowId: z.string(),
+    runId: z.string().optional(),
+    retryState: RetryState,
+  }),
+  z.object({
     type: z.literal('activity'),
     activityType: z.string(),
     activityId: z.string(),

@@ -34,6 +34,9 @@ export type Job =
   | { type: 'fireTimer'; seq: number }
   | { type: 'cancelWorkflow'; reason?: string }
   | { type: 'signalWorkflow'; signalName: string; args: Payload[] }
+  | { type: 'resolveChildStart'; seq: number; runId?: string; failedCause?: string }
+  | { type: 'resolveChild'; seq: number; status: 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'TIMED_OUT'; result?: Payload; failure?: Failure }
+  | { type: 'resolveExternal'; seq: number; failure?: Failure }
   /** An update to run: validated first when live (`validate`), straight to its handler on replay. */
   | { type: 'doUpdate'; updateId: string; name: string; args: Payload[]; validate: boolean }
   /** Replay only: history holds a marker for this patch, so patched(id) is true here. */

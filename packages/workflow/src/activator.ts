@@ -2,6 +2,9 @@ import type { ActivationResult, ActivityResolution, Command, Job, Payload, Query
 import {
   ApplicationFailure,
   ActivityFailure,
+  ChildWorkflowFailure,
+  TerminatedFailure,
+  TimeoutFailure,
   CancelledFailure,
   TemporalFailure,
   decodeFailure,
@@ -38,6 +41,10 @@ interface Condition {
 }
 
 type Handler = (...args: unknown[]) => unknown;
+export interface Settle<T> {
+  resolve(v: T): void;
+  reject(e: unknown): void;
+}
 
 /** Where the caller of the caller is (workflow code), for the __stack_trace query. */
 export function callerStack(): string {
@@ -70,7 +77,11 @@ export class Activator {
   private readOnly = false;
   /** What a query handler tried to change (even if the handler swallowed the error). */
   private queryViolation: string | undefined;
-  private nextSeq = { activity: 0, timer: 0 };
+  private nextSeq = { activity: 0, timer: 0, child: 0, external: 0 };
+  /** Children by seq: their start and their result. */
+  readonly children = new Map<number, { workflowType: string; workflowId: string; runId?: string; started: Settle<string>; result: Settle<unknown> }>();
+  /** Signals and cancel requests sent to other workflows, by seq. */
+  readonly externals = new Map<number, Settle<void>>();
   private commands: Command[] = [];
   private closed = false;
   private taskFailure: unknown;
@@ -106,6 +117,27 @@ export class Activator {
           const t = this.timers.get(job.seq);
           this.timers.delete(job.seq);
           return t?.fire();
+        }
+        case 'resolveChildStart': {
+          const c = this.children.get(job.seq);
+          if (!c) return;
+          if (job.runId) {
+            c.runId = job.runId;
+            return c.started.resolve(job.runId);
+          }
+          this.children.delete(job.seq);
+          const err = Object.assign(new Error(`child workflow id '${c.workflowId}' is already in use (${job.failedCause ?? 'start failed'})`), { name: 'WorkflowExecutionAlreadyStartedError' });
+          c.started.reject(err);
+          return c.result.reject(err);
+        }
+        case 'resolveChild':
+          return this.resolveChild(job.seq, job.status, job.result, job.failure);
+        case 'resolveExternal': {
+          const x = this.externals.get(job.seq);
+          this.externals.delete(job.seq);
+          if (job.failure) x?.reject(decodeFailure(job.failure, this.converter));
+          else x?.resolve();
+          return;
         }
         case 'doUpdate':
           return this.runUpdate(job.updateId, job.name, job.args, job.validate);
@@ -169,6 +201,16 @@ export class Activator {
   nextActivitySeq(): number {
     this.assertWritable('ScheduleActivity');
     return ++this.nextSeq.activity;
+  }
+
+  nextChildSeq(): number {
+    this.assertWritable('StartChildWorkflow');
+    return ++this.nextSeq.child;
+  }
+
+  nextExternalSeq(): number {
+    this.assertWritable('RequestExternal');
+    return ++this.nextSeq.external;
   }
 
   nextTimerSeq(): number {
@@ -365,6 +407,19 @@ export class Activator {
     } else {
       this.failTask(err);
     }
+  }
+
+  private resolveChild(seq: number, status: string, result: Payload | undefined, failure: import('@endure/protocol').Failure | undefined): void {
+    const c = this.children.get(seq);
+    if (!c) return;
+    this.children.delete(seq);
+    if (status === 'COMPLETED') return c.result.resolve(result ? this.converter.fromPayload(result) : undefined);
+    const cause =
+      status === 'FAILED' && failure ? decodeFailure(failure, this.converter)
+      : status === 'CANCELED' ? new CancelledFailure('Child workflow cancelled')
+      : status === 'TERMINATED' ? new TerminatedFailure('Child workflow terminated')
+      : new TimeoutFailure('Child workflow timed out', undefined, 'START_TO_CLOSE');
+    c.result.reject(new ChildWorkflowFailure(`child workflow ${status.toLowerCase().replace('_', ' ')}`, c.workflowType, { workflowId: c.workflowId, runId: c.runId }, status === 'TIMED_OUT' ? 'TIMEOUT' : 'NON_RETRYABLE_FAILURE', cause));
   }
 
   private resolveActivity(seq: number, r: ActivityResolution): void {

@@ -3,6 +3,16 @@ export { proxyActivities, proxyLocalActivities, type LocalActivityOptions, type 
 export { sleep, condition } from './timers.js';
 export { patched, deprecatePatch } from './patches.js';
 export { upsertMemo, upsertSearchAttributes } from './properties.js';
+export {
+  startChild,
+  executeChild,
+  getExternalWorkflowHandle,
+  type ChildWorkflowOptions,
+  type ChildWorkflowHandle,
+  type ExternalWorkflowHandle,
+  type ParentClosePolicy,
+  type ChildWorkflowCancellationType,
+} from './children.js';
 export { continueAsNew, makeContinueAsNewFunc, ContinueAsNew, type ContinueAsNewOptions } from './continue-as-new.js';
 export { workflowInfo, uuid4, log, type WorkflowInfoView } from './info.js';
 export { CancellationScope, type CancellationScopeOptions } from './cancellation-scope.js';
@@ -27,6 +37,7 @@ export {
   TerminatedFailure,
   ServerFailure,
   TemporalFailure,
+  ChildWorkflowFailure,
   isCancellation,
   type Duration,
   type ApplicationFailureOptions,

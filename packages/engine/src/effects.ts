@@ -1,0 +1,112 @@
+// Durable effects on other runs. Each is a timer row on the run that owes it, due at once, so it
+// survives a crash (recovery re-arms timers) and may run more than once: every effect here is
+// idempotent, and its timer row is deleted only once it is done.
+import { ApiError, CLOSE_EVENT_TYPES, type Failure, type HistoryEvent } from '@endure/protocol';
+import type { EngineCore } from './engine-core.js';
+import { Mutation, type Run } from './run.js';
+import { requestCancel, scheduleWorkflowTask, signalRun, terminateRun } from './lifecycle.js';
+import { startWorkflow } from './start.js';
+
+async function currentRun(core: EngineCore, namespace: string, workflowId: string, runId?: string): Promise<Run | undefined> {
+  if (runId) return core.load({ namespace, workflowId, runId });
+  const rec = await core.store.getCurrentRun(namespace, workflowId);
+  return rec ? core.load(rec) : undefined;
+}
+
+/** Finishes an effect: removes its timer (and anything else `m` holds) on the run that owed it. */
+function done(core: EngineCore, run: Run, timerId: string, m = new Mutation()): Promise<void> {
+  m.deleteTimers.push(timerId);
+  if (m.events.length) scheduleWorkflowTask(core, run, m);
+  return core.apply(run, m);
+}
+
+const failureOf = (err: unknown): Failure => ({ message: err instanceof Error ? err.message : String(err), info: { type: 'application', errorType: err instanceof ApiError ? err.code : 'Error', nonRetryable: true } });
+
+export async function runEffect(core: EngineCore, run: Run, timerId: string): Promise<void> {
+  const [, kind, seqText] = timerId.split(':');
+  const seq = Number(seqText);
+  const r = run.record;
+  if (kind === 'child-start') {
+    const c = run.state.children?.[seq];
+    if (!run.open || !c || c.status !== 'initiated') return done(core, run, timerId);
+    const m = new Mutation();
+    try {
+      const started = await startWorkflow(
+        core,
+        {
+          namespace: r.namespace, workflowId: c.workflowId, workflowType: c.workflowType, taskQueue: c.taskQueue, input: c.input,
+          workflowExecutionTimeoutMs: c.workflowExecutionTimeoutMs, workflowRunTimeoutMs: c.workflowRunTimeoutMs, workflowTaskTimeoutMs: c.workflowTaskTimeoutMs,
+          requestId: `${r.runId}:child:${seq}`, // a retried effect finds the run it started
+        },
+        { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, seq },
+      );
+      if (run.state.children?.[seq]?.status !== 'initiated') return; // raced with another attempt
+      c.status = 'started';
+      c.runId = started.runId;
+      m.event({ type: 'ChildWorkflowExecutionStarted', attributes: { seq, workflowId: c.workflowId, runId: started.runId } });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'ALREADY_STARTED')) throw err;
+      delete run.state.children![seq];
+      m.event({ type: 'StartChildWorkflowExecutionFailed', attributes: { seq, workflowId: c.workflowId, cause: 'WORKFLOW_ALREADY_EXISTS' } });
+    }
+    return done(core, run, timerId, m);
+  }
+  if (kind === 'notify-parent') {
+    const p = run.state.parent;
+    const parent = p ? await core.load(p) : undefined;
+    const c = parent?.state.children?.[p!.seq];
+    if (parent?.open && c && c.workflowId === r.workflowId) {
+      const close = (await core.readHistory(run.key, r.nextEventId - 1)).find((e) => CLOSE_EVENT_TYPES.has(e.type));
+      if (close) {
+        delete parent.state.children![p!.seq];
+        const m = new Mutation().event({ type: 'ChildWorkflowExecutionClosed', attributes: { seq: p!.seq, workflowId: r.workflowId, runId: r.runId, ...outcomeOf(close) } });
+        scheduleWorkflowTask(core, parent, m);
+        await core.apply(parent, m);
+      }
+    }
+    return done(core, run, timerId);
+  }
+  if (kind === 'close-child') {
+    const c = run.state.children?.[seq];
+    const child = c ? await currentRun(core, r.namespace, c.workflowId, undefined) : undefined;
+    if (c && child?.open && child.state.parent?.runId === r.runId) {
+      if (c.parentClosePolicy === 'TERMINATE') await terminateRun(core, child, `parent ${r.workflowId} closed (parentClosePolicy TERMINATE)`);
+      else if (c.parentClosePolicy === 'REQUEST_CANCEL') await requestCancel(core, child, `parent ${r.workflowId} closed (parentClosePolicy REQUEST_CANCEL)`);
+    }
+    return done(core, run, timerId);
+  }
+  if (kind === 'external') {
+    const x = run.state.externalRequests?.[seq];
+    if (!x) return done(core, run, timerId);
+    let failure: Failure | undefined;
+    try {
+      const target = await currentRun(core, r.namespace, x.workflowId, x.runId);
+      if (!target) throw new ApiError('NOT_FOUND', `workflow '${x.workflowId}' not found`);
+      if (!target.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${x.workflowId}' is already closed (${target.record.status})`);
+      if (x.kind === 'signal') await signalRun(core, target, x.signalName ?? '', x.input ?? []);
+      else await requestCancel(core, target, `requested by workflow ${r.workflowId}`);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      failure = failureOf(err);
+    }
+    delete run.state.externalRequests![seq];
+    const m = new Mutation();
+    if (run.open) m.event({ type: 'ExternalWorkflowRequestDone', attributes: { seq, kind: x.kind, failure } });
+    return done(core, run, timerId, m);
+  }
+}
+
+function outcomeOf(close: HistoryEvent): { status: 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'TIMED_OUT'; result?: import('@endure/protocol').Payload; failure?: Failure } {
+  switch (close.type) {
+    case 'WorkflowExecutionCompleted':
+      return { status: 'COMPLETED', result: close.attributes.result };
+    case 'WorkflowExecutionFailed':
+      return { status: 'FAILED', failure: close.attributes.failure };
+    case 'WorkflowExecutionCanceled':
+      return { status: 'CANCELED' };
+    case 'WorkflowExecutionTerminated':
+      return { status: 'TERMINATED' };
+    default:
+      return { status: 'TIMED_OUT' };
+  }
+}

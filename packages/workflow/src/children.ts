@@ -1,0 +1,112 @@
+import { ChildWorkflowFailure, CancelledFailure, optionalMs, toPayloads, type Duration } from '@endure/common';
+import { activator } from './current.js';
+import { currentScope } from './cancellation-scope.js';
+import { uuid4From } from './random.js';
+import type { Activator } from './activator.js';
+
+export type ParentClosePolicy = 'TERMINATE' | 'REQUEST_CANCEL' | 'ABANDON';
+export type ChildWorkflowCancellationType = 'TRY_CANCEL' | 'WAIT_CANCELLATION_COMPLETED' | 'ABANDON';
+
+export interface ChildWorkflowOptions<A extends unknown[] = unknown[]> {
+  workflowId?: string;
+  args?: A;
+  taskQueue?: string;
+  /** What happens to the child when this workflow closes. Default TERMINATE. */
+  parentClosePolicy?: ParentClosePolicy;
+  /** What cancelling the scope that started the child does. Default WAIT_CANCELLATION_COMPLETED. */
+  cancellationType?: ChildWorkflowCancellationType;
+  workflowExecutionTimeout?: Duration;
+  workflowRunTimeout?: Duration;
+  workflowTaskTimeout?: Duration;
+}
+
+type WorkflowFn = (...args: never[]) => Promise<unknown>;
+
+export interface ChildWorkflowHandle<R = unknown> {
+  workflowId: string;
+  firstExecutionRunId: string;
+  result(): Promise<R>;
+  signal<Args extends unknown[]>(def: string | { name: string }, ...args: Args): Promise<void>;
+}
+
+export interface ExternalWorkflowHandle {
+  workflowId: string;
+  runId?: string;
+  signal<Args extends unknown[]>(def: string | { name: string }, ...args: Args): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+function requestExternal(a: Activator, kind: 'signal' | 'cancel', workflowId: string, runId: string | undefined, signal?: { name: string; args: unknown[] }): Promise<void> {
+  const seq = a.nextExternalSeq();
+  return new Promise<void>((resolve, reject) => {
+    a.externals.set(seq, { resolve, reject });
+    a.push({
+      type: 'RequestExternal',
+      seq,
+      kind,
+      workflowId,
+      runId,
+      signalName: signal?.name,
+      args: signal ? toPayloads(a.converter, signal.args, `signal '${signal.name}' argument`) : undefined,
+    });
+  });
+}
+
+/** Starts a child workflow and resolves once it has started. */
+export async function startChild<T extends WorkflowFn | string>(workflow: T, options: ChildWorkflowOptions = {}): Promise<ChildWorkflowHandle<T extends (...a: never[]) => Promise<infer R> ? R : unknown>> {
+  const a = activator('startChild()');
+  const workflowType = typeof workflow === 'string' ? workflow : workflow.name;
+  if (!workflowType) throw new TypeError('startChild: pass a named workflow function or the workflow type name');
+  const workflowId = options.workflowId ?? uuid4From(a.random);
+  const scope = currentScope(a.rootScope);
+  if (scope.consideredCancelled) throw new ChildWorkflowFailure('child workflow cancelled before it started', workflowType, { workflowId }, 'CANCEL_REQUESTED', new CancelledFailure('cancelled'));
+  const seq = a.nextChildSeq();
+  let started!: { resolve(v: string): void; reject(e: unknown): void };
+  let settled!: { resolve(v: unknown): void; reject(e: unknown): void };
+  const startedP = new Promise<string>((resolve, reject) => (started = { resolve, reject }));
+  const resultP = new Promise<unknown>((resolve, reject) => (settled = { resolve, reject }));
+  resultP.catch(() => {}); // observed through handle.result()
+  a.children.set(seq, { workflowType, workflowId, started, result: settled });
+  a.push({
+    type: 'StartChildWorkflow',
+    seq,
+    workflowId,
+    workflowType,
+    taskQueue: options.taskQueue,
+    args: toPayloads(a.converter, options.args ?? [], `child workflow '${workflowType}' argument`),
+    parentClosePolicy: options.parentClosePolicy ?? 'TERMINATE',
+    workflowExecutionTimeoutMs: optionalMs(options.workflowExecutionTimeout, 'workflowExecutionTimeout'),
+    workflowRunTimeoutMs: optionalMs(options.workflowRunTimeout, 'workflowRunTimeout'),
+    workflowTaskTimeoutMs: optionalMs(options.workflowTaskTimeout, 'workflowTaskTimeout'),
+  });
+  const cancellationType = options.cancellationType ?? 'WAIT_CANCELLATION_COMPLETED';
+  const off = scope.onCancel((reason) => {
+    if (!a.children.has(seq) || cancellationType === 'ABANDON') return;
+    void requestExternal(a, 'cancel', workflowId, undefined).catch(() => {});
+    if (cancellationType === 'TRY_CANCEL') settled.reject(new ChildWorkflowFailure('child workflow cancelled', workflowType, { workflowId }, 'CANCEL_REQUESTED', reason));
+  });
+  resultP.then(off, off);
+  const runId = await startedP;
+  return {
+    workflowId,
+    firstExecutionRunId: runId,
+    result: () => resultP as Promise<never>,
+    signal: (def, ...args) => requestExternal(activator('signal()'), 'signal', workflowId, undefined, { name: typeof def === 'string' ? def : def.name, args }),
+  };
+}
+
+/** Starts a child workflow and waits for its result (rejects with ChildWorkflowFailure). */
+export async function executeChild<T extends WorkflowFn | string>(workflow: T, options: ChildWorkflowOptions = {}): Promise<T extends (...a: never[]) => Promise<infer R> ? R : unknown> {
+  const handle = await startChild(workflow, options);
+  return handle.result();
+}
+
+/** Signals or cancels another workflow by id. */
+export function getExternalWorkflowHandle(workflowId: string, runId?: string): ExternalWorkflowHandle {
+  return {
+    workflowId,
+    runId,
+    signal: (def, ...args) => requestExternal(activator('signal()'), 'signal', workflowId, runId, { name: typeof def === 'string' ? def : def.name, args }),
+    cancel: () => requestExternal(activator('cancel()'), 'cancel', workflowId, runId),
+  };
+}
