@@ -90,6 +90,23 @@ describe('activities', () => {
     assert.equal(types.at(-1), 'WorkflowExecutionCanceled');
   });
 
+  for (const [type, activitySeesCancel] of [['TRY_CANCEL', true], ['WAIT_CANCELLATION_COMPLETED', true], ['ABANDON', false]] as const) {
+    it(`cancels a running activity with cancellationType ${type}`, async () => {
+      const before = acts.events.filter((e) => e === 'waitForCancel:cancelled').length;
+      const h = await env.client.workflow.start('cancelActivityWith', { taskQueue, workflowId: uid(), args: [type] });
+      assert.equal(await h.result(), 'cancelled');
+      const types = (await h.fetchHistory()).events.map((e) => e.type);
+      assert.equal(types.includes('ActivityTaskCancelRequested'), type !== 'ABANDON', types.join(','));
+      if (type === 'WAIT_CANCELLATION_COMPLETED') {
+        // The workflow waited for the activity to confirm, so the confirmation precedes the result.
+        assert.ok(types.indexOf('ActivityTaskCanceled') < types.indexOf('WorkflowExecutionCompleted'));
+      }
+      if (activitySeesCancel) {
+        await env.waitFor(h, () => acts.events.filter((e) => e === 'waitForCancel:cancelled').length > before);
+      }
+    });
+  }
+
   it('fails an activity whose name no worker registered, naming the ones that are', async () => {
     const h = await env.client.workflow.start('sequence', { taskQueue: 'unregistered-acts', workflowId: uid(), args: [1] });
     const w = await env.startWorker({ taskQueue: 'unregistered-acts', workflowsPath: workflowsPath('basic'), activities: { somethingElse: async () => 1 } });

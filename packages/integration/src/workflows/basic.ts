@@ -1,4 +1,5 @@
 import {
+  CancellationScope,
   ActivityFailure,
   ApplicationFailure,
   CancelledFailure,
@@ -170,4 +171,19 @@ export async function asyncCompletion(): Promise<unknown> {
 export async function localActivity(): Promise<unknown> {
   const { echoActivity } = proxyLocalActivities<TestActivities>({ startToCloseTimeout: '5s' });
   return echoActivity('local');
+}
+
+/** Cancels the scope of a running activity and reports what the workflow saw, and when. */
+export async function cancelActivityWith(cancellationType: 'TRY_CANCEL' | 'ABANDON' | 'WAIT_CANCELLATION_COMPLETED'): Promise<string> {
+  const p = proxyActivities<TestActivities>({ startToCloseTimeout: '20s', heartbeatTimeout: '2s', cancellationType });
+  const scope = new CancellationScope();
+  const running = scope.run(() => p.waitForCancel());
+  await sleep(300); // the activity is running by then
+  scope.cancel();
+  try {
+    await running;
+    return 'completed';
+  } catch (err) {
+    return isCancellation(err) ? 'cancelled' : `other: ${String(err)}`;
+  }
 }
