@@ -27,7 +27,7 @@ export interface HostHooks {
 
 interface PendingActivity {
   /** Where the workflow code started it (for the __stack_trace query). */
-  stack?: string;
+  stack?: Error;
   activityType: string;
   activityId: string;
   resolve(v: unknown): void;
@@ -37,7 +37,7 @@ interface PendingActivity {
 interface Condition {
   fn(): boolean;
   resolve(): void;
-  stack?: string;
+  stack?: Error;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -46,9 +46,16 @@ export interface Settle<T> {
   reject(e: unknown): void;
 }
 
-/** Where the caller of the caller is (workflow code), for the __stack_trace query. */
-export function callerStack(): string {
-  return (new Error().stack ?? '').split('\n').slice(3).join('\n');
+/**
+ * Where workflow code started an operation, for the __stack_trace query. Capturing is cheap;
+ * formatting the trace (the costly part) waits until someone asks.
+ */
+export function callerStack(): Error {
+  return new Error();
+}
+
+function formatStack(e: Error | undefined): string {
+  return (e?.stack ?? '').split('\n').slice(3).join('\n');
 }
 
 /** The state of one run inside the sandbox: its clock, randomness, pending operations and commands. */
@@ -86,7 +93,7 @@ export class Activator {
   private closed = false;
   private taskFailure: unknown;
   readonly activities = new Map<number, PendingActivity>();
-  private timers = new Map<number, { fire: () => void; stack: string }>();
+  private timers = new Map<number, { fire: () => void; stack: Error }>();
   private conditions = new Set<Condition>();
 
   constructor(
@@ -334,9 +341,9 @@ export class Activator {
   /** Where the workflow waits: one entry per pending timer, activity and condition. */
   private stackTrace(): string {
     const lines: string[] = [];
-    for (const [seq, a] of this.activities) lines.push(`waiting for activity '${a.activityType}' (seq ${seq})\n${a.stack ?? ''}`);
-    for (const [seq, t] of this.timers) lines.push(`waiting for timer ${seq}\n${t.stack}`);
-    for (const c of this.conditions) lines.push(`waiting for a condition\n${c.stack ?? ''}`);
+    for (const [seq, a] of this.activities) lines.push(`waiting for activity '${a.activityType}' (seq ${seq})\n${formatStack(a.stack)}`);
+    for (const [seq, t] of this.timers) lines.push(`waiting for timer ${seq}\n${formatStack(t.stack)}`);
+    for (const c of this.conditions) lines.push(`waiting for a condition\n${formatStack(c.stack)}`);
     return lines.join('\n\n') || 'not waiting on anything';
   }
 
