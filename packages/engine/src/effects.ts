@@ -55,6 +55,11 @@ export async function runEffect(core: EngineCore, run: Run, timerId: string): Pr
     const p = run.state.parent;
     const parent = p ? await core.load(p) : undefined;
     const c = parent?.state.children?.[p!.seq];
+    if (parent?.open && c?.status === 'initiated' && c.workflowId === r.workflowId) {
+      // The parent has not recorded this child as started yet: tell it after, never before.
+      core.armTimer({ ...run.key, timerId, fireAt: core.now() + 50 });
+      return;
+    }
     if (parent?.open && c && c.workflowId === r.workflowId) {
       const close = (await core.readHistory(run.key, r.nextEventId - 1)).find((e) => CLOSE_EVENT_TYPES.has(e.type));
       if (close) {
