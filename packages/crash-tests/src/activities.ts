@@ -1,14 +1,6 @@
-// Activities of the crash test. Every execution appends a 'start' line before doing anything and
-// an 'end' line when it is done, with appendFileSync: once the call returns the line is in the
-// kernel, so a SIGKILL right after cannot lose it.
-import { appendFileSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
-import { activityInfo } from '@endure/activity';
-import { activityMs, FLAKY_SUCCEEDS_ON, type LogLine } from './shared.js';
-
-export function appendLine(logPath: string, line: LogLine): void {
-  appendFileSync(logPath, `${JSON.stringify(line)}\n`);
-}
+// Activities of the crash test. Each execution logs its start and end (see common/logged-activity.ts).
+import { runLogged } from './common/logged-activity.js';
+import { activityMs, FLAKY_SUCCEEDS_ON } from './shared.js';
 
 function workflowNumber(workflowId: string): number {
   return Number(workflowId.slice(workflowId.lastIndexOf('-') + 1));
@@ -16,28 +8,8 @@ function workflowNumber(workflowId: string): number {
 
 /** The activities, logging to `logPath`. */
 export function createActivities(logPath: string) {
-  async function logged<T>(step: number, body: (attempt: number) => T): Promise<T> {
-    const info = activityInfo();
-    const base = {
-      kind: 'activity' as const,
-      workflowId: info.workflowExecution.workflowId,
-      activityId: info.activityId,
-      activityType: info.activityType,
-      attempt: info.attempt,
-      pid: process.pid,
-    };
-    appendLine(logPath, { ...base, phase: 'start', time: Date.now() });
-    await delay(activityMs(workflowNumber(base.workflowId), step));
-    let result: T;
-    try {
-      result = body(info.attempt);
-    } catch (err) {
-      appendLine(logPath, { ...base, phase: 'end', ok: false, time: Date.now() });
-      throw err;
-    }
-    appendLine(logPath, { ...base, phase: 'end', ok: true, time: Date.now() });
-    return result;
-  }
+  /** Step `step` of the workflow works for activityMs(n, step). */
+  const logged = <T>(step: number, body: (attempt: number) => T) => runLogged(logPath, (info) => activityMs(workflowNumber(info.workflowExecution.workflowId), step), body);
 
   return {
     async stepOne(n: number): Promise<number> {

@@ -8,63 +8,39 @@
 // {type:'ready'} once the worker polls, {type:'started'} once every start is acknowledged,
 // {type:'results', results} (with --final).
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@endure/client';
-import { NativeConnection, Worker } from '@endure/worker';
-import { appendLine, createActivities } from './activities.js';
+import { createActivities } from './activities.js';
+import { beginLaunch, connectClient, describeError, protocolEmitter, runMain, shutDown, startWorker, startWorkflows } from './common/runner.js';
 import { crashWorkflow } from './workflows.js';
 import { PROTOCOL_PREFIX, TASK_QUEUE, WORKFLOW_COUNT, workflowId } from './shared.js';
 
-function arg(name: string): string {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? process.argv[i + 1] : undefined;
-  if (!v) throw new Error(`crash-worker: missing ${name} <value>`);
-  return v;
-}
-
-function emit(msg: Record<string, unknown>): void {
-  process.stdout.write(`${PROTOCOL_PREFIX}${JSON.stringify(msg)}\n`);
-}
+const emit = protocolEmitter(PROTOCOL_PREFIX);
 
 export type Outcome = { workflowId: string; ok: true; result: unknown } | { workflowId: string; ok: false; error: string };
 
 async function main(): Promise<void> {
-  const dbPath = arg('--db');
-  const logPath = arg('--log');
-  const start = process.argv.includes('--start');
-  const final = process.argv.includes('--final');
-  const address = `sqlite:${dbPath}`;
-  appendLine(logPath, { kind: 'launch', pid: process.pid, time: Date.now(), start, final });
-
-  const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowsPath: fileURLToPath(new URL('./workflows.js', import.meta.url)),
-    activities: createActivities(logPath),
-    // Few slots while being killed, so the 50 workflows queue up: the work outlasts all the
-    // kills (at most 6 x 1.5 s) and every kill finds activities running. The final run may hurry.
-    maxConcurrentActivityTaskExecutions: final ? 10 : 2,
-  });
-  const running = worker.run();
-  running.catch((err: unknown) => {
-    emit({ type: 'error', message: `worker failed: ${(err as Error)?.stack ?? String(err)}` });
-    process.exit(1);
-  });
+  const args = beginLaunch('crash-worker');
+  const { final } = args;
+  const worker = await startWorker(
+    args.address,
+    {
+      taskQueue: TASK_QUEUE,
+      workflowsPath: fileURLToPath(new URL('./workflows.js', import.meta.url)),
+      activities: createActivities(args.logPath),
+      // Few slots while being killed, so the 50 workflows queue up: the work outlasts all the
+      // kills (at most 6 x 1.5 s) and every kill finds activities running. The final run may hurry.
+      maxConcurrentActivityTaskExecutions: final ? 10 : 2,
+    },
+    emit,
+  );
   emit({ type: 'ready', pid: process.pid });
 
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
-  if (start) {
-    await Promise.all(
-      Array.from({ length: WORKFLOW_COUNT }, async (_, n) => {
-        const handle = await client.workflow.start(crashWorkflow, { taskQueue: TASK_QUEUE, workflowId: workflowId(n), args: [n] });
-        appendLine(logPath, { kind: 'wf-start', workflowId: handle.workflowId, runId: handle.runId ?? '', pid: process.pid, time: Date.now() });
-      }),
-    );
-    emit({ type: 'started' });
+  const { connection, client } = await connectClient(args.address);
+  if (args.start) {
+    const starts = Array.from({ length: WORKFLOW_COUNT }, (_, n) => ({ workflowType: crashWorkflow.name, workflowId: workflowId(n), args: [n] }));
+    await startWorkflows(client, args.logPath, TASK_QUEUE, starts, emit);
   }
   if (!final) {
-    await running; // until killed
+    await worker.running; // until killed
     return;
   }
   const results: Outcome[] = await Promise.all(
@@ -73,22 +49,12 @@ async function main(): Promise<void> {
       try {
         return { workflowId: id, ok: true, result: await client.workflow.getHandle<string>(id).result() };
       } catch (err) {
-        return { workflowId: id, ok: false, error: (err as Error)?.stack ?? String(err) };
+        return { workflowId: id, ok: false, error: describeError(err) };
       }
     }),
   );
   emit({ type: 'results', results });
-  worker.shutdown();
-  await running;
-  await connection.close();
-  await nativeConnection.close();
-  emit({ type: 'closed' });
+  await shutDown(worker, connection, emit);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    emit({ type: 'error', message: (err as Error)?.stack ?? String(err) });
-    process.exit(1);
-  },
-);
+runMain(main, emit);

@@ -1,5 +1,6 @@
 // Constants and expected values shared by the crash-test workflow, its activities, the worker
 // fixture and the test. Pure code: it is also bundled into the workflow sandbox.
+import type { RunnerLogLine } from './common/log-lines.js';
 
 export const TASK_QUEUE = 'crash-tests';
 export const WORKFLOW_COUNT = 50;
@@ -32,18 +33,4 @@ export function expectedResult(n: number): string {
 export const ACTIVITY_ORDER = ['stepOne', 'stepTwo', 'stepThree', 'flaky'] as const;
 
 /** One line of the execution log the activities and the worker fixture append to. */
-export type LogLine =
-  | {
-      kind: 'activity';
-      phase: 'start' | 'end';
-      workflowId: string;
-      activityId: string;
-      activityType: string;
-      attempt: number;
-      pid: number;
-      time: number;
-      /** On 'end': whether this execution returned (true) or threw (false). */
-      ok?: boolean;
-    }
-  | { kind: 'launch'; pid: number; time: number; start: boolean; final: boolean }
-  | { kind: 'wf-start'; workflowId: string; runId: string; pid: number; time: number };
+export type LogLine = RunnerLogLine;

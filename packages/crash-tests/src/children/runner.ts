@@ -24,91 +24,52 @@
 // unexpected happens.
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client, Connection } from '@endure/client';
-import { NativeConnection, Worker } from '@endure/worker';
-import { appendLine, createActivities } from './activities.js';
-import { isClosed, type HistoryEvent } from '../messages/history.js';
+import { createActivities } from './activities.js';
+import { isClosed, type HistoryEvent } from '../common/history.js';
+import { runEnd, type RunEnd } from '../common/outcome.js';
+import { beginLaunch, connectClient, describeError, protocolEmitter, runMain, shutDown, startWorker, startWorkflows } from '../common/runner.js';
 import { PROTOCOL_PREFIX, TASK_QUEUE, allChildren, allParents, type Top } from './shared.js';
 
 /** How long the final launch stays up after the last result, so effects due at once are done. */
 const SETTLE_MS = 500;
 
 /** What the final launch saw of one workflow. */
-export interface Outcome {
+export interface Outcome extends RunEnd {
   workflowId: string;
   status: string;
-  result?: unknown;
-  error?: { name: string; message: string; causeName?: string };
 }
 
-function arg(name: string): string {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? process.argv[i + 1] : undefined;
-  if (!v) throw new Error(`crash-children runner: missing ${name} <value>`);
-  return v;
-}
-
-function emit(msg: Record<string, unknown>): void {
-  process.stdout.write(`${PROTOCOL_PREFIX}${JSON.stringify(msg)}\n`);
-}
-
-function describeError(err: unknown): string {
-  return (err as Error)?.stack ?? String(err);
-}
+const emit = protocolEmitter(PROTOCOL_PREFIX);
 
 async function main(): Promise<void> {
-  const dbPath = arg('--db');
-  const logPath = arg('--log');
-  const start = process.argv.includes('--start');
-  const final = process.argv.includes('--final');
-  const address = `sqlite:${dbPath}`;
-  const pid = process.pid;
-  appendLine(logPath, { kind: 'launch', pid, time: Date.now(), start, final });
-
-  const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowsPath: fileURLToPath(new URL('./workflows.js', import.meta.url)),
-    activities: createActivities(logPath, final ? 10 : 1),
-    // Two activity slots while being killed: the ~100 activities queue up, so the work outlasts
-    // the kills and children are started one after the other all along. The final run hurries.
-    maxConcurrentActivityTaskExecutions: final ? 20 : 2,
-  });
-  const running = worker.run();
-  running.catch((err: unknown) => {
-    emit({ type: 'error', message: `worker failed: ${describeError(err)}` });
-    process.exit(1);
-  });
-
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
-  if (start) {
-    await Promise.all(
-      allParents().map(async (p) => {
-        const handle =
-          p.kind === 'family'
-            ? await client.workflow.start('family', { taskQueue: TASK_QUEUE, workflowId: p.id, args: [p.n] })
-            : await client.workflow.start('closer', { taskQueue: TASK_QUEUE, workflowId: p.id, args: [p.policy, p.n] });
-        appendLine(logPath, { kind: 'wf-start', workflowId: p.id, runId: handle.runId ?? '', pid, time: Date.now() });
-      }),
+  const args = beginLaunch('crash-children runner');
+  const { final } = args;
+  const worker = await startWorker(
+    args.address,
+    {
+      taskQueue: TASK_QUEUE,
+      workflowsPath: fileURLToPath(new URL('./workflows.js', import.meta.url)),
+      activities: createActivities(args.logPath, final ? 10 : 1),
+      // Two activity slots while being killed: the ~100 activities queue up, so the work outlasts
+      // the kills and children are started one after the other all along. The final run hurries.
+      maxConcurrentActivityTaskExecutions: final ? 20 : 2,
+    },
+    emit,
+  );
+  const { connection, client } = await connectClient(args.address);
+  if (args.start) {
+    const starts = allParents().map((p) =>
+      p.kind === 'family' ? { workflowType: 'family', workflowId: p.id, args: [p.n] } : { workflowType: 'closer', workflowId: p.id, args: [p.policy, p.n] },
     );
-    emit({ type: 'started' });
+    await startWorkflows(client, args.logPath, TASK_QUEUE, starts, emit);
   }
-  emit({ type: 'ready', pid });
+  emit({ type: 'ready', pid: process.pid });
 
   /** Waits for the run to close; its outcome as seen through the client. */
   async function outcome(workflowId: string): Promise<Outcome> {
     const h = client.workflow.getHandle(workflowId);
-    const o: Outcome = { workflowId, status: '' };
-    try {
-      o.result = await h.result();
-    } catch (err) {
-      const e = err as Error;
-      o.error = { name: e.name, message: e.message, causeName: (e.cause as Error | undefined)?.name };
-    }
-    o.status = (await h.describe()).status;
-    return o;
+    const end = await runEnd(h);
+    return { workflowId, status: (await h.describe()).status, ...end };
   }
   // Parents first: every child exists once its parent has closed (a family parent closes after
   // its children, a closer parent once its child has started).
@@ -168,23 +129,13 @@ async function main(): Promise<void> {
     for (const p of allParents()) void watchParent(p);
     await everything;
     emit({ type: 'idle' }); // everything is closed: nothing left to do but wait to be killed
-    await running;
+    await worker.running;
     return;
   }
   const results = await everything;
   emit({ type: 'results', results });
   await delay(SETTLE_MS);
-  worker.shutdown();
-  await running;
-  await connection.close();
-  await nativeConnection.close();
-  emit({ type: 'closed' });
+  await shutDown(worker, connection, emit);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    emit({ type: 'error', message: describeError(err) });
-    process.exit(1);
-  },
-);
+runMain(main, emit);

@@ -13,6 +13,7 @@
 //                parent's close reaches them — the first ends TERMINATED, the second cleans up (an
 //                activity) and ends CANCELED; an ABANDON child works (an activity and a sleep)
 //                and completes on its own, after its parent closed.
+import type { RunnerLogLine } from '../common/log-lines.js';
 
 export const TASK_QUEUE = 'crash-children';
 /** Prefix of the lines the worker process prints on stdout for the test to read. */
@@ -98,10 +99,6 @@ export function expectedAbandonedResult(n: number): string {
 
 /** How long each activity works while being killed; the final process runs them 10× faster. */
 export const ACTIVITY_MS = { prepare: 250, childWork: 300, closerWork: 250, abandonedWork: 250, cleanup: 200 } as const;
-export type ActivityName = keyof typeof ACTIVITY_MS;
 
 /** One line of the log the worker processes and the activities append to (appendFileSync: survives SIGKILL). */
-export type LogLine =
-  | { kind: 'launch'; pid: number; time: number; start: boolean; final: boolean }
-  | { kind: 'wf-start'; workflowId: string; runId: string; pid: number; time: number }
-  | { kind: 'activity'; phase: 'start' | 'end'; workflowId: string; activityId: string; activityType: string; attempt: number; pid: number; time: number; ok?: boolean };
+export type LogLine = RunnerLogLine;

@@ -19,10 +19,12 @@
 // (with --final), {type:'error', message} if anything unexpected happens.
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client, Connection, ServiceError, type WorkflowHandle } from '@endure/client';
-import { NativeConnection, Worker } from '@endure/worker';
-import { appendLine, createActivities } from './activities.js';
-import { isClosed, signalArgs, updateEvents } from './history.js';
+import { ServiceError, type WorkflowHandle } from '@endure/client';
+import { createActivities } from './activities.js';
+import { isClosed, signalArgs, updateEvents } from '../common/history.js';
+import { appendLogLine } from '../common/log-lines.js';
+import { runEnd, type RunEnd } from '../common/outcome.js';
+import { beginLaunch, connectClient, describeError, protocolEmitter, runMain, shutDown, startWorker, startWorkflows } from '../common/runner.js';
 import { addItem, addStep, bookingState, checkout, reserve } from './workflows.js';
 import {
   CHAINS,
@@ -41,69 +43,36 @@ import {
   workflowId,
   type BookingState,
   type Kind,
+  type LogLine,
 } from './shared.js';
 
 /** What the final child reports for one workflow. */
-export interface Outcome {
+export interface Outcome extends RunEnd {
   workflowId: string;
   kind: Kind;
   n: number;
-  result?: unknown;
-  error?: { name: string; message: string; causeName?: string };
   /** stepper: each update's result by id (getUpdateHandle) and once more by executeUpdate with the same id. */
   updates?: { updateId: string; viaHandle: unknown; viaExecute: unknown }[];
   /** booking: the query answered by the closed run. */
   state?: BookingState;
 }
 
-function arg(name: string): string {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? process.argv[i + 1] : undefined;
-  if (!v) throw new Error(`crash-messages child: missing ${name} <value>`);
-  return v;
-}
-
-function emit(msg: Record<string, unknown>): void {
-  process.stdout.write(`${PROTOCOL_PREFIX}${JSON.stringify(msg)}\n`);
-}
-
-function describeError(err: unknown): string {
-  return (err as Error)?.stack ?? String(err);
-}
+const emit = protocolEmitter(PROTOCOL_PREFIX);
 
 async function main(): Promise<void> {
-  const dbPath = arg('--db');
-  const logPath = arg('--log');
-  const start = process.argv.includes('--start');
-  const final = process.argv.includes('--final');
-  const address = `sqlite:${dbPath}`;
+  const args = beginLaunch('crash-messages child');
+  const { final } = args;
   const pid = process.pid;
-  const log = appendLine.bind(null, logPath);
-  log({ kind: 'launch', pid, time: Date.now(), start, final });
+  const log = (line: LogLine) => appendLogLine(args.logPath, line);
 
-  const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowsPath: fileURLToPath(new URL('./workflows.js', import.meta.url)),
-    activities: createActivities(logPath, final ? 10 : 1),
-  });
-  const running = worker.run();
-  running.catch((err: unknown) => {
-    emit({ type: 'error', message: `worker failed: ${describeError(err)}` });
-    process.exit(1);
-  });
-
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
-  if (start) {
-    await Promise.all(
-      allWorkflowIds().map(async ({ kind, n, id }) => {
-        const handle = await client.workflow.start(kind, { taskQueue: TASK_QUEUE, workflowId: id, args: [n] });
-        log({ kind: 'wf-start', workflowId: id, runId: handle.runId ?? '', pid, time: Date.now() });
-      }),
-    );
-    emit({ type: 'started' });
+  const worker = await startWorker(
+    args.address,
+    { taskQueue: TASK_QUEUE, workflowsPath: fileURLToPath(new URL('./workflows.js', import.meta.url)), activities: createActivities(args.logPath, final ? 10 : 1) },
+    emit,
+  );
+  const { connection, client } = await connectClient(args.address);
+  if (args.start) {
+    await startWorkflows(client, args.logPath, TASK_QUEUE, allWorkflowIds().map(({ kind, n, id }) => ({ workflowType: kind, workflowId: id, args: [n] })), emit);
   }
 
   /** The pause before message k of workflow n: none in the final run. */
@@ -217,7 +186,7 @@ async function main(): Promise<void> {
   if (!final) {
     await driving;
     emit({ type: 'idle' }); // everything is closed: nothing left to do but wait to be killed
-    await running;
+    await worker.running;
     return;
   }
   await driving;
@@ -225,13 +194,7 @@ async function main(): Promise<void> {
   const results: Outcome[] = [];
   for (const { kind, n, id } of allWorkflowIds()) {
     const h = client.workflow.getHandle(id);
-    const o: Outcome = { workflowId: id, kind, n };
-    try {
-      o.result = await h.result();
-    } catch (err) {
-      const e = err as Error;
-      o.error = { name: e.name, message: e.message, causeName: (e.cause as Error | undefined)?.name };
-    }
+    const o: Outcome = { workflowId: id, kind, n, ...(await runEnd(h)) };
     if (kind === 'stepper') {
       o.updates = [];
       for (let k = 0; k < STEPS; k++) {
@@ -246,17 +209,7 @@ async function main(): Promise<void> {
     results.push(o);
   }
   emit({ type: 'results', results });
-  worker.shutdown();
-  await running;
-  await connection.close();
-  await nativeConnection.close();
-  emit({ type: 'closed' });
+  await shutDown(worker, connection, emit);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    emit({ type: 'error', message: describeError(err) });
-    process.exit(1);
-  },
-);
+runMain(main, emit);

@@ -11,6 +11,7 @@
 //   booking-<n>  reserve × SEATS signals, then holds the seats (activity) and waits; the client
 //                cancels it; its cleanup (a durable sleep and a release activity) runs in a
 //                non-cancellable scope, then the run ends CANCELED.
+import type { RunnerLogLine } from '../common/log-lines.js';
 
 export const TASK_QUEUE = 'crash-messages';
 /** Prefix of the lines the child prints on stdout for the test to read. */
@@ -117,13 +118,10 @@ export function gapMs(n: number, k: number): number {
 
 /** How long each activity works while being killed; the final child runs them 10× faster. */
 export const ACTIVITY_MS = { priceItem: 150, chargeCart: 100, applyStep: 300, holdSeats: 200, releaseSeats: 400 } as const;
-export type ActivityName = keyof typeof ACTIVITY_MS;
 
 /** One line of the log the children and the activities append to (appendFileSync: survives SIGKILL). */
 export type LogLine =
-  | { kind: 'launch'; pid: number; time: number; start: boolean; final: boolean }
-  | { kind: 'wf-start'; workflowId: string; runId: string; pid: number; time: number }
-  | { kind: 'activity'; phase: 'start' | 'end'; workflowId: string; activityId: string; activityType: string; attempt: number; pid: number; time: number; ok?: boolean }
+  | RunnerLogLine
   /** A signal the engine acknowledged (it is durable). `index`: its position among the workflow's signals of that name. */
   | { kind: 'signal'; workflowId: string; name: string; arg: string | null; index: number; pid: number; time: number }
   /** startUpdate returned: the update was accepted (durably). */

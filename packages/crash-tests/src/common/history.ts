@@ -1,10 +1,12 @@
-// Reading workflow histories, for the messages crash test's child and the test itself.
+// Reading workflow histories: for the runner processes that follow them and for the tests that
+// check them.
 import type { WorkflowHandle } from '@endure/client';
 
 export type HistoryEvent = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events'][number];
 export type EventOf<T extends HistoryEvent['type']> = Extract<HistoryEvent, { type: T }>;
 
-const CLOSE_TYPES: ReadonlySet<string> = new Set([
+/** The events that close a run. */
+export const CLOSE_TYPES: ReadonlySet<string> = new Set([
   'WorkflowExecutionCompleted',
   'WorkflowExecutionFailed',
   'WorkflowExecutionCanceled',
