@@ -1,19 +1,12 @@
 // Reading workflow histories: for the runner processes that follow them and for the tests that
 // check them.
-import type { WorkflowHandle } from '@endure/client';
+import { CLOSE_EVENT_TYPES, type EventOf as ProtocolEventOf, type HistoryEvent as ProtocolHistoryEvent } from '@endure/protocol';
 
-export type HistoryEvent = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events'][number];
-export type EventOf<T extends HistoryEvent['type']> = Extract<HistoryEvent, { type: T }>;
+export type HistoryEvent = ProtocolHistoryEvent;
+export type EventOf<T extends HistoryEvent['type']> = ProtocolEventOf<T>;
 
 /** The events that close a run. */
-export const CLOSE_TYPES: ReadonlySet<string> = new Set([
-  'WorkflowExecutionCompleted',
-  'WorkflowExecutionFailed',
-  'WorkflowExecutionCanceled',
-  'WorkflowExecutionTerminated',
-  'WorkflowExecutionTimedOut',
-  'WorkflowExecutionContinuedAsNew',
-]);
+export const CLOSE_TYPES: ReadonlySet<string> = CLOSE_EVENT_TYPES;
 
 export function isClosed(events: readonly HistoryEvent[]): boolean {
   const last = events[events.length - 1];
