@@ -7,6 +7,9 @@ export function describeCommand(c: Command): string {
       return `ScheduleActivity(seq ${c.seq}, activity '${c.activityType}')`;
     case 'RecordPatchMarker':
       return `RecordPatchMarker('${c.patchId}')`;
+    case 'ScheduleLocalActivity':
+    case 'RecordLocalActivityMarker':
+      return `${c.type}(seq ${c.seq}, activity '${c.activityType}')`;
     case 'StartChildWorkflow':
       return `StartChildWorkflow(seq ${c.seq}, workflow '${c.workflowType}')`;
     case 'RequestExternal':
@@ -27,6 +30,7 @@ export function describeCommand(c: Command): string {
 /** Short human form of a command event: `ActivityTaskScheduled(seq 3, activity 'charge')`. */
 export function describeEvent(e: HistoryEvent): string {
   if (e.type === 'MarkerRecorded') return `MarkerRecorded(patch '${e.attributes.patchId}')`;
+  if (e.type === 'LocalActivityMarkerRecorded') return `LocalActivityMarkerRecorded(seq ${e.attributes.seq}, activity '${e.attributes.activityType}')`;
   const a = e.attributes as { seq?: number; activityType?: string };
   const parts: string[] = [];
   if (a.seq !== undefined) parts.push(`seq ${a.seq}`);

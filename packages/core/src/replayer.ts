@@ -40,6 +40,9 @@ function commandMatches(c: Command, e: HistoryEvent): boolean {
       return false; // never in history
     case 'ModifyProperties':
       return e.type === 'WorkflowPropertiesModified';
+    case 'ScheduleLocalActivity':
+    case 'RecordLocalActivityMarker':
+      return e.type === 'LocalActivityMarkerRecorded' && e.attributes.seq === c.seq && e.attributes.activityType === c.activityType;
     case 'StartChildWorkflow':
       return e.type === 'StartChildWorkflowExecutionInitiated' && e.attributes.seq === c.seq && e.attributes.workflowType === c.workflowType;
     case 'RequestExternal':
@@ -123,8 +126,9 @@ export class WorkflowReplayer {
       const time = Math.max(now, this.lastTime);
       const result = this.code.activate(jobs, { time, historyLength: this.lastEventId, replaying: false, ...this.sizes() });
       if (!result.ok) return { ok: false, failure: result.failure, nondeterminism: false };
-      this.awaiting = { sawUpTo: this.lastEventId, commands: result.commands };
-      return { ok: true, commands: result.commands, sawUpTo: this.lastEventId, time };
+      this.awaiting = { sawUpTo: this.lastEventId, commands: [...result.commands] };
+      this.liveTime = time;
+      return { ok: true, commands: this.awaiting.commands, sawUpTo: this.lastEventId, time };
     } catch (err) {
       if (err instanceof HistoryGapError) throw err;
       const f = err instanceof ReplayedActivationFailed ? err.failure : failureOf(err);
@@ -147,6 +151,36 @@ export class WorkflowReplayer {
       if (err instanceof HistoryGapError) throw err;
       return err instanceof ReplayedActivationFailed ? err.failure : failureOf(err);
     }
+  }
+
+  /**
+   * Live: a local activity of the running activation finished. Its command becomes the marker
+   * that records the outcome, and the code goes on (a further activation in the same task).
+   * Returns the task's outcome so far: commands, and whether local activities still run.
+   */
+  resolveLocalActivity(seq: number, attempt: number, outcome: { result?: Payload; failure?: Failure }): TaskOutcome {
+    const a = this.awaiting;
+    if (!a) throw new Error(`no live activation is waiting for local activity ${seq}`);
+    try {
+      const i = a.commands.findIndex((c) => c.type === 'ScheduleLocalActivity' && c.seq === seq);
+      const scheduled = a.commands[i];
+      if (!scheduled || scheduled.type !== 'ScheduleLocalActivity') throw new Error(`local activity ${seq} is not pending`);
+      a.commands[i] = { type: 'RecordLocalActivityMarker', seq, activityType: scheduled.activityType, attempt, ...outcome };
+      a.commands.push(...this.subActivation({ type: 'resolveLocalActivity', seq, ...outcome }, false));
+      return { ok: true, commands: a.commands, sawUpTo: a.sawUpTo, time: this.liveTime };
+    } catch (err) {
+      if (err instanceof ReplayedActivationFailed) return { ok: false, failure: err.failure, nondeterminism: false };
+      return { ok: false, failure: failureOf(err), nondeterminism: false };
+    }
+  }
+
+  private liveTime = 0;
+
+  /** One more activation inside the current task, with a single job. */
+  private subActivation(job: Job, replaying: boolean): Command[] {
+    const result = this.code.activate([job], { time: replaying ? this.lastTime : this.liveTime, historyLength: this.lastEventId, replaying, ...this.sizes() });
+    if (!result.ok) throw new ReplayedActivationFailed(result.failure);
+    return result.commands;
   }
 
   query(queryType: string, args: Payload[]): QueryResult {
@@ -212,6 +246,11 @@ export class WorkflowReplayer {
       const c = this.unmatched.shift();
       if (!c) throw new NondeterminismError(e.eventId, describeEvent(e), 'issues no such command');
       if (!commandMatches(c, e)) throw new NondeterminismError(e.eventId, describeEvent(e), `issues ${describeCommand(c)}`);
+      if (c.type === 'ScheduleLocalActivity' && e.type === 'LocalActivityMarkerRecorded') {
+        // Replay: the recorded outcome resolves the call, and the code goes on in the same task.
+        const more = this.subActivation({ type: 'resolveLocalActivity', seq: e.attributes.seq, result: e.attributes.result, failure: e.attributes.failure }, true);
+        this.unmatched.push(...more.filter((x) => x.type !== 'RejectUpdate'));
+      }
     } else {
       this.expectAllMatched(e);
       this.pendingInputs.push(e);

@@ -22,6 +22,10 @@ export function validateCommands(core: EngineCore, run: Run, commands: Command[]
       seen.add(`t${c.seq}`);
     } else if (c.type === 'CompleteWorkflow') {
       core.checkPayloads('the workflow result', [c.result]);
+    } else if (c.type === 'ScheduleLocalActivity') {
+      throw bad('a local activity must be run by the worker and recorded (RecordLocalActivityMarker), not sent to the engine');
+    } else if (c.type === 'RecordLocalActivityMarker') {
+      core.checkPayloads(`the result of local activity '${c.activityType}'`, [c.result]);
     } else if (c.type === 'ModifyProperties') {
       core.checkPayloads('memo', Object.values(c.memo ?? {}));
       core.checkPayloads('search attributes', Object.values(c.searchAttributes ?? {}));
@@ -122,6 +126,9 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         m.event({ type: 'ExternalWorkflowRequestInitiated', attributes: { seq: c.seq, kind: c.kind, workflowId: c.workflowId, runId: c.runId, signalName: c.signalName, input: c.args } });
         (run.state.externalRequests ??= {})[c.seq] = { kind: c.kind, workflowId: c.workflowId, runId: c.runId, signalName: c.signalName, input: c.args };
         m.upsertTimers.push(core.timerRow(run, `fx:external:${c.seq}`, now));
+        break;
+      case 'RecordLocalActivityMarker':
+        m.event({ type: 'LocalActivityMarkerRecorded', attributes: { seq: c.seq, activityType: c.activityType, attempt: c.attempt, result: c.result, failure: c.failure } });
         break;
       case 'ModifyProperties':
         m.event({ type: 'WorkflowPropertiesModified', attributes: { memo: c.memo, searchAttributes: c.searchAttributes } });

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@endure/client';
+import { Worker } from '@endure/worker';
 import { TestEnv, uid, workflowsPath } from '../src/harness.js';
 import { makeActivities } from '../src/activities.js';
 
@@ -130,8 +131,18 @@ describe('activities', () => {
     await assert.rejects(env.client.activity.complete({ workflowId: h2.workflowId, activityId: '1' }, 'late'), /no running activity '1'/);
   });
 
-  it('runs local activities (on the workflow\'s own task queue)', async () => {
-    assert.equal(await env.client.workflow.execute('localActivity', { taskQueue, workflowId: uid() }), 'local');
+  it('runs local activities inside the workflow task, retries them there, and never runs them again on replay', async () => {
+    const replayQueue = 'local-replay';
+    const local = makeActivities();
+    await env.startWorker({ taskQueue: replayQueue, workflowsPath: workflowsPath('basic'), activities: local.activities, maxCachedWorkflows: 0 });
+    const h = await env.client.workflow.start('localActivity', { taskQueue: replayQueue, workflowId: uid() });
+    assert.deepEqual(await h.result(), ['local', 3]);
+    assert.deepEqual([local.calls['echoActivity'], local.calls['flaky']], [1, 3], 'each ran once (flaky: three attempts), none re-ran on replay');
+    const { events } = await h.fetchHistory();
+    const markers = events.filter((e) => e.type === 'LocalActivityMarkerRecorded');
+    assert.deepEqual(markers.map((e) => e.type === 'LocalActivityMarkerRecorded' && [e.attributes.activityType, e.attributes.attempt]), [['echoActivity', 1], ['flaky', 3]]);
+    assert.ok(!events.some((e) => e.type === 'ActivityTaskScheduled'), 'no trip through a task queue');
+    await Worker.runReplayHistory({ workflowsPath: workflowsPath('basic') }, { events });
   });
 
   it('refuses an activity result over the payload limit, naming the limit', async () => {

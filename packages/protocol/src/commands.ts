@@ -19,6 +19,23 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RequestCancelActivity'), seq: z.number().int().positive() }),
   z.object({ type: z.literal('StartTimer'), seq: z.number().int().positive(), durationMs: z.number().min(0) }),
   z.object({ type: z.literal('CancelTimer'), seq: z.number().int().positive() }),
+  /** Worker-side only: the worker runs it and replaces it with RecordLocalActivityMarker. */
+  z.object({
+    type: z.literal('ScheduleLocalActivity'),
+    seq: z.number().int().positive(),
+    activityType: z.string(),
+    args: z.array(Payload),
+    timeouts: ActivityTimeouts,
+    retryPolicy: RetryPolicy,
+  }),
+  z.object({
+    type: z.literal('RecordLocalActivityMarker'),
+    seq: z.number().int().positive(),
+    activityType: z.string(),
+    attempt: z.number().int().positive(),
+    result: Payload.optional(),
+    failure: Failure.optional(),
+  }),
   z.object({ type: z.literal('RecordPatchMarker'), patchId: z.string(), deprecated: z.boolean() }),
   z.object({
     type: z.literal('StartChildWorkflow'),

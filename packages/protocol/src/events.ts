@@ -129,6 +129,14 @@ export const ExternalWorkflowRequestDone = event('ExternalWorkflowRequestDone', 
   kind: z.enum(['signal', 'cancel']),
   failure: Failure.optional(),
 });
+/** A local activity ran inside the workflow's own worker; its outcome, so replay need not run it again. */
+export const LocalActivityMarkerRecorded = event('LocalActivityMarkerRecorded', {
+  seq: z.number().int().positive(),
+  activityType: z.string(),
+  attempt: z.number().int().positive(),
+  result: Payload.optional(),
+  failure: Failure.optional(),
+});
 /** A patch marker: the run took the new code path of `patchId` (see patched()). */
 export const MarkerRecorded = event('MarkerRecorded', {
   markerName: z.literal('patch'),
@@ -188,6 +196,7 @@ export const HistoryEvent = z.discriminatedUnion('type', [
   WorkflowExecutionCancelRequested,
   WorkflowExecutionSignaled,
   WorkflowPropertiesModified,
+  LocalActivityMarkerRecorded,
   StartChildWorkflowExecutionInitiated,
   ChildWorkflowExecutionStarted,
   StartChildWorkflowExecutionFailed,
@@ -217,6 +226,7 @@ export const COMMAND_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'TimerStarted',
   'TimerCanceled',
   'MarkerRecorded',
+  'LocalActivityMarkerRecorded',
   'WorkflowPropertiesModified',
   'StartChildWorkflowExecutionInitiated',
   'ExternalWorkflowRequestInitiated',

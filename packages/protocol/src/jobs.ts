@@ -34,6 +34,7 @@ export type Job =
   | { type: 'fireTimer'; seq: number }
   | { type: 'cancelWorkflow'; reason?: string }
   | { type: 'signalWorkflow'; signalName: string; args: Payload[] }
+  | { type: 'resolveLocalActivity'; seq: number; result?: Payload; failure?: Failure }
   | { type: 'resolveChildStart'; seq: number; runId?: string; failedCause?: string }
   | { type: 'resolveChild'; seq: number; status: 'COMPLETED' | 'FAILED' | 'CANCELED' | 'TERMINATED' | 'TIMED_OUT'; result?: Payload; failure?: Failure }
   | { type: 'resolveExternal'; seq: number; failure?: Failure }

@@ -19,7 +19,9 @@ export type ToThread =
   /** `events`: the full history, when the thread asked for it. */
   | { type: 'query'; id: number; task: ThreadTask; queryType: string; args: Payload[] }
   | { type: 'batch'; items: ToThread[] }
-  | { type: 'evict'; runId: string };
+  | { type: 'evict'; runId: string }
+  /** A local activity of the run's live activation finished: record it and let the code go on. */
+  | { type: 'resolveLocal'; id: number; runId: string; seq: number; attempt: number; result?: Payload; failure?: import('@endure/protocol').Failure };
 
 export type FromThread =
   | { type: 'ready' }

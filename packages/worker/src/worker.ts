@@ -7,6 +7,7 @@ import { defaultPayloadConverter, type PayloadConverter } from '@endure/common';
 import { bundleWorkflowCode, type WorkflowBundle } from './bundler.js';
 import { WorkflowThreads } from './workflow-threads.js';
 import { WorkflowTaskHandler } from './workflow-task-handler.js';
+import { LocalActivityRunner } from './local-activities.js';
 import { ActivityExecutor, type ActivityFunction } from './activity-executor.js';
 import { NativeConnection, type EngineConnection } from './connection.js';
 import { Runtime, type Logger } from './logger.js';
@@ -77,7 +78,8 @@ export class Worker {
     this.namespace = options.namespace ?? 'default';
     this.logger = options.logger ?? Runtime.instance().logger;
     setMaxListeners(0, this.abort.signal); // every poller listens on it
-    this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity) : undefined;
+    const locals = new LocalActivityRunner(options.activities ?? {}, converter, this.logger);
+    this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity, locals, options.taskQueue) : undefined;
     this.activities = new ActivityExecutor(engine, options.activities ?? {}, converter, this.logger, this.identity);
   }
 

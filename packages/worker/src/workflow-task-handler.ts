@@ -1,7 +1,10 @@
-import { ApiError, type EngineApi, type HistoryEvent, type Payload, type WorkflowTask } from '@endure/protocol';
+import { ApiError, type Command, type EngineApi, type HistoryEvent, type Payload, type WorkflowTask } from '@endure/protocol';
 import type { TaskOutcome } from '@endure/core';
 import type { WorkflowThreads } from './workflow-threads.js';
 import type { Logger } from './logger.js';
+import type { LocalActivityRunner } from './local-activities.js';
+
+const nextLocal = (commands: Command[]) => commands.find((c): c is Extract<Command, { type: 'ScheduleLocalActivity' }> => c.type === 'ScheduleLocalActivity');
 
 /** Runs workflow tasks on the workflow threads, then completes or fails them on the engine. */
 export class WorkflowTaskHandler {
@@ -10,6 +13,8 @@ export class WorkflowTaskHandler {
     private readonly threads: WorkflowThreads,
     private readonly logger: Logger,
     private readonly identity: string,
+    private readonly locals: LocalActivityRunner,
+    private readonly taskQueue: string,
   ) {}
 
   /**
@@ -19,7 +24,14 @@ export class WorkflowTaskHandler {
    */
   async handle(task: WorkflowTask): Promise<{ acked: Promise<void> }> {
     if (task.query) return { acked: this.answerQuery(task, task.query.queryType, task.query.args) };
-    const outcome = await this.activate(task);
+    let outcome = await this.activate(task);
+    // Local activities run here, inside the task; each outcome lets the code go on.
+    for (let c = outcome.ok ? nextLocal(outcome.commands) : undefined; c; c = outcome.ok ? nextLocal(outcome.commands) : undefined) {
+      const done = await this.locals.run(c, { namespace: task.namespace, workflowId: task.workflowId, runId: task.runId, workflowType: task.workflowType, taskQueue: this.taskQueue });
+      const next = await this.threads.resolveLocal(task.runId, c.seq, done);
+      if ('needHistory' in next) throw new Error('workflow thread asked for history while resolving a local activity');
+      outcome = next;
+    }
     if (!outcome.ok) return { acked: this.fail(task, outcome) };
     const completion = this.engine.completeWorkflowTask({
       taskToken: task.taskToken,

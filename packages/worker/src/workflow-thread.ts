@@ -23,6 +23,8 @@ const send = (m: FromThread) => {
 };
 let realm: SandboxRealm | undefined;
 let cache = new WorkflowCache(0);
+/** Runs mid-task (their local activities are running): held whatever the cache size. */
+const midTask = new Map<string, WorkflowReplayer>();
 /** [0]: id of the activation running now (0 = none); [1]: when it started. Read by the watchdog. */
 let watch: Float64Array<ArrayBufferLike> = new Float64Array(2);
 
@@ -66,7 +68,9 @@ const CLOSING = new Set(['CompleteWorkflow', 'FailWorkflow', 'CancelWorkflow']);
  */
 function keep(runId: string, r: WorkflowReplayer, outcome: TaskOutcome): TaskOutcome {
   const rejectOnly = outcome.ok && outcome.commands.length > 0 && outcome.commands.every((c) => c.type === 'RejectUpdate');
-  if (outcome.ok && !rejectOnly && !outcome.commands.some((c) => CLOSING.has(c.type))) cache.put(runId, r);
+  midTask.delete(runId);
+  if (outcome.ok && outcome.commands.some((c) => c.type === 'ScheduleLocalActivity')) midTask.set(runId, r);
+  else if (outcome.ok && !rejectOnly && !outcome.commands.some((c) => CLOSING.has(c.type))) cache.put(runId, r);
   return outcome;
 }
 
@@ -117,6 +121,14 @@ function handle(m: ToThread): void {
       }
       watch[0] = 0;
       send({ type: 'queryResult', id: m.id, outcome });
+      return;
+    }
+    case 'resolveLocal': {
+      const r = midTask.get(m.runId);
+      const outcome: TaskOutcome = r
+        ? keep(m.runId, r, r.resolveLocalActivity(m.seq, m.attempt, { result: m.result, failure: m.failure }))
+        : { ok: false, nondeterminism: false, failure: { message: 'the workflow left the cache while its local activities ran; the task will be retried' } };
+      send({ type: 'result', id: m.id, outcome, cached: cache.size });
       return;
     }
     case 'evict':

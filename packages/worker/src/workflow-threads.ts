@@ -188,6 +188,16 @@ export class WorkflowThreads {
     return new Promise((resolve) => this.post(this.slotFor(task.runId), { task, now, resolve: resolve as (o: Outcome | QueryOutcome) => void }));
   }
 
+  /** Records a finished local activity in the run's live activation; resolves with the task's new outcome. */
+  resolveLocal(runId: string, seq: number, outcome: { attempt: number; result?: Payload; failure?: import('@endure/protocol').Failure }): Promise<Outcome> {
+    const slot = this.slotFor(runId);
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      slot.pending.set(id, { task: { namespace: '', workflowId: '', runId, events: [], lastEventId: 0 }, now: 0, resolve: resolve as (o: Outcome | QueryOutcome) => void });
+      this.send(slot, { type: 'resolveLocal', id, runId, seq, ...outcome });
+    });
+  }
+
   evict(runId: string): void {
     this.send(this.slotFor(runId), { type: 'evict', runId });
   }

@@ -125,6 +125,8 @@ export class Activator {
           this.timers.delete(job.seq);
           return t?.fire();
         }
+        case 'resolveLocalActivity':
+          return this.resolveActivity(job.seq, job.failure ? { status: 'failed', failure: job.failure } : { status: 'completed', result: job.result });
         case 'resolveChildStart': {
           const c = this.children.get(job.seq);
           if (!c) return;

@@ -111,12 +111,46 @@ export function proxyActivities<A = Record<string, (...args: never[]) => unknown
 
 export type LocalActivityOptions = Omit<ActivityOptions, 'heartbeatTimeout' | 'taskQueue' | 'scheduleToStartTimeout' | 'cancellationType'>;
 
+/** Schedules a local activity: the workflow's own worker runs it and records its outcome as a marker. */
+function scheduleLocalActivity(activityType: string, args: unknown[], options: LocalActivityOptions): Promise<unknown> {
+  const a = activator('a local activity call');
+  if (options.startToCloseTimeout === undefined && options.scheduleToCloseTimeout === undefined) {
+    throw new TypeError(`local activity '${activityType}': set startToCloseTimeout or scheduleToCloseTimeout in proxyLocalActivities options`);
+  }
+  const seq = a.nextActivitySeq();
+  const scope = currentScope(a.rootScope);
+  if (scope.consideredCancelled) {
+    return Promise.reject(new ActivityFailure('Local activity cancelled before it was scheduled', activityType, String(seq), 'CANCEL_REQUESTED', new CancelledFailure('cancelled')));
+  }
+  return new Promise((resolve, reject) => {
+    a.activities.set(seq, { stack: callerStack(), activityType, activityId: String(seq), resolve, reject });
+    a.push({
+      type: 'ScheduleLocalActivity',
+      seq,
+      activityType,
+      args: toPayloads(a.converter, args, `local activity '${activityType}' argument`),
+      timeouts: {
+        startToCloseTimeoutMs: optionalMs(options.startToCloseTimeout, 'startToCloseTimeout'),
+        scheduleToCloseTimeoutMs: optionalMs(options.scheduleToCloseTimeout, 'scheduleToCloseTimeout'),
+      },
+      retryPolicy: toRetryPolicy(options.retry),
+    });
+  });
+}
+
 /**
- * Temporal's local activities: short activities the workflow's own worker runs. Here they are
- * scheduled on the workflow's own task queue (so that worker runs them) with the same retry and
- * timeout semantics as regular activities; the in-worker fast path that skips the queue is not
- * built yet.
+ * Local activities (Temporal's): short activities the workflow's own worker runs within the
+ * workflow task, without a trip through a task queue; the outcome is recorded as a marker, so a
+ * replay does not run them again. Use them for quick work; long work belongs in proxyActivities.
  */
 export function proxyLocalActivities<A = Record<string, (...args: never[]) => unknown>>(options: LocalActivityOptions): ActivityInterfaceFor<A> {
-  return proxyActivities<A>(options);
+  if (options === undefined || options === null || typeof options !== 'object') {
+    throw new TypeError('proxyLocalActivities(options): options are required, e.g. { startToCloseTimeout: "10 seconds" }');
+  }
+  return new Proxy({} as ActivityInterfaceFor<A>, {
+    get(_target, name) {
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      return (...args: unknown[]) => scheduleLocalActivity(name, args, options);
+    },
+  });
 }

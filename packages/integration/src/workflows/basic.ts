@@ -169,8 +169,11 @@ export async function asyncCompletion(): Promise<unknown> {
 }
 
 export async function localActivity(): Promise<unknown> {
-  const { echoActivity } = proxyLocalActivities<TestActivities>({ startToCloseTimeout: '5s' });
-  return echoActivity('local');
+  const { echoActivity, flaky } = proxyLocalActivities<TestActivities>({ startToCloseTimeout: '5s', retry: { initialInterval: '10ms' } });
+  const first = await echoActivity('local');
+  const attempts = await flaky(3); // fails twice, retried inside the workflow task
+  await sleep(30); // a later task: on a worker without a cache it replays the above
+  return [first, attempts];
 }
 
 /** Cancels the scope of a running activity and reports what the workflow saw, and when. */
