@@ -31,6 +31,7 @@ const cases: Case[] = [
   { name: 'patched', module: 'versioned-v2', workflowType: 'shipping', args: [] },
   { name: 'continue-as-new', module: 'chain', workflowType: 'counter', args: [1, 3] },
   { name: 'children', module: 'family', workflowType: 'parentOfTwo', args: [] },
+  { name: 'local-activities', module: 'basic', workflowType: 'localActivity', args: [] },
   {
     name: 'updates',
     module: 'updates',

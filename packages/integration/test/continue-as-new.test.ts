@@ -11,6 +11,16 @@ describe('continue-as-new', () => {
   });
   after(() => env.close());
 
+  it('suggests continuing as new past the configured history size, and a loop that follows it keeps history short', async () => {
+    await env.startWorker({ taskQueue: 'bounded', workflowsPath: workflowsPath('chain'), continueAsNewSuggestedAt: { events: 20 } });
+    const h = await env.client.workflow.start('boundedLoop', { taskQueue: 'bounded', workflowId: uid('bounded'), args: [30] });
+    const r = (await h.result()) as { n: number; historyLength: number; runs: string };
+    assert.equal(r.n, 30);
+    assert.equal(r.runs, 'several');
+    assert.ok(r.historyLength <= 25, `history stayed short (${r.historyLength})`);
+    assert.equal((await h.describe()).status, 'CONTINUED_AS_NEW');
+  });
+
   it('follows a chain of 100 runs to its result, each run with a short history of its own', async () => {
     const id = uid('chain');
     const h = await env.client.workflow.start('counter', { taskQueue, workflowId: id, args: [1, 100] });

@@ -14,7 +14,7 @@ export interface ThreadTask {
 
 export type ToThread =
   /** `watch`: shared [activation id running (0 = none), its start time in ms] for the watchdog. */
-  | { type: 'init'; bundleCode: string; runtimeCode: string; maxCachedWorkflows: number; watch: SharedArrayBuffer }
+  | { type: 'init'; bundleCode: string; runtimeCode: string; maxCachedWorkflows: number; watch: SharedArrayBuffer; suggestContinueAsNewAt: { events: number; bytes: number } }
   | { type: 'activate'; id: number; task: ThreadTask; now: number }
   /** `events`: the full history, when the thread asked for it. */
   | { type: 'query'; id: number; task: ThreadTask; queryType: string; args: Payload[] }

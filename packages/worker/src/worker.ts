@@ -41,6 +41,8 @@ export interface WorkerOptions {
   deadlockTimeoutMs?: number;
   /** Threads that run workflow code (each with its own share of the cache). Default 1. */
   workflowThreads?: number;
+  /** When workflowInfo().continueAsNewSuggested turns true. Default 10,000 events or 10 MB. */
+  continueAsNewSuggestedAt?: { events?: number; bytes?: number };
 }
 
 /** The activities' converter: given directly, or the same module the sandbox bundles. */
@@ -99,6 +101,7 @@ export class Worker {
           maxCachedWorkflows: options.maxCachedWorkflows ?? 1000,
           deadlockTimeoutMs: options.deadlockTimeoutMs,
           logger,
+          suggestContinueAsNewAt: { events: options.continueAsNewSuggestedAt?.events ?? 10_000, bytes: options.continueAsNewSuggestedAt?.bytes ?? 10 * 1024 * 1024 },
         })
       : undefined;
     const owned = options.connection ? undefined : await NativeConnection.connect();

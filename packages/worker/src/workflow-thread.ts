@@ -23,6 +23,7 @@ const send = (m: FromThread) => {
 };
 let realm: SandboxRealm | undefined;
 let cache = new WorkflowCache(0);
+let suggestAt = { events: 10_000, bytes: 10 * 1024 * 1024 };
 /** Runs mid-task (their local activities are running): held whatever the cache size. */
 const midTask = new Map<string, WorkflowReplayer>();
 /** [0]: id of the activation running now (0 = none); [1]: when it started. Read by the watchdog. */
@@ -40,7 +41,7 @@ function activate(task: ThreadTask, now: number): TaskOutcome | { needHistory: t
     }
   }
   if (first !== 1) return { needHistory: true };
-  const replayer = new WorkflowReplayer(realm!.instantiate(), task);
+  const replayer = new WorkflowReplayer(realm!.instantiate(), task, suggestAt);
   return keep(task.runId, replayer, replayer.advance(task.events, now, updates));
 }
 
@@ -52,7 +53,7 @@ function query(task: ThreadTask, queryType: string, args: Payload[]): QueryResul
     return cached.query(queryType, args);
   }
   if (task.events.length === 0) return { needHistory: true };
-  const replayer = new WorkflowReplayer(realm!.instantiate(), task);
+  const replayer = new WorkflowReplayer(realm!.instantiate(), task, suggestAt);
   const failed = replayer.catchUp(task.events);
   if (failed) return { ok: false, failure: failed };
   // Not cached: a replayer that only caught up has not run its pending inputs, and the
@@ -83,6 +84,7 @@ function handle(m: ToThread): void {
       return;
     case 'init':
       cache = new WorkflowCache(m.maxCachedWorkflows);
+      suggestAt = m.suggestContinueAsNewAt;
       watch = new Float64Array(m.watch);
       SandboxRealm.create(
         { code: m.bundleCode },

@@ -13,6 +13,7 @@ export interface WorkflowThreadOptions {
   /** An activation running longer than this is a deadlock: its thread is replaced. Default 2 s. */
   deadlockTimeoutMs?: number;
   logger: Logger;
+  suggestContinueAsNewAt: { events: number; bytes: number };
 }
 
 type Outcome = TaskOutcome | { needHistory: true };
@@ -76,6 +77,7 @@ export class WorkflowThreads {
       bundleCode: opts.bundle.code,
       runtimeCode: await runtimeScript(),
       maxCachedWorkflows: Math.ceil(opts.maxCachedWorkflows / opts.threads),
+      suggestContinueAsNewAt: opts.suggestContinueAsNewAt,
     };
     try {
       pool.slots = await Promise.all(Array.from({ length: opts.threads }, () => pool.spawn()));

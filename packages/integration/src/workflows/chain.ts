@@ -10,3 +10,14 @@ export async function counter(n: number, until: number, firstRunIds: string[] = 
   }
   return { n, firstRunIds: seen, continuedFrom: info.continuedFromExecutionRunId !== undefined, historyLength: info.historyLength };
 }
+
+/** Loops until history suggests continuing as new, then does: a workflow that keeps history bounded. */
+export async function boundedLoop(total: number, done = 0): Promise<unknown> {
+  let n = done;
+  while (n < total) {
+    if (workflowInfo().continueAsNewSuggested) return continueAsNew<typeof boundedLoop>(total, n);
+    await sleep(1);
+    n++;
+  }
+  return { n, historyLength: workflowInfo().historyLength, runs: workflowInfo().continuedFromExecutionRunId ? 'several' : 'one' };
+}
