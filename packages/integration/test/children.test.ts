@@ -43,6 +43,14 @@ describe('child workflows and external workflows', () => {
     assert.equal((await env.client.workflow.getHandle(`${id}-child`).describe()).status, 'CANCELED');
   });
 
+  it('cancels another workflow by id', async () => {
+    const target = await env.client.workflow.start('childWaits', { taskQueue, workflowId: uid('victim') });
+    await env.waitFor(target, (d) => d.historyLength >= 2);
+    assert.equal(await env.client.workflow.execute('cancelsOther', { taskQueue, workflowId: uid(), args: [target.workflowId] }), 'cancel requested');
+    const d = await env.waitFor(target, (x) => x.status !== 'RUNNING');
+    assert.equal(d.status, 'CANCELED');
+  });
+
   it('signals another workflow by id, and reports a signal to a missing one', async () => {
     const target = await env.client.workflow.start('cart', { taskQueue, workflowId: uid('target') });
     const r = await env.client.workflow.execute('signalsOther', { taskQueue, workflowId: uid(), args: [target.workflowId] });

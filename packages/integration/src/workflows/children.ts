@@ -68,3 +68,8 @@ export async function signalsOther(targetId: string): Promise<string> {
     return `sent; the second failed: ${(err as Error).message}`;
   }
 }
+
+export async function cancelsOther(targetId: string): Promise<string> {
+  await getExternalWorkflowHandle(targetId).cancel();
+  return 'cancel requested';
+}
