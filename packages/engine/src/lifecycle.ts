@@ -24,6 +24,7 @@ function allTimerIds(run: Run): string[] {
 /** Turns `m` into the run's closing mutation: status, and no more tasks or timers. */
 export function closeRun(core: EngineCore, run: Run, m: Mutation, status: WorkflowStatus): void {
   m.close = { status };
+  core.backoff.delete(run); // a closed run has no task left to retry
   m.deleteTasks.push(WFT_TASK_ID, ...Object.keys(run.state.activities).map((s) => activityTaskId(Number(s))));
   const timerIds = allTimerIds(run);
   m.deleteTimers.push(...timerIds);

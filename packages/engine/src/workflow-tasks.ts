@@ -60,8 +60,8 @@ export async function completeWorkflowTask(core: EngineCore, req: CompleteWorkfl
   validateCommands(core, run, req.commands);
   core.timers.delete(timeoutKey(run));
   run.wftStarted = undefined;
-  const sawNothingNew = !run.tail.some((e) => e.eventId <= req.sawUpTo && run.isInput(e));
-  if (req.commands.length > 0 && req.commands.every((c) => c.type === 'RejectUpdate') && sawNothingNew) {
+  const onlyRejections = req.commands.length > 0 && req.commands.every((c) => c.type === 'RejectUpdate');
+  if (onlyRejections && !run.tail.some((e) => e.eventId <= req.sawUpTo && run.isInput(e))) {
     return rejectOnly(core, run, req.commands);
   }
   run.state.lastSawUpTo = req.sawUpTo;

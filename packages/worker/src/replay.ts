@@ -1,7 +1,6 @@
 import type { HistoryEvent } from '@endure/protocol';
-import { WorkflowReplayer } from '@endure/core';
 import { bundleWorkflowCode, type WorkflowBundle } from './bundler.js';
-import { SandboxRealm } from './sandbox.js';
+import { WorkflowThreads } from './workflow-threads.js';
 import { DefaultLogger } from './logger.js';
 
 /** Replaying a history with the current code did something other than what history recorded. */
@@ -21,22 +20,32 @@ export interface ReplayOptions {
 
 /**
  * Replays a recorded history against workflow code, with no engine: throws
- * DeterminismViolationError if the code no longer produces the recorded commands.
+ * DeterminismViolationError if the code no longer produces the recorded commands. The code runs
+ * on a workflow thread, as in a Worker, so a workflow that spins fails as a deadlock instead of
+ * taking the caller's process down.
  */
 export async function runReplayHistory(opts: ReplayOptions, history: { events: HistoryEvent[] } | HistoryEvent[], workflowId = 'replay'): Promise<void> {
   const events = Array.isArray(history) ? history : history.events;
-  if (!events.length || events[0]!.type !== 'WorkflowExecutionStarted') {
+  const started = events[0];
+  if (!started || started.type !== 'WorkflowExecutionStarted') {
     throw new TypeError('runReplayHistory: history must start with a WorkflowExecutionStarted event');
   }
   const bundle = opts.workflowBundle ?? (opts.workflowsPath ? await bundleWorkflowCode({ workflowsPath: opts.workflowsPath }) : undefined);
   if (!bundle) throw new TypeError('runReplayHistory: give workflowsPath or workflowBundle');
-  const realm = await SandboxRealm.create(bundle, { logger: new DefaultLogger('ERROR') });
-  const started = events[0]!;
-  const runId = started.type === 'WorkflowExecutionStarted' ? started.attributes.firstRunId : 'replay';
-  const replayer = new WorkflowReplayer(realm.instantiate(), { namespace: 'default', workflowId, runId });
-  const lastTime = events[events.length - 1]!.eventTime;
-  const outcome = replayer.advance(events, lastTime);
-  if (outcome.ok) return;
-  if (outcome.nondeterminism) throw new DeterminismViolationError(outcome.failure.message);
-  throw new ReplayError(`workflow code failed while replaying: ${outcome.failure.message}`);
+  const threads = await WorkflowThreads.start({
+    bundle,
+    threads: 1,
+    maxCachedWorkflows: 0,
+    logger: new DefaultLogger('ERROR'),
+    suggestContinueAsNewAt: { events: 10_000, bytes: 10 * 1024 * 1024 },
+  });
+  try {
+    const run = { namespace: 'default', workflowId, runId: started.attributes.firstRunId, lastEventId: events[events.length - 1]!.eventId };
+    const outcome = await threads.activate({ ...run, events }, events[events.length - 1]!.eventTime);
+    if ('needHistory' in outcome || outcome.ok) return;
+    if (outcome.nondeterminism) throw new DeterminismViolationError(outcome.failure.message);
+    throw new ReplayError(`workflow code failed while replaying: ${outcome.failure.message}`);
+  } finally {
+    await threads.close();
+  }
 }

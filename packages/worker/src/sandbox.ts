@@ -11,12 +11,6 @@ export interface SandboxLogger {
 
 export interface SandboxOptions {
   logger: SandboxLogger;
-  /**
-   * Longest an activation may run without yielding before it counts as a deadlock, enforced by
-   * a vm watchdog (~0.1 ms per activation). 0 turns it off: workflow threads are guarded from
-   * outside instead (see WorkflowThreads).
-   */
-  deadlockTimeoutMs?: number;
 }
 
 /** Promise prototypes of every sandbox realm, to recognise rejections raised in workflow code. */
@@ -41,25 +35,21 @@ type Handle = object;
  * V8 context of its own (about a megabyte).
  */
 export class SandboxRealm {
-  private readonly io: { a?: Handle; ctx?: ActivationContext; jobs?: string; bundle?: unknown; drive?: () => unknown; queryType?: string; args?: string };
-  // A guarded call (with a deadlock timeout) costs a watchdog thread, ~0.1 ms. So an activation
-  // makes exactly one: `drive` runs under the timeout and calls the control scripts unguarded
-  // inside it; each still drains the realm's microtasks when it returns.
+  // No vm timeout here: a vm watchdog costs a thread per call, and firing inside the realm's
+  // microtasks next to AsyncLocalStorage aborts Node (#38503). Realms live on workflow threads,
+  // which WorkflowThreads watches from outside and replaces when one deadlocks.
+  private readonly io: { a?: Handle; ctx?: ActivationContext; jobs?: string; bundle?: unknown; queryType?: string; args?: string };
   private readonly scripts = {
-    drive: new vm.Script('__endure_io.drive()'),
     create: new vm.Script('__endure_io.a = __endure_runtime.create(__endure_io.bundle)'),
     activate: new vm.Script('__endure_runtime.activate(__endure_io.a, __endure_io.ctx, __endure_io.jobs)'),
     conclude: new vm.Script('__endure_runtime.conclude(__endure_io.a)'),
     query: new vm.Script('__endure_runtime.query(__endure_io.a, __endure_io.queryType, __endure_io.args)'),
   };
-  readonly deadlockTimeoutMs: number;
 
   private constructor(
     private readonly context: vm.Context,
     bundleFactory: unknown,
-    opts: SandboxOptions,
   ) {
-    this.deadlockTimeoutMs = opts.deadlockTimeoutMs ?? 2000;
     this.io = context['__endure_io'] as SandboxRealm['io'];
     this.io.bundle = bundleFactory;
   }
@@ -79,12 +69,12 @@ export class SandboxRealm {
     const factory: unknown = new vm.Script(`(function (module, exports, require) {\n${bundle.code}\n})`, {
       filename: 'workflow-bundle.js',
     }).runInContext(context);
-    return new SandboxRealm(context, factory, opts);
+    return new SandboxRealm(context, factory);
   }
 
   /** A fresh run of workflow code; its modules are instantiated by its startWorkflow job. */
   instantiate(): SandboxedWorkflow {
-    this.guarded(() => this.run(this.scripts.create));
+    this.run(this.scripts.create);
     const handle = this.io.a!;
     this.io.a = undefined;
     return new SandboxedWorkflow(this, handle);
@@ -95,43 +85,27 @@ export class SandboxRealm {
     return script.runInContext(this.context);
   }
 
-  /** Runs `fn` (which runs control scripts) under one deadlock watchdog. */
-  private guarded<T>(fn: () => T): T {
-    this.io.drive = fn;
-    try {
-      const opts = this.deadlockTimeoutMs > 0 ? { timeout: this.deadlockTimeoutMs } : undefined;
-      return this.scripts.drive.runInContext(this.context, opts) as T;
-    } finally {
-      this.io.drive = undefined;
-    }
-  }
-
   activate(handle: Handle, jobs: Job[], ctx: ActivationContext): ActivationResult {
     const io = this.io;
     io.a = handle;
     try {
       io.ctx = ctx;
       io.jobs = JSON.stringify(jobs);
-      return this.guarded(() => {
-        this.run(this.scripts.activate);
-        for (let i = 0; ; i++) {
-          const out = this.run(this.scripts.conclude) as string;
-          if (out !== 'again') return JSON.parse(out) as ActivationResult;
-          if (i > 10_000) throw new Error('conditions kept becoming true 10,000 times in one activation (a condition loop?)');
-        }
-      });
+      this.run(this.scripts.activate);
+      for (let i = 0; ; i++) {
+        const out = this.run(this.scripts.conclude) as string;
+        if (out !== 'again') return JSON.parse(out) as ActivationResult;
+        if (i > 10_000) throw new Error('conditions kept becoming true 10,000 times in one activation (a condition loop?)');
+      }
     } catch (err) {
       // Errors may come from the sandbox realm, where `instanceof Error` is false: read fields.
-      const e = (err !== null && typeof err === 'object' ? err : { message: String(err) }) as { message?: unknown; stack?: unknown; name?: unknown; code?: unknown };
-      const timedOut = e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+      const e = (err !== null && typeof err === 'object' ? err : { message: String(err) }) as { message?: unknown; stack?: unknown; name?: unknown };
       return {
         ok: false,
         failure: {
-          message: timedOut
-            ? `workflow code ran for over ${this.deadlockTimeoutMs} ms without yielding (an infinite loop, or heavy CPU work that belongs in an activity)`
-            : String(e.message),
+          message: String(e.message),
           stackTrace: typeof e.stack === 'string' ? e.stack : undefined,
-          info: { type: 'application', errorType: timedOut ? 'DeadlockError' : String(e.name ?? 'Error'), nonRetryable: false },
+          info: { type: 'application', errorType: String(e.name ?? 'Error'), nonRetryable: false },
         },
       };
     } finally {
@@ -146,7 +120,7 @@ export class SandboxRealm {
     io.queryType = queryType;
     io.args = JSON.stringify(args);
     try {
-      return JSON.parse(this.guarded(() => this.run(this.scripts.query)) as string) as QueryResult;
+      return JSON.parse(this.run(this.scripts.query) as string) as QueryResult;
     } catch (err) {
       const e = (err !== null && typeof err === 'object' ? err : { message: String(err) }) as { message?: unknown };
       return { ok: false, failure: { message: String(e.message) } };

@@ -88,7 +88,7 @@ function handle(m: ToThread): void {
       watch = new Float64Array(m.watch);
       SandboxRealm.create(
         { code: m.bundleCode },
-        { runtimeCode: m.runtimeCode, deadlockTimeoutMs: 0, logger: { log: (level, message, attrs) => send({ type: 'log', level, message, attrs }) } },
+        { runtimeCode: m.runtimeCode, logger: { log: (level, message, attrs) => send({ type: 'log', level, message, attrs }) } },
       ).then(
         (r) => {
           realm = r;
