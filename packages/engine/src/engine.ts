@@ -19,7 +19,14 @@ import {
   ReleaseTaskRequest,
   ActivityRef,
   StartWorkflowRequest,
+  DescribeTaskQueueRequest,
   parseRequest,
+  type CountWorkflowsResponse,
+  type DescribeTaskQueueResponse,
+  type ListNamespacesResponse,
+  type ListSearchAttributesResponse,
+  type ListWorkflowsResponse,
+  type NamespaceInfo,
   type ActivityTask,
   type EngineApi,
   type GetHistoryResponse,
@@ -240,11 +247,35 @@ export class Engine implements EngineApi {
   }
 
   /** Task-queue facts for describe: pollers seen and backlog. */
-  describeTaskQueue(namespace: string, taskQueue: string) {
+  async describeTaskQueue(req: DescribeTaskQueueRequest): Promise<DescribeTaskQueueResponse> {
+    const r = parseRequest(DescribeTaskQueueRequest, req, 'describeTaskQueue request');
     return {
-      workflow: this.core.matching.describe(namespace, taskQueue, 'workflow'),
-      activity: this.core.matching.describe(namespace, taskQueue, 'activity'),
+      workflow: this.core.matching.describe(r.namespace, r.taskQueue, 'workflow'),
+      activity: this.core.matching.describe(r.namespace, r.taskQueue, 'activity'),
     };
+  }
+
+  // TODO(issue 4, engine visibility helper): implement; placeholders so the tree compiles meanwhile.
+  listWorkflows(): Promise<ListWorkflowsResponse> {
+    return Promise.reject(new ApiError('UNAVAILABLE', 'listWorkflows is not implemented yet'));
+  }
+  countWorkflows(): Promise<CountWorkflowsResponse> {
+    return Promise.reject(new ApiError('UNAVAILABLE', 'countWorkflows is not implemented yet'));
+  }
+  registerNamespace(): Promise<NamespaceInfo> {
+    return Promise.reject(new ApiError('UNAVAILABLE', 'registerNamespace is not implemented yet'));
+  }
+  describeNamespace(): Promise<NamespaceInfo> {
+    return Promise.reject(new ApiError('UNAVAILABLE', 'describeNamespace is not implemented yet'));
+  }
+  listNamespaces(): Promise<ListNamespacesResponse> {
+    return Promise.reject(new ApiError('UNAVAILABLE', 'listNamespaces is not implemented yet'));
+  }
+  addSearchAttributes(): Promise<void> {
+    return Promise.reject(new ApiError('UNAVAILABLE', 'addSearchAttributes is not implemented yet'));
+  }
+  listSearchAttributes(): Promise<ListSearchAttributesResponse> {
+    return Promise.reject(new ApiError('UNAVAILABLE', 'listSearchAttributes is not implemented yet'));
   }
 
   /** Stops dispatching and waits for issued writes to be durable. Does not close the store. */

@@ -4,6 +4,20 @@ import { Failure } from './failure.js';
 import { RetryPolicy } from './retry.js';
 import { Command } from './commands.js';
 import { HistoryEvent, ActivityTimeouts } from './events.js';
+import type {
+  AddSearchAttributesRequest,
+  CountWorkflowsRequest,
+  CountWorkflowsResponse,
+  DescribeTaskQueueRequest,
+  DescribeTaskQueueResponse,
+  ListNamespacesResponse,
+  ListSearchAttributesResponse,
+  ListWorkflowsRequest,
+  ListWorkflowsResponse,
+  NamespaceInfo,
+  NamespaceRef,
+  RegisterNamespaceRequest,
+} from './visibility.js';
 
 const id = (what: string) =>
   z.string().min(1, `${what} must not be empty`).max(1000, `${what} must be at most 1000 characters`);
@@ -291,6 +305,16 @@ export interface EngineApi {
   releaseTask(req: ReleaseTaskRequest): Promise<void>;
   /** The task token of an activity's current attempt, found by its ids. */
   activityTaskToken(req: ActivityRef): Promise<{ taskToken: string }>;
+
+  // Visibility and operations (issue 4): listing, namespaces, search attributes, task queues.
+  listWorkflows(req: ListWorkflowsRequest): Promise<ListWorkflowsResponse>;
+  countWorkflows(req: CountWorkflowsRequest): Promise<CountWorkflowsResponse>;
+  registerNamespace(req: RegisterNamespaceRequest): Promise<NamespaceInfo>;
+  describeNamespace(req: NamespaceRef): Promise<NamespaceInfo>;
+  listNamespaces(req: Record<string, never>): Promise<ListNamespacesResponse>;
+  addSearchAttributes(req: AddSearchAttributesRequest): Promise<void>;
+  listSearchAttributes(req: NamespaceRef): Promise<ListSearchAttributesResponse>;
+  describeTaskQueue(req: DescribeTaskQueueRequest): Promise<DescribeTaskQueueResponse>;
 }
 
 export { ActivityTimeouts };

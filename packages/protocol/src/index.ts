@@ -6,3 +6,5 @@ export * from './commands.js';
 export * from './jobs.js';
 export * from './api.js';
 export * from './errors.js';
+export * from './visibility.js';
+export * from './list-filter/ast.js';

@@ -1,4 +1,4 @@
-import type { HistoryEvent, WorkflowStatus } from '@endure/protocol';
+import type { FilterExpr, HistoryEvent, SearchAttributeType, SearchAttributeValue, WorkflowStatus } from '@endure/protocol';
 
 /** The durable record of one run. `state` is the engine's own JSON; the store never looks inside. */
 export interface WorkflowRecord {
@@ -13,6 +13,34 @@ export interface WorkflowRecord {
   /** Id the next history event will get: the run's optimistic-concurrency version. */
   nextEventId: number;
   state: string;
+  /**
+   * The run's indexed custom search attributes, typed by the namespace's registry (see
+   * SearchAttributeValue). Absent on an update: the stored set is kept; present: it replaces it.
+   */
+  searchAttributes?: Record<string, SearchAttributeValue>;
+}
+
+/** A namespace and its registry of custom search attributes. */
+export interface NamespaceRecord {
+  name: string;
+  description: string;
+  retentionMs: number;
+  createdTime: number;
+  searchAttributes: Record<string, SearchAttributeType>;
+}
+
+/** One page of runs matching a filter, newest start first (ties: workflowId, runId). */
+export interface ListWorkflowsQuery {
+  namespace: string;
+  /** Already parsed and typed; absent means every run of the namespace. */
+  filter?: FilterExpr;
+  pageSize: number;
+  /** The store's own cursor from the previous page's `nextPageToken`. */
+  pageToken?: string;
+}
+export interface ListWorkflowsPage {
+  records: WorkflowRecord[];
+  nextPageToken?: string;
 }
 
 /** A unit of dispatchable work, indexed so a restarted engine finds its backlog. */
@@ -106,6 +134,19 @@ export interface Store {
   listTimers(before: number, limit: number): Promise<TimerRow[]>;
   /** All task rows, in (visibleAt, namespace, workflowId, runId, taskId) order, after `after`. */
   listTasks(limit: number, after?: TaskRow): Promise<TaskRow[]>;
+  /** Runs matching a filter, paginated; records carry their searchAttributes. */
+  listWorkflows(q: ListWorkflowsQuery): Promise<ListWorkflowsPage>;
+  countWorkflows(namespace: string, filter?: FilterExpr): Promise<number>;
+  /** Creates or replaces a namespace record (durable like any mutation, ordered with them). */
+  putNamespace(ns: NamespaceRecord): Promise<void>;
+  getNamespace(name: string): Promise<NamespaceRecord | undefined>;
+  listNamespaces(): Promise<NamespaceRecord[]>;
+  /**
+   * Retention: deletes up to `limit` closed runs of the namespace whose closeTime < closedBefore,
+   * with their history, tasks and timers (never a workflow id's only current run pointer while
+   * it is open). Returns how many runs were deleted.
+   */
+  deleteClosedRuns(namespace: string, closedBefore: number, limit: number): Promise<number>;
   close(): Promise<void>;
 }
 
