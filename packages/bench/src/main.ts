@@ -3,7 +3,7 @@
 import { fork } from 'node:child_process';
 import { cpus, platform, release, totalmem, arch } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { SCENARIO_NAMES } from './scenarios.js';
+import { SCENARIO_NAMES, SCENARIO_TIMEOUTS_MS } from './scenarios.js';
 import { log, round, type ScenarioResult } from './harness.js';
 import type { ChildMessage } from './child.js';
 
@@ -31,7 +31,7 @@ function runChild(name: string): Promise<Outcome> {
     let msg: ChildMessage | undefined;
     let killedAfterReport = false;
     let grace: NodeJS.Timeout | undefined;
-    const hardTimeout = setTimeout(() => child.kill('SIGKILL'), SCENARIO_TIMEOUT_MS);
+    const hardTimeout = setTimeout(() => child.kill('SIGKILL'), SCENARIO_TIMEOUTS_MS[name] ?? SCENARIO_TIMEOUT_MS);
     child.on('message', (m) => {
       msg = m as ChildMessage;
       clearTimeout(hardTimeout);

@@ -6,6 +6,10 @@ export const SCENARIOS: Record<string, () => Promise<{ run(): Promise<ScenarioRe
   w2: () => import('./w2.js'),
   w3: () => import('./w3.js'),
   mem: () => import('./mem.js'),
+  listing: () => import('./listing.js'),
 };
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);
+
+/** Scenarios that need longer than main.ts's default: listing builds its cached 1M-run database on first use. */
+export const SCENARIO_TIMEOUTS_MS: Record<string, number> = { listing: 900_000 };

@@ -60,7 +60,8 @@ export async function dispatchActivityTask(core: EngineCore, ref: TaskRef, ident
   const startToClose = a.timeouts.startToCloseTimeoutMs ?? a.timeouts.scheduleToCloseTimeoutMs;
   if (startToClose) core.timers.set(startKey(run, seq), now + startToClose, () => attemptTimedOut(core, run, seq, dispatchId, 'START_TO_CLOSE'));
   if (a.timeouts.heartbeatTimeoutMs) core.timers.set(heartbeatKey(run, seq), now + a.timeouts.heartbeatTimeoutMs, () => attemptTimedOut(core, run, seq, dispatchId, 'HEARTBEAT'));
-  const token: TokenData = { ...run.key, kind: 'activity', seq, attempt: a.attempt, dispatchId };
+  const r = run.record;
+  const token: TokenData = { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, kind: 'activity', seq, attempt: a.attempt, dispatchId };
   return {
     taskToken: encodeToken(token),
     namespace: run.record.namespace,

@@ -5,6 +5,7 @@ import { closeRun } from './lifecycle.js';
 import { activityTaskId, userTimerId } from './keys.js';
 import { clearActivity } from './activity-tasks.js';
 import { prepareRun } from './new-run.js';
+import { indexSearchAttributes } from './search-attributes.js';
 
 /** Rejects a completion whose commands cannot apply, before anything is changed. */
 export function validateCommands(core: EngineCore, run: Run, commands: Command[]): void {
@@ -29,6 +30,12 @@ export function validateCommands(core: EngineCore, run: Run, commands: Command[]
     } else if (c.type === 'ModifyProperties') {
       core.checkPayloads('memo', Object.values(c.memo ?? {}));
       core.checkPayloads('search attributes', Object.values(c.searchAttributes ?? {}));
+      // An unregistered key or a mistyped value is a bug in the workflow code: its task fails.
+      try {
+        if (c.searchAttributes) indexSearchAttributes(core.namespaces.get(run.record.namespace), c.searchAttributes);
+      } catch (err) {
+        throw err instanceof ApiError ? bad(`upsertSearchAttributes: ${err.message}`) : err;
+      }
     } else if (c.type === 'CompleteUpdate') {
       core.checkPayloads('the update result', [c.result]);
     } else if (c.type === 'ContinueAsNew') {
@@ -60,7 +67,8 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
           seq: c.seq, activityId: c.activityId, activityType: c.activityType, taskQueue, input: c.args,
           timeouts: c.timeouts, retryPolicy: c.retryPolicy, scheduledTime: now, attempt: 1, currentAttemptScheduledTime: now,
         };
-        const row = { ...run.key, taskQueue, kind: 'activity' as const, taskId: activityTaskId(c.seq), visibleAt: now };
+        const r = run.record;
+        const row = { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, taskQueue, kind: 'activity' as const, taskId: activityTaskId(c.seq), visibleAt: now };
         m.upsertTasks.push(row);
         m.offers.push(row);
         if (c.timeouts.scheduleToCloseTimeoutMs) m.upsertTimers.push(core.timerRow(run, `activity-s2c:${c.seq}`, now + c.timeouts.scheduleToCloseTimeoutMs));
@@ -134,6 +142,7 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         m.event({ type: 'WorkflowPropertiesModified', attributes: { memo: c.memo, searchAttributes: c.searchAttributes } });
         run.state.memo = mergeProperties(run.state.memo, c.memo);
         run.state.searchAttributes = mergeProperties(run.state.searchAttributes, c.searchAttributes);
+        if (c.searchAttributes) m.searchAttributes = indexSearchAttributes(core.namespaces.get(run.record.namespace), run.state.searchAttributes ?? {}, true);
         break;
       case 'RecordPatchMarker':
         m.event({ type: 'MarkerRecorded', attributes: { markerName: 'patch', patchId: c.patchId, deprecated: c.deprecated } });
@@ -164,6 +173,10 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
             workflowTaskTimeoutMs: c.workflowTaskTimeoutMs ?? run.state.workflowTaskTimeoutMs,
             chain: { firstRunId: run.state.firstRunId ?? r.runId, continuedFromRunId: r.runId, executionExpirationTime: run.state.executionExpirationTime },
             parent: run.state.parent,
+            // Memo and search attributes carry over to the new run (as in Temporal), so it stays findable.
+            memo: run.state.memo,
+            searchAttributes: run.state.searchAttributes,
+            indexedSearchAttributes: run.state.searchAttributes && indexSearchAttributes(core.namespaces.get(r.namespace), run.state.searchAttributes, true),
           },
           r.runId,
         );

@@ -20,6 +20,12 @@ import {
   ActivityRef,
   StartWorkflowRequest,
   DescribeTaskQueueRequest,
+  ListWorkflowsRequest,
+  CountWorkflowsRequest,
+  RegisterNamespaceRequest,
+  NamespaceRef,
+  AddSearchAttributesRequest,
+  SYSTEM_SEARCH_ATTRIBUTES,
   parseRequest,
   type CountWorkflowsResponse,
   type DescribeTaskQueueResponse,
@@ -59,6 +65,14 @@ import {
 } from './activity-tasks.js';
 import { describeRun } from './describe.js';
 import { decodeToken, encodeToken } from './task-token.js';
+import { namespaceInfo } from './namespaces.js';
+import { countWorkflows, listWorkflows } from './visibility.js';
+import { RetentionSweeper, type RetentionOptions } from './retention.js';
+
+export interface EngineOpenOptions extends EngineOptions {
+  /** How often closed runs past their namespace's retention are deleted, and in what batches. */
+  retention?: RetentionOptions;
+}
 
 const DEFAULT_POLL_MS = 60_000;
 
@@ -68,9 +82,11 @@ const DEFAULT_POLL_MS = 60_000;
  */
 export class Engine implements EngineApi {
   private readonly core: EngineCore;
+  private readonly retention: RetentionSweeper;
 
-  private constructor(store: Store, opts: EngineOptions) {
+  private constructor(store: Store, opts: EngineOpenOptions) {
     this.core = new EngineCore(store, opts);
+    this.retention = new RetentionSweeper(this.core, opts.retention);
     this.core.onDurableTimer((run, timerId) => this.onTimer(run, timerId));
     this.core.newPollerHook = (ns, q, kind) => {
       if (kind === 'workflow') retryBackedOffNow(this.core, ns, q);
@@ -78,9 +94,11 @@ export class Engine implements EngineApi {
   }
 
   /** Opens an engine on a store and recovers its pending tasks and timers. */
-  static async open(store: Store, opts: EngineOptions = {}): Promise<Engine> {
+  static async open(store: Store, opts: EngineOpenOptions = {}): Promise<Engine> {
     const e = new Engine(store, opts);
+    await e.core.namespaces.load();
     await e.core.recover();
+    e.retention.start();
     return e;
   }
 
@@ -100,6 +118,7 @@ export class Engine implements EngineApi {
 
   private async resolveRun(ref: ExecutionRef): Promise<Run> {
     this.core.check();
+    this.core.namespaces.get(ref.namespace);
     if (ref.runId) return this.core.mustLoad({ namespace: ref.namespace, workflowId: ref.workflowId, runId: ref.runId });
     const current = await this.core.store.getCurrentRun(ref.namespace, ref.workflowId);
     if (!current) throw new ApiError('NOT_FOUND', `workflow '${ref.workflowId}' not found in namespace '${ref.namespace}'`);
@@ -187,6 +206,7 @@ export class Engine implements EngineApi {
   private async poll<T>(req: PollRequest, kind: TaskRef['kind'], signal: AbortSignal | undefined, dispatch: (ref: TaskRef) => Promise<T | null>): Promise<T | null> {
     const r = parseRequest(PollRequest, req, 'poll request');
     this.core.check();
+    this.core.namespaces.get(r.namespace);
     const deadline = this.core.now() + (r.timeoutMs ?? DEFAULT_POLL_MS);
     for (;;) {
       const left = deadline - this.core.now();
@@ -249,37 +269,59 @@ export class Engine implements EngineApi {
   /** Task-queue facts for describe: pollers seen and backlog. */
   async describeTaskQueue(req: DescribeTaskQueueRequest): Promise<DescribeTaskQueueResponse> {
     const r = parseRequest(DescribeTaskQueueRequest, req, 'describeTaskQueue request');
+    this.core.namespaces.get(r.namespace);
     return {
       workflow: this.core.matching.describe(r.namespace, r.taskQueue, 'workflow'),
       activity: this.core.matching.describe(r.namespace, r.taskQueue, 'activity'),
     };
   }
 
-  // TODO(issue 4, engine visibility helper): implement; placeholders so the tree compiles meanwhile.
-  listWorkflows(): Promise<ListWorkflowsResponse> {
-    return Promise.reject(new ApiError('UNAVAILABLE', 'listWorkflows is not implemented yet'));
+  async listWorkflows(req: ListWorkflowsRequest): Promise<ListWorkflowsResponse> {
+    const r = parseRequest(ListWorkflowsRequest, req, 'listWorkflows request');
+    this.core.check();
+    return listWorkflows(this.core, r);
   }
-  countWorkflows(): Promise<CountWorkflowsResponse> {
-    return Promise.reject(new ApiError('UNAVAILABLE', 'countWorkflows is not implemented yet'));
+
+  async countWorkflows(req: CountWorkflowsRequest): Promise<CountWorkflowsResponse> {
+    const r = parseRequest(CountWorkflowsRequest, req, 'countWorkflows request');
+    this.core.check();
+    return countWorkflows(this.core, r);
   }
-  registerNamespace(): Promise<NamespaceInfo> {
-    return Promise.reject(new ApiError('UNAVAILABLE', 'registerNamespace is not implemented yet'));
+
+  async registerNamespace(req: RegisterNamespaceRequest): Promise<NamespaceInfo> {
+    const r = parseRequest(RegisterNamespaceRequest, req, 'registerNamespace request');
+    this.core.check();
+    const info = await this.core.namespaces.register(r);
+    this.retention.namespacesChanged();
+    return info;
   }
-  describeNamespace(): Promise<NamespaceInfo> {
-    return Promise.reject(new ApiError('UNAVAILABLE', 'describeNamespace is not implemented yet'));
+
+  async describeNamespace(req: NamespaceRef): Promise<NamespaceInfo> {
+    const r = parseRequest(NamespaceRef, req, 'describeNamespace request');
+    this.core.check();
+    return namespaceInfo(this.core.namespaces.get(r.namespace));
   }
-  listNamespaces(): Promise<ListNamespacesResponse> {
-    return Promise.reject(new ApiError('UNAVAILABLE', 'listNamespaces is not implemented yet'));
+
+  async listNamespaces(_req: Record<string, never> = {}): Promise<ListNamespacesResponse> {
+    this.core.check();
+    return { namespaces: this.core.namespaces.all().map(namespaceInfo) };
   }
-  addSearchAttributes(): Promise<void> {
-    return Promise.reject(new ApiError('UNAVAILABLE', 'addSearchAttributes is not implemented yet'));
+
+  async addSearchAttributes(req: AddSearchAttributesRequest): Promise<void> {
+    const r = parseRequest(AddSearchAttributesRequest, req, 'addSearchAttributes request');
+    this.core.check();
+    await this.core.namespaces.addSearchAttributes(r.namespace, r.searchAttributes);
   }
-  listSearchAttributes(): Promise<ListSearchAttributesResponse> {
-    return Promise.reject(new ApiError('UNAVAILABLE', 'listSearchAttributes is not implemented yet'));
+
+  async listSearchAttributes(req: NamespaceRef): Promise<ListSearchAttributesResponse> {
+    const r = parseRequest(NamespaceRef, req, 'listSearchAttributes request');
+    this.core.check();
+    return { system: { ...SYSTEM_SEARCH_ATTRIBUTES }, custom: { ...this.core.namespaces.get(r.namespace).searchAttributes } };
   }
 
   /** Stops dispatching and waits for issued writes to be durable. Does not close the store. */
   close(): Promise<void> {
+    this.retention.close();
     return this.core.close();
   }
 }

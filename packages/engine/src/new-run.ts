@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { HistoryEvent, Payload } from '@endure/protocol';
+import type { HistoryEvent, Payload, SearchAttributeValue } from '@endure/protocol';
 import type { CreateWorkflow, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 import type { EngineCore } from './engine-core.js';
 import { Run } from './run.js';
@@ -19,6 +19,8 @@ export interface NewRunParams {
   signal?: { signalName: string; input: Payload[] };
   memo?: Record<string, Payload>;
   searchAttributes?: Record<string, Payload>;
+  /** The same search attributes typed for the store's index (see indexSearchAttributes). */
+  indexedSearchAttributes?: Record<string, SearchAttributeValue>;
   /** A child run: its parent, told when it closes (carried along a continue-as-new chain). */
   parent?: { namespace: string; workflowId: string; runId: string; seq: number };
   /** Continue-as-new: the chain this run joins. */
@@ -82,6 +84,7 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
     closeTime: null,
     nextEventId: events.length + 1,
     state: JSON.stringify(state),
+    ...(p.indexedSearchAttributes && { searchAttributes: p.indexedSearchAttributes }),
   };
   const run = new Run(record, state);
   run.tail = [...events];

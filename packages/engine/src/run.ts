@@ -1,4 +1,4 @@
-import { COMMAND_EVENT_TYPES, type Failure, type HistoryEvent, type NewEvent, type Payload, type WorkflowStatus } from '@endure/protocol';
+import { COMMAND_EVENT_TYPES, type Failure, type HistoryEvent, type NewEvent, type Payload, type SearchAttributeValue, type WorkflowStatus } from '@endure/protocol';
 import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 import type { RunState } from './run-state.js';
 import type { PreparedRun } from './new-run.js';
@@ -63,6 +63,8 @@ export class Mutation {
    */
   offers: TaskRow[] = [];
   close: { status: WorkflowStatus } | undefined;
+  /** The run's whole indexed search-attribute set, when this transition changed it. */
+  searchAttributes: Record<string, SearchAttributeValue> | undefined;
   /** Continue-as-new: the successor run, created in the same atomic write as this close. */
   continueAsNew: PreparedRun | undefined;
 

@@ -1,8 +1,9 @@
 import { ApiError, type StartWorkflowRequest, type StartWorkflowResponse, type WorkflowStatus } from '@endure/protocol';
 import { CurrentRunConflictError } from '@endure/storage';
 import type { EngineCore } from './engine-core.js';
-import { prepareRun } from './new-run.js';
+import { prepareRun, type NewRunParams } from './new-run.js';
 import { signalRun, terminateRun } from './lifecycle.js';
+import { indexSearchAttributes } from './search-attributes.js';
 
 const FAILED_LIKE: ReadonlySet<WorkflowStatus> = new Set(['FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT']);
 
@@ -34,9 +35,11 @@ export async function startWorkflow(
   parent?: { namespace: string; workflowId: string; runId: string; seq: number },
 ): Promise<StartWorkflowResponse> {
   core.check();
+  const ns = core.namespaces.get(req.namespace);
   core.checkPayloads('workflow input', req.input);
   core.checkPayloads('memo', Object.values(req.memo ?? {}));
   core.checkPayloads('search attributes', Object.values(req.searchAttributes ?? {}));
+  const indexedSearchAttributes = req.searchAttributes && indexSearchAttributes(ns, req.searchAttributes);
   return withIdLock(`${req.namespace}\u0000${req.workflowId}`, async () => {
     const current = await core.store.getCurrentRun(req.namespace, req.workflowId);
     if (current && req.requestId && (JSON.parse(current.state) as { requestId?: string }).requestId === req.requestId) {
@@ -60,11 +63,11 @@ export async function startWorkflow(
         throw alreadyStarted(req, current.runId, `already completed successfully, and workflowIdReusePolicy is ALLOW_DUPLICATE_FAILED_ONLY`);
       }
     }
-    return { runId: await createRun(core, req, current?.runId ?? null, parent), started: true };
+    return { runId: await createRun(core, { ...req, indexedSearchAttributes }, current?.runId ?? null, parent), started: true };
   });
 }
 
-async function createRun(core: EngineCore, req: StartWorkflowRequest, expectedCurrentRunId: string | null, parent?: { namespace: string; workflowId: string; runId: string; seq: number }): Promise<string> {
+async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewRunParams, 'indexedSearchAttributes'>, expectedCurrentRunId: string | null, parent?: { namespace: string; workflowId: string; runId: string; seq: number }): Promise<string> {
   if (req.signalName) core.checkPayloads(`the arguments of signal '${req.signalName}'`, req.signalInput ?? []);
   const { run, create, task, timers } = prepareRun(
     core,

@@ -25,7 +25,8 @@ export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Prom
   run.wftStarted = { dispatchId, startedTime: now };
   core.backoff.delete(run);
   core.timers.set(timeoutKey(run), now + run.state.workflowTaskTimeoutMs, () => timeOutWorkflowTask(core, run, dispatchId));
-  const token: TokenData = { ...run.key, kind: 'wft', attempt: run.state.wft.attempt, dispatchId };
+  const r = run.record;
+  const token: TokenData = { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, kind: 'wft', attempt: run.state.wft.attempt, dispatchId };
   return {
     taskToken: encodeToken(token),
     namespace: run.record.namespace,

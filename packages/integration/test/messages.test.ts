@@ -79,6 +79,8 @@ describe('signals, queries and cancellation scopes', () => {
   });
 
   it('keeps memo and search attributes from the start and from upserts, for workflow code and describe()', async () => {
+    // Search attributes are indexed by type: custom keys are registered first (as in Temporal).
+    await env.connection.engine.addSearchAttributes({ namespace: 'default', searchAttributes: { CustomerTier: 'Keyword', Region: 'Keyword' } });
     const h = await env.client.workflow.start('tagged', {
       taskQueue,
       workflowId: uid(),
@@ -96,6 +98,14 @@ describe('signals, queries and cancellation scopes', () => {
     await assert.rejects(
       env.client.workflow.start('tagged', { taskQueue, workflowId: uid(), searchAttributes: { 'bad-name': 1 } }),
       /searchAttributes\.bad-name: search attribute names are letters, digits and _/,
+    );
+    await assert.rejects(
+      env.client.workflow.start('tagged', { taskQueue, workflowId: uid(), searchAttributes: { Unregistered: 'x' } }),
+      /search attribute 'Unregistered' is not registered in namespace 'default'; register it with its type first: endure operator search-attribute create --name Unregistered --type Keyword/,
+    );
+    await assert.rejects(
+      env.client.workflow.start('tagged', { taskQueue, workflowId: uid(), searchAttributes: { CustomerTier: 42 } }),
+      /search attribute 'CustomerTier' is registered as Keyword, so its value must be a string; got the integer 42/,
     );
   });
 

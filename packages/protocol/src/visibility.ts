@@ -52,7 +52,8 @@ export const ListWorkflowsRequest = z.object({
   query: z.string().max(10_000, 'query must be at most 10000 characters').optional(),
   pageSize: z.number().int().min(1, 'pageSize must be at least 1').max(1000, 'pageSize must be at most 1000').optional(),
   /** From the previous page's response; absent for the first page. */
-  nextPageToken: z.string().max(2000).optional(),
+  // Long enough for a cursor holding a 1000-character workflow id in any script.
+  nextPageToken: z.string().max(10_000, 'nextPageToken must be at most 10000 characters').optional(),
 });
 export type ListWorkflowsRequest = z.infer<typeof ListWorkflowsRequest>;
 

@@ -7,6 +7,10 @@ import { durabilitySuite } from './conformance/durability.js';
 import { orderingSuite } from './conformance/ordering.js';
 import { runSuite } from './conformance/runs.js';
 import { tasksAndTimersSuite } from './conformance/tasks-timers.js';
+import { listFilterSuite } from './conformance/list-filters.js';
+import { listPagingSuite } from './conformance/list-paging.js';
+import { listRandomSuite } from './conformance/list-random.js';
+import { namespacesRetentionSuite } from './conformance/namespaces-retention.js';
 
 export type { MakeStore, StoreHarness } from './conformance/harness.js';
 
@@ -29,5 +33,9 @@ export function runStoreConformance(name: string, makeStore: MakeStore, opts: Co
     tasksAndTimersSuite(withStore);
     orderingSuite(withStore);
     durabilitySuite(withStore, opts.durable ?? true);
+    listFilterSuite(withStore);
+    listPagingSuite(withStore);
+    listRandomSuite(withStore);
+    namespacesRetentionSuite(withStore, opts.durable ?? true);
   });
 }

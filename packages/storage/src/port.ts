@@ -16,6 +16,7 @@ export interface WorkflowRecord {
   /**
    * The run's indexed custom search attributes, typed by the namespace's registry (see
    * SearchAttributeValue). Absent on an update: the stored set is kept; present: it replaces it.
+   * A run with none reads back without this key (an empty object is stored as none).
    */
   searchAttributes?: Record<string, SearchAttributeValue>;
 }
@@ -29,17 +30,28 @@ export interface NamespaceRecord {
   searchAttributes: Record<string, SearchAttributeType>;
 }
 
-/** One page of runs matching a filter, newest start first (ties: workflowId, runId). */
+/**
+ * One page of runs matching a filter, in (startTime, workflowId, runId) descending order: newest
+ * start first, and one direction throughout so a store can serve it from one index scanned
+ * backwards, resuming after the last row (keyset pagination, stable while runs are created).
+ *
+ * Filter semantics (the reference is `matchesFilter` in filter-eval.ts): a comparison, IN,
+ * BETWEEN or STARTS_WITH matches only runs that have the attribute (CloseTime: closed runs);
+ * the negated forms (!=, NOT IN, NOT BETWEEN) match runs that have it and fail the positive form;
+ * IS NULL matches runs without it. A KeywordList matches when any element does (`=` contains,
+ * `!=` does not contain); an empty list counts as absent. Strings compare by code point.
+ */
 export interface ListWorkflowsQuery {
   namespace: string;
   /** Already parsed and typed; absent means every run of the namespace. */
   filter?: FilterExpr;
   pageSize: number;
-  /** The store's own cursor from the previous page's `nextPageToken`. */
+  /** The store's own cursor from the previous page's `nextPageToken`; a forged one is a ListQueryError. */
   pageToken?: string;
 }
 export interface ListWorkflowsPage {
   records: WorkflowRecord[];
+  /** Present only when more runs match. */
   nextPageToken?: string;
 }
 
@@ -143,8 +155,9 @@ export interface Store {
   listNamespaces(): Promise<NamespaceRecord[]>;
   /**
    * Retention: deletes up to `limit` closed runs of the namespace whose closeTime < closedBefore,
-   * with their history, tasks and timers (never a workflow id's only current run pointer while
-   * it is open). Returns how many runs were deleted.
+   * oldest close first, with their history, tasks, timers and search attributes. Open runs are
+   * never deleted; a deleted run that was its workflow id's current run leaves the id with no
+   * current run (so it can be started afresh). Returns how many runs were deleted.
    */
   deleteClosedRuns(namespace: string, closedBefore: number, limit: number): Promise<number>;
   close(): Promise<void>;
@@ -172,4 +185,13 @@ export class CurrentRunConflictError extends Error {
   ) {
     super(`workflow id ${workflowId} has current run ${currentRunId ?? '(none)'}, not the one expected`);
   }
+}
+
+/**
+ * A list/count request the store cannot serve as asked: a page token it did not issue, a page
+ * size out of range, or a filter that is malformed or beyond the size limits. The message names
+ * the part to change; the engine reports it as a bad request.
+ */
+export class ListQueryError extends Error {
+  override name = 'ListQueryError';
 }

@@ -2,10 +2,21 @@
 // SQLite-specific. It applies each mutation synchronously at call time, which trivially gives
 // call order; the `Data` lives in the harness so a "reopened" store sees what was acknowledged.
 import type { HistoryEvent } from '@endure/protocol';
+import type { FilterExpr } from '@endure/protocol';
 import {
   CurrentRunConflictError,
   VersionConflictError,
+  checkFilter,
+  checkPageSize,
+  compareListOrder,
+  cursorOf,
+  decodePageToken,
+  encodePageToken,
+  matchesFilter,
   type CreateWorkflow,
+  type ListWorkflowsPage,
+  type ListWorkflowsQuery,
+  type NamespaceRecord,
   type RunKey,
   type Store,
   type TaskRow,
@@ -20,10 +31,11 @@ export interface Data {
   history: Map<string, HistoryEvent[]>;
   tasks: Map<string, TaskRow>;
   timers: Map<string, TimerRow>;
+  namespaces: Map<string, NamespaceRecord>;
 }
 
 export function emptyData(): Data {
-  return { runs: new Map(), current: new Map(), history: new Map(), tasks: new Map(), timers: new Map() };
+  return { runs: new Map(), current: new Map(), history: new Map(), tasks: new Map(), timers: new Map(), namespaces: new Map() };
 }
 
 const runId = (k: RunKey): string => JSON.stringify([k.namespace, k.workflowId, k.runId]);
@@ -47,7 +59,7 @@ export class MemoryStore implements Store {
       const current = this.d.current.get(idKey) ?? null;
       if (current !== c.expectedCurrentRunId) throw new CurrentRunConflictError(namespace, workflowId, current);
       if (this.d.runs.has(runId(c.record))) throw new Error('run exists');
-      this.d.runs.set(runId(c.record), structuredClone(c.record));
+      this.d.runs.set(runId(c.record), stored(c.record, undefined));
       this.d.current.set(idKey, c.record.runId);
       this.d.history.set(runId(c.record), structuredClone(c.events));
       this.rows(c.record, c.tasks, [], c.timers, []);
@@ -64,7 +76,7 @@ export class MemoryStore implements Store {
         const current = this.d.current.get(JSON.stringify([next.record.namespace, next.record.workflowId])) ?? null;
         if (current !== next.expectedCurrentRunId) throw new CurrentRunConflictError(next.record.namespace, next.record.workflowId, current);
       }
-      this.d.runs.set(runId(u.key), structuredClone(u.record));
+      this.d.runs.set(runId(u.key), stored(u.record, this.d.runs.get(runId(u.key))));
       this.d.history.get(runId(u.key))?.push(...structuredClone(u.events));
       this.rows(u.key, u.upsertTasks, u.deleteTasks, u.upsertTimers, u.deleteTimers);
       if (next) this.create(next);
@@ -95,24 +107,60 @@ export class MemoryStore implements Store {
     return this.read(() => all.filter((t) => !after || taskOrder(t, after) > 0).slice(0, limit));
   }
 
-  // TODO(issue 4, visibility helper): implement; placeholders so the tree compiles meanwhile.
-  listWorkflows(): Promise<never> {
-    return Promise.reject(new Error('listWorkflows: not implemented yet'));
+  listWorkflows(q: ListWorkflowsQuery): Promise<ListWorkflowsPage> {
+    return this.read(() => {
+      checkPageSize(q.pageSize);
+      const after = q.pageToken ? decodePageToken(q.pageToken) : undefined; // '' = first page, as Temporal's clients send
+      const rows = this.matching(q.namespace, q.filter)
+        .filter((r) => !after || compareListOrder(r, after) > 0)
+        .sort(compareListOrder);
+      const records = rows.slice(0, q.pageSize);
+      return rows.length > q.pageSize ? { records, nextPageToken: encodePageToken(cursorOf(records.at(-1)!)) } : { records };
+    });
   }
-  countWorkflows(): Promise<number> {
-    return Promise.reject(new Error('countWorkflows: not implemented yet'));
+
+  countWorkflows(namespace: string, filter?: FilterExpr): Promise<number> {
+    return this.read(() => this.matching(namespace, filter).length);
   }
-  putNamespace(): Promise<void> {
-    return Promise.reject(new Error('putNamespace: not implemented yet'));
+
+  putNamespace(ns: NamespaceRecord): Promise<void> {
+    return this.mutate(() => this.d.namespaces.set(ns.name, structuredClone(ns)));
   }
-  getNamespace(): Promise<undefined> {
-    return Promise.resolve(undefined);
+
+  getNamespace(name: string): Promise<NamespaceRecord | undefined> {
+    return this.read(() => this.d.namespaces.get(name));
   }
-  listNamespaces(): Promise<never[]> {
-    return Promise.resolve([]);
+
+  listNamespaces(): Promise<NamespaceRecord[]> {
+    return this.read(() => [...this.d.namespaces.values()].sort((a, b) => cmp(a.name, b.name)));
   }
-  deleteClosedRuns(): Promise<number> {
-    return Promise.resolve(0);
+
+  deleteClosedRuns(namespace: string, closedBefore: number, limit: number): Promise<number> {
+    return this.mutateTo(() => {
+      const doomed = [...this.d.runs.values()]
+        .filter((r) => r.namespace === namespace && r.closeTime !== null && r.closeTime < closedBefore)
+        .sort((a, b) => a.closeTime! - b.closeTime! || cmp(a.workflowId, b.workflowId) || cmp(a.runId, b.runId))
+        .slice(0, Math.max(0, limit));
+      for (const r of doomed) this.forget(r);
+      return doomed.length;
+    });
+  }
+
+  private matching(namespace: string, filter: FilterExpr | undefined): WorkflowRecord[] {
+    if (filter) checkFilter(filter);
+    return [...this.d.runs.values()].filter((r) => r.namespace === namespace && (!filter || matchesFilter(r, filter)));
+  }
+
+  /** Removes a run with everything that hangs off it, and its current-run pointer if it is one. */
+  private forget(r: WorkflowRecord): void {
+    const id = runId(r);
+    this.d.runs.delete(id);
+    this.d.history.delete(id);
+    const idKey = JSON.stringify([r.namespace, r.workflowId]);
+    if (this.d.current.get(idKey) === r.runId) this.d.current.delete(idKey);
+    const ownedBy = (row: TaskRow | TimerRow) => row.namespace === r.namespace && row.workflowId === r.workflowId && row.runId === r.runId;
+    for (const [k, t] of this.d.tasks) if (ownedBy(t)) this.d.tasks.delete(k);
+    for (const [k, t] of this.d.timers) if (ownedBy(t)) this.d.timers.delete(k);
   }
 
   close(): Promise<void> {
@@ -128,10 +176,13 @@ export class MemoryStore implements Store {
   }
 
   private mutate(fn: () => void): Promise<void> {
+    return this.mutateTo(fn);
+  }
+
+  private mutateTo<T>(fn: () => T): Promise<T> {
     return new Promise((done) => {
       if (this.closed) throw new Error('closed');
-      fn();
-      done();
+      done(fn());
     });
   }
 
@@ -141,4 +192,12 @@ export class MemoryStore implements Store {
       done(structuredClone(fn()));
     });
   }
+}
+
+/** What the store keeps: a copy, with no searchAttributes key when there are none, and the
+ * previous run's set kept when an update leaves the key out. */
+function stored(r: WorkflowRecord, previous: WorkflowRecord | undefined): WorkflowRecord {
+  const { searchAttributes, ...rest } = structuredClone(r);
+  const attrs = searchAttributes ?? previous?.searchAttributes;
+  return attrs && Object.keys(attrs).length > 0 ? { ...rest, searchAttributes: structuredClone(attrs) } : rest;
 }

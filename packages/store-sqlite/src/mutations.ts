@@ -6,11 +6,12 @@ import { CurrentRunConflictError, VersionConflictError } from '@endure/storage';
 import type { CreateWorkflow, RunKey, TaskRow, TimerRow, UpdateWorkflow } from '@endure/storage';
 import { keyParams, toTaskRow, toTimerRow, toWorkflowRow, type KeyParams, type TaskDbRow, type TimerDbRow, type WorkflowRow } from './rows.js';
 import type { Statements } from './statements.js';
+import { planSearchAttributes, type AttributesPlan } from './search-attribute-rows.js';
 
 /** A mutation as plain data (it crosses to the store thread): rows ready to write, checks to make. */
 export type Plan =
-  | { kind: 'create'; key: KeyParams; row: WorkflowRow; expectedCurrentRunId: string | null; events: EventParams[]; rows: RowChanges; label: string }
-  | { kind: 'update'; key: KeyParams; row: WorkflowRow & { expected: number }; lean: boolean; events: EventParams[]; rows: RowChanges; next?: Plan };
+  | { kind: 'create'; key: KeyParams; row: WorkflowRow; expectedCurrentRunId: string | null; events: EventParams[]; rows: RowChanges; label: string; attrs?: AttributesPlan }
+  | { kind: 'update'; key: KeyParams; row: WorkflowRow & { expected: number }; lean: boolean; events: EventParams[]; rows: RowChanges; next?: Plan; attrs?: AttributesPlan };
 
 type EventParams = KeyParams & { event_id: number; event: string };
 interface RowChanges {
@@ -31,6 +32,7 @@ export function planCreate(c: CreateWorkflow): Plan {
     events: eventRows(k, c.events),
     rows: planRows(k, c.tasks, [], c.timers, []),
     label: describe(c.record),
+    attrs: planSearchAttributes(c.record, true),
   };
 }
 
@@ -42,15 +44,18 @@ export function planUpdate(u: UpdateWorkflow): Plan {
     throw new Error(`update of ${describe(key)} carries the record of ${describe(r)}`);
   }
   checkEvents(key, u.expectedNextEventId, u.events, r.nextEventId);
+  const row = toWorkflowRow(r) as WorkflowRow & { expected: number };
+  row.expected = u.expectedNextEventId; // (added, not spread: see toWorkflowRow)
   return {
     kind: 'update',
     key: k,
-    row: { ...toWorkflowRow(r), expected: u.expectedNextEventId },
+    row,
     // A run never returns to RUNNING, so a RUNNING record means status and close time are unchanged.
     lean: r.status === 'RUNNING',
     events: eventRows(k, u.events),
     rows: planRows(k, u.upsertTasks, u.deleteTasks, u.upsertTimers, u.deleteTimers),
     next: u.continueAsNew ? planCreate(u.continueAsNew) : undefined,
+    attrs: planSearchAttributes(r, false),
   };
 }
 
@@ -71,6 +76,7 @@ export function applyPlan(st: Statements, p: Plan): void {
     const key = { namespace: k.namespace, workflowId: k.workflow_id, runId: k.run_id };
     throw new VersionConflictError(key, p.row.expected, st.getNextEventId.get(k));
   }
+  if (p.attrs) st.searchAttributes.write(k, p.attrs, p.kind === 'create');
   for (const e of p.events) st.insertEvent.run(e);
   // Deletes first, so a mutation that deletes and re-adds the same id ends with the row present.
   for (const d of p.rows.delTasks) st.deleteTask.run(d);
@@ -93,7 +99,7 @@ function checkEvents(k: RunKey, first: number, events: readonly HistoryEvent[], 
 }
 
 function eventRows(k: KeyParams, events: readonly HistoryEvent[]): EventParams[] {
-  return events.map((e) => ({ ...k, event_id: e.eventId, event: JSON.stringify(e) }));
+  return events.map((e) => ({ namespace: k.namespace, workflow_id: k.workflow_id, run_id: k.run_id, event_id: e.eventId, event: JSON.stringify(e) }));
 }
 
 function planRows(
@@ -104,8 +110,8 @@ function planRows(
   deleteTimers: readonly string[] = [],
 ): RowChanges {
   return {
-    delTasks: deleteTasks.map((taskId) => ({ ...k, task_id: taskId })),
-    delTimers: deleteTimers.map((timerId) => ({ ...k, timer_id: timerId })),
+    delTasks: deleteTasks.map((taskId) => ({ namespace: k.namespace, workflow_id: k.workflow_id, run_id: k.run_id, task_id: taskId })),
+    delTimers: deleteTimers.map((timerId) => ({ namespace: k.namespace, workflow_id: k.workflow_id, run_id: k.run_id, timer_id: timerId })),
     tasks: upsertTasks.map(toTaskRow),
     timers: upsertTimers.map(toTimerRow),
   };

@@ -63,3 +63,48 @@ CREATE TABLE timers (
 ) WITHOUT ROWID;
 CREATE INDEX timers_by_fire_at ON timers (fire_at, namespace, workflow_id, run_id, timer_id);
 `;
+
+/**
+ * Version 2: listing and search at scale, namespaces, retention.
+ * - Listing order is (start_time, workflow_id, run_id) descending, so each listing index ends in
+ *   those columns: a filter on its leading columns is one range scan read backwards, and a page
+ *   token (the last row's sort key) seeks straight to where the next page starts.
+ * - The runs' search attributes: as JSON on the run (what reads return) and one row per value
+ *   (per element for a KeywordList) in search_attributes, which filters use. Its key puts
+ *   (name, value) first and then the listing order, so `attr = value` is itself a listing index.
+ * - Retention finds closed runs by close time (a partial index: open runs are not in it).
+ */
+export const V2_SCHEMA = `
+ALTER TABLE workflows ADD COLUMN search_attributes TEXT;
+
+DROP INDEX workflows_by_type_status;
+DROP INDEX workflows_by_status;
+DROP INDEX workflows_by_start;
+CREATE INDEX workflows_by_type_status ON workflows (namespace, workflow_type, status, start_time, workflow_id, run_id);
+CREATE INDEX workflows_by_type ON workflows (namespace, workflow_type, start_time, workflow_id, run_id);
+CREATE INDEX workflows_by_status ON workflows (namespace, status, start_time, workflow_id, run_id);
+CREATE INDEX workflows_by_start ON workflows (namespace, start_time, workflow_id, run_id);
+CREATE INDEX workflows_by_close ON workflows (namespace, close_time, workflow_id, run_id) WHERE close_time IS NOT NULL;
+
+-- value has no declared type: SQLite keeps each value's own type (text, integer, real), and
+-- booleans are stored as 0/1. start_time is the run's (it never changes).
+CREATE TABLE search_attributes (
+  namespace   TEXT    NOT NULL,
+  name        TEXT    NOT NULL,
+  value               NOT NULL,
+  start_time  INTEGER NOT NULL,
+  workflow_id TEXT    NOT NULL,
+  run_id      TEXT    NOT NULL,
+  PRIMARY KEY (namespace, name, value, start_time, workflow_id, run_id)
+) WITHOUT ROWID;
+-- Per-run lookups: "does this run have name op value" inside filters, and replacing a run's set.
+CREATE INDEX search_attributes_by_run ON search_attributes (namespace, workflow_id, run_id, name, value);
+
+CREATE TABLE namespaces (
+  name              TEXT    NOT NULL PRIMARY KEY,
+  description       TEXT    NOT NULL,
+  retention_ms      INTEGER NOT NULL,
+  created_time      INTEGER NOT NULL,
+  search_attributes TEXT    NOT NULL
+) WITHOUT ROWID;
+`;

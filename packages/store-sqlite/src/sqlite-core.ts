@@ -7,6 +7,7 @@ import { applyPlan, type Plan } from './mutations.js';
 import { fromTaskRow, fromTimerRow, fromWorkflowRow, keyParams, toTaskRow, type WorkflowRow } from './rows.js';
 import { Statements } from './statements.js';
 import { WriteBatcher, type WriteStats } from './write-batcher.js';
+import { Visibility, isVisibilityPlan, type VisibilityPlan, type VisibilityReadOp } from './visibility.js';
 import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 
 export const MEMORY = ':memory:';
@@ -24,13 +25,15 @@ export type ReadOp =
   | { op: 'getCurrentRun'; namespace: string; workflowId: string }
   | { op: 'readHistory'; key: RunKey; fromEventId: number; limit: number }
   | { op: 'listTimers'; before: number; limit: number }
-  | { op: 'listTasks'; limit: number; after?: TaskRow };
+  | { op: 'listTasks'; limit: number; after?: TaskRow }
+  | VisibilityReadOp;
 
 export class SqliteCore {
   private constructor(
     private readonly db: Database.Database,
     private readonly st: Statements,
     private readonly batcher: WriteBatcher,
+    private readonly visibility: Visibility,
   ) {}
 
   /** Opens, locks and migrates `abs` (an absolute path, or ':memory:'). */
@@ -54,7 +57,7 @@ export class SqliteCore {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
-      return new SqliteCore(db, new Statements(db), new WriteBatcher(db, opts.maxBatch, opts.minCommitIntervalMs ?? 0));
+      return new SqliteCore(db, new Statements(db), new WriteBatcher(db, opts.maxBatch, opts.minCommitIntervalMs ?? 0), new Visibility(db));
     } catch (e) {
       db?.close();
       throw e;
@@ -62,7 +65,8 @@ export class SqliteCore {
   }
 
   /** Queues a mutation for the next group commit; resolves when it is durable. */
-  mutate(plan: Plan): Promise<void> {
+  mutate(plan: Plan | VisibilityPlan): Promise<void> {
+    if (isVisibilityPlan(plan)) return this.batcher.submit(() => this.visibility.apply(plan));
     return this.batcher.submit(() => applyPlan(this.st, plan));
   }
 
@@ -81,6 +85,8 @@ export class SqliteCore {
         return st.listTimers.all({ before: r.before, limit: r.limit }).map(fromTimerRow) satisfies TimerRow[];
       case 'listTasks':
         return (r.after ? st.listTasksAfter.all({ ...toTaskRow(r.after), limit: r.limit }) : st.listTasks.all({ limit: r.limit })).map(fromTaskRow);
+      default:
+        return this.visibility.read(r);
     }
   }
 

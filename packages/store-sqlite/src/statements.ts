@@ -1,11 +1,14 @@
 // Every SQL statement the store runs, prepared once at open (preparing is costlier than running).
 import type Database from 'better-sqlite3';
 import type { EventRow, KeyParams, TaskDbRow, TimerDbRow, WorkflowRow } from './rows.js';
+import { SearchAttributeStatements } from './search-attribute-rows.js';
 
 const KEY = 'namespace = @namespace AND workflow_id = @workflow_id AND run_id = @run_id';
 const TASK_COLS = 'namespace, workflow_id, run_id, task_id, task_queue, kind, visible_at';
 const TIMER_COLS = 'namespace, workflow_id, run_id, timer_id, fire_at';
 const WF_COLS = 'namespace, workflow_id, run_id, workflow_type, task_queue, status, start_time, close_time, next_event_id, state';
+/** What reads return: the written columns plus the search attributes (written separately). */
+export const WF_READ_COLS = `${WF_COLS}, search_attributes`;
 
 type Stmt<P, R = unknown> = Database.Statement<[P], R>;
 
@@ -29,6 +32,7 @@ export class Statements {
   readonly upsertTimer: Stmt<TimerDbRow>;
   readonly deleteTimer: Stmt<KeyParams & { timer_id: string }>;
   readonly listTimers: Stmt<{ before: number; limit: number }, TimerDbRow>;
+  readonly searchAttributes: SearchAttributeStatements;
 
   constructor(db: Database.Database) {
     const prep = <P, R = unknown>(sql: string): Stmt<P, R> => db.prepare<[P], R>(sql);
@@ -42,13 +46,13 @@ export class Statements {
     this.updateRunningWorkflow = prep(
       `UPDATE workflows SET next_event_id = @next_event_id, state = @state WHERE ${KEY} AND next_event_id = @expected AND status = 'RUNNING'`,
     );
-    this.getWorkflow = prep(`SELECT ${WF_COLS} FROM workflows WHERE ${KEY}`);
+    this.getWorkflow = prep(`SELECT ${WF_READ_COLS} FROM workflows WHERE ${KEY}`);
     this.getNextEventId = prep<KeyParams, number>(`SELECT next_event_id FROM workflows WHERE ${KEY}`).pluck();
     this.getCurrentRunId = prep<{ namespace: string; workflow_id: string }, string>(
       'SELECT run_id FROM current_runs WHERE namespace = @namespace AND workflow_id = @workflow_id',
     ).pluck();
     this.getCurrentRun = prep(
-      `SELECT ${WF_COLS.replace(/(\w+)/g, 'w.$1')} FROM current_runs c
+      `SELECT ${WF_READ_COLS.replace(/(\w+)/g, 'w.$1')} FROM current_runs c
        JOIN workflows w ON w.namespace = c.namespace AND w.workflow_id = c.workflow_id AND w.run_id = c.run_id
        WHERE c.namespace = @namespace AND c.workflow_id = @workflow_id`,
     );
@@ -79,6 +83,7 @@ export class Statements {
        ON CONFLICT (namespace, workflow_id, run_id, timer_id) DO UPDATE SET fire_at = excluded.fire_at`,
     );
     this.deleteTimer = prep(`DELETE FROM timers WHERE ${KEY} AND timer_id = @timer_id`);
+    this.searchAttributes = new SearchAttributeStatements(db);
     this.listTimers = prep(
       `SELECT ${TIMER_COLS} FROM timers WHERE fire_at < @before ORDER BY fire_at, namespace, workflow_id, run_id, timer_id LIMIT @limit`,
     );

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION, SchemaVersionError, SqliteStore } from '../src/index.js';
-import { migrate, schemaVersion, type Migration } from '../src/migrations.js';
+import { MIGRATIONS, migrate, schemaVersion, type Migration } from '../src/migrations.js';
 import { tempDir } from './helpers.js';
 
 function tables(db: Database.Database): string[] {
@@ -19,7 +19,7 @@ void describe('schema migrations', () => {
       const db = new Database(file, { readonly: true });
       try {
         assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
-        assert.deepEqual(tables(db), ['current_runs', 'history', 'tasks', 'timers', 'workflows']);
+        assert.deepEqual(tables(db), ['current_runs', 'history', 'namespaces', 'search_attributes', 'tasks', 'timers', 'workflows']);
         assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       } finally {
         db.close();
@@ -85,6 +85,53 @@ void describe('schema migrations', () => {
       assert.throws(() => migrate(db, 'mem', [m2]), /version 2, expected 1/);
     } finally {
       db.close();
+    }
+  });
+});
+
+void describe('upgrading a version 1 database', () => {
+  void it('opens a v1 file with runs in it, upgrades it to the latest version, and lists and indexes its runs', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const file = join(dir, 'v1.db');
+      const v1 = new Database(file);
+      migrate(v1, file, MIGRATIONS.slice(0, 1));
+      const insert = v1.prepare(
+        `INSERT INTO workflows (namespace, workflow_id, run_id, workflow_type, task_queue, status, start_time, close_time, next_event_id, state)
+         VALUES (?, ?, ?, 'order', 'q', ?, ?, ?, 2, '{}')`,
+      );
+      insert.run('default', 'old-open', 'r1', 'RUNNING', 1000, null);
+      insert.run('default', 'old-closed', 'r1', 'COMPLETED', 2000, 2500);
+      v1.prepare(`INSERT INTO current_runs VALUES ('default', 'old-open', 'r1'), ('default', 'old-closed', 'r1')`).run();
+      v1.prepare(`INSERT INTO history VALUES ('default', 'old-closed', 'r1', 1, '{"eventId":1}')`).run();
+      v1.close();
+
+      const store = await SqliteStore.open(file);
+      try {
+        const key = { namespace: 'default', workflowId: 'old-open', runId: 'r1' };
+        const before = await store.getWorkflow(key);
+        assert.ok(before && !('searchAttributes' in before), 'a v1 run has no search attributes');
+        const page = await store.listWorkflows({ namespace: 'default', pageSize: 10 });
+        assert.deepEqual(page.records.map((r) => r.workflowId), ['old-closed', 'old-open']);
+        assert.equal(await store.countWorkflows('default', { op: 'compare', field: { kind: 'system', name: 'ExecutionStatus', type: 'Keyword' }, cmp: '=', value: 'RUNNING' }), 1);
+        await store.updateWorkflow({ key, expectedNextEventId: 2, record: { ...before, searchAttributes: { CustomKeywordField: 'upgraded' } }, events: [] });
+        const kw = { kind: 'custom', name: 'CustomKeywordField', type: 'Keyword' } as const;
+        assert.deepEqual((await store.listWorkflows({ namespace: 'default', pageSize: 10, filter: { op: 'compare', field: kw, cmp: '=', value: 'upgraded' } })).records.map((r) => r.workflowId), ['old-open']);
+        assert.equal(await store.deleteClosedRuns('default', 3000, 10), 1);
+        assert.deepEqual(await store.readHistory({ namespace: 'default', workflowId: 'old-closed', runId: 'r1' }), []);
+      } finally {
+        await store.close();
+      }
+      const db = new Database(file, { readonly: true });
+      try {
+        assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
+        const indexes = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'workflows' AND sql IS NOT NULL ORDER BY name").pluck().all();
+        assert.deepEqual(indexes, ['workflows_by_close', 'workflows_by_start', 'workflows_by_status', 'workflows_by_type', 'workflows_by_type_status']);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await cleanup();
     }
   });
 });
