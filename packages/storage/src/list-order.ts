@@ -27,7 +27,7 @@ export function encodePageToken(c: ListCursor): string {
 export function decodePageToken(token: string): ListCursor {
   const bad = () =>
     new ListQueryError('pageToken is not one this store issued: pass the nextPageToken of the previous page unchanged, or none for the first page');
-  if (typeof token !== 'string' || token.length > 4000 || !/^[A-Za-z0-9_-]+$/.test(token)) throw bad();
+  if (typeof token !== 'string' || token.length > 8200 || !/^[A-Za-z0-9_-]+$/.test(token)) throw bad();
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));

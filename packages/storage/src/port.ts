@@ -157,7 +157,9 @@ export interface Store {
    * Retention: deletes up to `limit` closed runs of the namespace whose closeTime < closedBefore,
    * oldest close first, with their history, tasks, timers and search attributes. Open runs are
    * never deleted; a deleted run that was its workflow id's current run leaves the id with no
-   * current run (so it can be started afresh). Returns how many runs were deleted.
+   * current run (so it can be started afresh). A closed run that still owns timer rows (an
+   * effect it owes another run, such as telling its parent it closed) is skipped until they are
+   * gone. Returns how many runs were deleted.
    */
   deleteClosedRuns(namespace: string, closedBefore: number, limit: number): Promise<number>;
   close(): Promise<void>;

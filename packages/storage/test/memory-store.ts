@@ -139,6 +139,7 @@ export class MemoryStore implements Store {
     return this.mutateTo(() => {
       const doomed = [...this.d.runs.values()]
         .filter((r) => r.namespace === namespace && r.closeTime !== null && r.closeTime < closedBefore)
+        .filter((r) => ![...this.d.timers.values()].some((t) => t.namespace === r.namespace && t.workflowId === r.workflowId && t.runId === r.runId))
         .sort((a, b) => a.closeTime! - b.closeTime! || cmp(a.workflowId, b.workflowId) || cmp(a.runId, b.runId))
         .slice(0, Math.max(0, limit));
       for (const r of doomed) this.forget(r);

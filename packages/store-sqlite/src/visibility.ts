@@ -47,8 +47,12 @@ function fromNamespaceRow(r: NamespaceRow): NamespaceRecord {
 /** Distinct filter shapes seen recently; values are parameters, so shapes repeat. */
 const STATEMENT_CACHE_SIZE = 128;
 /** Retention's candidates, oldest close first (served by the partial index workflows_by_close). */
+// A closed run that still owns timer rows owes an effect to another run (fx: rows, e.g. telling
+// its parent it closed): it stays until the engine has carried that out and deleted the row.
+const OWES_NOTHING = `NOT EXISTS (SELECT 1 FROM timers t
+    WHERE t.namespace = workflows.namespace AND t.workflow_id = workflows.workflow_id AND t.run_id = workflows.run_id)`;
 export const CLOSED_RUNS_SQL = `SELECT namespace, workflow_id, run_id FROM workflows
-  WHERE namespace = @namespace AND close_time IS NOT NULL AND close_time < @before
+  WHERE namespace = @namespace AND close_time IS NOT NULL AND close_time < @before AND ${OWES_NOTHING}
   ORDER BY close_time, workflow_id, run_id LIMIT @limit`;
 const RUN_KEY = 'namespace = @namespace AND workflow_id = @workflow_id AND run_id = @run_id';
 
@@ -69,7 +73,7 @@ export class Visibility {
        VALUES (@name, @description, @retention_ms, @created_time, @search_attributes)`,
     );
     this.closedRuns = db.prepare(CLOSED_RUNS_SQL);
-    this.deleteClosedRun = db.prepare(`DELETE FROM workflows WHERE ${RUN_KEY} AND close_time IS NOT NULL AND close_time < @before`);
+    this.deleteClosedRun = db.prepare(`DELETE FROM workflows WHERE ${RUN_KEY} AND close_time IS NOT NULL AND close_time < @before AND ${OWES_NOTHING}`);
     // Explicit rather than by foreign key: tasks, timers and attribute rows have none (it would
     // cost every insert a parent lookup), and history/current_runs then need no pragma.
     this.deleteOwned = ['history', 'tasks', 'timers', 'search_attributes', 'current_runs'].map((t) => db.prepare(`DELETE FROM ${t} WHERE ${RUN_KEY}`));

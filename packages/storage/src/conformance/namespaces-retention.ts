@@ -12,8 +12,11 @@ function ns(name: string, patch: Partial<NamespaceRecord> = {}): NamespaceRecord
   return { name, description: `the ${name} namespace`, retentionMs: 3 * 86_400_000, createdTime: T, searchAttributes: { CustomKeywordField: 'Keyword', Tags: 'KeywordList' }, ...patch };
 }
 
-/** A run closed at `closeTime` (or open when null) with 3 events, a task and a timer. */
-async function runWithRows(store: Store, workflowId: string, closeTime: number | null, opts: { namespace?: string; runId?: string; expected?: string | null } = {}): Promise<RunKey> {
+/**
+ * A run closed at `closeTime` (or open when null) with 3 events and a task; open runs and runs
+ * that still owe an effect to another run (`owesEffect`) also own a timer row.
+ */
+async function runWithRows(store: Store, workflowId: string, closeTime: number | null, opts: { namespace?: string; runId?: string; expected?: string | null; owesEffect?: boolean } = {}): Promise<RunKey> {
   const c = runOf(workflowId, {
     namespace: opts.namespace ?? 'default',
     runId: opts.runId,
@@ -24,7 +27,8 @@ async function runWithRows(store: Store, workflowId: string, closeTime: number |
     searchAttributes: { CustomKeywordField: 'kept' },
   }, opts.expected ?? null);
   const k = { namespace: c.record.namespace, workflowId, runId: c.record.runId };
-  await store.createWorkflow({ ...c, tasks: [task(k, 'wft', 1)], timers: [timer(k, 'run-timeout', 5)] });
+  const timers = closeTime === null ? [timer(k, 'run-timeout', 5)] : opts.owesEffect ? [timer(k, 'fx:notify-parent', 5)] : [];
+  await store.createWorkflow({ ...c, tasks: [task(k, 'wft', 1)], timers });
   return k;
 }
 
@@ -67,7 +71,7 @@ export function namespacesRetentionSuite(withStore: WithStore, durable: boolean)
         }
         const left = (rows: { workflowId: string }[]) => [...new Set(rows.map((r) => r.workflowId))].sort();
         assert.deepEqual(left(await allTasks(store)), ['c0', 'c3', 'open', 'recent']);
-        assert.deepEqual(left(await allTimers(store)), ['c0', 'c3', 'open', 'recent']);
+        assert.deepEqual(left(await allTimers(store)), ['open']);
         assert.deepEqual(idsOf(await listAll(store, 'default', eq(custom('CustomKeywordField', 'Keyword'), 'kept'))).sort(), ['c3', 'open', 'recent']);
         assert.equal(await store.countWorkflows('default'), 3);
         assert.equal(await store.deleteClosedRuns('default', T + 100, 10), 1, 'only c3 was left to delete');
@@ -89,6 +93,18 @@ export function namespacesRetentionSuite(withStore: WithStore, durable: boolean)
         assert.equal(await store.getWorkflow(first), undefined);
         assert.equal((await store.getCurrentRun('default', 'chain'))?.runId, 'r2');
         assert.equal((await store.readHistory(second)).length, 3);
+      }));
+
+    void it('a closed run that still owns a timer row (an effect owed to another run) waits until the row is gone', () =>
+      withStore(async ({ store }) => {
+        const owing = await runWithRows(store, 'owing', T + 10, { owesEffect: true });
+        await runWithRows(store, 'done', T + 20);
+        assert.equal(await store.deleteClosedRuns('default', T + 100, 10), 1, 'only the run that owes nothing goes');
+        const rec = await store.getWorkflow(owing);
+        assert.ok(rec, 'the run that owes an effect is kept');
+        await store.updateWorkflow({ key: owing, expectedNextEventId: rec.nextEventId, record: rec, events: [], deleteTimers: ['fx:notify-parent'] });
+        assert.equal(await store.deleteClosedRuns('default', T + 100, 10), 1, 'once its effect is done it goes too');
+        assert.equal(await store.getWorkflow(owing), undefined);
       }));
 
     void it('a deleted current run frees its workflow id for a new start', () =>
