@@ -8,6 +8,10 @@ import type { UpdateRef } from './update-handle.js';
 import { AsyncCompletionClient } from './activity-client.js';
 import { translateError } from './errors.js';
 import type { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from './policies.js';
+import { listWorkflows, type AsyncWorkflowListIterable, type ListOptions } from './workflow-list.js';
+import { serviceCall } from './service-call.js';
+import { OperatorClient } from './operator-client.js';
+import { TaskQueueClient } from './task-queue-client.js';
 
 export interface ClientOptions {
   connection: Connection;
@@ -130,6 +134,17 @@ export class WorkflowClient {
   getHandle<R = unknown>(workflowId: string, runId?: string): WorkflowHandle<R> {
     return new WorkflowHandle<R>(this.deps(), workflowId, runId);
   }
+
+  /** Runs matching `options.query` (newest start first); pages are fetched as iteration needs them. */
+  list(options: ListOptions = {}): AsyncWorkflowListIterable {
+    return listWorkflows(this.deps(), options);
+  }
+
+  /** How many runs match `query` (all runs of the namespace without one). */
+  async count(query?: string): Promise<{ count: number; groups: { count: number; groupValues: unknown[] }[] }> {
+    const r = await serviceCall(() => this.engine.countWorkflows({ namespace: this.namespace, query }));
+    return { count: r.count, groups: [] };
+  }
 }
 
 /** The start half of executeUpdateWithStart (Temporal's WithStartWorkflowOperation). */
@@ -155,6 +170,10 @@ export class Client {
   readonly workflow: WorkflowClient;
   /** Async completion of activities (by task token or ids). */
   readonly activity: AsyncCompletionClient;
+  /** Namespaces and search attributes. */
+  readonly operator: OperatorClient;
+  /** Task queue inspection (pollers, backlog). */
+  readonly taskQueue: TaskQueueClient;
   readonly connection: Connection;
   readonly namespace: string;
 
@@ -166,5 +185,7 @@ export class Client {
     const converter = opts.dataConverter?.payloadConverter ?? defaultPayloadConverter;
     this.workflow = new WorkflowClient(opts.connection.engine, this.namespace, converter, identity);
     this.activity = new AsyncCompletionClient(opts.connection.engine, this.namespace, converter, identity);
+    this.operator = new OperatorClient(opts.connection.engine, this.namespace);
+    this.taskQueue = new TaskQueueClient(opts.connection.engine, this.namespace);
   }
 }

@@ -4,6 +4,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@endure/client';
 import { DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@endure/worker';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+/**
+ * Which deployment the suite runs against: `embedded` (sqlite: in this process, the default) or
+ * `server` (a real `endure server` child process, reached over http://). The test runner runs the
+ * integration suite once in each mode (ENDURE_TEST_MODE=server for the second).
+ */
+export type TestMode = 'embedded' | 'server';
+export const testMode: TestMode = process.env['ENDURE_TEST_MODE'] === 'server' ? 'server' : 'embedded';
+/** For `it(..., { skip })` on tests of embedded-only features. */
+export const embeddedOnly = testMode === 'server' ? 'embedded-only feature (ENDURE_TEST_MODE=server)' : false;
 
 /** Path of a compiled test workflow module, by file name under src/workflows. */
 export function workflowsPath(name: string): string {
@@ -23,7 +34,10 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** A fresh embedded engine on a temporary SQLite file, with a client and helpers for workers. */
+/**
+ * A fresh engine on a temporary SQLite file — in this process, or behind a real server process
+ * (see TestMode) — with a client and helpers for workers.
+ */
 export class TestEnv {
   private workers: RunningWorker[] = [];
   private constructor(
@@ -31,13 +45,16 @@ export class TestEnv {
     readonly address: string,
     readonly connection: Connection,
     readonly client: Client,
+    readonly server: ServerProcess | undefined,
   ) {}
 
   static async create(): Promise<TestEnv> {
     const dir = mkdtempSync(join(tmpdir(), 'endure-it-'));
-    const address = `sqlite:${join(dir, 'endure.db')}`;
+    const db = join(dir, 'endure.db');
+    const server = testMode === 'server' ? await startServerProcess(db) : undefined;
+    const address = server ? server.address : `sqlite:${db}`;
     const connection = await Connection.connect({ address });
-    return new TestEnv(dir, address, connection, new Client({ connection }));
+    return new TestEnv(dir, address, connection, new Client({ connection }), server);
   }
 
   /** Creates and runs a worker on this engine; stopped by close(). */
@@ -71,6 +88,8 @@ export class TestEnv {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.stop()));
     await this.connection.close();
+    const code = await this.server?.stop();
+    if (this.server && code !== 0) throw new Error(`server exited with code ${code} on SIGTERM; stderr:\n${this.server.stderr()}`);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -21,6 +21,8 @@ import type {
 
 const id = (what: string) =>
   z.string().min(1, `${what} must not be empty`).max(1000, `${what} must be at most 1000 characters`);
+/** Free-form labels (identities, request ids): bounded, since the engine keeps some in memory. */
+const label = (what: string) => z.string().max(1000, `${what} must be at most 1000 characters`);
 
 export const WorkflowIdReusePolicy = z.enum([
   'ALLOW_DUPLICATE',
@@ -54,8 +56,8 @@ export const StartWorkflowRequest = z.object({
   workflowExecutionTimeoutMs: z.number().positive().optional(),
   workflowRunTimeoutMs: z.number().positive().optional(),
   workflowTaskTimeoutMs: z.number().positive().optional(),
-  identity: z.string().optional(),
-  requestId: z.string().optional(),
+  identity: label('identity').optional(),
+  requestId: label('requestId').optional(),
   memo: z.record(z.string(), Payload).optional(),
   searchAttributes: z
     .record(z.string(), Payload)
@@ -68,101 +70,106 @@ export const StartWorkflowRequest = z.object({
     })
     .optional(),
   /** signalWithStart: this signal is delivered to the running run, or to the new one. */
-  signalName: z.string().min(1).optional(),
+  signalName: id('signalName').optional(),
   signalInput: z.array(Payload).optional(),
 });
 export type StartWorkflowRequest = z.infer<typeof StartWorkflowRequest>;
-export interface StartWorkflowResponse {
-  runId: string;
+export const StartWorkflowResponse = z.object({
+  runId: z.string(),
   /** False when USE_EXISTING returned an already running workflow. */
-  started: boolean;
-}
+  started: z.boolean(),
+});
+export type StartWorkflowResponse = z.infer<typeof StartWorkflowResponse>;
 
 export const ExecutionRef = z.object({
   namespace: id('namespace'),
   workflowId: id('workflowId'),
-  runId: z.string().optional(),
+  runId: label('runId').optional(),
 });
 export type ExecutionRef = z.infer<typeof ExecutionRef>;
 
-export interface PendingActivityInfo {
-  seq: number;
-  activityId: string;
-  activityType: string;
-  state: 'SCHEDULED' | 'STARTED' | 'CANCEL_REQUESTED';
-  attempt: number;
-  lastFailure?: Failure;
-  lastHeartbeatDetails?: Payload[];
-  nextAttemptScheduleTime?: number;
-}
-export interface PendingWorkflowTaskInfo {
-  attempt: number;
-  state: 'SCHEDULED' | 'STARTED' | 'BACKING_OFF';
-  lastFailure?: Failure;
-  nextAttemptTime?: number;
-}
-export interface WorkflowDescription {
-  namespace: string;
-  workflowId: string;
-  runId: string;
-  workflowType: string;
-  taskQueue: string;
-  status: WorkflowStatus;
-  startTime: number;
-  closeTime?: number;
-  historyLength: number;
-  pendingActivities: PendingActivityInfo[];
-  pendingWorkflowTask?: PendingWorkflowTaskInfo;
-  memo: Record<string, Payload>;
-  searchAttributes: Record<string, Payload>;
-}
+// Responses are schemas too, so the HTTP API's OpenAPI document describes them; times are epoch ms.
+export const PendingActivityInfo = z.object({
+  seq: z.number(),
+  activityId: z.string(),
+  activityType: z.string(),
+  state: z.enum(['SCHEDULED', 'STARTED', 'CANCEL_REQUESTED']),
+  attempt: z.number(),
+  lastFailure: Failure.optional(),
+  lastHeartbeatDetails: z.array(Payload).optional(),
+  nextAttemptScheduleTime: z.number().optional(),
+});
+export type PendingActivityInfo = z.infer<typeof PendingActivityInfo>;
+export const PendingWorkflowTaskInfo = z.object({
+  attempt: z.number(),
+  state: z.enum(['SCHEDULED', 'STARTED', 'BACKING_OFF']),
+  lastFailure: Failure.optional(),
+  nextAttemptTime: z.number().optional(),
+});
+export type PendingWorkflowTaskInfo = z.infer<typeof PendingWorkflowTaskInfo>;
+export const WorkflowDescription = z.object({
+  namespace: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+  workflowType: z.string(),
+  taskQueue: z.string(),
+  status: WorkflowStatus,
+  startTime: z.number(),
+  closeTime: z.number().optional(),
+  historyLength: z.number(),
+  pendingActivities: z.array(PendingActivityInfo),
+  pendingWorkflowTask: PendingWorkflowTaskInfo.optional(),
+  memo: z.record(z.string(), Payload),
+  searchAttributes: z.record(z.string(), Payload),
+});
+export type WorkflowDescription = z.infer<typeof WorkflowDescription>;
 
 export const SignalWorkflowRequest = ExecutionRef.extend({
-  signalName: z.string().min(1, 'signalName must not be empty'),
+  signalName: id('signalName'),
   input: z.array(Payload),
-  identity: z.string().optional(),
+  identity: label('identity').optional(),
 });
 export type SignalWorkflowRequest = z.infer<typeof SignalWorkflowRequest>;
 
 export const QueryWorkflowRequest = ExecutionRef.extend({
-  queryType: z.string().min(1, 'queryType must not be empty'),
+  queryType: id('queryType'),
   args: z.array(Payload),
   /** How long to wait for a worker to answer. Default 10 s. */
   timeoutMs: z.number().positive().optional(),
 });
 export type QueryWorkflowRequest = z.infer<typeof QueryWorkflowRequest>;
-export interface QueryWorkflowResponse {
-  result?: Payload;
-}
+export const QueryWorkflowResponse = z.object({ result: Payload.optional() });
+export type QueryWorkflowResponse = z.infer<typeof QueryWorkflowResponse>;
 
 export const UpdateStage = z.enum(['ACCEPTED', 'COMPLETED']);
 export type UpdateStage = z.infer<typeof UpdateStage>;
 
 export const UpdateWorkflowRequest = ExecutionRef.extend({
   updateId: z.string().min(1).max(1000),
-  updateName: z.string().min(1, 'updateName must not be empty'),
+  updateName: id('updateName'),
   args: z.array(Payload),
   /** Return once the update reached this stage (or the wait timed out). Default COMPLETED. */
   waitForStage: UpdateStage.optional(),
   timeoutMs: z.number().positive().optional(),
-  identity: z.string().optional(),
+  identity: label('identity').optional(),
 });
 export type UpdateWorkflowRequest = z.infer<typeof UpdateWorkflowRequest>;
 
 export const PollUpdateRequest = ExecutionRef.extend({
-  updateId: z.string().min(1),
+  updateId: z.string().min(1).max(1000),
   waitForStage: UpdateStage.optional(),
   timeoutMs: z.number().positive().optional(),
 });
 export type PollUpdateRequest = z.infer<typeof PollUpdateRequest>;
 
 /** Where an update is; `outcome` once it completed (or was rejected by its validator). */
-export interface UpdateResponse {
-  updateId: string;
-  runId: string;
-  stage: 'ADMITTED' | UpdateStage;
-  outcome?: { result?: Payload } | { failure: Failure };
-}
+export const UpdateResponse = z.object({
+  updateId: z.string(),
+  runId: z.string(),
+  stage: z.enum(['ADMITTED', ...UpdateStage.options]),
+  outcome: z.union([z.object({ result: Payload.optional() }), z.object({ failure: Failure })]).optional(),
+});
+export type UpdateResponse = z.infer<typeof UpdateResponse>;
 
 export const RespondQueryTaskRequest = z.object({
   taskToken: z.string(),
@@ -178,20 +185,16 @@ export const GetHistoryRequest = ExecutionRef.extend({
   timeoutMs: z.number().min(0).optional(),
 });
 export type GetHistoryRequest = z.infer<typeof GetHistoryRequest>;
-export interface GetHistoryResponse {
-  runId: string;
-  events: HistoryEvent[];
-}
+export const GetHistoryResponse = z.object({ runId: z.string(), events: z.array(HistoryEvent) });
+export type GetHistoryResponse = z.infer<typeof GetHistoryResponse>;
 
 export const GetResultRequest = ExecutionRef.extend({ timeoutMs: z.number().min(0).optional() });
 export type GetResultRequest = z.infer<typeof GetResultRequest>;
 /** The close event of a run, or `closeEvent` absent when the wait timed out first. */
-export interface GetResultResponse {
-  runId: string;
-  closeEvent?: HistoryEvent;
-}
+export const GetResultResponse = z.object({ runId: z.string(), closeEvent: HistoryEvent.optional() });
+export type GetResultResponse = z.infer<typeof GetResultResponse>;
 
-export const CancelWorkflowRequest = ExecutionRef.extend({ reason: z.string().optional(), identity: z.string().optional() });
+export const CancelWorkflowRequest = ExecutionRef.extend({ reason: z.string().optional(), identity: label('identity').optional() });
 export type CancelWorkflowRequest = z.infer<typeof CancelWorkflowRequest>;
 export const TerminateWorkflowRequest = CancelWorkflowRequest;
 export type TerminateWorkflowRequest = CancelWorkflowRequest;
@@ -199,80 +202,83 @@ export type TerminateWorkflowRequest = CancelWorkflowRequest;
 export const PollRequest = z.object({
   namespace: id('namespace'),
   taskQueue: id('taskQueue'),
-  identity: z.string(),
+  identity: label('identity'),
   timeoutMs: z.number().min(0).optional(),
 });
 export type PollRequest = z.infer<typeof PollRequest>;
 
-export interface WorkflowTask {
-  taskToken: string;
-  namespace: string;
-  workflowId: string;
-  runId: string;
-  workflowType: string;
-  attempt: number;
+export const WorkflowTask = z.object({
+  taskToken: z.string(),
+  namespace: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+  workflowType: z.string(),
+  attempt: z.number(),
   /** Events since the last activation the engine recorded; the full history when that is all of it. */
-  events: HistoryEvent[];
+  events: z.array(HistoryEvent),
   /** Id of the last event in history when the task was handed out. */
-  lastEventId: number;
+  lastEventId: z.number(),
   /** The engine's clock when the task was handed out: the workflow's logical time for it. */
-  startedTime: number;
+  startedTime: z.number(),
   /** Set for a query task: answer it (respondQueryTask) from the run's state; change nothing. */
-  query?: { queryType: string; args: Payload[] };
+  query: z.object({ queryType: z.string(), args: z.array(Payload) }).optional(),
   /** Update requests to deliver in this task's live activation (validated there). */
-  updates?: { updateId: string; name: string; args: Payload[] }[];
-}
+  updates: z.array(z.object({ updateId: z.string(), name: z.string(), args: z.array(Payload) })).optional(),
+});
+export type WorkflowTask = z.infer<typeof WorkflowTask>;
 
 export const CompleteWorkflowTaskRequest = z.object({
   taskToken: z.string(),
   commands: z.array(Command),
   sawUpTo: z.number().int().positive(),
   time: z.number(),
-  identity: z.string().optional(),
+  identity: label('identity').optional(),
 });
 export type CompleteWorkflowTaskRequest = z.infer<typeof CompleteWorkflowTaskRequest>;
 export const FailWorkflowTaskRequest = z.object({
   taskToken: z.string(),
   failure: Failure,
-  identity: z.string().optional(),
+  identity: label('identity').optional(),
 });
 export type FailWorkflowTaskRequest = z.infer<typeof FailWorkflowTaskRequest>;
 
-export interface ActivityTask {
-  taskToken: string;
-  namespace: string;
-  taskQueue: string;
-  workflowId: string;
-  runId: string;
-  workflowType: string;
-  activityId: string;
-  activityType: string;
-  seq: number;
-  input: Payload[];
-  attempt: number;
-  scheduledTime: number;
-  currentAttemptScheduledTime: number;
-  startedTime: number;
-  timeouts: ActivityTimeouts;
-  retryPolicy: z.infer<typeof RetryPolicy>;
-  heartbeatDetails?: Payload[];
-}
+export const ActivityTask = z.object({
+  taskToken: z.string(),
+  namespace: z.string(),
+  taskQueue: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+  workflowType: z.string(),
+  activityId: z.string(),
+  activityType: z.string(),
+  seq: z.number(),
+  input: z.array(Payload),
+  attempt: z.number(),
+  scheduledTime: z.number(),
+  currentAttemptScheduledTime: z.number(),
+  startedTime: z.number(),
+  timeouts: ActivityTimeouts,
+  retryPolicy: RetryPolicy,
+  heartbeatDetails: z.array(Payload).optional(),
+});
+export type ActivityTask = z.infer<typeof ActivityTask>;
 
-export const CompleteActivityTaskRequest = z.object({ taskToken: z.string(), result: Payload.optional(), identity: z.string().optional() });
+export const CompleteActivityTaskRequest = z.object({ taskToken: z.string(), result: Payload.optional(), identity: label('identity').optional() });
 export type CompleteActivityTaskRequest = z.infer<typeof CompleteActivityTaskRequest>;
-export const FailActivityTaskRequest = z.object({ taskToken: z.string(), failure: Failure, identity: z.string().optional() });
+export const FailActivityTaskRequest = z.object({ taskToken: z.string(), failure: Failure, identity: label('identity').optional() });
 export type FailActivityTaskRequest = z.infer<typeof FailActivityTaskRequest>;
 /** Reports that the activity honoured a cancellation request. */
 export const CancelActivityTaskRequest = z.object({ taskToken: z.string(), details: z.array(Payload).optional() });
 export type CancelActivityTaskRequest = z.infer<typeof CancelActivityTaskRequest>;
 export const HeartbeatActivityTaskRequest = z.object({ taskToken: z.string(), details: z.array(Payload).optional() });
 export type HeartbeatActivityTaskRequest = z.infer<typeof HeartbeatActivityTaskRequest>;
-export interface HeartbeatActivityTaskResponse {
-  cancelRequested: boolean;
-}
+export const HeartbeatActivityTaskResponse = z.object({ cancelRequested: z.boolean() });
+export type HeartbeatActivityTaskResponse = z.infer<typeof HeartbeatActivityTaskResponse>;
 /** Names a running activity by ids, for completing it from outside (async completion). */
-export const ActivityRef = ExecutionRef.extend({ activityId: z.string().min(1) });
+export const ActivityRef = ExecutionRef.extend({ activityId: id('activityId') });
 export type ActivityRef = z.infer<typeof ActivityRef>;
+export const ActivityTaskTokenResponse = z.object({ taskToken: z.string() });
+export type ActivityTaskTokenResponse = z.infer<typeof ActivityTaskTokenResponse>;
 
 /** Hands a task back unstarted (worker shutting down): it is offered again at once. */
 export const ReleaseTaskRequest = z.object({ taskToken: z.string() });
@@ -304,7 +310,7 @@ export interface EngineApi {
   heartbeatActivityTask(req: HeartbeatActivityTaskRequest): Promise<HeartbeatActivityTaskResponse>;
   releaseTask(req: ReleaseTaskRequest): Promise<void>;
   /** The task token of an activity's current attempt, found by its ids. */
-  activityTaskToken(req: ActivityRef): Promise<{ taskToken: string }>;
+  activityTaskToken(req: ActivityRef): Promise<ActivityTaskTokenResponse>;
 
   // Visibility and operations (issue 4): listing, namespaces, search attributes, task queues.
   listWorkflows(req: ListWorkflowsRequest): Promise<ListWorkflowsResponse>;
@@ -316,5 +322,42 @@ export interface EngineApi {
   listSearchAttributes(req: NamespaceRef): Promise<ListSearchAttributesResponse>;
   describeTaskQueue(req: DescribeTaskQueueRequest): Promise<DescribeTaskQueueResponse>;
 }
+
+/** Every EngineApi operation by name; in server mode each is the route `POST /v1/<name>`. */
+export const ENGINE_OPERATIONS = [
+  'startWorkflow',
+  'describeWorkflow',
+  'getHistory',
+  'getResult',
+  'requestCancelWorkflow',
+  'signalWorkflow',
+  'queryWorkflow',
+  'respondQueryTask',
+  'updateWorkflow',
+  'pollUpdate',
+  'terminateWorkflow',
+  'pollWorkflowTask',
+  'completeWorkflowTask',
+  'failWorkflowTask',
+  'pollActivityTask',
+  'completeActivityTask',
+  'failActivityTask',
+  'cancelActivityTask',
+  'heartbeatActivityTask',
+  'releaseTask',
+  'activityTaskToken',
+  'listWorkflows',
+  'countWorkflows',
+  'registerNamespace',
+  'describeNamespace',
+  'listNamespaces',
+  'addSearchAttributes',
+  'listSearchAttributes',
+  'describeTaskQueue',
+] as const satisfies readonly (keyof EngineApi)[];
+export type EngineOperation = (typeof ENGINE_OPERATIONS)[number];
+// Compile-time guard: a method added to EngineApi but not to the list above fails to build here.
+const everyOperationListed: Record<Exclude<keyof EngineApi, EngineOperation>, never> = {};
+void everyOperationListed;
 
 export { ActivityTimeouts };

@@ -1,17 +1,23 @@
+import { z } from 'zod';
+
 /**
  * Errors the engine API reports, by a stable `code` so they survive the wire.
  * Transports rebuild them on the caller's side with the same code and message.
  */
-export type ApiErrorCode =
-  | 'INVALID_ARGUMENT'
-  | 'NOT_FOUND'
-  | 'ALREADY_STARTED'
-  | 'FAILED_PRECONDITION'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'QUERY_FAILED'
-  | 'DEADLINE_EXCEEDED'
-  | 'UNAVAILABLE'
-  | 'INTERNAL';
+export const ApiErrorCode = z.enum([
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'ALREADY_STARTED',
+  'FAILED_PRECONDITION',
+  'PAYLOAD_TOO_LARGE',
+  'QUERY_FAILED',
+  'DEADLINE_EXCEEDED',
+  /** No or wrong API key (server mode). */
+  'UNAUTHENTICATED',
+  'UNAVAILABLE',
+  'INTERNAL',
+]);
+export type ApiErrorCode = z.infer<typeof ApiErrorCode>;
 
 export class ApiError extends Error {
   override name = 'ApiError';

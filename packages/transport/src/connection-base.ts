@@ -3,9 +3,15 @@ import { defaultAddress } from './address.js';
 import { openTransport, type EmbeddedOptions, type Transport } from './index.js';
 
 export interface ConnectOptions {
-  /** `sqlite:./endure.db` (embedded, the default, or ENDURE_ADDRESS). */
+  /**
+   * `sqlite:./endure.db` (embedded, the default, or ENDURE_ADDRESS), or an endure server:
+   * `http://127.0.0.1:8233`, `https://host:8233`.
+   */
   address?: string;
+  /** For server addresses: the API key, sent as `Authorization: Bearer <key>`. */
   apiKey?: string;
+  /** For https:// addresses: certificate authorities to trust (PEM), e.g. a self-signed server certificate. */
+  tls?: { ca?: string | Buffer | (string | Buffer)[] };
   /** For `sqlite:` addresses: settings of the in-process engine (the first connection's apply). */
   embedded?: EmbeddedOptions;
 }
@@ -20,7 +26,8 @@ export class EngineConnection {
 
   /** Opens a connection of the calling class (Connection.connect() returns a Connection). */
   static async connect<T extends EngineConnection>(this: new (t: Transport) => T, opts: ConnectOptions = {}): Promise<T> {
-    return new this(await openTransport(opts.address ?? defaultAddress(), opts.embedded));
+    const remote = { ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}), ...(opts.tls ? { tls: opts.tls } : {}) };
+    return new this(await openTransport(opts.address ?? defaultAddress(), opts.embedded, remote));
   }
 
   get address(): string {

@@ -2,8 +2,11 @@ import type { EngineApi } from '@endure/protocol';
 import type { Clock } from '@endure/engine';
 import { parseAddress } from './address.js';
 import { openEmbedded } from './embedded.js';
+import { openHttp } from './http.js';
+import type { HttpOptions } from './http-caller.js';
 
-export { defaultAddress, parseAddress, AddressError } from './address.js';
+export { defaultAddress, parseAddress, AddressError, type ParsedAddress } from './address.js';
+export type { HttpOptions } from './http-caller.js';
 
 export interface Transport {
   readonly address: string;
@@ -23,9 +26,16 @@ export interface EmbeddedOptions {
 
 export type { Clock };
 
-/** Connects to an engine by address: `sqlite:<file>` opens (or joins) the in-process engine. */
-export async function openTransport(address: string, embedded: EmbeddedOptions = {}): Promise<Transport> {
+/**
+ * Connects to an engine by address: `sqlite:<file>` opens (or joins) the in-process engine;
+ * `http://host:port` / `https://host:port` talks to an endure server.
+ */
+export async function openTransport(address: string, embedded: EmbeddedOptions = {}, remote: HttpOptions = {}): Promise<Transport> {
   const parsed = parseAddress(address);
+  if (parsed.kind === 'http') {
+    const h = openHttp(parsed.baseUrl, remote);
+    return { address, api: h.api, close: async () => h.close() };
+  }
   if (embedded.maxPayloadBytes !== undefined && !(Number.isInteger(embedded.maxPayloadBytes) && embedded.maxPayloadBytes > 0)) {
     throw new TypeError(`embedded.maxPayloadBytes must be a positive whole number of bytes, got ${embedded.maxPayloadBytes}`);
   }

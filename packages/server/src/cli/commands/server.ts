@@ -1,0 +1,88 @@
+// `endure server start-dev`: the engine on a SQLite file behind the HTTP API, in the foreground.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { startServer, ServerConfigError, type ServerLogEntry } from '../../index.js';
+import { port } from '../input.js';
+import { outputOption, print, printJson, type OutputFormat } from '../output.js';
+import { globalOptions } from '../context.js';
+import { usageError } from '../exit-codes.js';
+
+interface StartDevFlags {
+  db: string;
+  port: number;
+  host: string;
+  insecureNoAuth?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  output: OutputFormat;
+}
+
+function logToStderr(entry: ServerLogEntry): void {
+  // The start line is printed by the command itself; the rest (warnings, errors, stop) go to stderr.
+  if (entry.level === 'info' && /listening on/.test(entry.message)) return;
+  process.stderr.write(`[${entry.level}] ${entry.message}\n`);
+}
+
+/** Resolves once a first SIGTERM/SIGINT arrives; a second one exits at once. */
+function firstStopSignal(): Promise<string> {
+  return new Promise((resolveSignal) => {
+    let seen = false;
+    const on = (signal: string) => {
+      if (seen) {
+        process.stderr.write(`${signal} again: exiting without waiting\n`);
+        process.exit(1);
+      }
+      seen = true;
+      resolveSignal(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+async function startDev(f: StartDevFlags, cmd: Command): Promise<void> {
+  if (Boolean(f.tlsCert) !== Boolean(f.tlsKey)) throw usageError('--tls-cert and --tls-key go together: give both PEM files or neither');
+  const db = resolve(f.db);
+  mkdirSync(dirname(db), { recursive: true });
+  const apiKeys = globalOptions(cmd).apiKey;
+  const stop = firstStopSignal();
+  let server;
+  try {
+    server = await startServer({
+      db,
+      host: f.host,
+      port: f.port,
+      ...(apiKeys?.length ? { apiKeys } : {}),
+      ...(f.insecureNoAuth ? { insecureNoAuth: true } : {}),
+      ...(f.tlsCert && f.tlsKey ? { tls: { certFile: f.tlsCert, keyFile: f.tlsKey } } : {}),
+      logger: logToStderr,
+    });
+  } catch (err) {
+    // Bad host/port/keys/TLS files are the command line's fault: exit 2 with the server's reason.
+    throw err instanceof ServerConfigError ? usageError(err.message) : err;
+  }
+  if (f.output === 'json') printJson({ url: server.url, host: server.host, port: server.port, db, pid: process.pid });
+  else {
+    print(`Endure server listening on ${server.url} (db ${db})`);
+    print(`Connect with --address ${server.url} or ENDURE_ADDRESS=${server.url}. Ctrl+C stops it.`);
+  }
+  const signal = await stop;
+  process.stderr.write(`${signal}: shutting down gracefully\n`);
+  await server.close();
+}
+
+export function registerServerCommands(program: Command): void {
+  const server = program.command('server').description('run an Endure server');
+  server
+    .command('start-dev')
+    .description('run a server on a SQLite file until SIGINT/SIGTERM (keys from the global --api-key)')
+    .option('--db <file>', 'SQLite file (created when missing)', '.endure/endure.db')
+    .option('--port <port>', 'port to listen on; 0 picks a free one', port, 8233)
+    .option('--host <host>', 'interface to listen on; anything but loopback needs --api-key or --insecure-no-auth', '127.0.0.1')
+    .option('--insecure-no-auth', 'serve a non-loopback address without API keys (anyone who reaches it can use it)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .addOption(outputOption())
+    .action((f: StartDevFlags, cmd: Command) => startDev(f, cmd));
+}

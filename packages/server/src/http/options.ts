@@ -1,0 +1,98 @@
+// startServer's options, and their checks: what a bad value is and which flag fixes it.
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { EmbeddedOptions } from '@endure/transport';
+
+export interface ServerLogEntry {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  [field: string]: unknown;
+}
+
+export interface ServerOptions {
+  /** SQLite file of the embedded engine (created when missing). */
+  db: string;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Default 8233; 0 picks any free port (see the returned `port`). */
+  port?: number;
+  /** Keys accepted as `Authorization: Bearer <key>`. Required unless bound to loopback or insecureNoAuth. */
+  apiKeys?: string[];
+  /** Serve without API keys on a non-loopback address (anyone who can reach it can use it). */
+  insecureNoAuth?: boolean;
+  /** Serve HTTPS with this PEM certificate and key. */
+  tls?: { certFile: string; keyFile: string };
+  /** Largest request body accepted, in bytes. Default 8 MB. */
+  maxBodyBytes?: number;
+  /** How long close() waits for in-flight requests before answering them UNAVAILABLE. Default 10 s. */
+  shutdownGraceMs?: number;
+  /** Settings of the embedded engine (payload limit, clock). */
+  engine?: EmbeddedOptions;
+  /** Receives the server's log entries (start, stop, internal errors). Default: none. */
+  logger?: (entry: ServerLogEntry) => void;
+}
+
+export class ServerConfigError extends Error {
+  override name = 'ServerConfigError';
+}
+
+export interface ResolvedOptions {
+  db: string;
+  host: string;
+  port: number;
+  apiKeys: string[];
+  tls?: { cert: Buffer; key: Buffer };
+  maxBodyBytes: number;
+  shutdownGraceMs: number;
+  engine: EmbeddedOptions;
+  log: (entry: ServerLogEntry) => void;
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost' || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+function readPem(path: string, what: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ServerConfigError(`cannot read the TLS ${what} file '${path}' (${flag}): ${(err as Error).message}`);
+  }
+}
+
+function whole(value: number | undefined, fallback: number, name: string, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) throw new ServerConfigError(`${name} must be a whole number ≥ ${min}, got ${String(value)}`);
+  return value;
+}
+
+export function resolveOptions(opts: ServerOptions): ResolvedOptions {
+  if (typeof opts.db !== 'string' || opts.db.trim() === '') throw new ServerConfigError('db must name the SQLite file to serve (--db <file>)');
+  const host = opts.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host === '') throw new ServerConfigError('host must be a host name or IP address (--host)');
+  const port = whole(opts.port, 8233, 'port (--port)', 0);
+  if (port > 65535) throw new ServerConfigError(`port (--port) must be at most 65535, got ${port}`);
+  const apiKeys = opts.apiKeys ?? [];
+  for (const k of apiKeys) {
+    if (typeof k !== 'string' || !/^\S{16,}$/.test(k)) throw new ServerConfigError('API keys (--api-key) must be at least 16 characters without spaces');
+  }
+  if (apiKeys.length === 0 && !opts.insecureNoAuth && !isLoopback(host)) {
+    throw new ServerConfigError(
+      `refusing to listen on ${host} without API keys: anyone who can reach it could start, read and terminate workflows. ` +
+        'Add --api-key <key> (apiKeys), or --insecure-no-auth (insecureNoAuth) to accept that risk, or listen on 127.0.0.1',
+    );
+  }
+  const tls = opts.tls && { cert: readPem(opts.tls.certFile, 'certificate', '--tls-cert'), key: readPem(opts.tls.keyFile, 'key', '--tls-key') };
+  return {
+    db: opts.db,
+    host,
+    port,
+    apiKeys,
+    ...(tls ? { tls } : {}),
+    maxBodyBytes: whole(opts.maxBodyBytes, 8 * 1024 * 1024, 'maxBodyBytes', 1024),
+    shutdownGraceMs: whole(opts.shutdownGraceMs, 10_000, 'shutdownGraceMs', 0),
+    engine: opts.engine ?? {},
+    log: opts.logger ?? (() => {}),
+  };
+}

@@ -1,0 +1,133 @@
+// The route table: every EngineApi operation is `POST /v1/<operation>` with a JSON body.
+import { z } from 'zod';
+import {
+  ActivityRef,
+  ActivityTask,
+  ActivityTaskTokenResponse,
+  AddSearchAttributesRequest,
+  CancelActivityTaskRequest,
+  CancelWorkflowRequest,
+  CompleteActivityTaskRequest,
+  CompleteWorkflowTaskRequest,
+  CountWorkflowsRequest,
+  DescribeTaskQueueRequest,
+  ExecutionRef,
+  FailActivityTaskRequest,
+  FailWorkflowTaskRequest,
+  GetHistoryRequest,
+  GetHistoryResponse,
+  GetResultRequest,
+  GetResultResponse,
+  HeartbeatActivityTaskRequest,
+  HeartbeatActivityTaskResponse,
+  ListWorkflowsRequest,
+  NamespaceRef,
+  PollRequest,
+  PollUpdateRequest,
+  QueryWorkflowRequest,
+  QueryWorkflowResponse,
+  RegisterNamespaceRequest,
+  ReleaseTaskRequest,
+  RespondQueryTaskRequest,
+  SignalWorkflowRequest,
+  StartWorkflowRequest,
+  StartWorkflowResponse,
+  TerminateWorkflowRequest,
+  UpdateResponse,
+  UpdateWorkflowRequest,
+  WorkflowDescription,
+  WorkflowTask,
+  type EngineApi,
+  type EngineOperation,
+} from '@endure/protocol';
+import {
+  CountWorkflowsResponseSchema,
+  DescribeTaskQueueResponseSchema,
+  ListNamespacesResponseSchema,
+  ListSearchAttributesResponseSchema,
+  ListWorkflowsResponseSchema,
+  NamespaceInfoSchema,
+} from './visibility-schemas.js';
+
+/** The answer of operations that return nothing. */
+export const Empty = z.object({});
+
+export interface Route {
+  summary: string;
+  request: z.ZodType;
+  response: z.ZodType;
+  /**
+   * A long-poll. 'signal': the engine call takes an AbortSignal and returns its empty answer
+   * when aborted. A function: the call cannot be interrupted, so at shutdown the waiter gets
+   * this immediate answer instead.
+   */
+  wait?: 'signal' | ((api: EngineApi, req: never) => Promise<unknown>);
+  /** Polls that hand out a task: a task given to a poller that went away is released. */
+  handsOutTask?: boolean;
+}
+
+export const WorkflowTaskOrNull = WorkflowTask.nullable();
+export const ActivityTaskOrNull = ActivityTask.nullable();
+
+export const ROUTES: { [K in EngineOperation]: Route } = {
+  startWorkflow: { summary: 'Start a workflow (or signal-with-start).', request: StartWorkflowRequest, response: StartWorkflowResponse },
+  describeWorkflow: { summary: "Describe a run: status, pending activities and workflow task.", request: ExecutionRef, response: WorkflowDescription },
+  getHistory: {
+    summary: 'Read a run\'s history from an event id; with waitNewEvent, long-polls for the next event.',
+    request: GetHistoryRequest,
+    response: GetHistoryResponse,
+    wait: (api, req: GetHistoryRequest) => api.getHistory({ ...req, waitNewEvent: false }),
+  },
+  getResult: { summary: "Long-poll for a run's close event (absent when the wait timed out).", request: GetResultRequest, response: GetResultResponse, wait: 'signal' },
+  requestCancelWorkflow: { summary: 'Ask a workflow to cancel.', request: CancelWorkflowRequest, response: Empty },
+  signalWorkflow: { summary: 'Send a signal to a running workflow.', request: SignalWorkflowRequest, response: Empty },
+  queryWorkflow: { summary: "Query a workflow's state (answered by a worker).", request: QueryWorkflowRequest, response: QueryWorkflowResponse },
+  respondQueryTask: { summary: 'Worker: answer a query task.', request: RespondQueryTaskRequest, response: Empty },
+  updateWorkflow: {
+    summary: 'Send an update and wait until it reaches the requested stage (or the wait times out).',
+    request: UpdateWorkflowRequest,
+    response: UpdateResponse,
+    wait: (api, req: UpdateWorkflowRequest) => api.updateWorkflow({ ...req, timeoutMs: 1 }),
+  },
+  pollUpdate: {
+    summary: 'Long-poll for the stage or outcome of an update.',
+    request: PollUpdateRequest,
+    response: UpdateResponse,
+    wait: (api, req: PollUpdateRequest) => api.pollUpdate({ ...req, timeoutMs: 1 }),
+  },
+  terminateWorkflow: { summary: 'Terminate a running workflow.', request: TerminateWorkflowRequest, response: Empty },
+  pollWorkflowTask: {
+    summary: 'Worker: long-poll a task queue for a workflow task (null when none arrived in time).',
+    request: PollRequest,
+    response: WorkflowTaskOrNull,
+    wait: 'signal',
+    handsOutTask: true,
+  },
+  completeWorkflowTask: { summary: "Worker: complete a workflow task with the code's commands.", request: CompleteWorkflowTaskRequest, response: Empty },
+  failWorkflowTask: { summary: 'Worker: fail a workflow task (it is retried).', request: FailWorkflowTaskRequest, response: Empty },
+  pollActivityTask: {
+    summary: 'Worker: long-poll a task queue for an activity task (null when none arrived in time).',
+    request: PollRequest,
+    response: ActivityTaskOrNull,
+    wait: 'signal',
+    handsOutTask: true,
+  },
+  completeActivityTask: { summary: 'Worker: report an activity result.', request: CompleteActivityTaskRequest, response: Empty },
+  failActivityTask: { summary: 'Worker: report an activity failure.', request: FailActivityTaskRequest, response: Empty },
+  cancelActivityTask: { summary: 'Worker: report that an activity honoured its cancellation.', request: CancelActivityTaskRequest, response: Empty },
+  heartbeatActivityTask: { summary: 'Worker: record an activity heartbeat; tells whether cancellation was requested.', request: HeartbeatActivityTaskRequest, response: HeartbeatActivityTaskResponse },
+  releaseTask: { summary: 'Worker: hand a task back unstarted, so it is offered again at once.', request: ReleaseTaskRequest, response: Empty },
+  activityTaskToken: { summary: "The task token of an activity's current attempt (for async completion).", request: ActivityRef, response: ActivityTaskTokenResponse },
+  listWorkflows: { summary: 'List runs matching a filter, newest first, a page at a time.', request: ListWorkflowsRequest, response: ListWorkflowsResponseSchema },
+  countWorkflows: { summary: 'Count runs matching a filter.', request: CountWorkflowsRequest, response: CountWorkflowsResponseSchema },
+  registerNamespace: { summary: 'Create a namespace.', request: RegisterNamespaceRequest, response: NamespaceInfoSchema },
+  describeNamespace: { summary: 'Describe a namespace.', request: NamespaceRef, response: NamespaceInfoSchema },
+  listNamespaces: { summary: 'List namespaces.', request: Empty, response: ListNamespacesResponseSchema },
+  addSearchAttributes: { summary: 'Register custom search attributes with their types.', request: AddSearchAttributesRequest, response: Empty },
+  listSearchAttributes: { summary: 'List system and custom search attributes of a namespace.', request: NamespaceRef, response: ListSearchAttributesResponseSchema },
+  describeTaskQueue: { summary: 'Pollers seen on a task queue and its backlog.', request: DescribeTaskQueueRequest, response: DescribeTaskQueueResponseSchema },
+};
+
+export function routeOf(operation: string): Route | undefined {
+  return Object.hasOwn(ROUTES, operation) ? ROUTES[operation as EngineOperation] : undefined;
+}

@@ -1,0 +1,76 @@
+// startServer: the embedded engine on a SQLite file, behind the HTTP/JSON API.
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import { openTransport } from '@endure/transport';
+import { ApiKeyCheck } from './auth.js';
+import { ApiHandler } from './handler.js';
+import { resolveOptions, ServerConfigError, type ServerOptions } from './options.js';
+
+export interface RunningServer {
+  /** Base URL clients connect to, e.g. `http://127.0.0.1:8233`. */
+  url: string;
+  host: string;
+  /** The port listened on (the chosen one when started with port 0). */
+  port: number;
+  /** Graceful stop: ends long-polls, waits for requests in flight, then closes the engine. */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new ServerConfigError(`port ${port} on ${host} is already in use (another endure server?): pick another with --port, or 0 for any free port`));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new ServerConfigError(`cannot listen on host '${host}' (--host): ${err.message}`));
+      else if (err.code === 'EACCES') reject(new ServerConfigError(`not allowed to listen on port ${port} (--port): ${err.message}`));
+      else reject(err);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/** Answers a malformed HTTP request (bad request line, oversized headers) with a JSON error too. */
+function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const body = JSON.stringify({ error: { code: 'INVALID_ARGUMENT', message: `malformed HTTP request: ${err.code ?? err.message}` } });
+  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const opts = resolveOptions(options);
+  const transport = await openTransport(`sqlite:${opts.db}`, opts.engine);
+  const handler = new ApiHandler(transport.api, opts, new ApiKeyCheck(opts.apiKeys));
+  const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler.listener) : createHttpServer(handler.listener);
+  // Idle keep-alive connections outlive the clients' pools' idle timeouts, so a client never
+  // sends a request on a socket the server is closing at that moment.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
+  server.on('clientError', onClientError);
+  let port: number;
+  try {
+    port = await listen(server, opts.port, opts.host);
+  } catch (err) {
+    await transport.close();
+    throw err;
+  }
+  const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const url = `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`;
+  opts.log({ level: 'info', message: `endure server listening on ${url} (db ${opts.db})`, url, db: opts.db });
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    const stopped = new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    await handler.shutdown();
+    server.closeAllConnections();
+    await transport.close();
+    await stopped;
+    opts.log({ level: 'info', message: 'endure server stopped' });
+  };
+  return { url, host: opts.host, port, close: () => (closing ??= close()) };
+}

@@ -1,0 +1,137 @@
+// One JSON POST to an endure server, over a keep-alive connection pool: timeouts, aborts, and
+// errors rebuilt as the ApiError the server reported (or UNAVAILABLE when it cannot be reached).
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { ApiError, ApiErrorCode } from '@endure/protocol';
+
+export interface HttpOptions {
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** For https:// addresses: extra certificate authorities to trust (PEM), e.g. a self-signed server certificate. */
+  tls?: { ca?: string | Buffer | (string | Buffer)[] };
+}
+
+/** Thrown (internally) when the caller's AbortSignal ended the request. */
+export class CallAborted extends Error {
+  override name = 'CallAborted';
+}
+
+/** How long to wait past a request's own long-poll timeout before giving up on the server. */
+const MARGIN_MS = 10_000;
+const DEFAULT_WAIT_MS = 60_000;
+/** A reused keep-alive socket the server just closed fails at once; such requests are retried. */
+const STALE_SOCKET_RETRIES = 3;
+
+function problemOf(status: number, text: string, base: string): ApiError {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  if (e && typeof e.message === 'string') {
+    const code = ApiErrorCode.safeParse(e.code);
+    const details = e.details && typeof e.details === 'object' ? (e.details as Record<string, unknown>) : {};
+    return new ApiError(code.success ? code.data : 'INTERNAL', e.message, details);
+  }
+  const what = `${base} answered HTTP ${status} without an Endure error (${text.slice(0, 200).trim() || 'empty body'}); is this address an endure server?`;
+  return new ApiError(status >= 500 ? 'UNAVAILABLE' : 'INVALID_ARGUMENT', what);
+}
+
+function unreachable(base: string, err: NodeJS.ErrnoException): ApiError {
+  const tlsHint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.code ?? '') ? ' (to trust a self-signed or private certificate, pass tls: { ca })' : '';
+  return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${err.message}${tlsHint}; is \`endure server\` running?`);
+}
+
+export class HttpCaller {
+  private readonly agent: HttpAgent;
+  private readonly secure: boolean;
+  private closed = false;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly opts: HttpOptions = {},
+  ) {
+    this.secure = baseUrl.startsWith('https:');
+    const pool = { keepAlive: true, keepAliveMsecs: 15_000, scheduling: 'lifo' as const };
+    this.agent = this.secure ? new HttpsAgent({ ...pool, ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}) }) : new HttpAgent(pool);
+  }
+
+  /** POSTs `body` to /v1/<operation>; resolves with the parsed answer. */
+  async call(operation: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+    if (this.closed) throw new ApiError('UNAVAILABLE', `the connection to ${this.baseUrl} is closed`);
+    if (signal?.aborted) throw new CallAborted();
+    const text = JSON.stringify(body ?? {});
+    const wait = (body as { timeoutMs?: unknown } | undefined)?.timeoutMs;
+    const timeoutMs = (typeof wait === 'number' && wait >= 0 ? wait : DEFAULT_WAIT_MS) + MARGIN_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(operation, text, timeoutMs, signal);
+      } catch (err) {
+        const stale = err instanceof StaleSocket;
+        if (!stale) throw err;
+        if (attempt >= STALE_SOCKET_RETRIES) throw unreachable(this.baseUrl, err.cause);
+      }
+    }
+  }
+
+  private once(operation: string, text: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), accept: 'application/json' };
+      if (this.opts.apiKey) headers['authorization'] = `Bearer ${this.opts.apiKey}`;
+      const send = this.secure ? httpsRequest : httpRequest;
+      let outcome: 'aborted' | 'timeout' | undefined;
+      const fail = (err: NodeJS.ErrnoException) => {
+        cleanup();
+        if (outcome === 'aborted') reject(new CallAborted());
+        else if (outcome === 'timeout') reject(new ApiError('DEADLINE_EXCEEDED', `no answer from the Endure server at ${this.baseUrl} to ${operation} within ${timeoutMs} ms`));
+        else if (req.reusedSocket && !answered && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) reject(new StaleSocket(err));
+        else reject(unreachable(this.baseUrl, err));
+      };
+      let answered = false;
+      const req: ClientRequest = send(`${this.baseUrl}/v1/${operation}`, { method: 'POST', agent: this.agent, headers }, (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', fail);
+        res.on('end', () => {
+          cleanup();
+          const body = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode !== 200) return reject(problemOf(res.statusCode ?? 0, body, this.baseUrl));
+          try {
+            resolve(JSON.parse(body));
+          } catch {
+            reject(new ApiError('INTERNAL', `the Endure server at ${this.baseUrl} sent a reply that is not JSON: ${body.slice(0, 200)}`));
+          }
+        });
+      });
+      const timer = setTimeout(() => {
+        outcome = 'timeout';
+        req.destroy();
+      }, timeoutMs);
+      const onAbort = () => {
+        outcome = 'aborted';
+        req.destroy();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      req.on('error', fail);
+      req.end(text);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.agent.destroy();
+  }
+}
+
+class StaleSocket extends Error {
+  constructor(override readonly cause: NodeJS.ErrnoException) {
+    super(cause.message);
+  }
+}
