@@ -230,7 +230,9 @@ export class SqliteStore implements Store {
   }
 
   private onMessage(m: FromStore): void {
-    if (m.type === 'settled') {
+    if (m.type === 'batch') {
+      for (const item of m.items) this.onMessage(item);
+    } else if (m.type === 'settled') {
       this.lastStats = m.stats;
       for (const r of m.results) this.settle(r.id, r.error && fromWire(r.error));
     } else if (m.type === 'read') {

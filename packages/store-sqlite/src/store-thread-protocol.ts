@@ -18,4 +18,6 @@ export type FromStore =
   /** Outcomes of mutations, in the order they were committed (or refused), with fresh counters. */
   | { type: 'settled'; results: { id: number; error?: WireError }[]; stats: WriteStats }
   | { type: 'read'; id: number; value?: unknown; error?: WireError }
-  | { type: 'closed'; id: number };
+  | { type: 'closed'; id: number }
+  /** Several replies posted together. */
+  | { type: 'batch'; items: FromStore[] };

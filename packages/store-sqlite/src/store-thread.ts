@@ -1,12 +1,22 @@
 // Entry point of the store thread: owns the SQLite connection. Mutations settle in batches (one
-// message per commit), reads are answered as they come; both in arrival order.
+// message per commit), reads are answered as they come; both in arrival order, and the replies
+// to one incoming message travel back together.
 import { parentPort } from 'node:worker_threads';
 import { SqliteCore } from './sqlite-core.js';
 import { toWire } from './errors.js';
 import type { FromStore, ToStore } from './store-thread-protocol.js';
 
 const port = parentPort!;
-const send = (m: FromStore) => port.postMessage(m);
+/** Replies of this tick, posted together: each message costs the other thread a wake-up. */
+let outbox: FromStore[] = [];
+const send = (m: FromStore) => {
+  if (outbox.push(m) > 1) return;
+  queueMicrotask(() => {
+    const items = outbox;
+    outbox = [];
+    port.postMessage(items.length === 1 ? items[0] : ({ type: 'batch', items } satisfies FromStore));
+  });
+};
 let core: SqliteCore | undefined;
 let settled: { id: number; error?: ReturnType<typeof toWire> }[] = [];
 let reporting = false;

@@ -1,4 +1,4 @@
-import { ApiError, type ActivityTask, type EngineApi } from '@endure/protocol';
+import { ApiError, retryWhileUnavailable, type ActivityTask, type EngineApi } from '@endure/protocol';
 import { ApplicationFailure, CancelledFailure, CompleteAsyncError, encodeFailure, fromPayloads, type PayloadConverter } from '@endure/common';
 import { Context, type ActivityInfo } from '@endure/activity';
 import type { Logger } from './logger.js';
@@ -63,7 +63,7 @@ export class ActivityExecutor {
       // the function returned after being told to stop.
       if (timedOut) return;
       const payload = this.converter.toPayload(result);
-      await this.engine.completeActivityTask({ taskToken: task.taskToken, result: payload, identity: this.identity });
+      await retryWhileUnavailable(() => this.engine.completeActivityTask({ taskToken: task.taskToken, result: payload, identity: this.identity }));
     } catch (err) {
       onExecuted();
       await heartbeats.stop(true); // the next attempt resumes from the latest details
@@ -79,9 +79,11 @@ export class ActivityExecutor {
   private async reportError(task: ActivityTask, err: unknown, cancelRequested: boolean): Promise<void> {
     try {
       if (cancelRequested && err instanceof CancelledFailure) {
-        await this.engine.cancelActivityTask({ taskToken: task.taskToken, details: err.details.map((d) => this.converter.toPayload(d)) });
+        const details = err.details.map((d) => this.converter.toPayload(d));
+        await retryWhileUnavailable(() => this.engine.cancelActivityTask({ taskToken: task.taskToken, details }));
       } else {
-        await this.engine.failActivityTask({ taskToken: task.taskToken, failure: encodeFailure(err, this.converter), identity: this.identity });
+        const failure = encodeFailure(err, this.converter);
+        await retryWhileUnavailable(() => this.engine.failActivityTask({ taskToken: task.taskToken, failure, identity: this.identity }));
       }
     } catch (e) {
       if (e instanceof ApiError && e.code === 'NOT_FOUND') return; // timed out or finished elsewhere meanwhile

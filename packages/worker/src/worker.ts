@@ -11,6 +11,7 @@ import { LocalActivityRunner } from './local-activities.js';
 import { ActivityExecutor, type ActivityFunction } from './activity-executor.js';
 import { NativeConnection, type EngineConnection } from './connection.js';
 import { Runtime, type Logger } from './logger.js';
+import { Outage, isTransient } from './outage.js';
 import { validateWorkerOptions } from './options.js';
 import { runReplayHistory, type ReplayOptions } from './replay.js';
 import type { HistoryEvent } from '@endure/protocol';
@@ -66,6 +67,8 @@ export class Worker {
   private readonly identity: string;
   private readonly namespace: string;
   private readonly logger: Logger;
+  /** While a remote engine is unreachable, the pollers back off together and keep trying. */
+  private readonly outage: Outage;
   private runPromise: Promise<void> | undefined;
   private fatal: unknown;
 
@@ -79,6 +82,7 @@ export class Worker {
     this.identity = options.identity ?? `${process.pid}@${hostname()}`;
     this.namespace = options.namespace ?? 'default';
     this.logger = options.logger ?? Runtime.instance().logger;
+    this.outage = new Outage(this.logger);
     setMaxListeners(0, this.abort.signal); // every poller listens on it
     const locals = new LocalActivityRunner(options.activities ?? {}, converter, this.logger);
     this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity, locals, options.taskQueue) : undefined;
@@ -188,19 +192,24 @@ export class Worker {
           continue;
         }
         const task = await this.engine.pollWorkflowTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity }, this.abort.signal);
+        this.outage.over();
         if (!task) continue;
         const { acked } = await handler.handle(task);
         const tracked: Promise<void> = acked.catch((err: unknown) => this.onWorkflowTaskError(err)).finally(() => this.pendingAcks.delete(tracked));
         this.pendingAcks.add(tracked);
       } catch (err) {
-        this.onWorkflowTaskError(err);
+        if (isTransient(err)) await this.outage.wait(err, this.abort.signal);
+        else this.onWorkflowTaskError(err);
       }
     }
     await Promise.all(this.pendingAcks);
   }
 
   private onWorkflowTaskError(err: unknown): void {
-    if (err instanceof ApiError && err.code !== 'INTERNAL') {
+    if (isTransient(err)) {
+      // A completion lost to an outage: the run was evicted; the engine hands the task out again.
+      this.logger.warn(`workflow task completion not delivered (engine unreachable): ${err.message}`);
+    } else if (err instanceof ApiError && err.code !== 'INTERNAL') {
       this.logger.warn(`workflow task poll/complete failed: ${err.message}`);
       if (err.code === 'UNAVAILABLE') this.stopWith(err);
     } else {
@@ -222,6 +231,7 @@ export class Worker {
       }
       try {
         const task = await this.engine.pollActivityTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity }, this.abort.signal);
+        this.outage.over();
         if (!task) continue;
         if (this.state !== 'RUNNING') {
           await this.engine.releaseTask({ taskToken: task.taskToken }); // hand it back unstarted
@@ -245,7 +255,8 @@ export class Worker {
           });
         inFlight.add(p);
       } catch (err) {
-        if (err instanceof ApiError && err.code === 'UNAVAILABLE') this.stopWith(err);
+        if (isTransient(err)) await this.outage.wait(err, this.abort.signal);
+        else if (err instanceof ApiError && err.code === 'UNAVAILABLE') this.stopWith(err);
         else if (!(err instanceof ApiError)) this.stopWith(err);
       }
     }

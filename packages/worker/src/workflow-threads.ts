@@ -175,7 +175,9 @@ export class WorkflowThreads {
   }
 
   private send(slot: Slot, m: ToThread): void {
-    if (slot.outbox.push(m) === 1) queueMicrotask(() => this.flush(slot));
+    // At the end of this turn of the event loop, not the first microtask checkpoint: the
+    // tasks handed out in one turn then travel in one message (each post costs ~20 µs).
+    if (slot.outbox.push(m) === 1) setImmediate(() => this.flush(slot));
   }
 
   private flush(slot: Slot): void {
