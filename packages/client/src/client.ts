@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { EngineApi, Payload } from '@endure/protocol';
+import { retryWhileUnavailable, type EngineApi, type Payload, type StartWorkflowRequest } from '@endure/protocol';
 import { defaultPayloadConverter, optionalMs, toPayloads, type Duration, type PayloadConverter } from '@endure/common';
 import type { Connection } from './connection.js';
 import { WorkflowHandle, type SignalRef } from './workflow-handle.js';
@@ -67,7 +67,9 @@ export class WorkflowClient {
     }
     const input = toPayloads(this.converter, (options.args ?? []) as unknown[], `workflow '${workflowType}' argument`);
     try {
-      const r = await this.engine.startWorkflow({
+      // One request id for every try: a start that reached a server before it restarted is
+      // found again (the same run), never started twice.
+      const req: StartWorkflowRequest = {
         namespace: this.namespace,
         workflowId: options.workflowId,
         workflowType,
@@ -83,7 +85,8 @@ export class WorkflowClient {
         memo: this.encodeMap(options.memo, 'memo'),
         searchAttributes: this.encodeMap(options.searchAttributes, 'searchAttributes'),
         ...signal,
-      });
+      };
+      const r = await retryWhileUnavailable(() => this.engine.startWorkflow(req));
       return new WorkflowHandle(this.deps(), options.workflowId, r.runId);
     } catch (err) {
       throw translateError(err, { workflowId: options.workflowId, workflowType });

@@ -1,4 +1,4 @@
-import type { EngineApi, HistoryEvent, Payload, WorkflowDescription } from '@endure/protocol';
+import { retryWhileUnavailable, type EngineApi, type HistoryEvent, type Payload, type WorkflowDescription } from '@endure/protocol';
 import {
   toPayloads,
   CancelledFailure,
@@ -51,7 +51,8 @@ export class WorkflowHandle<R = unknown> {
   async result(): Promise<R> {
     let runId = this.runId;
     for (;;) {
-      const r = await this.call(() => this.deps.engine.getResult({ namespace: this.deps.namespace, workflowId: this.workflowId, runId, timeoutMs: 60_000 }));
+      // A server restarting meanwhile is waited out (as a gRPC client's retry policy would).
+      const r = await this.call(() => retryWhileUnavailable(() => this.deps.engine.getResult({ namespace: this.deps.namespace, workflowId: this.workflowId, runId, timeoutMs: 60_000 })));
       if (r.closeEvent?.type === 'WorkflowExecutionContinuedAsNew') runId = r.closeEvent.attributes.newRunId;
       else if (r.closeEvent) return this.outcome(r.closeEvent);
     }

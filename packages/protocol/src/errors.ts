@@ -41,3 +41,26 @@ export function parseRequest<T>(
   const problems = r.error.issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(request)'}: ${i.message}`);
   throw new ApiError('INVALID_ARGUMENT', `invalid ${what}: ${problems.join('; ')}`, { problems });
 }
+
+/** A remote engine could not be reached (the transport marks these); worth retrying later. */
+export function isRetryableUnavailable(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.code === 'UNAVAILABLE' && err.details['retryable'] === true;
+}
+
+/**
+ * Runs `call`, retrying with back-off (100 ms doubling to 2 s) while the engine is unreachable,
+ * for up to `forMs`; then (or on any other error) rethrows.
+ */
+export async function retryWhileUnavailable<T>(call: () => Promise<T>, forMs = 60_000): Promise<T> {
+  const end = Date.now() + forMs;
+  let delay = 100;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isRetryableUnavailable(err) || Date.now() + delay > end) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(2_000, delay * 2);
+    }
+  }
+}

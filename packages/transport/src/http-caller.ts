@@ -33,15 +33,17 @@ function problemOf(status: number, text: string, base: string): ApiError {
   if (e && typeof e.message === 'string') {
     const code = ApiErrorCode.safeParse(e.code);
     const details = e.details && typeof e.details === 'object' ? (e.details as Record<string, unknown>) : {};
-    return new ApiError(code.success ? code.data : 'INTERNAL', e.message, details);
+    const c = code.success ? code.data : 'INTERNAL';
+    return new ApiError(c, e.message, c === 'UNAVAILABLE' ? { ...details, retryable: true } : details);
   }
   const what = `${base} answered HTTP ${status} without an Endure error (${text.slice(0, 200).trim() || 'empty body'}); is this address an endure server?`;
-  return new ApiError(status >= 500 ? 'UNAVAILABLE' : 'INVALID_ARGUMENT', what);
+  return status >= 500 ? new ApiError('UNAVAILABLE', what, { retryable: true }) : new ApiError('INVALID_ARGUMENT', what);
 }
 
 function unreachable(base: string, err: NodeJS.ErrnoException): ApiError {
   const tlsHint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.code ?? '') ? ' (to trust a self-signed or private certificate, pass tls: { ca })' : '';
-  return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${err.message}${tlsHint}; is \`endure server\` running?`);
+  // retryable: a server that is restarting comes back; workers wait for it instead of stopping.
+  return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${err.message}${tlsHint}; is \`endure server\` running?`, { retryable: true });
 }
 
 export class HttpCaller {
