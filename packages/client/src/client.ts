@@ -40,6 +40,9 @@ export interface WorkflowStartOptions<A extends unknown[] = unknown[]> {
 }
 
 /** Starts workflows and gets handles to them. */
+/** How long a start waits for an unreachable server (restarting) before it fails. */
+const START_RETRY_MS = 10_000;
+
 export class WorkflowClient {
   constructor(
     private readonly engine: EngineApi,
@@ -86,7 +89,7 @@ export class WorkflowClient {
         searchAttributes: this.encodeMap(options.searchAttributes, 'searchAttributes'),
         ...signal,
       };
-      const r = await retryWhileUnavailable(() => this.engine.startWorkflow(req));
+      const r = await retryWhileUnavailable(() => this.engine.startWorkflow(req), START_RETRY_MS);
       return new WorkflowHandle(this.deps(), options.workflowId, r.runId);
     } catch (err) {
       throw translateError(err, { workflowId: options.workflowId, workflowType });

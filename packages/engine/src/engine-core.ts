@@ -15,6 +15,8 @@ export interface EngineOptions {
   timerHorizonMs?: number;
   /** Open runs kept in memory once idle. */
   maxCachedRuns?: number;
+  /** How long a cached run's workflow task waits for its sticky worker before any worker may take it. Default 2 s. */
+  stickyTimeoutMs?: number;
 }
 
 type TimerHandler = (run: Run, timerId: string) => void;
@@ -63,7 +65,12 @@ export class EngineCore {
     this.maxCachedRuns = opts.maxCachedRuns ?? 20_000;
     this.timers = new TimerQueue(this.clock);
     this.namespaces = new Namespaces(store, this.clock.now, (err) => this.fail(err));
-    this.matching = new Matching(this.clock.now, (ns, q, kind) => this.newPollerHook(ns, q, kind));
+    this.matching = new Matching(
+      this.clock.now,
+      (ns, q, kind) => this.newPollerHook(ns, q, kind),
+      (ref) => this.runs.get(runKeyString(ref))?.stickyWorkerId,
+      opts.stickyTimeoutMs,
+    );
   }
 
   onDurableTimer(h: TimerHandler): void {
@@ -191,6 +198,7 @@ export class EngineCore {
     run.lastCommit = p;
     run.uncommitted++;
     for (const row of m.offers) this.offerAt(row);
+    if (run.heldQueries.length > 0 && !run.workflowTaskPending) for (const q of run.heldQueries.splice(0)) this.matching.offer(q);
     const next = m.continueAsNew;
     if (next) {
       this.adopt(next.run, p);

@@ -211,7 +211,7 @@ export class Engine implements EngineApi {
     for (;;) {
       const left = deadline - this.core.now();
       if (left <= 0) return null;
-      const ref = await this.core.matching.poll(r.namespace, r.taskQueue, kind, r.identity, left, signal);
+      const ref = await this.core.matching.poll(r.namespace, r.taskQueue, kind, r.identity, left, signal, r.workerId);
       if (!ref) return null;
       const task = await dispatch(ref);
       if (task) return task;

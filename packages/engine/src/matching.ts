@@ -12,6 +12,8 @@ export interface TaskRef {
 
 interface Poller {
   identity: string;
+  /** The polling Worker instance (sticky routing), if it said. */
+  workerId: string | undefined;
   resolve(ref: TaskRef | null): void;
 }
 
@@ -21,11 +23,27 @@ interface Queue {
   pollers: Poller[];
   /** Identities seen polling, with the last time, for task-queue describe. */
   seen: Map<string, number>;
+  /** Work held for one worker instance that has the run cached (sticky), by worker id. */
+  sticky: Map<string, Held[]>;
 }
+
+/** Sticky work and the timer that releases it to every worker. */
+interface Held {
+  ref: TaskRef;
+  timer: NodeJS.Timeout;
+}
+
+/** How long sticky work waits for its worker before any worker may take it. */
+export const DEFAULT_STICKY_TIMEOUT_MS = 2_000;
 
 const refKey = (r: TaskRef) => `${runKeyString(r)}\u0000${r.taskId}`;
 
-/** In-memory task queues: ready work meets waiting pollers (long-poll), FIFO on both sides. */
+/**
+ * In-memory task queues: ready work meets waiting pollers (long-poll), FIFO on both sides.
+ * Workflow work of a run some worker has cached goes to that worker first (sticky routing, so it
+ * needs no replay); if that worker does not take it within the sticky timeout (gone, busy), any
+ * worker may.
+ */
 export class Matching {
   private queues = new Map<string, Queue>();
   private queued = new Set<string>();
@@ -34,12 +52,15 @@ export class Matching {
     private readonly now: () => number,
     /** Called the first time an identity polls a queue (a worker started). */
     private readonly onNewPoller: (namespace: string, taskQueue: string, kind: TaskRef['kind']) => void,
+    /** The worker instance that has this work's run cached, if any. */
+    private readonly stickyWorkerOf: (ref: TaskRef) => string | undefined = () => undefined,
+    private readonly stickyTimeoutMs = DEFAULT_STICKY_TIMEOUT_MS,
   ) {}
 
   private queue(key: string): Queue {
     let q = this.queues.get(key);
     if (!q) {
-      q = { ready: [], head: 0, pollers: [], seen: new Map() };
+      q = { ready: [], head: 0, pollers: [], seen: new Map(), sticky: new Map() };
       this.queues.set(key, q);
     }
     return q;
@@ -50,20 +71,54 @@ export class Matching {
     const k = refKey(ref);
     if (this.queued.has(k)) return;
     const q = this.queue(queueKeyString(ref.namespace, ref.taskQueue, ref.kind));
+    const workerId = ref.kind === 'workflow' ? this.stickyWorkerOf(ref) : undefined;
+    if (workerId !== undefined) {
+      const i = q.pollers.findIndex((p) => p.workerId === workerId);
+      if (i >= 0) return q.pollers.splice(i, 1)[0]!.resolve(ref);
+      this.queued.add(k);
+      const held = q.sticky.get(workerId) ?? [];
+      const h: Held = { ref, timer: setTimeout(() => this.unstick(q, workerId, h), this.stickyTimeoutMs).unref() };
+      held.push(h);
+      q.sticky.set(workerId, held);
+      return;
+    }
     const poller = q.pollers.shift();
     if (poller) return poller.resolve(ref);
     this.queued.add(k);
     q.ready.push(ref);
   }
 
-  /** Takes the next ready task, waiting up to timeoutMs; null on timeout or abort. */
-  poll(namespace: string, taskQueue: string, kind: TaskRef['kind'], identity: string, timeoutMs: number, signal?: AbortSignal): Promise<TaskRef | null> {
+  /** The sticky worker did not take `h` in time: any worker may now. */
+  private unstick(q: Queue, workerId: string, h: Held): void {
+    const held = q.sticky.get(workerId);
+    const i = held?.indexOf(h) ?? -1;
+    if (!held || i < 0) return; // taken meanwhile
+    held.splice(i, 1);
+    if (held.length === 0) q.sticky.delete(workerId);
+    const ref = h.ref;
+    this.queued.delete(refKey(ref));
+    const poller = q.pollers.shift();
+    if (poller) return poller.resolve(ref);
+    this.queued.add(refKey(ref));
+    q.ready.push(ref);
+  }
+
+  /** Takes the next ready task (this worker's sticky work first), waiting up to timeoutMs; null on timeout or abort. */
+  poll(namespace: string, taskQueue: string, kind: TaskRef['kind'], identity: string, timeoutMs: number, signal?: AbortSignal, workerId?: string): Promise<TaskRef | null> {
     const q = this.queue(queueKeyString(namespace, taskQueue, kind));
     if (!q.seen.has(identity)) {
       q.seen.set(identity, this.now());
       this.onNewPoller(namespace, taskQueue, kind);
     }
     q.seen.set(identity, this.now());
+    const held = workerId === undefined ? undefined : q.sticky.get(workerId);
+    if (held?.length) {
+      const h = held.shift()!;
+      clearTimeout(h.timer);
+      if (held.length === 0) q.sticky.delete(workerId!);
+      this.queued.delete(refKey(h.ref));
+      return Promise.resolve(h.ref);
+    }
     if (q.head < q.ready.length) {
       const ref = q.ready[q.head++]!;
       if (q.head > 1024 && q.head * 2 > q.ready.length) {
@@ -77,6 +132,7 @@ export class Matching {
     return new Promise((resolve) => {
       const poller: Poller = {
         identity,
+        workerId,
         resolve: (ref) => {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
@@ -100,14 +156,19 @@ export class Matching {
   describe(namespace: string, taskQueue: string, kind: TaskRef['kind']): { pollers: { identity: string; lastAccessTime: number }[]; backlog: number } {
     const q = this.queues.get(queueKeyString(namespace, taskQueue, kind));
     if (!q) return { pollers: [], backlog: 0 };
+    let held = 0;
+    for (const refs of q.sticky.values()) held += refs.length;
     return {
       pollers: [...q.seen].map(([identity, lastAccessTime]) => ({ identity, lastAccessTime })),
-      backlog: q.ready.length - q.head,
+      backlog: q.ready.length - q.head + held,
     };
   }
 
   /** Releases every waiting poller with null (engine shutting down). */
   close(): void {
-    for (const q of this.queues.values()) for (const p of q.pollers.splice(0)) p.resolve(null);
+    for (const q of this.queues.values()) {
+      for (const held of q.sticky.values()) for (const h of held) clearTimeout(h.timer);
+      for (const p of q.pollers.splice(0)) p.resolve(null);
+    }
   }
 }

@@ -37,7 +37,11 @@ export function queryRun(core: EngineCore, run: Run, queryType: string, args: Pa
       f(v);
     };
     queries(core).set(id, { queryType, args, resolve: done(resolve), reject: done(reject) });
-    core.matching.offer({ kind: 'workflow', namespace: r.namespace, taskQueue: r.taskQueue, workflowId: r.workflowId, runId: r.runId, taskId: `${QUERY_TASK_PREFIX}${id}` });
+    const ref = { kind: 'workflow' as const, namespace: r.namespace, taskQueue: r.taskQueue, workflowId: r.workflowId, runId: r.runId, taskId: `${QUERY_TASK_PREFIX}${id}` };
+    // Input the workflow has not processed yet (a signal just sent) is seen by the query: it
+    // goes out once the pending workflow task is done (EngineCore.apply releases it).
+    if (run.workflowTaskPending) run.heldQueries.push(ref);
+    else core.matching.offer(ref);
   });
 }
 

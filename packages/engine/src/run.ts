@@ -1,3 +1,4 @@
+import type { TaskRef } from './matching.js';
 import { COMMAND_EVENT_TYPES, type Failure, type HistoryEvent, type NewEvent, type Payload, type SearchAttributeValue, type WorkflowStatus } from '@endure/protocol';
 import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 import type { RunState } from './run-state.js';
@@ -15,6 +16,13 @@ export class Run {
   /** Events past state.lastSawUpTo: what the next workflow task delivers. */
   tail: HistoryEvent[] = [];
   wftStarted: { dispatchId: number; startedTime: number } | undefined;
+  /** The Worker instance that has this run cached (its next workflow tasks go there first). */
+  stickyWorkerId: string | undefined;
+  /**
+   * Query tasks that wait for the pending workflow task: a query sees every event recorded
+   * before it was asked (a signal sent, then a query, sees the signal).
+   */
+  heldQueries: TaskRef[] = [];
   activityStarts = new Map<number, ActivityStart>();
   /** Resolves when every mutation issued so far is durable. */
   lastCommit: Promise<void> = Promise.resolve();
@@ -36,6 +44,11 @@ export class Run {
 
   get open(): boolean {
     return this.record.status === 'RUNNING';
+  }
+
+  /** A workflow task is scheduled or running: input recorded so far is not yet processed. */
+  get workflowTaskPending(): boolean {
+    return this.open && (this.state.wft.status === 'scheduled' || this.wftStarted !== undefined);
   }
 
   /** An event workflow code receives (not a task marker, not a command's own event). */

@@ -61,6 +61,7 @@ export async function completeWorkflowTask(core: EngineCore, req: CompleteWorkfl
   validateCommands(core, run, req.commands);
   core.timers.delete(timeoutKey(run));
   run.wftStarted = undefined;
+  run.stickyWorkerId = req.stickyWorkerId;
   const onlyRejections = req.commands.length > 0 && req.commands.every((c) => c.type === 'RejectUpdate');
   if (onlyRejections && !run.tail.some((e) => e.eventId <= req.sawUpTo && run.isInput(e))) {
     return rejectOnly(core, run, req.commands);
@@ -100,6 +101,7 @@ export async function failWorkflowTask(core: EngineCore, req: FailWorkflowTaskRe
   const { run } = await startedRun(core, req.taskToken);
   core.timers.delete(timeoutKey(run));
   run.wftStarted = undefined;
+  run.stickyWorkerId = undefined; // the worker dropped the run from its cache
   retryLater(core, run, req.failure);
   await run.lastCommit;
 }
@@ -119,6 +121,7 @@ function retryLater(core: EngineCore, run: Run, failure: FailWorkflowTaskRequest
 function timeOutWorkflowTask(core: EngineCore, run: Run, dispatchId: number): void {
   if (run.wftStarted?.dispatchId !== dispatchId || !run.open) return;
   run.wftStarted = undefined;
+  run.stickyWorkerId = undefined; // that worker may be gone
   const attempt = run.state.wft.attempt;
   run.state.wft = {
     status: 'scheduled',
@@ -145,5 +148,6 @@ export function releaseWorkflowTask(core: EngineCore, run: Run, t: TokenData): v
   if (run.wftStarted?.dispatchId !== t.dispatchId) return;
   core.timers.delete(timeoutKey(run));
   run.wftStarted = undefined;
+  run.stickyWorkerId = undefined; // handed back by a worker shutting down
   core.offerAt(core.wftRow(run, core.now()));
 }

@@ -30,6 +30,16 @@ describe('signals, queries and cancellation scopes', () => {
     assert.ok(!(await h.fetchHistory()).events.some((e) => e.type.includes('Query')), 'queries are never recorded');
   });
 
+  it('a query sees every signal sent before it (it waits for the pending workflow task)', async () => {
+    const handle = await env.client.workflow.start('cart', { taskQueue, workflowId: uid('consistent') });
+    for (let i = 0; i < 15; i++) {
+      await handle.signal('addItem', `item-${i}`);
+      assert.equal(((await handle.query('getItems')) as string[]).length, i + 1, `query after signal ${i}`);
+    }
+    await handle.signal('checkout');
+    assert.equal(((await handle.result()) as string[]).length, 15);
+  });
+
   it('buffers signals sent before their handler exists and delivers them in order', async () => {
     const h = await env.client.workflow.start('lateHandler', { taskQueue, workflowId: uid() });
     for (const item of ['one', 'two', 'three']) await h.signal('addItem', item);

@@ -204,6 +204,8 @@ export const PollRequest = z.object({
   taskQueue: id('taskQueue'),
   identity: label('identity'),
   timeoutMs: z.number().min(0).optional(),
+  /** The polling Worker instance: workflow tasks of runs it has cached come to it first (sticky). */
+  workerId: label('workerId').optional(),
 });
 export type PollRequest = z.infer<typeof PollRequest>;
 
@@ -233,6 +235,8 @@ export const CompleteWorkflowTaskRequest = z.object({
   sawUpTo: z.number().int().positive(),
   time: z.number(),
   identity: label('identity').optional(),
+  /** The completing Worker instance keeps the run cached: send its next tasks there first. */
+  stickyWorkerId: label('stickyWorkerId').optional(),
 });
 export type CompleteWorkflowTaskRequest = z.infer<typeof CompleteWorkflowTaskRequest>;
 export const FailWorkflowTaskRequest = z.object({

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -65,6 +66,8 @@ export class Worker {
   private readonly workflowTasks: WorkflowTaskHandler | undefined;
   private readonly activities: ActivityExecutor;
   private readonly identity: string;
+  /** This instance, for sticky routing (identity may be shared by several workers in a process). */
+  private readonly workerId = randomUUID();
   private readonly namespace: string;
   private readonly logger: Logger;
   /** While a remote engine is unreachable, the pollers back off together and keep trying. */
@@ -85,7 +88,8 @@ export class Worker {
     this.outage = new Outage(this.logger);
     setMaxListeners(0, this.abort.signal); // every poller listens on it
     const locals = new LocalActivityRunner(options.activities ?? {}, converter, this.logger);
-    this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity, locals, options.taskQueue) : undefined;
+    const sticky = (options.maxCachedWorkflows ?? 1) > 0 ? this.workerId : undefined;
+    this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity, locals, options.taskQueue, sticky) : undefined;
     this.activities = new ActivityExecutor(engine, options.activities ?? {}, converter, this.logger, this.identity);
   }
 
@@ -191,7 +195,7 @@ export class Worker {
           await Promise.race(this.pendingAcks);
           continue;
         }
-        const task = await this.engine.pollWorkflowTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity }, this.abort.signal);
+        const task = await this.engine.pollWorkflowTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity, workerId: this.workerId }, this.abort.signal);
         this.outage.over();
         if (!task) continue;
         const { acked } = await handler.handle(task);

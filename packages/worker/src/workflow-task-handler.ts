@@ -15,6 +15,8 @@ export class WorkflowTaskHandler {
     private readonly identity: string,
     private readonly locals: LocalActivityRunner,
     private readonly taskQueue: string,
+    /** This Worker instance's id when it caches runs (sticky routing), else undefined. */
+    private readonly stickyWorkerId: string | undefined,
   ) {}
 
   /**
@@ -39,6 +41,7 @@ export class WorkflowTaskHandler {
       sawUpTo: outcome.sawUpTo,
       time: outcome.time,
       identity: this.identity,
+      stickyWorkerId: this.stickyWorkerId,
     });
     return { acked: this.settleCompletion(task, completion) };
   }
