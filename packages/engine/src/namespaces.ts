@@ -51,7 +51,7 @@ export class Namespaces {
   async register(req: RegisterNamespaceRequest): Promise<NamespaceInfo> {
     if (this.byName.has(req.namespace)) {
       // A conflict, like starting a workflow id that is running (HTTP 409 in server mode).
-      throw new ApiError('ALREADY_STARTED', `namespace '${req.namespace}' already exists; see it with \`endure namespace describe ${req.namespace}\``, { namespace: req.namespace });
+      throw new ApiError('ALREADY_EXISTS', `namespace '${req.namespace}' already exists; see it with \`endure namespace describe ${req.namespace}\``, { namespace: req.namespace });
     }
     return namespaceInfo(await this.create(req));
   }

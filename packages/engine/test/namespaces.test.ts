@@ -38,8 +38,8 @@ describe('namespaces', () => {
   it('refuses a duplicate or malformed namespace, saying what to do', async () => {
     const h = await openEngine(join(dir, 'register.db'));
     await h.engine.registerNamespace({ namespace: 'dup' });
-    await assert.rejects(h.engine.registerNamespace({ namespace: 'dup' }), code('ALREADY_STARTED', /namespace 'dup' already exists; see it with `endure namespace describe dup`/));
-    await assert.rejects(h.engine.registerNamespace({ namespace: 'default' }), code('ALREADY_STARTED', /already exists/));
+    await assert.rejects(h.engine.registerNamespace({ namespace: 'dup' }), code('ALREADY_EXISTS', /namespace 'dup' already exists; see it with `endure namespace describe dup`/));
+    await assert.rejects(h.engine.registerNamespace({ namespace: 'default' }), code('ALREADY_EXISTS', /already exists/));
     await assert.rejects(h.engine.registerNamespace({ namespace: 'bad name!' }), code('INVALID_ARGUMENT', /namespace: namespace names are letters, digits/));
     await assert.rejects(h.engine.registerNamespace({ namespace: 'short', retentionMs: 1000 }), code('INVALID_ARGUMENT', /retentionMs must be at least 60000/));
     assert.equal((await h.engine.describeNamespace({ namespace: 'dup' })).retentionMs, DEFAULT_RETENTION_MS);

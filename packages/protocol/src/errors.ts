@@ -8,6 +8,8 @@ export const ApiErrorCode = z.enum([
   'INVALID_ARGUMENT',
   'NOT_FOUND',
   'ALREADY_STARTED',
+  /** Creating something (a namespace) that exists already. */
+  'ALREADY_EXISTS',
   'FAILED_PRECONDITION',
   'PAYLOAD_TOO_LARGE',
   'QUERY_FAILED',
