@@ -1,5 +1,6 @@
 // The yardstick: a project shaped like Temporal's TypeScript samples (CommonJS, mocha tests using
-// TestWorkflowEnvironment.createLocal/createTimeSkipping and MockActivityEnvironment) runs on
+// TestWorkflowEnvironment.createLocal/createTimeSkipping, bundleWorkflowCode, Runtime/DefaultLogger
+// and MockActivityEnvironment) runs on
 // Endure with only the package names changed. This runs its mocha suite for real.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,7 @@ describe('a sample-shaped project with mocha tests', () => {
     const run = await promisify(execFile)(process.execPath, [mochaBin, '--reporter', 'dot'], { cwd: project, timeout: 120_000 }).catch(
       (err: { stdout?: string; stderr?: string; code?: number }) => err,
     );
-    assert.match(run.stdout ?? '', /7 passing/, `mocha output:\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout ?? '', /8 passing/, `mocha output:\n${run.stdout}\n${run.stderr}`);
     assert.doesNotMatch(run.stdout ?? '', /failing/);
   });
 });
