@@ -178,6 +178,7 @@ export class EngineCore {
     // Search attributes go to the store only when they change (it re-indexes them then).
     if (m.searchAttributes) run.record.searchAttributes = m.searchAttributes;
     if (close) {
+      run.closeEvent = this.closeEventOf(events);
       run.tail = [];
       run.wftStarted = undefined;
       run.activityStarts.clear();

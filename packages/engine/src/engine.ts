@@ -154,9 +154,10 @@ export class Engine implements EngineApi {
       await this.core.waitForEvent(run.key, left, signal);
     }
     this.core.check();
-    await run.lastCommit;
-    const last = await this.core.readHistory(run.key, run.record.nextEventId - 1);
-    return { runId: run.record.runId, closeEvent: this.core.closeEventOf(last) };
+    await run.lastCommit; // a result is only given once it is durable
+    // A run this engine closed keeps its close event; one loaded closed reads it from the store.
+    const closeEvent = run.closeEvent ?? this.core.closeEventOf(await this.core.readHistory(run.key, run.record.nextEventId - 1));
+    return { runId: run.record.runId, closeEvent };
   }
 
   async requestCancelWorkflow(req: CancelWorkflowRequest): Promise<void> {

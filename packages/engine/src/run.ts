@@ -24,6 +24,8 @@ export class Run {
    */
   heldQueries: TaskRef[] = [];
   activityStarts = new Map<number, ActivityStart>();
+  /** The close event, once this engine has closed the run (getResult answers from it, not the store). */
+  closeEvent: HistoryEvent | undefined;
   /** Resolves when every mutation issued so far is durable. */
   lastCommit: Promise<void> = Promise.resolve();
   /** Mutations issued but not yet durable: such a run must stay in memory (disk is behind it). */

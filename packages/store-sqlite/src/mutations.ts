@@ -8,12 +8,24 @@ import { keyParams, toTaskRow, toTimerRow, toWorkflowRow, type KeyParams, type T
 import type { Statements } from './statements.js';
 import { planSearchAttributes, type AttributesPlan } from './search-attribute-rows.js';
 
-/** A mutation as plain data (it crosses to the store thread): rows ready to write, checks to make. */
-export type Plan =
-  | { kind: 'create'; key: KeyParams; row: WorkflowRow; expectedCurrentRunId: string | null; events: EventParams[]; rows: RowChanges; label: string; attrs?: AttributesPlan }
-  | { kind: 'update'; key: KeyParams; row: WorkflowRow & { expected: number }; lean: boolean; events: EventParams[]; rows: RowChanges; next?: Plan; attrs?: AttributesPlan };
+/**
+ * A mutation as plain data (it crosses to the store thread): rows ready to write, checks to make.
+ * `row.state` and `events` (JSON text, ids from `firstEventId`) are its long texts: they cross
+ * as they are, outside the message's JSON (see plan-wire.ts), so each is encoded only once.
+ */
+export type Plan = PlanTexts &
+  (
+    | { kind: 'create'; key: KeyParams; row: WorkflowRow; expectedCurrentRunId: string | null; rows: RowChanges; label: string; attrs?: AttributesPlan }
+    | { kind: 'update'; key: KeyParams; row: WorkflowRow & { expected: number }; lean: boolean; rows: RowChanges; next?: Plan; attrs?: AttributesPlan }
+  );
 
-type EventParams = KeyParams & { event_id: number; event: string };
+interface PlanTexts {
+  events: string[];
+  firstEventId: number;
+  eventCount: number;
+  /** On the wire only: where this plan's texts start in the message (plan-wire.ts). */
+  textAt?: number;
+}
 interface RowChanges {
   delTasks: (KeyParams & { task_id: string })[];
   delTimers: (KeyParams & { timer_id: string })[];
@@ -29,7 +41,9 @@ export function planCreate(c: CreateWorkflow): Plan {
     key: k,
     row: toWorkflowRow(c.record),
     expectedCurrentRunId: c.expectedCurrentRunId,
-    events: eventRows(k, c.events),
+    events: eventTexts(c.events),
+    firstEventId: c.record.nextEventId - c.events.length,
+    eventCount: c.events.length,
     rows: planRows(k, c.tasks, [], c.timers, []),
     label: describe(c.record),
     attrs: planSearchAttributes(c.record, true),
@@ -52,7 +66,9 @@ export function planUpdate(u: UpdateWorkflow): Plan {
     row,
     // A run never returns to RUNNING, so a RUNNING record means status and close time are unchanged.
     lean: r.status === 'RUNNING',
-    events: eventRows(k, u.events),
+    events: eventTexts(u.events),
+    firstEventId: u.expectedNextEventId,
+    eventCount: u.events.length,
     rows: planRows(k, u.upsertTasks, u.deleteTasks, u.upsertTimers, u.deleteTimers),
     next: u.continueAsNew ? planCreate(u.continueAsNew) : undefined,
     attrs: planSearchAttributes(r, false),
@@ -77,7 +93,7 @@ export function applyPlan(st: Statements, p: Plan): void {
     throw new VersionConflictError(key, p.row.expected, st.getNextEventId.get(k));
   }
   if (p.attrs) st.searchAttributes.write(k, p.attrs, p.kind === 'create');
-  for (const e of p.events) st.insertEvent.run(e);
+  for (let i = 0; i < p.events.length; i++) st.insertEvent.run(k.namespace, k.workflow_id, k.run_id, p.firstEventId + i, p.events[i]!);
   // Deletes first, so a mutation that deletes and re-adds the same id ends with the row present.
   for (const d of p.rows.delTasks) st.deleteTask.run(d);
   for (const d of p.rows.delTimers) st.deleteTimer.run(d);
@@ -98,8 +114,8 @@ function checkEvents(k: RunKey, first: number, events: readonly HistoryEvent[], 
   }
 }
 
-function eventRows(k: KeyParams, events: readonly HistoryEvent[]): EventParams[] {
-  return events.map((e) => ({ namespace: k.namespace, workflow_id: k.workflow_id, run_id: k.run_id, event_id: e.eventId, event: JSON.stringify(e) }));
+function eventTexts(events: readonly HistoryEvent[]): string[] {
+  return events.map((e) => JSON.stringify(e));
 }
 
 function planRows(

@@ -8,6 +8,7 @@ import { checkFilter, checkPageSize, cursorOf, decodePageToken, encodePageToken 
 import type { CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
 import { canonicalPath, claimInProcess, removeOwner, writeOwner } from './lock.js';
 import { planCreate, planUpdate, type Plan } from './mutations.js';
+import { packRequests } from './plan-wire.js';
 import { fromWire } from './errors.js';
 import { MEMORY, type CoreOptions, type ReadOp } from './sqlite-core.js';
 import type { FromStore, ToStore } from './store-thread-protocol.js';
@@ -216,8 +217,8 @@ export class SqliteStore implements Store {
   private post(): void {
     const items = this.outbox;
     this.outbox = [];
-    // As JSON text: cloning one string is far cheaper than structured-cloning many small objects.
-    this.thread.postMessage(JSON.stringify(items.length === 1 ? items[0] : ({ type: 'batch', items } satisfies ToStore)));
+    // As strings: cloning a few strings is far cheaper than structured-cloning many small objects.
+    this.thread.postMessage(packRequests(items));
   }
 
   private settle(id: number, error: Error | undefined, value?: unknown): void {

@@ -23,7 +23,8 @@ export class Statements {
   readonly getCurrentRunId: Stmt<{ namespace: string; workflow_id: string }, string>;
   readonly getCurrentRun: Stmt<{ namespace: string; workflow_id: string }, WorkflowRow>;
   readonly setCurrentRun: Stmt<KeyParams>;
-  readonly insertEvent: Stmt<KeyParams & { event_id: number; event: string }>;
+  /** Positional (namespace, workflow_id, run_id, event_id, event): no parameter object per event. */
+  readonly insertEvent: Database.Statement<[string, string, string, number, string]>;
   readonly readHistory: Stmt<KeyParams & { from: number; limit: number }, EventRow>;
   readonly upsertTask: Stmt<TaskDbRow>;
   readonly deleteTask: Stmt<KeyParams & { task_id: string }>;
@@ -60,9 +61,7 @@ export class Statements {
       `INSERT INTO current_runs (namespace, workflow_id, run_id) VALUES (@namespace, @workflow_id, @run_id)
        ON CONFLICT (namespace, workflow_id) DO UPDATE SET run_id = excluded.run_id`,
     );
-    this.insertEvent = prep(
-      'INSERT INTO history (namespace, workflow_id, run_id, event_id, event) VALUES (@namespace, @workflow_id, @run_id, @event_id, @event)',
-    );
+    this.insertEvent = db.prepare<[string, string, string, number, string]>('INSERT INTO history (namespace, workflow_id, run_id, event_id, event) VALUES (?, ?, ?, ?, ?)');
     this.readHistory = prep(`SELECT event FROM history WHERE ${KEY} AND event_id >= @from ORDER BY event_id LIMIT @limit`);
     this.upsertTask = prep(
       `INSERT INTO tasks (${TASK_COLS}) VALUES (@namespace, @workflow_id, @run_id, @task_id, @task_queue, @kind, @visible_at)

@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { SqliteCore } from './sqlite-core.js';
 import { toWire } from './errors.js';
 import type { FromStore, ToStore } from './store-thread-protocol.js';
+import { unpackRequests } from './plan-wire.js';
 
 const port = parentPort!;
 /** Replies of this tick, posted together: each message costs the other thread a wake-up. */
@@ -34,7 +35,7 @@ function report(id: number, error?: unknown): void {
   });
 }
 
-port.on('message', (m: ToStore | string) => handle(typeof m === 'string' ? (JSON.parse(m) as ToStore) : m));
+port.on('message', (m: ToStore | string[]) => handle(Array.isArray(m) ? unpackRequests(m) : m));
 
 function handle(m: ToStore): void {
   switch (m.type) {

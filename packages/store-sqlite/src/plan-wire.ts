@@ -1,0 +1,44 @@
+// How requests cross to the store thread: one array of strings per post, the JSON of the requests
+// first, then the long texts of their mutations (run state, event JSON) as the caller encoded
+// them. Inside the JSON those texts would be escaped on one side and unescaped on the other;
+// beside it they are only copied.
+import type { Plan } from './mutations.js';
+import type { ToStore } from './store-thread-protocol.js';
+import { isVisibilityPlan } from './visibility.js';
+
+/** The message for `items`; moves their texts out (it changes the plans, which are its own). */
+export function packRequests(items: ToStore[]): string[] {
+  const message = [''];
+  for (const m of items) forEachPlan(m, (p) => moveOut(p, message));
+  message[0] = JSON.stringify(items.length === 1 ? items[0] : ({ type: 'batch', items } satisfies ToStore));
+  return message;
+}
+
+/** The request a message holds, with its plans' texts back in place. */
+export function unpackRequests(message: string[]): ToStore {
+  const m = JSON.parse(message[0]!) as ToStore;
+  forEachPlan(m, (p) => moveIn(p, message));
+  return m;
+}
+
+function forEachPlan(m: ToStore, f: (p: Plan) => void): void {
+  if (m.type === 'batch') for (const item of m.items) forEachPlan(item, f);
+  else if (m.type === 'mutate' && !isVisibilityPlan(m.plan)) {
+    for (let p: Plan | undefined = m.plan; p; p = p.kind === 'update' ? p.next : undefined) f(p);
+  }
+}
+
+function moveOut(p: Plan, message: string[]): void {
+  p.textAt = message.length;
+  message.push(p.row.state);
+  for (const e of p.events) message.push(e);
+  p.row.state = '';
+  p.events = [];
+}
+
+function moveIn(p: Plan, message: string[]): void {
+  const at = p.textAt!;
+  p.row.state = message[at]!;
+  p.events = message.slice(at + 1, at + 1 + p.eventCount);
+  p.textAt = undefined;
+}
