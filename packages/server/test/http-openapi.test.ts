@@ -49,7 +49,11 @@ describe('OpenAPI document', () => {
       const err = op['responses']['default'].content['application/json'].schema.$ref as string;
       for (const r of [req, res, err]) assert.ok(schemas[r.replace('#/components/schemas/', '')], `${operation}: ${r} exists`);
     }
-    assert.equal(Object.keys(doc['paths']).filter((p) => p.startsWith('/v1/') && doc['paths'][p].post).length, ENGINE_OPERATIONS.length);
+    // Plus /v1/batch, which carries several of them.
+    assert.equal(Object.keys(doc['paths']).filter((p) => p.startsWith('/v1/') && doc['paths'][p].post).length, ENGINE_OPERATIONS.length + 1);
+    const batch = doc['paths']['/v1/batch'].post as Json;
+    assert.ok(schemas['BatchRequest'] && schemas['BatchResponse'], 'the batch schemas are components');
+    assert.equal(batch['requestBody'].content['application/json'].schema.$ref, '#/components/schemas/BatchRequest');
   });
 
   it('describes requests and responses field by field, and every $ref resolves', () => {

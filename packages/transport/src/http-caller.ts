@@ -22,6 +22,16 @@ const DEFAULT_WAIT_MS = 60_000;
 /** A reused keep-alive socket the server just closed fails at once; such requests are retried. */
 const STALE_SOCKET_RETRIES = 3;
 
+/** The ApiError an error body `{ error: { code, message, details? } }` stands for; undefined if it is not one. */
+export function apiErrorOf(body: unknown): ApiError | undefined {
+  const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  if (!e || typeof e.message !== 'string') return undefined;
+  const code = ApiErrorCode.safeParse(e.code);
+  const details = e.details && typeof e.details === 'object' ? (e.details as Record<string, unknown>) : {};
+  const c = code.success ? code.data : 'INTERNAL';
+  return new ApiError(c, e.message, c === 'UNAVAILABLE' ? { ...details, retryable: true } : details);
+}
+
 function problemOf(status: number, text: string, base: string): ApiError {
   let body: unknown;
   try {
@@ -29,13 +39,8 @@ function problemOf(status: number, text: string, base: string): ApiError {
   } catch {
     body = undefined;
   }
-  const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
-  if (e && typeof e.message === 'string') {
-    const code = ApiErrorCode.safeParse(e.code);
-    const details = e.details && typeof e.details === 'object' ? (e.details as Record<string, unknown>) : {};
-    const c = code.success ? code.data : 'INTERNAL';
-    return new ApiError(c, e.message, c === 'UNAVAILABLE' ? { ...details, retryable: true } : details);
-  }
+  const known = apiErrorOf(body);
+  if (known) return known;
   const what = `${base} answered HTTP ${status} without an Endure error (${text.slice(0, 200).trim() || 'empty body'}); is this address an endure server?`;
   return status >= 500 ? new ApiError('UNAVAILABLE', what, { retryable: true }) : new ApiError('INVALID_ARGUMENT', what);
 }
@@ -46,9 +51,20 @@ function unreachable(base: string, err: NodeJS.ErrnoException): ApiError {
   return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${err.message}${tlsHint}; is \`endure server\` running?`, { retryable: true });
 }
 
+/**
+ * The keep-alive pool. A worker holds one socket per concurrent long-poll plus its completions
+ * in flight, a client one per awaited result, so up to this many idle sockets are kept (Node's
+ * default of 256 closes and reopens connections under load); no cap on sockets in use, since
+ * a request queued behind long-polls would wait for them. Nagle off: each request and answer
+ * is written whole, and waiting for ACKs would only add latency.
+ */
+const POOL = { keepAlive: true, keepAliveMsecs: 15_000, maxFreeSockets: 2048, scheduling: 'lifo' as const, noDelay: true };
+
 export class HttpCaller {
   private readonly agent: HttpAgent;
   private readonly secure: boolean;
+  /** The parts of baseUrl, parsed once (a URL string per request costs a parse each time). */
+  private readonly target: { protocol: string; hostname: string; port: string; pathPrefix: string };
   private closed = false;
 
   constructor(
@@ -56,8 +72,14 @@ export class HttpCaller {
     private readonly opts: HttpOptions = {},
   ) {
     this.secure = baseUrl.startsWith('https:');
-    const pool = { keepAlive: true, keepAliveMsecs: 15_000, scheduling: 'lifo' as const };
-    this.agent = this.secure ? new HttpsAgent({ ...pool, ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}) }) : new HttpAgent(pool);
+    this.agent = this.secure ? new HttpsAgent({ ...POOL, ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}) }) : new HttpAgent(POOL);
+    const url = new URL(baseUrl);
+    this.target = {
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), // IPv6 literals without brackets
+      port: url.port || (this.secure ? '443' : '80'),
+      pathPrefix: `${url.pathname.replace(/\/+$/, '')}/v1/`,
+    };
   }
 
   /** POSTs `body` to /v1/<operation>; resolves with the parsed answer. */
@@ -92,7 +114,9 @@ export class HttpCaller {
         else reject(unreachable(this.baseUrl, err));
       };
       let answered = false;
-      const req: ClientRequest = send(`${this.baseUrl}/v1/${operation}`, { method: 'POST', agent: this.agent, headers }, (res) => {
+      const t = this.target;
+      const options = { protocol: t.protocol, hostname: t.hostname, port: t.port, path: t.pathPrefix + operation, method: 'POST', agent: this.agent, headers };
+      const req: ClientRequest = send(options, (res) => {
         answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -1,6 +1,7 @@
 // The http:// and https:// transport: the EngineApi of a remote endure server, one route per method.
 import { ENGINE_OPERATIONS, type EngineApi, type EngineOperation, type GetResultRequest } from '@endure/protocol';
 import { CallAborted, HttpCaller, type HttpOptions } from './http-caller.js';
+import { BATCHABLE, HttpBatcher } from './http-batcher.js';
 
 type AnyCall = (req: unknown, signal?: AbortSignal) => Promise<unknown>;
 
@@ -18,8 +19,13 @@ export interface HttpEngine {
 
 export function openHttp(baseUrl: string, opts: HttpOptions): HttpEngine {
   const caller = new HttpCaller(baseUrl, opts);
+  const batcher = new HttpBatcher(caller);
   const api: Partial<Record<EngineOperation, AnyCall>> = {};
   for (const operation of ENGINE_OPERATIONS) {
+    if (BATCHABLE.has(operation)) {
+      api[operation] = (req, signal) => (signal ? caller.call(operation, req, signal) : batcher.call(operation, req));
+      continue;
+    }
     const onAbort = ABORTED_ANSWER[operation];
     api[operation] = async (req, signal) => {
       try {

@@ -30,6 +30,11 @@ export interface WorkerOptions {
   maxCachedWorkflows?: number;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /**
+   * Activity task polls kept open at once (each holds one of the execution slots while it
+   * waits). Default min(10, maxConcurrentActivityTaskExecutions).
+   */
+  maxConcurrentActivityTaskPolls?: number;
   /** How long shutdown waits for running activities before cancelling them. Default 10 s. */
   shutdownGraceTimeMs?: number;
   identity?: string;
@@ -223,47 +228,66 @@ export class Worker {
 
   private async activityLoop(): Promise<void> {
     const max = this.options.maxConcurrentActivityTaskExecutions ?? 100;
-    // Attempts whose function runs (at most `max`), and all attempts not yet reported (bounded
-    // too, so a slow store applies back-pressure instead of piling up reports).
+    // Several polls at once: over HTTP one poller would serialise a round trip per task.
+    const pollers = Math.max(1, this.options.maxConcurrentActivityTaskPolls ?? Math.min(10, max));
+    // Attempts whose function runs plus polls that may return one (at most `max`: a poll holds
+    // a slot), and all attempts not yet reported (bounded too, so a slow store applies
+    // back-pressure instead of piling up reports).
     let executing = 0;
-    let slotFreed: (() => void) | undefined;
+    let polling = 0;
+    const waiting: (() => void)[] = [];
+    const slotFreed = () => {
+      for (const wake of waiting.splice(0)) wake();
+    };
     const inFlight = new Set<Promise<void>>();
-    while (this.state === 'RUNNING') {
-      if (executing >= max || inFlight.size >= max * 10) {
-        await new Promise<void>((r) => (slotFreed = r));
-        continue;
-      }
-      try {
-        const task = await this.engine.pollActivityTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity }, this.abort.signal);
-        this.outage.over();
-        if (!task) continue;
-        if (this.state !== 'RUNNING') {
-          await this.engine.releaseTask({ taskToken: task.taskToken }); // hand it back unstarted
-          break;
+    const poller = async () => {
+      while (this.state === 'RUNNING') {
+        if (executing + polling >= max || inFlight.size >= max * 10) {
+          await new Promise<void>((r) => waiting.push(r));
+          continue;
         }
-        executing++;
-        let executed = false;
-        const free = () => {
-          if (executed) return;
-          executed = true;
-          executing--;
-          slotFreed?.();
-        };
-        const p: Promise<void> = this.activities
-          .run(task, free)
-          .catch((err: unknown) => this.logger.warn(`could not report activity outcome: ${(err as Error).message}`))
-          .finally(() => {
-            free();
-            inFlight.delete(p);
-            slotFreed?.();
-          });
-        inFlight.add(p);
-      } catch (err) {
-        if (isTransient(err)) await this.outage.wait(err, this.abort.signal);
-        else if (err instanceof ApiError && err.code === 'UNAVAILABLE') this.stopWith(err);
-        else if (!(err instanceof ApiError)) this.stopWith(err);
+        try {
+          let task;
+          polling++;
+          try {
+            task = await this.engine.pollActivityTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity }, this.abort.signal);
+          } finally {
+            polling--; // in the same synchronous step as executing++ below: no other poller can take the slot between
+          }
+          this.outage.over();
+          if (!task) continue;
+          if (this.state !== 'RUNNING') {
+            await this.engine.releaseTask({ taskToken: task.taskToken }); // hand it back unstarted
+            break;
+          }
+          executing++;
+          let executed = false;
+          const free = () => {
+            if (executed) return;
+            executed = true;
+            executing--;
+            slotFreed();
+          };
+          const p: Promise<void> = this.activities
+            .run(task, free)
+            .catch((err: unknown) => this.logger.warn(`could not report activity outcome: ${(err as Error).message}`))
+            .finally(() => {
+              free();
+              inFlight.delete(p);
+              slotFreed();
+            });
+          inFlight.add(p);
+        } catch (err) {
+          if (isTransient(err)) await this.outage.wait(err, this.abort.signal);
+          else if (err instanceof ApiError && err.code === 'UNAVAILABLE') this.stopWith(err);
+          else if (!(err instanceof ApiError)) this.stopWith(err);
+        } finally {
+          slotFreed(); // a poll that brought nothing frees its slot
+        }
       }
-    }
+      slotFreed(); // let the other pollers see the state change
+    };
+    await Promise.all(Array.from({ length: pollers }, poller));
     await Promise.all(inFlight);
   }
 }

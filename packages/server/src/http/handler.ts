@@ -4,34 +4,42 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseRequest, type EngineApi, type EngineOperation } from '@endure/protocol';
 import type { ApiKeyCheck } from './auth.js';
 import { readJsonBody } from './body.js';
+import { runBatch } from './batch.js';
 import { errorReply, HttpProblem } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
 import type { ResolvedOptions } from './options.js';
 import { routeOf, type Route } from './routes.js';
 
 interface InFlight {
-  /** Aborted when the server shuts down: long-polls return their empty answer. */
-  shutdown: AbortController;
-  /** Aborted when the client's connection closes before its answer was sent. */
-  clientGone: AbortController;
+  /**
+   * Only for long-polls (made when one starts; most requests never need it): aborted when the
+   * server shuts down or the client's connection closes before its answer was sent.
+   */
+  stop?: AbortController;
   res: ServerResponse;
-  done: Promise<void>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(text)), ...headers });
+  const all: Record<string, string> = { 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(text)) };
+  if (headers) Object.assign(all, headers);
+  res.writeHead(status, all);
   res.end(text);
 }
+
+/** What the server adds to every answer while it shuts down. */
+const CLOSE = { connection: 'close' };
 
 const onAbort = (signal: AbortSignal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 
 export class ApiHandler {
   private closing = false;
   private readonly inFlight = new Set<InFlight>();
+  /** Set while shutdown waits for the requests in flight to end. */
+  private drained: (() => void) | undefined;
 
   constructor(
     private readonly api: EngineApi,
@@ -41,22 +49,18 @@ export class ApiHandler {
 
   /** The node:http request listener. */
   readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
-    let finish!: () => void;
-    const call: InFlight = { shutdown: new AbortController(), clientGone: new AbortController(), res, done: new Promise<void>((r) => (finish = r)) };
-    res.once('close', () => {
-      if (!res.writableFinished) call.clientGone.abort();
-    });
+    const call: InFlight = { res };
     this.inFlight.add(call);
     this.serve(req, call)
-      .then((result) => send(res, 200, result === undefined ? {} : result, this.closing ? { connection: 'close' } : {}))
+      .then((result) => send(res, 200, result === undefined ? {} : result, this.closing ? CLOSE : undefined))
       .catch((err: unknown) => {
         const reply = errorReply(err);
         if (reply.internal) this.opts.log({ level: 'error', message: `${req.method} ${req.url?.slice(0, 200)} failed: ${(err as Error)?.stack ?? String(err)}` });
-        send(res, reply.status, reply.body, { ...reply.headers, ...(this.closing ? { connection: 'close' } : {}) });
+        send(res, reply.status, reply.body, this.closing ? { ...reply.headers, ...CLOSE } : reply.headers);
       })
       .finally(() => {
         this.inFlight.delete(call);
-        finish();
+        if (this.inFlight.size === 0) this.drained?.();
       });
   };
 
@@ -75,6 +79,12 @@ export class ApiHandler {
       return openApiDocument();
     }
     const operation = /^\/v1\/([A-Za-z]{1,64})$/.exec(path)?.[1];
+    if (operation === 'batch') {
+      if (method !== 'POST') throw new HttpProblem(405, 'INVALID_ARGUMENT', `use POST /v1/batch with a JSON body (not ${method})`, { allow: 'POST' });
+      return runBatch(this.api, await readJsonBody(req, this.opts.maxBodyBytes), (err, op) =>
+        this.opts.log({ level: 'error', message: `POST /v1/batch (${op.slice(0, 64)}) failed: ${(err as Error)?.stack ?? String(err)}` }),
+      );
+    }
     const route = operation === undefined ? undefined : routeOf(operation);
     if (!route) {
       throw new HttpProblem(404, 'NOT_FOUND', `no such endpoint: ${method} ${path.slice(0, 200)}. Operations are POST /v1/<operation>; GET /v1/openapi.json lists them`);
@@ -88,14 +98,14 @@ export class ApiHandler {
   private async invoke(operation: EngineOperation, route: Route, request: unknown, call: InFlight): Promise<unknown> {
     const fn = (this.api[operation] as (req: unknown, signal?: AbortSignal) => Promise<unknown>).bind(this.api);
     if (!route.wait) return fn(request);
+    const stop = this.longPollStop(call, route.wait === 'signal');
     if (route.wait !== 'signal') {
       // Cannot be interrupted: at shutdown, answer with what is there now.
       const immediate = route.wait as (api: EngineApi, req: unknown) => Promise<unknown>;
-      return Promise.race([fn(request), onAbort(call.shutdown.signal).then(() => immediate(this.api, request))]);
+      return Promise.race([fn(request), onAbort(stop.signal).then(() => immediate(this.api, request))]);
     }
-    const signal = AbortSignal.any([call.clientGone.signal, call.shutdown.signal]);
-    const result = await fn(request, signal);
-    if (route.handsOutTask && result && signal.aborted) {
+    const result = await fn(request, stop.signal);
+    if (route.handsOutTask && result && stop.signal.aborted) {
       // Handed out to a poller that is gone (or about to be refused): offer it again now, not after a timeout.
       await this.api.releaseTask({ taskToken: (result as { taskToken: string }).taskToken }).catch(() => {});
       return null;
@@ -103,11 +113,21 @@ export class ApiHandler {
     return result;
   }
 
+  /** The long-poll's stop signal: aborted at shutdown, and (`clientGone`) when the client's connection closes first. */
+  private longPollStop(call: InFlight, clientGone: boolean): AbortController {
+    const stop = (call.stop = new AbortController());
+    const res = call.res;
+    if (this.closing) stop.abort();
+    else if (clientGone && (res.destroyed || res.socket?.destroyed)) stop.abort();
+    else if (clientGone) res.once('close', () => res.writableFinished || stop.abort());
+    return stop;
+  }
+
   /** Stops taking requests, ends long-polls, and waits (up to the grace time) for the rest. */
   async shutdown(): Promise<void> {
     this.closing = true;
-    for (const call of this.inFlight) call.shutdown.abort();
-    const all = Promise.all([...this.inFlight].map((c) => c.done));
+    for (const call of this.inFlight) call.stop?.abort();
+    const all = this.inFlight.size === 0 ? Promise.resolve() : new Promise<void>((r) => (this.drained = r));
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((r) => (timer = setTimeout(r, this.opts.shutdownGraceMs)));
     await Promise.race([all, grace]);

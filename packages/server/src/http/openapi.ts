@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as protocol from '@endure/protocol';
 import { ENGINE_OPERATIONS } from '@endure/protocol';
 import { ErrorBody } from './http-errors.js';
+import { BatchRequest, BatchResponse, MAX_BATCH_CALLS } from './batch.js';
 import * as routes from './routes.js';
 import * as visibility from './visibility-schemas.js';
 
@@ -52,6 +53,19 @@ function build(): Record<string, unknown> {
       },
     };
   }
+  registry.add(BatchRequest, { id: 'BatchRequest' });
+  registry.add(BatchResponse, { id: 'BatchResponse' });
+  paths['/v1/batch'] = {
+    post: {
+      operationId: 'batch',
+      summary: `Several calls (up to ${MAX_BATCH_CALLS}, no long-polls) in one request; one answer per call, in order: { result } or { error }.`,
+      requestBody: { required: true, content: json('BatchRequest') },
+      responses: {
+        '200': { description: 'Every call answered (each may have failed on its own)', content: json('BatchResponse') },
+        default: { description: 'Error: the batch itself is malformed or refused', content: json('ErrorBody') },
+      },
+    },
+  };
   paths['/v1/health'] = {
     get: { operationId: 'health', summary: 'Liveness: 200 while serving, 503 while shutting down.', security: [], responses: { '200': { description: 'Serving' } } },
   };
