@@ -148,7 +148,8 @@ export class Engine implements EngineApi {
     const r = parseRequest(GetResultRequest, req, 'getResult request');
     const run = await this.resolveRun(r);
     const deadline = this.core.now() + (r.timeoutMs ?? DEFAULT_POLL_MS);
-    while (run.open && !this.core.failure) {
+    while (run.open) {
+      this.core.check(); // a failed or shut-down engine ends the wait
       const left = deadline - this.core.now();
       if (left <= 0 || signal?.aborted) return { runId: run.record.runId };
       await this.core.waitForEvent(run.key, left, signal);

@@ -33,6 +33,7 @@ export async function admitUpdate(core: EngineCore, run: Run, updateId: string, 
 export async function waitForUpdate(core: EngineCore, run: Run, updateId: string, stage: UpdateStage, timeoutMs: number): Promise<UpdateResponse> {
   const deadline = core.now() + timeoutMs;
   for (;;) {
+    core.check(); // a shut-down engine ends the wait (close() wakes every waiter)
     const r = updateStatus(run, updateId);
     if (!r) throw new ApiError('NOT_FOUND', `update '${updateId}' not found on workflow '${run.record.workflowId}' run ${run.record.runId}`);
     if (reached(r, stage)) {
