@@ -40,7 +40,7 @@ export class Namespaces {
   /** The namespace, or NOT_FOUND saying how to create it. */
   get(name: string): NamespaceRecord {
     const ns = this.byName.get(name);
-    if (!ns) throw new ApiError('NOT_FOUND', `namespace '${name.slice(0, 200)}' is not registered; create it with \`endure namespace create ${name.slice(0, 200)}\``, { namespace: name });
+    if (!ns) throw new ApiError('NOT_FOUND', `namespace '${name.slice(0, 200)}' is not registered; create it with \`endure namespace create ${name.slice(0, 200)}\` or client.operator.registerNamespace({ namespace: '${name.slice(0, 200)}' })`, { namespace: name });
     return ns;
   }
 

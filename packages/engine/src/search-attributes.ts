@@ -53,7 +53,8 @@ function unregistered(namespace: string, key: string): ApiError {
   return new ApiError(
     'INVALID_ARGUMENT',
     `search attribute '${key}' is not registered in namespace '${namespace}'; register it with its type first: ` +
-      `endure operator search-attribute create${nsFlag} --name ${key} --type Keyword (or Text, Int, Double, Bool, Datetime, KeywordList)`,
+      `endure operator search-attribute create${nsFlag} --name ${key} --type Keyword (or Text, Int, Double, Bool, Datetime, KeywordList), ` +
+      `or client.operator.addSearchAttributes({ ${key}: 'Keyword' })`,
     { key },
   );
 }

@@ -50,7 +50,7 @@ describe('namespaces', () => {
     const h = await openEngine(join(dir, 'unknown.db'));
     const e = h.engine;
     const ghost = { namespace: 'ghost' };
-    const notFound = code('NOT_FOUND', /^namespace 'ghost' is not registered; create it with `endure namespace create ghost`$/);
+    const notFound = code('NOT_FOUND', /^namespace 'ghost' is not registered; create it with `endure namespace create ghost` or client\.operator\.registerNamespace\(\{ namespace: 'ghost' \}\)$/);
     await assert.rejects(e.startWorkflow({ ...ghost, workflowId: 'w', workflowType: 't', taskQueue: 'q', input: [] }), notFound);
     await assert.rejects(e.describeWorkflow({ ...ghost, workflowId: 'w' }), notFound);
     await assert.rejects(e.getHistory({ ...ghost, workflowId: 'w' }), notFound);
