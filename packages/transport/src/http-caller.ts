@@ -45,10 +45,13 @@ function problemOf(status: number, text: string, base: string): ApiError {
   return status >= 500 ? new ApiError('UNAVAILABLE', what, { retryable: true }) : new ApiError('INVALID_ARGUMENT', what);
 }
 
-function unreachable(base: string, err: NodeJS.ErrnoException): ApiError {
+/**
+ * `retryable` only once this connection has reached the server before: a server that went away
+ * (restarting) is waited for, but a wrong address or a server never started fails at once.
+ */
+function unreachable(base: string, err: NodeJS.ErrnoException, reachedBefore: boolean): ApiError {
   const tlsHint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.code ?? '') ? ' (to trust a self-signed or private certificate, pass tls: { ca })' : '';
-  // retryable: a server that is restarting comes back; workers wait for it instead of stopping.
-  return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${err.message}${tlsHint}; is \`endure server\` running?`, { retryable: true });
+  return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${err.message}${tlsHint}; is \`endure server\` running?`, { retryable: reachedBefore });
 }
 
 /**
@@ -66,6 +69,8 @@ export class HttpCaller {
   /** The parts of baseUrl, parsed once (a URL string per request costs a parse each time). */
   private readonly target: { protocol: string; hostname: string; port: string; pathPrefix: string };
   private closed = false;
+  /** Some request got an HTTP answer: the address is right, so later outages are transient. */
+  private reachedBefore = false;
 
   constructor(
     private readonly baseUrl: string,
@@ -95,7 +100,7 @@ export class HttpCaller {
       } catch (err) {
         const stale = err instanceof StaleSocket;
         if (!stale) throw err;
-        if (attempt >= STALE_SOCKET_RETRIES) throw unreachable(this.baseUrl, err.cause);
+        if (attempt >= STALE_SOCKET_RETRIES) throw unreachable(this.baseUrl, err.cause, this.reachedBefore);
       }
     }
   }
@@ -111,13 +116,14 @@ export class HttpCaller {
         if (outcome === 'aborted') reject(new CallAborted());
         else if (outcome === 'timeout') reject(new ApiError('DEADLINE_EXCEEDED', `no answer from the Endure server at ${this.baseUrl} to ${operation} within ${timeoutMs} ms`));
         else if (req.reusedSocket && !answered && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) reject(new StaleSocket(err));
-        else reject(unreachable(this.baseUrl, err));
+        else reject(unreachable(this.baseUrl, err, this.reachedBefore));
       };
       let answered = false;
       const t = this.target;
       const options = { protocol: t.protocol, hostname: t.hostname, port: t.port, path: t.pathPrefix + operation, method: 'POST', agent: this.agent, headers };
       const req: ClientRequest = send(options, (res) => {
         answered = true;
+        this.reachedBefore = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', fail);
