@@ -1,7 +1,7 @@
 // Listing, counting and describing what runs: the visibility half of the API.
 import { z } from 'zod';
-import type { Payload } from './payload.js';
-import type { WorkflowStatus } from './api.js';
+import { Payload } from './payload.js';
+import { WorkflowStatus } from './api.js';
 
 const namespaceName = z
   .string()
@@ -58,33 +58,34 @@ export const ListWorkflowsRequest = z.object({
 export type ListWorkflowsRequest = z.infer<typeof ListWorkflowsRequest>;
 
 /** One run as listed: newest start first. */
-export interface WorkflowExecutionEntry {
-  namespace: string;
-  workflowId: string;
-  runId: string;
-  workflowType: string;
-  taskQueue: string;
-  status: WorkflowStatus;
-  startTime: number;
-  closeTime?: number;
-  historyLength: number;
-  memo: Record<string, Payload>;
-  searchAttributes: Record<string, Payload>;
-}
-export interface ListWorkflowsResponse {
-  executions: WorkflowExecutionEntry[];
+export const WorkflowExecutionEntry = z.object({
+  namespace: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+  workflowType: z.string(),
+  taskQueue: z.string(),
+  status: WorkflowStatus,
+  startTime: z.number(),
+  closeTime: z.number().optional(),
+  historyLength: z.number(),
+  memo: z.record(z.string(), Payload),
+  searchAttributes: z.record(z.string(), Payload),
+});
+export type WorkflowExecutionEntry = z.infer<typeof WorkflowExecutionEntry>;
+export const ListWorkflowsResponse = z.object({
+  executions: z.array(WorkflowExecutionEntry),
   /** Present when more runs match: pass it to get the next page. */
-  nextPageToken?: string;
-}
+  nextPageToken: z.string().optional(),
+});
+export type ListWorkflowsResponse = z.infer<typeof ListWorkflowsResponse>;
 
 export const CountWorkflowsRequest = z.object({
   namespace: namespaceName,
   query: z.string().max(10_000, 'query must be at most 10000 characters').optional(),
 });
 export type CountWorkflowsRequest = z.infer<typeof CountWorkflowsRequest>;
-export interface CountWorkflowsResponse {
-  count: number;
-}
+export const CountWorkflowsResponse = z.object({ count: z.number() });
+export type CountWorkflowsResponse = z.infer<typeof CountWorkflowsResponse>;
 
 // --- namespaces -------------------------------------------------------------------------------
 
@@ -99,17 +100,17 @@ export type RegisterNamespaceRequest = z.infer<typeof RegisterNamespaceRequest>;
 export const NamespaceRef = z.object({ namespace: namespaceName });
 export type NamespaceRef = z.infer<typeof NamespaceRef>;
 
-export interface NamespaceInfo {
-  namespace: string;
-  description: string;
-  retentionMs: number;
-  createdTime: number;
+export const NamespaceInfo = z.object({
+  namespace: z.string(),
+  description: z.string(),
+  retentionMs: z.number(),
+  createdTime: z.number(),
   /** Registered custom search attributes and their types (the defaults included). */
-  searchAttributes: Record<string, SearchAttributeType>;
-}
-export interface ListNamespacesResponse {
-  namespaces: NamespaceInfo[];
-}
+  searchAttributes: z.record(z.string(), SearchAttributeType),
+});
+export type NamespaceInfo = z.infer<typeof NamespaceInfo>;
+export const ListNamespacesResponse = z.object({ namespaces: z.array(NamespaceInfo) });
+export type ListNamespacesResponse = z.infer<typeof ListNamespacesResponse>;
 
 // --- search attributes -----------------------------------------------------------------------
 
@@ -127,10 +128,11 @@ export const AddSearchAttributesRequest = z.object({
 });
 export type AddSearchAttributesRequest = z.infer<typeof AddSearchAttributesRequest>;
 
-export interface ListSearchAttributesResponse {
-  system: Record<string, SearchAttributeType>;
-  custom: Record<string, SearchAttributeType>;
-}
+export const ListSearchAttributesResponse = z.object({
+  system: z.record(z.string(), SearchAttributeType),
+  custom: z.record(z.string(), SearchAttributeType),
+});
+export type ListSearchAttributesResponse = z.infer<typeof ListSearchAttributesResponse>;
 
 // --- task queues ------------------------------------------------------------------------------
 
@@ -140,11 +142,8 @@ export const DescribeTaskQueueRequest = z.object({
 });
 export type DescribeTaskQueueRequest = z.infer<typeof DescribeTaskQueueRequest>;
 
-export interface TaskQueuePoller {
-  identity: string;
-  lastAccessTime: number;
-}
-export interface DescribeTaskQueueResponse {
-  workflow: { pollers: TaskQueuePoller[]; backlog: number };
-  activity: { pollers: TaskQueuePoller[]; backlog: number };
-}
+export const TaskQueuePoller = z.object({ identity: z.string(), lastAccessTime: z.number() });
+export type TaskQueuePoller = z.infer<typeof TaskQueuePoller>;
+const TaskQueueSide = z.object({ pollers: z.array(TaskQueuePoller), backlog: z.number() });
+export const DescribeTaskQueueResponse = z.object({ workflow: TaskQueueSide, activity: TaskQueueSide });
+export type DescribeTaskQueueResponse = z.infer<typeof DescribeTaskQueueResponse>;

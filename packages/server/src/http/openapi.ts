@@ -6,7 +6,6 @@ import { ENGINE_OPERATIONS } from '@endure/protocol';
 import { ErrorBody } from './http-errors.js';
 import { BatchRequest, BatchResponse, MAX_BATCH_CALLS } from './batch.js';
 import * as routes from './routes.js';
-import * as visibility from './visibility-schemas.js';
 
 /** Shared parts worth a component of their own (they appear in many operations). */
 const SHARED = ['Payload', 'Failure', 'HistoryEvent', 'Command', 'RetryPolicy', 'ActivityTimeouts', 'WorkflowStatus', 'ExecutionRef'] as const;
@@ -19,7 +18,6 @@ function schemaNames(): Map<z.ZodType, string> {
   };
   add(Object.entries(protocol));
   add(Object.entries(routes));
-  add(Object.entries(visibility), (n) => n.replace(/Schema$/, ''));
   names.set(ErrorBody, 'ErrorBody');
   return names;
 }

@@ -10,7 +10,9 @@ import {
   CompleteActivityTaskRequest,
   CompleteWorkflowTaskRequest,
   CountWorkflowsRequest,
+  CountWorkflowsResponse,
   DescribeTaskQueueRequest,
+  DescribeTaskQueueResponse,
   ExecutionRef,
   FailActivityTaskRequest,
   FailWorkflowTaskRequest,
@@ -20,7 +22,11 @@ import {
   GetResultResponse,
   HeartbeatActivityTaskRequest,
   HeartbeatActivityTaskResponse,
+  ListNamespacesResponse,
+  ListSearchAttributesResponse,
   ListWorkflowsRequest,
+  ListWorkflowsResponse,
+  NamespaceInfo,
   NamespaceRef,
   PollRequest,
   PollUpdateRequest,
@@ -40,14 +46,6 @@ import {
   type EngineApi,
   type EngineOperation,
 } from '@endure/protocol';
-import {
-  CountWorkflowsResponseSchema,
-  DescribeTaskQueueResponseSchema,
-  ListNamespacesResponseSchema,
-  ListSearchAttributesResponseSchema,
-  ListWorkflowsResponseSchema,
-  NamespaceInfoSchema,
-} from './visibility-schemas.js';
 
 /** The answer of operations that return nothing. */
 export const Empty = z.object({});
@@ -118,14 +116,14 @@ export const ROUTES: { [K in EngineOperation]: Route } = {
   heartbeatActivityTask: { summary: 'Worker: record an activity heartbeat; tells whether cancellation was requested.', request: HeartbeatActivityTaskRequest, response: HeartbeatActivityTaskResponse },
   releaseTask: { summary: 'Worker: hand a task back unstarted, so it is offered again at once.', request: ReleaseTaskRequest, response: Empty },
   activityTaskToken: { summary: "The task token of an activity's current attempt (for async completion).", request: ActivityRef, response: ActivityTaskTokenResponse },
-  listWorkflows: { summary: 'List runs matching a filter, newest first, a page at a time.', request: ListWorkflowsRequest, response: ListWorkflowsResponseSchema },
-  countWorkflows: { summary: 'Count runs matching a filter.', request: CountWorkflowsRequest, response: CountWorkflowsResponseSchema },
-  registerNamespace: { summary: 'Create a namespace.', request: RegisterNamespaceRequest, response: NamespaceInfoSchema },
-  describeNamespace: { summary: 'Describe a namespace.', request: NamespaceRef, response: NamespaceInfoSchema },
-  listNamespaces: { summary: 'List namespaces.', request: Empty, response: ListNamespacesResponseSchema },
+  listWorkflows: { summary: 'List runs matching a filter, newest first, a page at a time.', request: ListWorkflowsRequest, response: ListWorkflowsResponse },
+  countWorkflows: { summary: 'Count runs matching a filter.', request: CountWorkflowsRequest, response: CountWorkflowsResponse },
+  registerNamespace: { summary: 'Create a namespace.', request: RegisterNamespaceRequest, response: NamespaceInfo },
+  describeNamespace: { summary: 'Describe a namespace.', request: NamespaceRef, response: NamespaceInfo },
+  listNamespaces: { summary: 'List namespaces.', request: Empty, response: ListNamespacesResponse },
   addSearchAttributes: { summary: 'Register custom search attributes with their types.', request: AddSearchAttributesRequest, response: Empty },
-  listSearchAttributes: { summary: 'List system and custom search attributes of a namespace.', request: NamespaceRef, response: ListSearchAttributesResponseSchema },
-  describeTaskQueue: { summary: 'Pollers seen on a task queue and its backlog.', request: DescribeTaskQueueRequest, response: DescribeTaskQueueResponseSchema },
+  listSearchAttributes: { summary: 'List system and custom search attributes of a namespace.', request: NamespaceRef, response: ListSearchAttributesResponse },
+  describeTaskQueue: { summary: 'Pollers seen on a task queue and its backlog.', request: DescribeTaskQueueRequest, response: DescribeTaskQueueResponse },
 };
 
 export function routeOf(operation: string): Route | undefined {
