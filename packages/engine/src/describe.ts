@@ -1,6 +1,7 @@
 import type { PendingActivityInfo, WorkflowDescription } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import type { Run } from './run.js';
+import { toEntry } from './visibility.js';
 
 export function describeRun(core: EngineCore, run: Run): WorkflowDescription {
   const r = run.record;
@@ -24,19 +25,5 @@ export function describeRun(core: EngineCore, run: Run): WorkflowDescription {
           nextAttemptTime: w.nextAttemptTime,
         }
       : undefined;
-  return {
-    namespace: r.namespace,
-    workflowId: r.workflowId,
-    runId: r.runId,
-    workflowType: r.workflowType,
-    taskQueue: r.taskQueue,
-    status: r.status,
-    startTime: r.startTime,
-    closeTime: r.closeTime ?? undefined,
-    historyLength: r.nextEventId - 1,
-    pendingActivities,
-    pendingWorkflowTask,
-    memo: run.state.memo ?? {},
-    searchAttributes: run.state.searchAttributes ?? {},
-  };
+  return { ...toEntry(r, run.state), pendingActivities, pendingWorkflowTask };
 }

@@ -31,7 +31,7 @@ export async function listWorkflows(core: EngineCore, req: ListWorkflowsRequest)
     }),
   );
   return {
-    executions: page.records.map(toEntry),
+    executions: page.records.map((r) => toEntry(r)),
     nextPageToken: page.nextPageToken === undefined ? undefined : sealToken(page.nextPageToken, owner),
   };
 }
@@ -50,9 +50,8 @@ async function asBadRequest<T>(p: Promise<T>): Promise<T> {
   }
 }
 
-/** Memo and search attributes as the run's code set them (payloads), from its state. */
-function toEntry(r: WorkflowRecord): WorkflowExecutionEntry {
-  const state = JSON.parse(r.state) as RunState;
+/** A run as listed; memo and search attributes as its code set them (payloads), from its state. */
+export function toEntry(r: WorkflowRecord, state: Pick<RunState, 'memo' | 'searchAttributes'> = JSON.parse(r.state) as RunState): WorkflowExecutionEntry {
   return {
     namespace: r.namespace,
     workflowId: r.workflowId,
