@@ -10,6 +10,7 @@ import type { HistoryEvent, WorkflowStatus } from '@endure/protocol';
 import type { CreateWorkflow } from '@endure/storage';
 import { LATEST_SCHEMA_VERSION, bulkLoadWorkflows } from '@endure/store-sqlite';
 import { log, round } from './harness.js';
+import { mulberry32 } from '@endure/common';
 
 /** Bump when the generated data changes shape, so cached files are rebuilt. */
 const DATA_VERSION = 1;
@@ -33,17 +34,8 @@ const STATUS_MIX: [WorkflowStatus, number][] = [
   ['CONTINUED_AS_NEW', 0.01],
 ];
 
-/** A deterministic generator (mulberry32), so every machine builds the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator, so every machine builds the same data. */
+export const rng = mulberry32;
 
 function weighted<T>(r: number, items: readonly T[], weights: readonly number[]): T {
   let x = r * weights.reduce((a, b) => a + b, 0);

@@ -2,3 +2,4 @@ export * from './duration.js';
 export * from './converter.js';
 export * from './failures.js';
 export * from './retry.js';
+export * from './seeded-random.js';

@@ -17,17 +17,12 @@ import { DefaultLogger, NativeConnection, Worker } from '@endure/worker';
 import { startServerProcess, type ServerProcess } from '@endure/integration/server-process';
 import { serverLoadActivities } from '../src/server/activities.js';
 import { expectedServerLoadResult, serverLoadWorkflow } from '../src/server/workflows.js';
+import { mulberry32 } from '@endure/common';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../src/server/workflows.js', import.meta.url));
 const WORKER_SCRIPT = fileURLToPath(new URL('../src/server/worker-process.js', import.meta.url));
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+const prng = mulberry32;
 const seedOf = () => Number(process.env['CRASH_SEED'] ?? Date.now() % 100_000);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

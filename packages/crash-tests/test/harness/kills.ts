@@ -4,18 +4,10 @@ import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { STEP_TIMEOUT_MS, type Message, type RunnerProcess } from './child-process.js';
+import { mulberry32 } from '@endure/common';
 
-/** mulberry32: small, seedable, good enough for picking kill times. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seedable generator (re-exported under this harness's name). */
+export const prng = mulberry32;
 
 /** CRASH_SEED, or a fresh random seed; either way printed (`name` leads the line) for a re-run. */
 export function killSeed(t: TestContext, name: string, scratchPath: string): { seed: number; random: () => number } {

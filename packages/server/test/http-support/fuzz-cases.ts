@@ -1,6 +1,7 @@
 // A seeded generator of malformed and hostile requests. Every case is invalid by construction
 // (or names a workflow that does not exist), so none may change stored data or succeed.
 import type { EngineOperation } from '@endure/protocol';
+import { mulberry32 } from '@endure/common';
 
 export interface FuzzCase {
   category: string;
@@ -13,17 +14,8 @@ export interface FuzzCase {
   declareLength?: boolean;
 }
 
-/** mulberry32: small, fast, and the same sequence for the same seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seedable generator (re-exported under this harness's name). */
+export const prng = mulberry32;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const P: Json = { metadata: { encoding: 'json/plain' }, data: '1' };

@@ -9,23 +9,14 @@ import { compareListOrder } from '../list-order.js';
 import type { CreateWorkflow, WorkflowRecord } from '../port.js';
 import type { WithStore } from './harness.js';
 import { custom, idsOf, listAll, runOf, sys } from './list-fixtures.js';
+import { mulberry32 } from '@endure/common';
 
 const T = 1_700_000_000_000;
 const RUNS = 300;
 const FILTERS = 300;
 const SEED = 20_240_501;
 
-/** mulberry32: small, fast, good enough to pick test cases reproducibly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const STATUSES: WorkflowStatus[] = ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT', 'CONTINUED_AS_NEW'];
 const WORDS = ['a', 'ab', 'abc', 'b', 'ba', 'c'];
