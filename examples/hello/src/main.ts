@@ -20,6 +20,7 @@ const started = Date.now();
 const result = await worker.runUntil(
   client.workflow.execute(helloWorkflow, { taskQueue: 'hello', workflowId: `hello-${Date.now()}`, args: ['Endure'] }),
 );
-console.log(`Workflow result: ${result} (in ${Date.now() - started} ms, state in ${address.slice('sqlite:'.length)})`);
+const where = address.startsWith('sqlite:') ? `state in ${address.slice('sqlite:'.length)}` : `on the server at ${address}`;
+console.log(`Workflow result: ${result} (in ${Date.now() - started} ms, ${where})`);
 await connection.close();
 await workerConnection.close();
