@@ -4,6 +4,7 @@ import { Failure } from './failure.js';
 import { RetryPolicy } from './retry.js';
 import { Command } from './commands.js';
 import { HistoryEvent, ActivityTimeouts } from './events.js';
+import { WorkflowExecutionEntry } from './visibility.js';
 import type {
   AddSearchAttributesRequest,
   CountWorkflowsRequest,
@@ -34,16 +35,6 @@ export type WorkflowIdReusePolicy = z.infer<typeof WorkflowIdReusePolicy>;
 export const WorkflowIdConflictPolicy = z.enum(['FAIL', 'USE_EXISTING', 'TERMINATE_EXISTING']);
 export type WorkflowIdConflictPolicy = z.infer<typeof WorkflowIdConflictPolicy>;
 
-export const WorkflowStatus = z.enum([
-  'RUNNING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELED',
-  'TERMINATED',
-  'TIMED_OUT',
-  'CONTINUED_AS_NEW',
-]);
-export type WorkflowStatus = z.infer<typeof WorkflowStatus>;
 
 export const StartWorkflowRequest = z.object({
   namespace: id('namespace'),
@@ -107,20 +98,10 @@ export const PendingWorkflowTaskInfo = z.object({
   nextAttemptTime: z.number().optional(),
 });
 export type PendingWorkflowTaskInfo = z.infer<typeof PendingWorkflowTaskInfo>;
-export const WorkflowDescription = z.object({
-  namespace: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  workflowType: z.string(),
-  taskQueue: z.string(),
-  status: WorkflowStatus,
-  startTime: z.number(),
-  closeTime: z.number().optional(),
-  historyLength: z.number(),
+/** A run as listed, plus what it is waiting on. */
+export const WorkflowDescription = WorkflowExecutionEntry.extend({
   pendingActivities: z.array(PendingActivityInfo),
   pendingWorkflowTask: PendingWorkflowTaskInfo.optional(),
-  memo: z.record(z.string(), Payload),
-  searchAttributes: z.record(z.string(), Payload),
 });
 export type WorkflowDescription = z.infer<typeof WorkflowDescription>;
 

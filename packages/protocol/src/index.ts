@@ -4,6 +4,7 @@ export * from './retry.js';
 export * from './events.js';
 export * from './commands.js';
 export * from './jobs.js';
+export * from './workflow-status.js';
 export * from './api.js';
 export * from './errors.js';
 export * from './visibility.js';

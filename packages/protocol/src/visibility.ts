@@ -1,7 +1,7 @@
 // Listing, counting and describing what runs: the visibility half of the API.
 import { z } from 'zod';
 import { Payload } from './payload.js';
-import { WorkflowStatus } from './api.js';
+import { WorkflowStatus } from './workflow-status.js';
 
 const namespaceName = z
   .string()

@@ -1,5 +1,5 @@
 // Turns a literal in a filter into the value of its field's type (see FilterValue).
-import type { WorkflowStatus } from '../api.js';
+import type { WorkflowStatus } from '../workflow-status.js';
 import type { FilterField, FilterValue } from './ast.js';
 import { filterError } from './errors.js';
 import { describeToken, type Token } from './lexer.js';
