@@ -1,5 +1,6 @@
 // W2: throughput — 2,000 workflows × 3 sequential no-op activities, 200 workflows in flight.
 import { performance } from 'node:perf_hooks';
+import type { Client } from '@endure/client';
 import { TASK_QUEUE, distribution, log, pool, round, target, withEnv, type ScenarioResult } from './harness.js';
 import { sequential } from './workflows/sequential.js';
 
@@ -7,39 +8,55 @@ const WORKFLOWS = 2000;
 const ACTIVITIES = 3;
 const IN_FLIGHT = 200;
 const WARMUP = 100;
+export const W2_TUNING = { maxCachedWorkflows: 1000, maxConcurrentActivityTaskExecutions: 200, maxConcurrentWorkflowTaskExecutions: 40 };
+
+export interface W2Variant {
+  /** Log prefix: 'w2' or 'server-w2'. */
+  label: string;
+  /** What runs where, prepended to the description. */
+  setup?: string;
+  targetStepsPerSec: number;
+  /** Starts measuring extra costs (e.g. CPU per process) with the measured runs; its stop() is reported. */
+  meter?: () => () => Record<string, number>;
+}
+
+/** The W2 measurement on a client whose worker already runs `sequential`; shared by embedded and server mode. */
+export async function measureW2(client: Client, v: W2Variant): Promise<ScenarioResult> {
+  const one = async (id: string) => {
+    const handle = await client.workflow.start(sequential, { taskQueue: TASK_QUEUE, workflowId: id, args: [ACTIVITIES] });
+    if ((await handle.result()) !== ACTIVITIES) throw new Error(`workflow ${id} returned a wrong result`);
+  };
+  log(`${v.label}: warm-up, ${WARMUP} workflows`);
+  await pool(WARMUP, IN_FLIGHT, (i) => one(`w2-warmup-${i}`));
+  log(`${v.label}: ${WORKFLOWS} workflows × ${ACTIVITIES} activities, ${IN_FLIGHT} in flight`);
+  const latencies: number[] = [];
+  const stopMeter = v.meter?.();
+  const t0 = performance.now();
+  await pool(WORKFLOWS, IN_FLIGHT, async (i) => {
+    const s = performance.now();
+    await one(`w2-${i}`);
+    latencies.push(performance.now() - s);
+  });
+  const secs = (performance.now() - t0) / 1000;
+  const extra = stopMeter?.();
+  const steps = WORKFLOWS * ACTIVITIES;
+  const stepsPerSec = steps / secs;
+  log(`${v.label}: ${round(secs)} s, ${round(stepsPerSec, 0)} steps/s${extra ? `; CPU s ${JSON.stringify(extra)}` : ''}`);
+  return {
+    description: `${v.setup ?? ''}${WORKFLOWS} workflows × ${ACTIVITIES} sequential no-op activities, ${IN_FLIGHT} workflows in flight (a new one starts as one finishes); step = one activity execution`,
+    settings: { workflows: WORKFLOWS, activitiesPerWorkflow: ACTIVITIES, inFlight: IN_FLIGHT, warmupWorkflows: WARMUP, worker: W2_TUNING },
+    results: {
+      steps,
+      totalSeconds: round(secs, 3),
+      stepsPerSecond: round(stepsPerSec, 0),
+      workflowsPerSecond: round(WORKFLOWS / secs, 0),
+      workflowLatencyMs: distribution(latencies),
+      ...(extra ? { cpuSecondsDuringRuns: extra } : {}),
+    },
+    targets: [target('steps/s', '>=', v.targetStepsPerSec, stepsPerSec, 'steps/s')],
+  };
+}
 
 export async function run(): Promise<ScenarioResult> {
-  const tuning = { maxCachedWorkflows: 1000, maxConcurrentActivityTaskExecutions: 200, maxConcurrentWorkflowTaskExecutions: 40 };
-  return withEnv('sequential', tuning, async ({ client }) => {
-    const one = async (id: string) => {
-      const handle = await client.workflow.start(sequential, { taskQueue: TASK_QUEUE, workflowId: id, args: [ACTIVITIES] });
-      if ((await handle.result()) !== ACTIVITIES) throw new Error(`workflow ${id} returned a wrong result`);
-    };
-    log(`w2: warm-up, ${WARMUP} workflows`);
-    await pool(WARMUP, IN_FLIGHT, (i) => one(`w2-warmup-${i}`));
-    log(`w2: ${WORKFLOWS} workflows × ${ACTIVITIES} activities, ${IN_FLIGHT} in flight`);
-    const latencies: number[] = [];
-    const t0 = performance.now();
-    await pool(WORKFLOWS, IN_FLIGHT, async (i) => {
-      const s = performance.now();
-      await one(`w2-${i}`);
-      latencies.push(performance.now() - s);
-    });
-    const secs = (performance.now() - t0) / 1000;
-    const steps = WORKFLOWS * ACTIVITIES;
-    const stepsPerSec = steps / secs;
-    log(`w2: ${round(secs)} s, ${round(stepsPerSec, 0)} steps/s`);
-    return {
-      description: `${WORKFLOWS} workflows × ${ACTIVITIES} sequential no-op activities, ${IN_FLIGHT} workflows in flight (a new one starts as one finishes); step = one activity execution`,
-      settings: { workflows: WORKFLOWS, activitiesPerWorkflow: ACTIVITIES, inFlight: IN_FLIGHT, warmupWorkflows: WARMUP, worker: tuning },
-      results: {
-        steps,
-        totalSeconds: round(secs, 3),
-        stepsPerSecond: round(stepsPerSec, 0),
-        workflowsPerSecond: round(WORKFLOWS / secs, 0),
-        workflowLatencyMs: distribution(latencies),
-      },
-      targets: [target('steps/s', '>=', 5000, stepsPerSec, 'steps/s')],
-    };
-  });
+  return withEnv('sequential', W2_TUNING, ({ client }) => measureW2(client, { label: 'w2', targetStepsPerSec: 5000 }));
 }

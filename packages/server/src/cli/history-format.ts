@@ -3,16 +3,6 @@ import type { HistoryEvent } from '@endure/protocol';
 import { defaultPayloadConverter } from '@endure/common';
 import { inline, isoTime } from './output.js';
 
-/** Close events: after one of these a run's history has no more events. */
-export const CLOSE_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'WorkflowExecutionCompleted',
-  'WorkflowExecutionFailed',
-  'WorkflowExecutionCanceled',
-  'WorkflowExecutionTerminated',
-  'WorkflowExecutionTimedOut',
-  'WorkflowExecutionContinuedAsNew',
-]);
-
 // Fields that say nothing to a person reading a history.
 const HIDDEN = new Set(['randomnessSeed', 'firstRunId', 'retryPolicy', 'timeouts']);
 

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { HistoryEvent } from '@endure/protocol';
 import { outputOption, print, printJson, type OutputFormat } from '../../output.js';
 import { withClient } from '../../context.js';
-import { CLOSE_EVENT_TYPES, formatEvent } from '../../history-format.js';
+import { CLOSE_EVENT_TYPES } from '@endure/protocol';
+import { formatEvent } from '../../history-format.js';
 
 interface ShowFlags {
   workflowId: string;
@@ -31,7 +32,7 @@ export function registerShow(workflow: Command): void {
         const first = await connection.engine.getHistory({ namespace, workflowId: f.workflowId, runId });
         runId = first.runId;
         emit(first.events);
-        while (f.follow && !CLOSE_EVENT_TYPES.has(all.at(-1)?.type ?? '')) {
+        while (f.follow && !(all.length > 0 && CLOSE_EVENT_TYPES.has(all.at(-1)!.type))) {
           const next = await connection.engine.getHistory({ namespace, workflowId: f.workflowId, runId, fromEventId: all.length + 1, waitNewEvent: true, timeoutMs: 30_000 });
           emit(next.events);
         }
