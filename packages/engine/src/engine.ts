@@ -11,6 +11,9 @@ import {
   GetResultRequest,
   HeartbeatActivityTaskRequest,
   PollRequest,
+  PollTasksRequest,
+  type PollActivityTasksResponse,
+  type PollWorkflowTasksResponse,
   QueryWorkflowRequest,
   RespondQueryTaskRequest,
   SignalWorkflowRequest,
@@ -205,23 +208,32 @@ export class Engine implements EngineApi {
     await terminateRun(this.core, run, r.reason, r.identity);
   }
 
-  private async poll<T>(req: PollRequest, kind: TaskRef['kind'], signal: AbortSignal | undefined, dispatch: (ref: TaskRef) => Promise<T | null>): Promise<T | null> {
-    const r = parseRequest(PollRequest, req, 'poll request');
+  /** Waits for tasks of `kind` and hands out up to maxTasks of them (none on timeout or abort). */
+  private async poll<T>(r: PollTasksRequest, kind: TaskRef['kind'], signal: AbortSignal | undefined, dispatch: (ref: TaskRef) => Promise<T | null>): Promise<T[]> {
     this.core.check();
     this.core.namespaces.get(r.namespace);
     const deadline = this.core.now() + (r.timeoutMs ?? DEFAULT_POLL_MS);
     for (;;) {
       const left = deadline - this.core.now();
-      if (left <= 0) return null;
-      const ref = await this.core.matching.poll(r.namespace, r.taskQueue, kind, r.identity, left, signal, r.workerId);
-      if (!ref) return null;
-      const task = await dispatch(ref);
-      if (task) return task;
+      if (left <= 0) return [];
+      const refs = await this.core.matching.poll(r.namespace, r.taskQueue, kind, r.identity, left, signal, r.workerId, r.maxTasks);
+      if (refs.length === 0) return [];
+      // A ref whose task is no longer wanted (completed, timed out) dispatches as null.
+      const tasks = refs.length === 1 ? [await dispatch(refs[0]!)] : await Promise.all(refs.map(dispatch));
+      const wanted = tasks.filter((t): t is Awaited<T> & {} => t !== null);
+      if (wanted.length > 0) return wanted;
     }
   }
 
   async pollWorkflowTask(req: PollRequest, signal?: AbortSignal): Promise<WorkflowTask | null> {
-    return this.poll(req, 'workflow', signal, (ref) => dispatchWorkflowTask(this.core, ref));
+    const r = parseRequest(PollRequest, req, 'pollWorkflowTask request');
+    const [task] = await this.poll({ ...r, maxTasks: 1 }, 'workflow', signal, (ref) => dispatchWorkflowTask(this.core, ref));
+    return task ?? null;
+  }
+
+  async pollWorkflowTasks(req: PollTasksRequest, signal?: AbortSignal): Promise<PollWorkflowTasksResponse> {
+    const r = parseRequest(PollTasksRequest, req, 'pollWorkflowTasks request');
+    return { tasks: await this.poll(r, 'workflow', signal, (ref) => dispatchWorkflowTask(this.core, ref)) };
   }
 
   async completeWorkflowTask(req: CompleteWorkflowTaskRequest): Promise<void> {
@@ -233,7 +245,14 @@ export class Engine implements EngineApi {
   }
 
   async pollActivityTask(req: PollRequest, signal?: AbortSignal): Promise<ActivityTask | null> {
-    return this.poll(req, 'activity', signal, (ref) => dispatchActivityTask(this.core, ref, req.identity));
+    const r = parseRequest(PollRequest, req, 'pollActivityTask request');
+    const [task] = await this.poll({ ...r, maxTasks: 1 }, 'activity', signal, (ref) => dispatchActivityTask(this.core, ref, r.identity));
+    return task ?? null;
+  }
+
+  async pollActivityTasks(req: PollTasksRequest, signal?: AbortSignal): Promise<PollActivityTasksResponse> {
+    const r = parseRequest(PollTasksRequest, req, 'pollActivityTasks request');
+    return { tasks: await this.poll(r, 'activity', signal, (ref) => dispatchActivityTask(this.core, ref, r.identity)) };
   }
 
   async completeActivityTask(req: CompleteActivityTaskRequest): Promise<void> {

@@ -103,32 +103,20 @@ export class Matching {
     q.ready.push(ref);
   }
 
-  /** Takes the next ready task (this worker's sticky work first), waiting up to timeoutMs; null on timeout or abort. */
-  poll(namespace: string, taskQueue: string, kind: TaskRef['kind'], identity: string, timeoutMs: number, signal?: AbortSignal, workerId?: string): Promise<TaskRef | null> {
+  /**
+   * Takes up to `max` ready tasks (this worker's sticky work first); when none is ready, waits up
+   * to timeoutMs for the first. Empty on timeout or abort.
+   */
+  poll(namespace: string, taskQueue: string, kind: TaskRef['kind'], identity: string, timeoutMs: number, signal?: AbortSignal, workerId?: string, max = 1): Promise<TaskRef[]> {
     const q = this.queue(queueKeyString(namespace, taskQueue, kind));
     if (!q.seen.has(identity)) {
       q.seen.set(identity, this.now());
       this.onNewPoller(namespace, taskQueue, kind);
     }
     q.seen.set(identity, this.now());
-    const held = workerId === undefined ? undefined : q.sticky.get(workerId);
-    if (held?.length) {
-      const h = held.shift()!;
-      clearTimeout(h.timer);
-      if (held.length === 0) q.sticky.delete(workerId!);
-      this.queued.delete(refKey(h.ref));
-      return Promise.resolve(h.ref);
-    }
-    if (q.head < q.ready.length) {
-      const ref = q.ready[q.head++]!;
-      if (q.head > 1024 && q.head * 2 > q.ready.length) {
-        q.ready = q.ready.slice(q.head);
-        q.head = 0;
-      }
-      this.queued.delete(refKey(ref));
-      return Promise.resolve(ref);
-    }
-    if (signal?.aborted) return Promise.resolve(null);
+    const taken = this.take(q, workerId, max);
+    if (taken.length > 0) return Promise.resolve(taken);
+    if (signal?.aborted) return Promise.resolve(taken);
     return new Promise((resolve) => {
       const poller: Poller = {
         identity,
@@ -136,7 +124,7 @@ export class Matching {
         resolve: (ref) => {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
-          resolve(ref);
+          resolve(ref ? [ref] : []);
         },
       };
       const drop = () => {
@@ -150,6 +138,29 @@ export class Matching {
       signal?.addEventListener('abort', onAbort, { once: true });
       q.pollers.push(poller);
     });
+  }
+
+  /** Takes up to `max` tasks that are ready now: the worker's held sticky work, then the queue. */
+  private take(q: Queue, workerId: string | undefined, max: number): TaskRef[] {
+    const taken: TaskRef[] = [];
+    const held = workerId === undefined ? undefined : q.sticky.get(workerId);
+    while (held?.length && taken.length < max) {
+      const h = held.shift()!;
+      clearTimeout(h.timer);
+      this.queued.delete(refKey(h.ref));
+      taken.push(h.ref);
+    }
+    if (held?.length === 0) q.sticky.delete(workerId!);
+    while (q.head < q.ready.length && taken.length < max) {
+      const ref = q.ready[q.head++]!;
+      this.queued.delete(refKey(ref));
+      taken.push(ref);
+    }
+    if (q.head > 1024 && q.head * 2 > q.ready.length) {
+      q.ready = q.ready.slice(q.head);
+      q.head = 0;
+    }
+    return taken;
   }
 
   /** Pollers seen on a queue and its backlog, for describe. */

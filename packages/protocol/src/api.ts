@@ -190,6 +190,19 @@ export const PollRequest = z.object({
 });
 export type PollRequest = z.infer<typeof PollRequest>;
 
+/** Most tasks one pollWorkflowTasks / pollActivityTasks call hands out. */
+export const MAX_TASKS_PER_POLL = 64;
+
+export const PollTasksRequest = PollRequest.extend({
+  /**
+   * Take up to this many tasks: the poll waits for the first, then takes what else is ready at
+   * that moment. One exchange for a burst of tasks instead of one each (a worker asks for as
+   * many as it has free slots).
+   */
+  maxTasks: z.number().int().min(1).max(MAX_TASKS_PER_POLL),
+});
+export type PollTasksRequest = z.infer<typeof PollTasksRequest>;
+
 export const WorkflowTask = z.object({
   taskToken: z.string(),
   namespace: z.string(),
@@ -209,6 +222,9 @@ export const WorkflowTask = z.object({
   updates: z.array(z.object({ updateId: z.string(), name: z.string(), args: z.array(Payload) })).optional(),
 });
 export type WorkflowTask = z.infer<typeof WorkflowTask>;
+/** What pollWorkflowTasks hands out: none when the wait timed out (or was aborted). */
+export const PollWorkflowTasksResponse = z.object({ tasks: z.array(WorkflowTask) });
+export type PollWorkflowTasksResponse = z.infer<typeof PollWorkflowTasksResponse>;
 
 export const CompleteWorkflowTaskRequest = z.object({
   taskToken: z.string(),
@@ -247,6 +263,9 @@ export const ActivityTask = z.object({
   heartbeatDetails: z.array(Payload).optional(),
 });
 export type ActivityTask = z.infer<typeof ActivityTask>;
+/** What pollActivityTasks hands out: none when the wait timed out (or was aborted). */
+export const PollActivityTasksResponse = z.object({ tasks: z.array(ActivityTask) });
+export type PollActivityTasksResponse = z.infer<typeof PollActivityTasksResponse>;
 
 export const CompleteActivityTaskRequest = z.object({ taskToken: z.string(), result: Payload.optional(), identity: label('identity').optional() });
 export type CompleteActivityTaskRequest = z.infer<typeof CompleteActivityTaskRequest>;
@@ -286,9 +305,11 @@ export interface EngineApi {
   pollUpdate(req: PollUpdateRequest): Promise<UpdateResponse>;
   terminateWorkflow(req: TerminateWorkflowRequest): Promise<void>;
   pollWorkflowTask(req: PollRequest, signal?: AbortSignal): Promise<WorkflowTask | null>;
+  pollWorkflowTasks(req: PollTasksRequest, signal?: AbortSignal): Promise<PollWorkflowTasksResponse>;
   completeWorkflowTask(req: CompleteWorkflowTaskRequest): Promise<void>;
   failWorkflowTask(req: FailWorkflowTaskRequest): Promise<void>;
   pollActivityTask(req: PollRequest, signal?: AbortSignal): Promise<ActivityTask | null>;
+  pollActivityTasks(req: PollTasksRequest, signal?: AbortSignal): Promise<PollActivityTasksResponse>;
   completeActivityTask(req: CompleteActivityTaskRequest): Promise<void>;
   failActivityTask(req: FailActivityTaskRequest): Promise<void>;
   cancelActivityTask(req: CancelActivityTaskRequest): Promise<void>;
@@ -322,9 +343,11 @@ export const ENGINE_OPERATIONS = [
   'pollUpdate',
   'terminateWorkflow',
   'pollWorkflowTask',
+  'pollWorkflowTasks',
   'completeWorkflowTask',
   'failWorkflowTask',
   'pollActivityTask',
+  'pollActivityTasks',
   'completeActivityTask',
   'failActivityTask',
   'cancelActivityTask',

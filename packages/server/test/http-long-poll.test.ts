@@ -10,10 +10,10 @@ const start = (workflowId: string, taskQueue: string) => ({ namespace: 'default'
 const poll = (taskQueue: string, identity: string, timeoutMs = 20_000) => ({ namespace: 'default', taskQueue, identity, timeoutMs });
 
 /** Sends a poll and returns a function that drops the connection (the poller "dies"). */
-function abandonedPoll(url: string, taskQueue: string): () => void {
-  const req = request(`${url}/v1/pollWorkflowTask`, { method: 'POST', headers: { 'content-type': 'application/json' }, agent: false });
+function abandonedPoll(url: string, taskQueue: string, operation = 'pollWorkflowTask', extra: object = {}): () => void {
+  const req = request(`${url}/v1/${operation}`, { method: 'POST', headers: { 'content-type': 'application/json' }, agent: false });
   req.on('error', () => {});
-  req.end(JSON.stringify(poll(taskQueue, 'dying-poller')));
+  req.end(JSON.stringify({ ...poll(taskQueue, 'dying-poller'), ...extra }));
   return () => req.destroy();
 }
 
@@ -64,6 +64,26 @@ describe('long-polls over HTTP', () => {
     assert.ok(fast >= 6, `most dropped polls were noticed at once (${fast} of 12)`);
   });
 
+  it('a multi-task poller dropping as its tasks arrive loses none: a live poller gets every one', async () => {
+    for (let round = 0; round < 6; round++) {
+      const queue = `race-many-${round}`;
+      const drop = abandonedPoll(ts.url, queue, 'pollWorkflowTasks', { maxTasks: 10 });
+      await sleep(30);
+      const ids = [0, 1, 2].map((i) => `race-many-${round}-${i}`);
+      const started = Promise.all(ids.map((id) => post(ts.url, 'startWorkflow', { ...start(id, queue), workflowTaskTimeoutMs: 1_500 })));
+      if (round % 2 === 0) setImmediate(drop);
+      else setTimeout(drop, round % 3);
+      for (const r of await started) assert.equal(r.status, 200);
+      const got = new Set<string>();
+      const t0 = Date.now();
+      while (got.size < ids.length && Date.now() - t0 < 6_000) {
+        const r = (await post(ts.url, 'pollWorkflowTasks', { ...poll(queue, 'live-poller', 6_000), maxTasks: 10 })).json as { tasks: WorkflowTask[] };
+        for (const t of r.tasks) got.add(t.workflowId);
+      }
+      assert.deepEqual([...got].sort(), ids, `round ${round}: the live poller got every task`);
+    }
+  });
+
   it("aborting a transport long-poll ends the HTTP request and answers empty, like the engine", async () => {
     const connection = await Connection.connect({ address: ts.url });
     try {
@@ -76,6 +96,10 @@ describe('long-polls over HTTP', () => {
       await connection.engine.startWorkflow(start('after-abort', 'aborted-q'));
       const task = await connection.engine.pollWorkflowTask(poll('aborted-q', 'w2', 5_000));
       assert.equal(task?.workflowId, 'after-abort', 'the aborted poller did not take it');
+      const many = new AbortController();
+      const pendingMany = connection.engine.pollActivityTasks({ ...poll('aborted-q', 'w3'), maxTasks: 8 }, many.signal);
+      setTimeout(() => many.abort(), 100);
+      assert.deepEqual(await pendingMany, { tasks: [] });
     } finally {
       await connection.close();
     }
@@ -93,10 +117,14 @@ describe('shutdown during long-polls', () => {
       post(ts.url, 'pollActivityTask', poll('empty-q', 'w', 30_000)),
       post(ts.url, 'pollWorkflowTask', poll('empty-q', 'w', 30_000)),
       post(ts.url, 'getHistory', { namespace: 'default', workflowId: 'open-1', fromEventId: 1000, waitNewEvent: true, timeoutMs: 30_000 }),
+      post(ts.url, 'pollActivityTasks', { ...poll('empty-q', 'w', 30_000), maxTasks: 8 }),
+      post(ts.url, 'pollWorkflowTasks', { ...poll('empty-q', 'w', 30_000), maxTasks: 8 }),
     ]);
     await sleep(200);
     await ts.close();
-    const [result, activity, workflowTask, history] = await waits;
+    const [result, activity, workflowTask, history, activities, workflowTasks] = await waits;
+    assert.deepEqual([activities.status, activities.json], [200, { tasks: [] }]);
+    assert.deepEqual([workflowTasks.status, workflowTasks.json], [200, { tasks: [] }]);
     assert.ok(Date.now() - t0 < 5_000, `long-polls ended at shutdown (${Date.now() - t0} ms)`);
     assert.equal(result.status, 200);
     assert.equal((result.json as { closeEvent?: unknown }).closeEvent, undefined);

@@ -77,9 +77,12 @@ export class WorkTracker {
     if (name.startsWith('poll')) {
       // Waiting for work is not work; the task it returns is, until it is reported.
       return async (...a) => {
-        const task = await fn(...a);
-        if (task && typeof (task as { taskToken?: unknown }).taskToken === 'string') this.hold(name, task as { taskToken: string });
-        return task;
+        const answer = await fn(...a);
+        const tasks = (answer as { tasks?: unknown } | null)?.tasks;
+        for (const task of Array.isArray(tasks) ? tasks : [answer]) {
+          if (task && typeof (task as { taskToken?: unknown }).taskToken === 'string') this.hold(name, task as { taskToken: string });
+        }
+        return answer;
       };
     }
     return async (...a) => {
@@ -98,7 +101,7 @@ export class WorkTracker {
   }
 
   private hold(pollName: string, task: { taskToken: string }): void {
-    const activity = pollName === 'pollActivityTask';
+    const activity = pollName.startsWith('pollActivityTask');
     let limit: number | undefined = WORKFLOW_TASK_HOLD_MS;
     if (activity) {
       // The worker gives up (without reporting) after start-to-close of real time.

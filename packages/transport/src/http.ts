@@ -9,6 +9,8 @@ type AnyCall = (req: unknown, signal?: AbortSignal) => Promise<unknown>;
 const ABORTED_ANSWER: Partial<Record<EngineOperation, (req: unknown) => unknown>> = {
   pollWorkflowTask: () => null,
   pollActivityTask: () => null,
+  pollWorkflowTasks: () => ({ tasks: [] }),
+  pollActivityTasks: () => ({ tasks: [] }),
   getResult: (req) => ({ runId: (req as GetResultRequest).runId ?? '' }),
 };
 

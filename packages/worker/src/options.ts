@@ -19,8 +19,8 @@ export function validateWorkerOptions(o: WorkerOptions): void {
     const v = o[k];
     if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new TypeError(`Worker.create: ${k} must be a non-negative integer, got ${v}`);
   }
-  const polls = o.maxConcurrentActivityTaskPolls;
-  if (polls !== undefined && (!Number.isInteger(polls) || polls < 1)) {
-    throw new TypeError(`Worker.create: maxConcurrentActivityTaskPolls must be a whole number of at least 1, got ${polls}`);
+  for (const k of ['maxConcurrentActivityTaskPolls', 'maxConcurrentWorkflowTaskPolls'] as const) {
+    const polls = o[k];
+    if (polls !== undefined && (!Number.isInteger(polls) || polls < 1)) throw new TypeError(`Worker.create: ${k} must be a whole number of at least 1, got ${polls}`);
   }
 }

@@ -14,8 +14,9 @@ import { NativeConnection, type EngineConnection } from './connection.js';
 import { Runtime, type Logger } from './logger.js';
 import { Outage, isTransient } from './outage.js';
 import { validateWorkerOptions } from './options.js';
+import { pollTasks } from './task-polling.js';
 import { runReplayHistory, type ReplayOptions } from './replay.js';
-import type { HistoryEvent } from '@endure/protocol';
+import type { ActivityTask, HistoryEvent, WorkflowTask } from '@endure/protocol';
 
 export interface WorkerOptions {
   connection?: EngineConnection;
@@ -31,10 +32,12 @@ export interface WorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
   /**
-   * Activity task polls kept open at once (each holds one of the execution slots while it
-   * waits). Default min(10, maxConcurrentActivityTaskExecutions).
+   * Activity task polls kept open at once; each asks for as many tasks as there are free
+   * execution slots (up to 64). Default min(4, maxConcurrentActivityTaskExecutions).
    */
   maxConcurrentActivityTaskPolls?: number;
+  /** Workflow task polls kept open at once, each asking for up to the free slots. Default min(4, maxConcurrentWorkflowTaskExecutions). */
+  maxConcurrentWorkflowTaskPolls?: number;
   /** How long shutdown waits for running activities before cancelling them. Default 10 s. */
   shutdownGraceTimeMs?: number;
   identity?: string;
@@ -61,6 +64,9 @@ async function loadConverter(options: WorkerOptions): Promise<PayloadConverter> 
   if (!mod.payloadConverter) throw new TypeError(`Worker.create: ${dc.payloadConverterPath} must export 'payloadConverter'`);
   return mod.payloadConverter;
 }
+
+/** Polls kept open per task kind unless the options say: a few, since each takes a burst of tasks. */
+const DEFAULT_POLLS = 4;
 
 export type WorkerState = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FAILED';
 
@@ -143,10 +149,7 @@ export class Worker {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const loops: Promise<void>[] = [];
-    if (this.workflowTasks) {
-      const n = this.options.maxConcurrentWorkflowTaskExecutions ?? 40;
-      for (let i = 0; i < n; i++) loops.push(this.workflowLoop(this.workflowTasks));
-    }
+    if (this.workflowTasks) loops.push(this.workflowLoop(this.workflowTasks));
     if (this.options.activities && Object.keys(this.options.activities).length) loops.push(this.activityLoop());
     this.runPromise = Promise.all(loops).then(
       async () => {
@@ -189,29 +192,37 @@ export class Worker {
     this.shutdown();
   }
 
-  /** Completions issued and not yet acknowledged, across all workflow pollers (bounded). */
-  private readonly pendingAcks = new Set<Promise<void>>();
-
-  private async workflowLoop(handler: WorkflowTaskHandler): Promise<void> {
-    const maxPendingAcks = 1000;
-    while (this.state === 'RUNNING') {
-      try {
-        if (this.pendingAcks.size >= maxPendingAcks) {
-          await Promise.race(this.pendingAcks);
-          continue;
+  private workflowLoop(handler: WorkflowTaskHandler): Promise<void> {
+    const slots = this.options.maxConcurrentWorkflowTaskExecutions ?? 40;
+    return pollTasks<WorkflowTask>({
+      pollers: this.options.maxConcurrentWorkflowTaskPolls ?? Math.min(DEFAULT_POLLS, slots),
+      slots,
+      maxUnsettled: 1000, // completions issued and not yet acknowledged
+      isRunning: () => this.state === 'RUNNING',
+      stopped: this.abort.signal,
+      poll: async (maxTasks) => {
+        const r = await this.engine.pollWorkflowTasks({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity, workerId: this.workerId, maxTasks }, this.abort.signal);
+        return r.tasks;
+      },
+      onPolled: () => this.outage.over(),
+      onPollError: (err) => this.onPollError(err, (e) => this.onWorkflowTaskError(e)),
+      run: async (task, free) => {
+        let acked: Promise<void>;
+        try {
+          ({ acked } = await handler.handle(task));
+        } catch (err) {
+          return this.onWorkflowTaskError(err);
         }
-        const task = await this.engine.pollWorkflowTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity, workerId: this.workerId }, this.abort.signal);
-        this.outage.over();
-        if (!task) continue;
-        const { acked } = await handler.handle(task);
-        const tracked: Promise<void> = acked.catch((err: unknown) => this.onWorkflowTaskError(err)).finally(() => this.pendingAcks.delete(tracked));
-        this.pendingAcks.add(tracked);
-      } catch (err) {
-        if (isTransient(err)) await this.outage.wait(err, this.abort.signal);
-        else this.onWorkflowTaskError(err);
-      }
-    }
-    await Promise.all(this.pendingAcks);
+        free(); // the activation is done; its completion's acknowledgement waits for a commit
+        await acked.catch((err: unknown) => this.onWorkflowTaskError(err));
+      },
+    });
+  }
+
+  /** A poll failed: back off through an outage, stop on what cannot get better. */
+  private async onPollError(err: unknown, other: (err: unknown) => void): Promise<void> {
+    if (isTransient(err)) await this.outage.wait(err, this.abort.signal);
+    else other(err);
   }
 
   private onWorkflowTaskError(err: unknown): void {
@@ -226,68 +237,33 @@ export class Worker {
     }
   }
 
-  private async activityLoop(): Promise<void> {
-    const max = this.options.maxConcurrentActivityTaskExecutions ?? 100;
-    // Several polls at once: over HTTP one poller would serialise a round trip per task.
-    const pollers = Math.max(1, this.options.maxConcurrentActivityTaskPolls ?? Math.min(10, max));
-    // Attempts whose function runs plus polls that may return one (at most `max`: a poll holds
-    // a slot), and all attempts not yet reported (bounded too, so a slow store applies
-    // back-pressure instead of piling up reports).
-    let executing = 0;
-    let polling = 0;
-    const waiting: (() => void)[] = [];
-    const slotFreed = () => {
-      for (const wake of waiting.splice(0)) wake();
-    };
-    const inFlight = new Set<Promise<void>>();
-    const poller = async () => {
-      while (this.state === 'RUNNING') {
-        if (executing + polling >= max || inFlight.size >= max * 10) {
-          await new Promise<void>((r) => waiting.push(r));
-          continue;
-        }
+  private activityLoop(): Promise<void> {
+    const slots = this.options.maxConcurrentActivityTaskExecutions ?? 100;
+    return pollTasks<ActivityTask>({
+      pollers: this.options.maxConcurrentActivityTaskPolls ?? Math.min(DEFAULT_POLLS, slots),
+      slots,
+      maxUnsettled: slots * 10, // attempts not yet reported, bounded too: a slow engine applies back-pressure
+      isRunning: () => this.state === 'RUNNING',
+      stopped: this.abort.signal,
+      poll: async (maxTasks) => {
+        const r = await this.engine.pollActivityTasks({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity, maxTasks }, this.abort.signal);
+        return r.tasks;
+      },
+      onPolled: () => this.outage.over(),
+      onPollError: (err) =>
+        this.onPollError(err, (e) => {
+          if (e instanceof ApiError && e.code === 'UNAVAILABLE') this.stopWith(e);
+          else if (!(e instanceof ApiError)) this.stopWith(e);
+        }),
+      run: async (task, free) => {
         try {
-          let task;
-          polling++;
-          try {
-            task = await this.engine.pollActivityTask({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity }, this.abort.signal);
-          } finally {
-            polling--; // in the same synchronous step as executing++ below: no other poller can take the slot between
-          }
-          this.outage.over();
-          if (!task) continue;
-          if (this.state !== 'RUNNING') {
-            await this.engine.releaseTask({ taskToken: task.taskToken }); // hand it back unstarted
-            break;
-          }
-          executing++;
-          let executed = false;
-          const free = () => {
-            if (executed) return;
-            executed = true;
-            executing--;
-            slotFreed();
-          };
-          const p: Promise<void> = this.activities
-            .run(task, free)
-            .catch((err: unknown) => this.logger.warn(`could not report activity outcome: ${(err as Error).message}`))
-            .finally(() => {
-              free();
-              inFlight.delete(p);
-              slotFreed();
-            });
-          inFlight.add(p);
+          // Taken while stopping: hand it back unstarted.
+          if (this.state !== 'RUNNING') return await this.engine.releaseTask({ taskToken: task.taskToken });
+          await this.activities.run(task, free);
         } catch (err) {
-          if (isTransient(err)) await this.outage.wait(err, this.abort.signal);
-          else if (err instanceof ApiError && err.code === 'UNAVAILABLE') this.stopWith(err);
-          else if (!(err instanceof ApiError)) this.stopWith(err);
-        } finally {
-          slotFreed(); // a poll that brought nothing frees its slot
+          this.logger.warn(`could not report activity outcome: ${(err as Error).message}`);
         }
-      }
-      slotFreed(); // let the other pollers see the state change
-    };
-    await Promise.all(Array.from({ length: pollers }, poller));
-    await Promise.all(inFlight);
+      },
+    });
   }
 }

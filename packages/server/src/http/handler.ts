@@ -106,9 +106,11 @@ export class ApiHandler {
     }
     const result = await fn(request, stop.signal);
     if (route.handsOutTask && result && stop.signal.aborted) {
-      // Handed out to a poller that is gone (or about to be refused): offer it again now, not after a timeout.
-      await this.api.releaseTask({ taskToken: (result as { taskToken: string }).taskToken }).catch(() => {});
-      return null;
+      // Handed out to a poller that is gone (or about to be refused): offer them again now, not after a timeout.
+      const many = (result as { tasks?: { taskToken: string }[] }).tasks;
+      const tasks = many ?? [result as { taskToken: string }];
+      await Promise.all(tasks.map((t) => this.api.releaseTask({ taskToken: t.taskToken }).catch(() => {})));
+      return many ? { tasks: [] } : null;
     }
     return result;
   }
