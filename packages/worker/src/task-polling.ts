@@ -76,6 +76,9 @@ export async function pollTasks<T>(o: TaskPollingOptions<T>): Promise<void> {
       o.onPolled();
       for (const task of tasks) start(task);
       if (tasks.length < want) wakeAll(); // the unused reservation is free for the others
+      // The tasks' first messages (to a workflow thread, a completion) go out at the end of this
+      // turn; the next poll's request waits for them rather than delaying them.
+      if (tasks.length > 0) await new Promise<void>((r) => setImmediate(r));
     }
     wakeAll(); // let the other pollers see the state change
   };
