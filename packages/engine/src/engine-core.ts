@@ -48,6 +48,8 @@ export class EngineCore {
   private timerHandler: TimerHandler = () => {};
   private nextDispatchId = 1;
   failure: Error | undefined;
+  /** Starts in progress per workflow id (start.ts serializes them), by namespace and id. */
+  readonly startLocks = new Map<string, Promise<unknown>>();
   /** Runs whose workflow task failed and waits to retry, so a new worker can retry them at once. */
   readonly backoff = new Set<Run>();
   private closed = false;

@@ -7,9 +7,9 @@ import { indexSearchAttributes } from './search-attributes.js';
 
 const FAILED_LIKE: ReadonlySet<WorkflowStatus> = new Set(['FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT']);
 
-/** Serializes starts per workflow id so policies see a stable current run. */
-const idLocks = new Map<string, Promise<unknown>>();
-async function withIdLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+/** Serializes an engine's starts per workflow id so policies see a stable current run. */
+async function withIdLock<T>(core: EngineCore, key: string, fn: () => Promise<T>): Promise<T> {
+  const idLocks = core.startLocks;
   const prev = idLocks.get(key) ?? Promise.resolve();
   const next = prev.catch(() => {}).then(fn);
   idLocks.set(key, next);
@@ -40,7 +40,7 @@ export async function startWorkflow(
   core.checkPayloads('memo', Object.values(req.memo ?? {}));
   core.checkPayloads('search attributes', Object.values(req.searchAttributes ?? {}));
   const indexedSearchAttributes = req.searchAttributes && indexSearchAttributes(ns, req.searchAttributes);
-  return withIdLock(`${req.namespace}\u0000${req.workflowId}`, async () => {
+  return withIdLock(core, `${req.namespace}\u0000${req.workflowId}`, async () => {
     const current = await core.store.getCurrentRun(req.namespace, req.workflowId);
     if (current && req.requestId && (JSON.parse(current.state) as { requestId?: string }).requestId === req.requestId) {
       return { runId: current.runId, started: true }; // a retried start of the same request
