@@ -23,7 +23,7 @@ export class Outage {
       this.logger.warn(`engine unreachable, retrying until it is back: ${err.message}`);
     }
     this.delayMs = Math.min(MAX_DELAY_MS, this.delayMs ? this.delayMs * 2 : FIRST_DELAY_MS);
-    await sleep(this.delayMs * (0.5 + Math.random() / 2), signal);
+    await abortableSleep(this.delayMs * (0.5 + Math.random() / 2), signal);
   }
 
   /** A call succeeded: the outage (if any) is over. */
@@ -35,7 +35,8 @@ export class Outage {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

@@ -12,7 +12,7 @@ import { LocalActivityRunner } from './local-activities.js';
 import { ActivityExecutor, type ActivityFunction } from './activity-executor.js';
 import { NativeConnection, type EngineConnection } from './connection.js';
 import { Runtime, type Logger } from './logger.js';
-import { Outage, isTransient } from './outage.js';
+import { Outage, abortableSleep, isTransient } from './outage.js';
 import { validateWorkerOptions } from './options.js';
 import { pollTasks } from './task-polling.js';
 import { runReplayHistory, type ReplayOptions } from './replay.js';
@@ -65,8 +65,25 @@ async function loadConverter(options: WorkerOptions): Promise<PayloadConverter> 
   return mod.payloadConverter;
 }
 
+/** Poll refusals that retrying cannot change: the worker stops with them. */
+const FATAL_POLL_ERRORS: ReadonlySet<string> = new Set(['UNAVAILABLE', 'NOT_FOUND', 'INVALID_ARGUMENT', 'UNAUTHENTICATED']);
+/** Pause before polling again after any other failed poll. */
+const POLL_RETRY_MS = 1_000;
+
 /** Polls kept open per task kind unless the options say: a few, since each takes a burst of tasks. */
 const DEFAULT_POLLS = 4;
+
+/** Refuses a namespace the engine does not know, naming the fix (an unreachable engine is checked later, by polling). */
+async function checkNamespace(engine: EngineApi, namespace: string): Promise<void> {
+  try {
+    await engine.describeNamespace({ namespace });
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'NOT_FOUND') {
+      throw new ApiError('NOT_FOUND', `Worker.create: namespace '${namespace}' does not exist; register it first (\`npx endure namespace create ${namespace}\` or client.operator.registerNamespace), or leave out the namespace option for 'default'`);
+    }
+    if (!isTransient(err)) throw err;
+  }
+}
 
 export type WorkerState = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FAILED';
 
@@ -124,7 +141,15 @@ export class Worker {
         })
       : undefined;
     const owned = options.connection ? undefined : await NativeConnection.connect();
-    return new Worker(options, (options.connection ?? owned)!.engine, threads, owned, converter);
+    const engine = (options.connection ?? owned)!.engine;
+    try {
+      await checkNamespace(engine, options.namespace ?? 'default');
+    } catch (err) {
+      await threads?.close();
+      await owned?.close();
+      throw err;
+    }
+    return new Worker(options, engine, threads, owned, converter);
   }
 
   /** Replays a saved history against workflow code; throws DeterminismViolationError on a mismatch. */
@@ -205,7 +230,7 @@ export class Worker {
         return r.tasks;
       },
       onPolled: () => this.outage.over(),
-      onPollError: (err) => this.onPollError(err, (e) => this.onWorkflowTaskError(e)),
+      onPollError: (err) => this.onPollError(err),
       run: async (task, free) => {
         let acked: Promise<void>;
         try {
@@ -219,10 +244,17 @@ export class Worker {
     });
   }
 
-  /** A poll failed: back off through an outage, stop on what cannot get better. */
-  private async onPollError(err: unknown, other: (err: unknown) => void): Promise<void> {
-    if (isTransient(err)) await this.outage.wait(err, this.abort.signal);
-    else other(err);
+  /**
+   * A poll failed. An unreachable engine is an outage to wait out; a refusal that retrying cannot
+   * change (unknown namespace, bad request, wrong API key, a stopped engine) stops the worker with
+   * it; anything else is logged and retried after a pause. Never straight away: a poll that fails
+   * at once would otherwise spin, starving the event loop.
+   */
+  private async onPollError(err: unknown): Promise<void> {
+    if (isTransient(err)) return this.outage.wait(err, this.abort.signal);
+    if (!(err instanceof ApiError) || FATAL_POLL_ERRORS.has(err.code)) return this.stopWith(err);
+    this.logger.warn(`task poll failed, retrying in ${POLL_RETRY_MS} ms: ${err.message}`);
+    await abortableSleep(POLL_RETRY_MS, this.abort.signal);
   }
 
   private onWorkflowTaskError(err: unknown): void {
@@ -230,7 +262,7 @@ export class Worker {
       // A completion lost to an outage: the run was evicted; the engine hands the task out again.
       this.logger.warn(`workflow task completion not delivered (engine unreachable): ${err.message}`);
     } else if (err instanceof ApiError && err.code !== 'INTERNAL') {
-      this.logger.warn(`workflow task poll/complete failed: ${err.message}`);
+      this.logger.warn(`workflow task completion failed: ${err.message}`);
       if (err.code === 'UNAVAILABLE') this.stopWith(err);
     } else {
       this.stopWith(err);
@@ -250,11 +282,7 @@ export class Worker {
         return r.tasks;
       },
       onPolled: () => this.outage.over(),
-      onPollError: (err) =>
-        this.onPollError(err, (e) => {
-          if (e instanceof ApiError && e.code === 'UNAVAILABLE') this.stopWith(e);
-          else if (!(e instanceof ApiError)) this.stopWith(e);
-        }),
+      onPollError: (err) => this.onPollError(err),
       run: async (task, free) => {
         try {
           // Taken while stopping: hand it back unstarted.
