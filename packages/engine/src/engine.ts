@@ -10,6 +10,7 @@ import {
   GetHistoryRequest,
   GetResultRequest,
   HeartbeatActivityTaskRequest,
+  HeartbeatWorkflowTaskRequest,
   PollRequest,
   PollTasksRequest,
   type PollActivityTasksResponse,
@@ -56,7 +57,7 @@ import { fireUserTimer, requestCancel, signalRun, terminateRun, timeOutRun } fro
 import { queryRun, respondQueryTask } from './queries.js';
 import { admitUpdate, waitForUpdate } from './updates.js';
 import { runEffect } from './effects.js';
-import { completeWorkflowTask, dispatchWorkflowTask, failWorkflowTask, releaseWorkflowTask, retryBackedOffNow } from './workflow-tasks.js';
+import { completeWorkflowTask, dispatchWorkflowTask, failWorkflowTask, heartbeatWorkflowTask, releaseWorkflowTask, retryBackedOffNow } from './workflow-tasks.js';
 import {
   activityDeadlinePassed,
   cancelActivityTask,
@@ -238,6 +239,10 @@ export class Engine implements EngineApi {
 
   async completeWorkflowTask(req: CompleteWorkflowTaskRequest): Promise<void> {
     return completeWorkflowTask(this.core, parseRequest(CompleteWorkflowTaskRequest, req, 'completeWorkflowTask request'));
+  }
+
+  async heartbeatWorkflowTask(req: HeartbeatWorkflowTaskRequest): Promise<void> {
+    return heartbeatWorkflowTask(this.core, parseRequest(HeartbeatWorkflowTaskRequest, req, 'heartbeatWorkflowTask request'));
   }
 
   async failWorkflowTask(req: FailWorkflowTaskRequest): Promise<void> {

@@ -1,4 +1,4 @@
-import { ApiError, type CompleteWorkflowTaskRequest, type FailWorkflowTaskRequest, type WorkflowTask } from '@endure/protocol';
+import { ApiError, type CompleteWorkflowTaskRequest, type FailWorkflowTaskRequest, type HeartbeatWorkflowTaskRequest, type WorkflowTask } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
 import type { TaskRef } from './matching.js';
@@ -37,6 +37,7 @@ export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Prom
     events: [...run.tail],
     lastEventId: run.record.nextEventId - 1,
     startedTime: now,
+    timeoutMs: run.state.workflowTaskTimeoutMs,
     updates: run.pendingUpdates.size ? [...run.pendingUpdates].map(([updateId, u]) => ({ updateId, name: u.name, args: u.args })) : undefined,
   };
 }
@@ -116,6 +117,12 @@ function retryLater(core: EngineCore, run: Run, failure: FailWorkflowTaskRequest
   m.upsertTasks.push(row);
   m.offers.push(row);
   void core.apply(run, m);
+}
+
+/** The worker is still on the task (running local activities): its timeout starts again. */
+export async function heartbeatWorkflowTask(core: EngineCore, req: HeartbeatWorkflowTaskRequest): Promise<void> {
+  const { run, t } = await startedRun(core, req.taskToken);
+  core.timers.set(timeoutKey(run), core.now() + run.state.workflowTaskTimeoutMs, () => timeOutWorkflowTask(core, run, t.dispatchId));
 }
 
 function timeOutWorkflowTask(core: EngineCore, run: Run, dispatchId: number): void {

@@ -33,6 +33,12 @@ export function makeActivities() {
         }
         throw new Error(message);
       },
+      /** Takes `ms`, then returns it. */
+      async pause(ms: number): Promise<number> {
+        count('pause');
+        await sleep(ms);
+        return ms;
+      },
       /** Hangs on early attempts (to trip start-to-close), quick from attempt `fastFrom` on. */
       async slowThenFast(fastFrom: number): Promise<number> {
         count('slowThenFast');

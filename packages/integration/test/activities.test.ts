@@ -131,6 +131,17 @@ describe('activities', () => {
     await assert.rejects(env.client.activity.complete({ workflowId: h2.workflowId, activityId: '1' }, 'late'), /no running activity '1'/);
   });
 
+  it('a local activity longer than the workflow task timeout runs once: the worker keeps the task alive', async () => {
+    const queue = 'local-long';
+    const local = makeActivities();
+    await env.startWorker({ taskQueue: queue, workflowsPath: workflowsPath('basic'), activities: local.activities });
+    const t0 = Date.now();
+    const h = await env.client.workflow.start('longLocalActivity', { taskQueue: queue, workflowId: uid(), args: [2_500], workflowTaskTimeout: '1s' });
+    assert.equal(await h.result(), 2_500);
+    assert.equal(local.calls['pause'], 1, 'not re-run by a timed-out task');
+    assert.ok(Date.now() - t0 < 8_000, `finished in ${Date.now() - t0} ms`);
+  });
+
   it('runs local activities inside the workflow task, retries them there, and never runs them again on replay', async () => {
     const replayQueue = 'local-replay';
     const local = makeActivities();

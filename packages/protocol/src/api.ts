@@ -216,6 +216,8 @@ export const WorkflowTask = z.object({
   lastEventId: z.number(),
   /** The engine's clock when the task was handed out: the workflow's logical time for it. */
   startedTime: z.number(),
+  /** The task's start-to-close timeout: a worker still on it (local activities) heartbeats it before then. */
+  timeoutMs: z.number().optional(),
   /** Set for a query task: answer it (respondQueryTask) from the run's state; change nothing. */
   query: z.object({ queryType: z.string(), args: z.array(Payload) }).optional(),
   /** Update requests to deliver in this task's live activation (validated there). */
@@ -288,6 +290,10 @@ export type ActivityTaskTokenResponse = z.infer<typeof ActivityTaskTokenResponse
 export const ReleaseTaskRequest = z.object({ taskToken: z.string() });
 export type ReleaseTaskRequest = z.infer<typeof ReleaseTaskRequest>;
 
+/** A worker still working on a workflow task (running its local activities): restarts its timeout. */
+export const HeartbeatWorkflowTaskRequest = z.object({ taskToken: z.string() });
+export type HeartbeatWorkflowTaskRequest = z.infer<typeof HeartbeatWorkflowTaskRequest>;
+
 /**
  * Every operation the client and worker packages use. The embedded transport calls an engine
  * object directly; the HTTP transport maps each method to one route.
@@ -315,6 +321,7 @@ export interface EngineApi {
   cancelActivityTask(req: CancelActivityTaskRequest): Promise<void>;
   heartbeatActivityTask(req: HeartbeatActivityTaskRequest): Promise<HeartbeatActivityTaskResponse>;
   releaseTask(req: ReleaseTaskRequest): Promise<void>;
+  heartbeatWorkflowTask(req: HeartbeatWorkflowTaskRequest): Promise<void>;
   /** The task token of an activity's current attempt, found by its ids. */
   activityTaskToken(req: ActivityRef): Promise<ActivityTaskTokenResponse>;
 
@@ -353,6 +360,7 @@ export const ENGINE_OPERATIONS = [
   'cancelActivityTask',
   'heartbeatActivityTask',
   'releaseTask',
+  'heartbeatWorkflowTask',
   'activityTaskToken',
   'listWorkflows',
   'countWorkflows',

@@ -17,6 +17,7 @@ export const BATCHABLE = new Set<string>([
   'failActivityTask',
   'cancelActivityTask',
   'heartbeatActivityTask',
+  'heartbeatWorkflowTask',
   'releaseTask',
   'respondQueryTask',
 ]);

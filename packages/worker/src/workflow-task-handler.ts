@@ -27,12 +27,20 @@ export class WorkflowTaskHandler {
   async handle(task: WorkflowTask): Promise<{ acked: Promise<void> }> {
     if (task.query) return { acked: this.answerQuery(task, task.query.queryType, task.query.args) };
     let outcome = await this.activate(task);
-    // Local activities run here, inside the task; each outcome lets the code go on.
-    for (let c = outcome.ok ? nextLocal(outcome.commands) : undefined; c; c = outcome.ok ? nextLocal(outcome.commands) : undefined) {
-      const done = await this.locals.run(c, { namespace: task.namespace, workflowId: task.workflowId, runId: task.runId, workflowType: task.workflowType, taskQueue: this.taskQueue });
-      const next = await this.threads.resolveLocal(task.runId, c.seq, done);
-      if ('needHistory' in next) throw new Error('workflow thread asked for history while resolving a local activity');
-      outcome = next;
+    // Local activities run here, inside the task; each outcome lets the code go on. Meanwhile the
+    // task is heartbeaten, so local activities longer than its timeout do not time it out (which
+    // would run them again, and again).
+    let heartbeat: NodeJS.Timeout | undefined;
+    try {
+      for (let c = outcome.ok ? nextLocal(outcome.commands) : undefined; c; c = outcome.ok ? nextLocal(outcome.commands) : undefined) {
+        heartbeat ??= this.heartbeatWhileRunning(task);
+        const done = await this.locals.run(c, { namespace: task.namespace, workflowId: task.workflowId, runId: task.runId, workflowType: task.workflowType, taskQueue: this.taskQueue });
+        const next = await this.threads.resolveLocal(task.runId, c.seq, done);
+        if ('needHistory' in next) throw new Error('workflow thread asked for history while resolving a local activity');
+        outcome = next;
+      }
+    } finally {
+      clearInterval(heartbeat);
     }
     if (!outcome.ok) return { acked: this.fail(task, outcome) };
     const completion = this.engine.completeWorkflowTask({
@@ -44,6 +52,14 @@ export class WorkflowTaskHandler {
       stickyWorkerId: this.stickyWorkerId,
     });
     return { acked: this.settleCompletion(task, completion) };
+  }
+
+  /** Heartbeats the task at half its timeout until cleared. */
+  private heartbeatWhileRunning(task: WorkflowTask): NodeJS.Timeout {
+    const every = Math.max(50, (task.timeoutMs ?? 10_000) / 2);
+    return setInterval(() => {
+      this.engine.heartbeatWorkflowTask({ taskToken: task.taskToken }).catch((err: unknown) => this.logger.debug(`workflow task heartbeat failed: ${(err as Error).message}`));
+    }, every);
   }
 
   private async settleCompletion(task: WorkflowTask, completion: Promise<void>): Promise<void> {

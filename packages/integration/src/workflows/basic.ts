@@ -176,6 +176,12 @@ export async function localActivity(): Promise<unknown> {
   return [first, attempts];
 }
 
+/** A local activity that outlasts the workflow task timeout: the worker keeps its task alive meanwhile. */
+export async function longLocalActivity(ms: number): Promise<number> {
+  const { pause } = proxyLocalActivities<TestActivities>({ startToCloseTimeout: '30s' });
+  return pause(ms);
+}
+
 /** Cancels the scope of a running activity and reports what the workflow saw, and when. */
 export async function cancelActivityWith(cancellationType: 'TRY_CANCEL' | 'ABANDON' | 'WAIT_CANCELLATION_COMPLETED'): Promise<string> {
   const p = proxyActivities<TestActivities>({ startToCloseTimeout: '20s', heartbeatTimeout: '2s', cancellationType });
