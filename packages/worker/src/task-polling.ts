@@ -75,10 +75,11 @@ export async function pollTasks<T>(o: TaskPollingOptions<T>): Promise<void> {
       reserved -= want;
       o.onPolled();
       for (const task of tasks) start(task);
-      if (tasks.length < want) wakeAll(); // the unused reservation is free for the others
       // The tasks' first messages (to a workflow thread, a completion) go out at the end of this
-      // turn; the next poll's request waits for them rather than delaying them.
+      // turn; the next polls' requests, this poller's and the others', wait for them rather than
+      // delaying them.
       if (tasks.length > 0) await new Promise<void>((r) => setImmediate(r));
+      if (tasks.length < want) wakeAll(); // the unused reservation is free for the others
     }
     wakeAll(); // let the other pollers see the state change
   };
