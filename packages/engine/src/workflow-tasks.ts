@@ -24,7 +24,7 @@ export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Prom
   const dispatchId = core.dispatchId();
   run.wftStarted = { dispatchId, startedTime: now };
   core.backoff.delete(run);
-  core.timers.set(timeoutKey(run), now + run.state.workflowTaskTimeoutMs, () => timeOutWorkflowTask(core, run, dispatchId));
+  armTaskTimeout(core, run, dispatchId);
   const r = run.record;
   const token: TokenData = { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, kind: 'wft', attempt: run.state.wft.attempt, dispatchId };
   return {
@@ -122,7 +122,12 @@ function retryLater(core: EngineCore, run: Run, failure: FailWorkflowTaskRequest
 /** The worker is still on the task (running local activities): its timeout starts again. */
 export async function heartbeatWorkflowTask(core: EngineCore, req: HeartbeatWorkflowTaskRequest): Promise<void> {
   const { run, t } = await startedRun(core, req.taskToken);
-  core.timers.set(timeoutKey(run), core.now() + run.state.workflowTaskTimeoutMs, () => timeOutWorkflowTask(core, run, t.dispatchId));
+  armTaskTimeout(core, run, t.dispatchId);
+}
+
+/** The started task times out workflowTaskTimeoutMs from now (unless completed, or heartbeaten). */
+function armTaskTimeout(core: EngineCore, run: Run, dispatchId: number): void {
+  core.timers.set(timeoutKey(run), core.now() + run.state.workflowTaskTimeoutMs, () => timeOutWorkflowTask(core, run, dispatchId));
 }
 
 function timeOutWorkflowTask(core: EngineCore, run: Run, dispatchId: number): void {
