@@ -220,7 +220,7 @@ export class Engine implements EngineApi {
       const refs = await this.core.matching.poll(r.namespace, r.taskQueue, kind, r.identity, left, signal, r.workerId, r.maxTasks);
       if (refs.length === 0) return [];
       // A ref whose task is no longer wanted (completed, timed out) dispatches as null.
-      const tasks = refs.length === 1 ? [await dispatch(refs[0]!)] : await Promise.all(refs.map(dispatch));
+      const tasks = await Promise.all(refs.map(dispatch));
       const wanted = tasks.filter((t): t is Awaited<T> & {} => t !== null);
       if (wanted.length > 0) return wanted;
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@endure/client';
 import { DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@endure/worker';
+import type { EngineApi } from '@endure/protocol';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 /**
@@ -15,6 +16,17 @@ export type TestMode = 'embedded' | 'server';
 export const testMode: TestMode = process.env['ENDURE_TEST_MODE'] === 'server' ? 'server' : 'embedded';
 /** For `it(..., { skip })` on tests of embedded-only features. */
 export const embeddedOnly = testMode === 'server' ? 'embedded-only feature (ENDURE_TEST_MODE=server)' : false;
+
+/** The engine with some methods replaced (to watch or fail calls); every other call goes to it. */
+export function engineWith(engine: EngineApi, overrides: Partial<EngineApi>): EngineApi {
+  return new Proxy(engine, {
+    get: (target, prop) => {
+      if (Object.hasOwn(overrides, prop)) return overrides[prop as keyof EngineApi];
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
 
 /** Path of a compiled test workflow module, by file name under src/workflows. */
 export function workflowsPath(name: string): string {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from '@endure/worker';
 import type { EngineApi, PollTasksRequest } from '@endure/protocol';
-import { TestEnv, uid, workflowsPath } from '../src/harness.js';
+import { TestEnv, engineWith, uid, workflowsPath } from '../src/harness.js';
 import { makeActivities } from '../src/activities.js';
 
 async function waitFor(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
@@ -56,13 +56,7 @@ describe('task pollers', () => {
       answered.push(r.tasks.length);
       return r;
     };
-    const watched = new Proxy(engine, {
-      get: (target, prop) => {
-        if (prop === 'pollActivityTasks') return pollActivityTasks;
-        const v: unknown = Reflect.get(target, prop, target);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
-    }) as EngineApi;
+    const watched = engineWith(engine, { pollActivityTasks });
     const worker = await Worker.create({ connection: { engine: watched }, taskQueue, activities: makeActivities().activities, maxConcurrentActivityTaskExecutions: 5, maxConcurrentActivityTaskPolls: 1 });
     const results = await worker.runUntil(() => Promise.all(handles.map((h) => h.result())));
     assert.deepEqual(results, handles.map(() => [0]));

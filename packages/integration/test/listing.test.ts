@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, ServiceError, type Connection, type WorkflowExecutionInfo } from '@endure/client';
 import type { EngineApi } from '@endure/protocol';
-import { TestEnv, uid, workflowsPath } from '../src/harness.js';
+import { TestEnv, engineWith, uid, workflowsPath } from '../src/harness.js';
 import { makeActivities } from '../src/activities.js';
 
 async function collect(it: AsyncIterable<WorkflowExecutionInfo>): Promise<WorkflowExecutionInfo[]> {
@@ -73,16 +73,10 @@ describe('client.workflow.list and count', () => {
     const calls: { pageSize?: number; nextPageToken?: string }[] = [];
     const engine = env.connection.engine;
     // A recording wrapper around the real engine, to see which pages the iterator asks for.
-    const recording = new Proxy(engine, {
-      get(target, prop, receiver) {
-        if (prop === 'listWorkflows') {
-          return (req: Parameters<EngineApi['listWorkflows']>[0]) => {
-            calls.push({ pageSize: req.pageSize, nextPageToken: req.nextPageToken });
-            return target.listWorkflows(req);
-          };
-        }
-        const v: unknown = Reflect.get(target, prop, receiver);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    const recording = engineWith(engine, {
+      listWorkflows: (req) => {
+        calls.push({ pageSize: req.pageSize, nextPageToken: req.nextPageToken });
+        return engine.listWorkflows(req);
       },
     });
     const client = new Client({ connection: { engine: recording } as unknown as Connection });

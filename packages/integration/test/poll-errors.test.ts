@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, type EngineApi } from '@endure/protocol';
 import { Worker } from '@endure/worker';
-import { TestEnv, memoryLogger } from '../src/harness.js';
+import { TestEnv, engineWith, memoryLogger } from '../src/harness.js';
 import { makeActivities } from '../src/activities.js';
 
 /** The environment's engine with its activity polls replaced by one that always fails with `err`. */
@@ -14,13 +14,7 @@ function failingPolls(engine: EngineApi, err: ApiError, calls: { n: number }): E
     calls.n++;
     return Promise.reject(err);
   };
-  return new Proxy(engine, {
-    get: (target, prop) => {
-      if (prop === 'pollActivityTasks') return pollActivityTasks;
-      const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
+  return engineWith(engine, { pollActivityTasks });
 }
 
 describe('failing polls', () => {
