@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EngineApi } from '@endure/protocol';
 import { encodeFailure, type PayloadConverter } from '@endure/common';
 import { translateError } from './errors.js';
@@ -32,11 +33,11 @@ export class AsyncCompletionClient {
   }
 
   complete(target: ActivityTarget, result?: unknown): Promise<void> {
-    return this.call(target, (taskToken) => this.engine.completeActivityTask({ taskToken, result: this.converter.toPayload(result), identity: this.identity }));
+    return this.call(target, (taskToken) => this.engine.completeActivityTask({ taskToken, result: this.converter.toPayload(result), identity: this.identity, requestId: randomUUID() }));
   }
 
   fail(target: ActivityTarget, error: unknown): Promise<void> {
-    return this.call(target, (taskToken) => this.engine.failActivityTask({ taskToken, failure: encodeFailure(error, this.converter), identity: this.identity }));
+    return this.call(target, (taskToken) => this.engine.failActivityTask({ taskToken, failure: encodeFailure(error, this.converter), identity: this.identity, requestId: randomUUID() }));
   }
 
   heartbeat(target: ActivityTarget, details?: unknown): Promise<void> {
@@ -45,6 +46,6 @@ export class AsyncCompletionClient {
 
   /** Reports that the activity stopped because it was asked to cancel. */
   reportCancellation(target: ActivityTarget, details?: unknown): Promise<void> {
-    return this.call(target, (taskToken) => this.engine.cancelActivityTask({ taskToken, details: details === undefined ? undefined : [this.converter.toPayload(details)] }));
+    return this.call(target, (taskToken) => this.engine.cancelActivityTask({ taskToken, details: details === undefined ? undefined : [this.converter.toPayload(details)], requestId: randomUUID() }));
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EngineApi, UpdateResponse } from '@endure/protocol';
+import { retryWhileUnavailable, type EngineApi, type UpdateResponse } from '@endure/protocol';
 import { decodeFailure, toPayloads, type PayloadConverter } from '@endure/common';
 import { translateError } from './errors.js';
 
@@ -70,7 +70,8 @@ export async function sendUpdate(
   let response: UpdateResponse;
   do {
     response = await call(
-      () => deps.engine.updateWorkflow({ namespace: deps.namespace, workflowId, runId, updateId, updateName, args, waitForStage: stage, timeoutMs: 60_000, identity: deps.identity }),
+      // Resent through an outage with the same updateId: the engine runs the update once.
+      () => retryWhileUnavailable(() => deps.engine.updateWorkflow({ namespace: deps.namespace, workflowId, runId, updateId, updateName, args, waitForStage: stage, timeoutMs: 60_000, identity: deps.identity })),
       workflowId,
     );
   } while (response.stage === 'ADMITTED' || (stage === 'COMPLETED' && response.stage !== 'COMPLETED'));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { retryWhileUnavailable, type EngineApi, type HistoryEvent, type Payload, type WorkflowDescription } from '@endure/protocol';
 import {
   toPayloads,
@@ -45,6 +46,14 @@ export class WorkflowHandle<R = unknown> {
   }
 
   /**
+   * Sends a change carrying a request id, resending the same request through an outage (a
+   * server restarting): the engine applies it once, however many times it arrives.
+   */
+  private resend<R extends { requestId: string }>(req: R, send: (req: R) => Promise<void>): Promise<void> {
+    return this.call(() => retryWhileUnavailable(() => send(req)));
+  }
+
+  /**
    * Waits for the workflow to close; resolves with its result or rejects with WorkflowFailedError.
    * A run that continued as new is followed to its successor, to the end of the chain.
    */
@@ -80,7 +89,7 @@ export class WorkflowHandle<R = unknown> {
   async signal<Args extends unknown[]>(def: SignalRef<Args>, ...args: Args): Promise<void> {
     const signalName = typeof def === 'string' ? def : def.name;
     const input = toPayloads(this.deps.converter, args, `signal '${signalName}' argument`);
-    await this.call(() => this.deps.engine.signalWorkflow({ ...this.ref, signalName, input, identity: this.deps.identity }));
+    await this.resend({ ...this.ref, signalName, input, identity: this.deps.identity, requestId: randomUUID() }, (r) => this.deps.engine.signalWorkflow(r));
   }
 
   /** Runs a query (a definition from defineQuery, or its name) against the workflow's state. */
@@ -126,11 +135,11 @@ export class WorkflowHandle<R = unknown> {
 
   /** Asks the workflow to cancel; its code sees CancelledFailure and may clean up. */
   cancel(reason?: string): Promise<void> {
-    return this.call(() => this.deps.engine.requestCancelWorkflow({ ...this.ref, reason, identity: this.deps.identity }));
+    return this.resend({ ...this.ref, reason, identity: this.deps.identity, requestId: randomUUID() }, (r) => this.deps.engine.requestCancelWorkflow(r));
   }
 
   /** Ends the workflow at once; no workflow code runs. */
   terminate(reason?: string): Promise<void> {
-    return this.call(() => this.deps.engine.terminateWorkflow({ ...this.ref, reason, identity: this.deps.identity }));
+    return this.resend({ ...this.ref, reason, identity: this.deps.identity, requestId: randomUUID() }, (r) => this.deps.engine.terminateWorkflow(r));
   }
 }

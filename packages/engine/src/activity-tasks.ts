@@ -18,6 +18,7 @@ import type { ActivityState } from './run-state.js';
 import { decodeToken, encodeToken, type TokenData } from './task-token.js';
 import { activityTaskId, runKeyString } from './keys.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
+import { alreadyApplied, rememberRequest } from './request-ids.js';
 
 const startKey = (run: Run, seq: number) => `act-start\u0000${runKeyString(run.key)}\u0000${seq}`;
 const heartbeatKey = (run: Run, seq: number) => `act-hb\u0000${runKeyString(run.key)}\u0000${seq}`;
@@ -40,6 +41,9 @@ export function activityTimerIds(a: ActivityState | undefined): string[] {
 /** Removes an activity from the run: state, in-memory attempt, task row and its timers. */
 export function clearActivity(core: EngineCore, run: Run, seq: number, m: Mutation): void {
   const a = run.state.activities[seq];
+  // Every outcome of an activity passes through here: refusing one for an activity that is no
+  // longer pending is what makes a second outcome for the same attempt impossible to record.
+  if (!a) throw new Error(`internal: an outcome for activity ${seq} of workflow ${run.record.workflowId}, which is not pending`);
   delete run.state.activities[seq];
   disarmAttempt(core, run, seq);
   m.deleteTasks.push(activityTaskId(seq));
@@ -83,16 +87,24 @@ export async function dispatchActivityTask(core: EngineCore, ref: TaskRef, ident
   };
 }
 
-/** The activity attempt a token names; it must still be the current attempt. */
-async function currentAttempt(core: EngineCore, token: string): Promise<{ run: Run; a: ActivityState; t: TokenData }> {
+/** Decodes an activity task token and loads its run. Checking the attempt is left to the caller. */
+async function loadTokenRun(core: EngineCore, token: string): Promise<{ run: Run; t: TokenData }> {
   const t = decodeToken(token);
   if (t.kind !== 'activity' || t.seq === undefined) throw new ApiError('INVALID_ARGUMENT', 'taskToken: this is a workflow task token, not an activity task token');
-  const run = await core.mustLoad(t);
-  const a = run.open ? run.state.activities[t.seq] : undefined;
+  return { run: await core.mustLoad(t), t };
+}
+
+/**
+ * The activity attempt a token names; it must still be the current attempt. Call it in the same
+ * synchronous step as the change it guards (no `await` between): two outcomes for one attempt
+ * arriving together must not both pass the check.
+ */
+function currentAttempt(run: Run, t: TokenData): ActivityState {
+  const a = run.open ? run.state.activities[t.seq!] : undefined;
   if (!a || a.attempt !== t.attempt) {
     throw new ApiError('NOT_FOUND', `activity task not found: activity ${t.seq} of workflow ${t.workflowId} already completed, failed, timed out or was retried, or the workflow closed`);
   }
-  return { run, a, t };
+  return a;
 }
 
 function activityFailure(a: ActivityState, retryState: RetryState, cause: Failure): Failure {
@@ -167,7 +179,10 @@ export function activityDeadlinePassed(core: EngineCore, run: Run, timerId: stri
 }
 
 export async function completeActivityTask(core: EngineCore, req: CompleteActivityTaskRequest): Promise<void> {
-  const { run, a } = await currentAttempt(core, req.taskToken);
+  const { run, t } = await loadTokenRun(core, req.taskToken);
+  if (alreadyApplied(run, req.requestId)) return run.lastCommit; // a resend of an outcome already recorded
+  const a = currentAttempt(run, t);
+  rememberRequest(run, req.requestId, core.now());
   core.checkPayloads(`the result of activity '${a.activityType}'`, [req.result]);
   const m = new Mutation();
   const attempt = a.attempt;
@@ -178,12 +193,18 @@ export async function completeActivityTask(core: EngineCore, req: CompleteActivi
 }
 
 export async function failActivityTask(core: EngineCore, req: FailActivityTaskRequest): Promise<void> {
-  const { run, a } = await currentAttempt(core, req.taskToken);
+  const { run, t } = await loadTokenRun(core, req.taskToken);
+  if (alreadyApplied(run, req.requestId)) return run.lastCommit; // a resend of an outcome already recorded
+  const a = currentAttempt(run, t);
+  rememberRequest(run, req.requestId, core.now());
   await retryOrFail(core, run, a, req.failure);
 }
 
 export async function cancelActivityTask(core: EngineCore, req: CancelActivityTaskRequest): Promise<void> {
-  const { run, a } = await currentAttempt(core, req.taskToken);
+  const { run, t } = await loadTokenRun(core, req.taskToken);
+  if (alreadyApplied(run, req.requestId)) return run.lastCommit; // a resend of an outcome already recorded
+  const a = currentAttempt(run, t);
+  rememberRequest(run, req.requestId, core.now());
   if (!a.cancelRequested) {
     throw new ApiError('FAILED_PRECONDITION', `activity ${a.activityId} was not asked to cancel; report the error with failActivityTask instead`);
   }
@@ -195,7 +216,8 @@ export async function cancelActivityTask(core: EngineCore, req: CancelActivityTa
 }
 
 export async function heartbeatActivityTask(core: EngineCore, req: HeartbeatActivityTaskRequest): Promise<HeartbeatActivityTaskResponse> {
-  const { run, a } = await currentAttempt(core, req.taskToken);
+  const { run, t } = await loadTokenRun(core, req.taskToken);
+  const a = currentAttempt(run, t);
   core.checkPayloads(`heartbeat details of activity '${a.activityType}'`, req.details);
   const started = run.activityStarts.get(a.seq);
   if (started && a.timeouts.heartbeatTimeoutMs) {

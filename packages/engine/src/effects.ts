@@ -41,11 +41,13 @@ export async function runEffect(core: EngineCore, run: Run, timerId: string): Pr
         { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, seq },
       );
       if (run.state.children?.[seq]?.status !== 'initiated') return; // raced with another attempt
+      if (!run.open) return done(core, run, timerId); // closed meanwhile: its close-child effect handles the child
       c.status = 'started';
       c.runId = started.runId;
       m.event({ type: 'ChildWorkflowExecutionStarted', attributes: { seq, workflowId: c.workflowId, runId: started.runId } });
     } catch (err) {
       if (!(err instanceof ApiError && err.code === 'ALREADY_STARTED')) throw err;
+      if (!run.open || run.state.children?.[seq]?.status !== 'initiated') return done(core, run, timerId);
       delete run.state.children![seq];
       m.event({ type: 'StartChildWorkflowExecutionFailed', attributes: { seq, workflowId: c.workflowId, cause: 'WORKFLOW_ALREADY_EXISTS' } });
     }
@@ -62,7 +64,8 @@ export async function runEffect(core: EngineCore, run: Run, timerId: string): Pr
     }
     if (parent?.open && c && c.workflowId === r.workflowId) {
       const close = (await core.readHistory(run.key, r.nextEventId - 1)).find((e) => CLOSE_EVENT_TYPES.has(e.type));
-      if (close) {
+      // Checked again after the read: the parent may have closed, or been told, meanwhile.
+      if (close && parent.open && parent.state.children?.[p!.seq] === c) {
         delete parent.state.children![p!.seq];
         const m = new Mutation().event({ type: 'ChildWorkflowExecutionClosed', attributes: { seq: p!.seq, workflowId: r.workflowId, runId: r.runId, ...outcomeOf(close) } });
         scheduleWorkflowTask(core, parent, m);

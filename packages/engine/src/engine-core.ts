@@ -158,6 +158,11 @@ export class EngineCore {
    */
   apply(run: Run, m: Mutation): Promise<void> {
     this.check();
+    // A closed run's history is final: nothing may follow its close event. A transition that
+    // checked `open` and then awaited something could get here after a close that raced it.
+    if (!run.open && (m.events.length > 0 || m.close || m.upsertTasks.length > 0)) {
+      throw new ApiError('FAILED_PRECONDITION', `workflow ${run.record.workflowId} is already closed (${run.record.status})`);
+    }
     const now = this.now();
     const expected = run.record.nextEventId;
     // Literals, not `{ ...x, more }`: V8 takes over 1 µs for each of those, and this runs for

@@ -49,6 +49,7 @@ import {
   type WorkflowTask,
 } from '@endure/protocol';
 import type { Store } from '@endure/storage';
+import { alreadyApplied } from './request-ids.js';
 import { EngineCore, type EngineOptions } from './engine-core.js';
 import type { Run } from './run.js';
 import type { TaskRef } from './matching.js';
@@ -168,15 +169,17 @@ export class Engine implements EngineApi {
   async requestCancelWorkflow(req: CancelWorkflowRequest): Promise<void> {
     const r = parseRequest(CancelWorkflowRequest, req, 'requestCancelWorkflow request');
     const run = await this.resolveRun(r);
+    if (alreadyApplied(run, r.requestId)) return run.lastCommit;
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status})`);
-    await requestCancel(this.core, run, r.reason, r.identity);
+    await requestCancel(this.core, run, r.reason, r.identity, r.requestId);
   }
 
   async signalWorkflow(req: SignalWorkflowRequest): Promise<void> {
     const r = parseRequest(SignalWorkflowRequest, req, 'signalWorkflow request');
     const run = await this.resolveRun(r);
+    if (alreadyApplied(run, r.requestId)) return run.lastCommit;
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status}): it cannot receive signal '${r.signalName}'`);
-    await signalRun(this.core, run, r.signalName, r.input, r.identity);
+    await signalRun(this.core, run, r.signalName, r.input, r.identity, r.requestId);
   }
 
   async queryWorkflow(req: QueryWorkflowRequest): Promise<QueryWorkflowResponse> {
@@ -205,8 +208,9 @@ export class Engine implements EngineApi {
   async terminateWorkflow(req: CancelWorkflowRequest): Promise<void> {
     const r = parseRequest(CancelWorkflowRequest, req, 'terminateWorkflow request');
     const run = await this.resolveRun(r);
+    if (alreadyApplied(run, r.requestId)) return run.lastCommit;
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status})`);
-    await terminateRun(this.core, run, r.reason, r.identity);
+    await terminateRun(this.core, run, r.reason, r.identity, r.requestId);
   }
 
   /** Waits for tasks of `kind` and hands out up to maxTasks of them (none on timeout or abort). */

@@ -3,6 +3,7 @@ import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
 import { activityTaskId, userTimerId, WFT_TASK_ID } from './keys.js';
 import { activityTimerIds } from './activity-tasks.js';
+import { rememberRequest } from './request-ids.js';
 
 /** Makes sure a workflow task will run for the run's new input (unless one is already due). */
 export function scheduleWorkflowTask(core: EngineCore, run: Run, m: Mutation): void {
@@ -40,22 +41,25 @@ export function closeRun(core: EngineCore, run: Run, m: Mutation, status: Workfl
   }
 }
 
-export function terminateRun(core: EngineCore, run: Run, reason?: string, identity?: string): Promise<void> {
+export function terminateRun(core: EngineCore, run: Run, reason?: string, identity?: string, requestId?: string): Promise<void> {
+  rememberRequest(run, requestId, core.now());
   const m = new Mutation().event({ type: 'WorkflowExecutionTerminated', attributes: { reason, identity } });
   closeRun(core, run, m, 'TERMINATED');
   return core.apply(run, m);
 }
 
-export function requestCancel(core: EngineCore, run: Run, reason?: string, identity?: string): Promise<void> {
+export function requestCancel(core: EngineCore, run: Run, reason?: string, identity?: string, requestId?: string): Promise<void> {
   if (run.state.cancelRequested) return run.lastCommit;
+  rememberRequest(run, requestId, core.now());
   run.state.cancelRequested = true;
   const m = new Mutation().event({ type: 'WorkflowExecutionCancelRequested', attributes: { reason, identity } });
   scheduleWorkflowTask(core, run, m);
   return core.apply(run, m);
 }
 
-export function signalRun(core: EngineCore, run: Run, signalName: string, input: Payload[], identity?: string): Promise<void> {
+export function signalRun(core: EngineCore, run: Run, signalName: string, input: Payload[], identity?: string, requestId?: string): Promise<void> {
   core.checkPayloads(`the arguments of signal '${signalName}'`, input);
+  rememberRequest(run, requestId, core.now());
   const m = new Mutation().event({ type: 'WorkflowExecutionSignaled', attributes: { signalName, input, identity } });
   scheduleWorkflowTask(core, run, m);
   return core.apply(run, m);

@@ -47,7 +47,10 @@ export interface RunState {
   activities: Record<string, ActivityState>;
   timers: Record<string, { fireAt: number }>;
   cancelRequested: boolean;
+  /** The id of the start request that created the run (a resent start finds it). */
   requestId?: string;
+  /** Ids of requests applied to this run recently, with when (request-ids.ts): resends are not applied twice. */
+  requests?: Record<string, number>;
   /** A child run's parent, told when the child closes. */
   parent?: { namespace: string; workflowId: string; runId: string; seq: number };
   /** Children this run started (until they close): what to start, and what to do when the parent closes. */

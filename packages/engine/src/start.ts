@@ -4,6 +4,7 @@ import type { EngineCore } from './engine-core.js';
 import { prepareRun, type NewRunParams } from './new-run.js';
 import { signalRun, terminateRun } from './lifecycle.js';
 import { indexSearchAttributes } from './search-attributes.js';
+import { alreadyApplied } from './request-ids.js';
 
 const FAILED_LIKE: ReadonlySet<WorkflowStatus> = new Set(['FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT']);
 
@@ -41,29 +42,38 @@ export async function startWorkflow(
   core.checkPayloads('search attributes', Object.values(req.searchAttributes ?? {}));
   const indexedSearchAttributes = req.searchAttributes && indexSearchAttributes(ns, req.searchAttributes);
   return withIdLock(core, `${req.namespace}\u0000${req.workflowId}`, async () => {
-    const current = await core.store.getCurrentRun(req.namespace, req.workflowId);
-    if (current && req.requestId && (JSON.parse(current.state) as { requestId?: string }).requestId === req.requestId) {
-      return { runId: current.runId, started: true }; // a retried start of the same request
+    const stored = await core.store.getCurrentRun(req.namespace, req.workflowId);
+    // Decide on the run as memory has it (memory is ahead of disk), with no await between the
+    // decision and the write it makes: a run that closes meanwhile is never signalled after its
+    // close, nor terminated twice.
+    const current = stored ? await core.mustLoad(stored) : undefined;
+    const currentRunId = current?.record.runId;
+    if (current && req.requestId && current.state.requestId === req.requestId) {
+      return { runId: current.record.runId, started: true }; // a retried start of the same request
     }
-    if (current?.status === 'RUNNING' && req.signalName) {
+    if (current && alreadyApplied(current, req.requestId)) {
+      await current.lastCommit;
+      return { runId: current.record.runId, started: false }; // a resent signalWithStart that signalled
+    }
+    if (current?.open && req.signalName) {
       // signalWithStart: a running run just gets the signal.
-      await signalRun(core, await core.mustLoad(current), req.signalName, req.signalInput ?? [], req.identity);
-      return { runId: current.runId, started: false };
+      await signalRun(core, current, req.signalName, req.signalInput ?? [], req.identity, req.requestId);
+      return { runId: current.record.runId, started: false };
     }
-    if (current?.status === 'RUNNING') {
+    if (current?.open) {
       const conflict = req.workflowIdConflictPolicy ?? (req.workflowIdReusePolicy === 'TERMINATE_IF_RUNNING' ? 'TERMINATE_EXISTING' : 'FAIL');
-      if (conflict === 'USE_EXISTING') return { runId: current.runId, started: false };
-      if (conflict === 'FAIL') throw alreadyStarted(req, current.runId, 'is already running');
-      const run = await core.mustLoad(current);
-      await terminateRun(core, run, 'terminated by a new start (TERMINATE_EXISTING)');
+      if (conflict === 'USE_EXISTING') return { runId: current.record.runId, started: false };
+      if (conflict === 'FAIL') throw alreadyStarted(req, current.record.runId, 'is already running');
+      await terminateRun(core, current, 'terminated by a new start (TERMINATE_EXISTING)');
     } else if (current) {
+      const status = current.record.status;
       const reuse = req.workflowIdReusePolicy ?? 'ALLOW_DUPLICATE';
-      if (reuse === 'REJECT_DUPLICATE') throw alreadyStarted(req, current.runId, `already ran and closed as ${current.status}, and workflowIdReusePolicy is REJECT_DUPLICATE`);
-      if (reuse === 'ALLOW_DUPLICATE_FAILED_ONLY' && !FAILED_LIKE.has(current.status)) {
-        throw alreadyStarted(req, current.runId, `already completed successfully, and workflowIdReusePolicy is ALLOW_DUPLICATE_FAILED_ONLY`);
+      if (reuse === 'REJECT_DUPLICATE') throw alreadyStarted(req, current.record.runId, `already ran and closed as ${status}, and workflowIdReusePolicy is REJECT_DUPLICATE`);
+      if (reuse === 'ALLOW_DUPLICATE_FAILED_ONLY' && !FAILED_LIKE.has(status)) {
+        throw alreadyStarted(req, current.record.runId, `already completed successfully, and workflowIdReusePolicy is ALLOW_DUPLICATE_FAILED_ONLY`);
       }
     }
-    return { runId: await createRun(core, { ...req, indexedSearchAttributes }, current?.runId ?? null, parent), started: true };
+    return { runId: await createRun(core, { ...req, indexedSearchAttributes }, currentRunId ?? null, parent), started: true };
   });
 }
 

@@ -6,6 +6,7 @@ import { decodeToken, encodeToken, type TokenData } from './task-token.js';
 import { runKeyString, WFT_TASK_ID } from './keys.js';
 import { applyCommands, validateCommands } from './commands.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
+import { alreadyApplied, rememberRequest } from './request-ids.js';
 import { dispatchQueryTask, QUERY_TASK_PREFIX } from './queries.js';
 
 /** Back-off after a failed workflow task: short at first (a flaky bug), then at most 10 s. */
@@ -42,24 +43,35 @@ export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Prom
   };
 }
 
-async function startedRun(core: EngineCore, token: string): Promise<{ run: Run; t: TokenData }> {
+/** Decodes a workflow task token and loads its run. Checking the dispatch is left to the caller. */
+async function loadTokenRun(core: EngineCore, token: string): Promise<{ run: Run; t: TokenData }> {
   const t = decodeToken(token);
   if (t.kind !== 'wft') throw new ApiError('INVALID_ARGUMENT', 'taskToken: this is an activity task token, not a workflow task token');
-  const run = await core.mustLoad(t);
+  return { run: await core.mustLoad(t), t };
+}
+
+/**
+ * The token's dispatch must still be the run's started workflow task. Call it in the same
+ * synchronous step as the change it guards (no `await` between), so two completions of one task
+ * cannot both pass.
+ */
+function checkStarted(run: Run, t: TokenData): void {
   if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow ${t.workflowId} is already closed (${run.record.status})`);
   if (run.wftStarted?.dispatchId !== t.dispatchId) {
     throw new ApiError('FAILED_PRECONDITION', 'this workflow task is no longer current (it timed out, or the engine restarted); a new one will be offered');
   }
-  return { run, t };
 }
 
 export async function completeWorkflowTask(core: EngineCore, req: CompleteWorkflowTaskRequest): Promise<void> {
-  const { run } = await startedRun(core, req.taskToken);
+  const { run, t } = await loadTokenRun(core, req.taskToken);
+  if (alreadyApplied(run, req.requestId)) return run.lastCommit; // a resend of a completion already recorded
+  checkStarted(run, t);
   const last = run.record.nextEventId - 1;
   if (req.sawUpTo > last || req.sawUpTo < run.state.lastSawUpTo) {
     throw new ApiError('INVALID_ARGUMENT', `sawUpTo ${req.sawUpTo} is outside this task's history (${run.state.lastSawUpTo}..${last})`);
   }
   validateCommands(core, run, req.commands);
+  rememberRequest(run, req.requestId, core.now());
   core.timers.delete(timeoutKey(run));
   run.wftStarted = undefined;
   run.stickyWorkerId = req.stickyWorkerId;
@@ -99,7 +111,10 @@ async function rejectOnly(core: EngineCore, run: Run, commands: CompleteWorkflow
 }
 
 export async function failWorkflowTask(core: EngineCore, req: FailWorkflowTaskRequest): Promise<void> {
-  const { run } = await startedRun(core, req.taskToken);
+  const { run, t } = await loadTokenRun(core, req.taskToken);
+  if (alreadyApplied(run, req.requestId)) return run.lastCommit; // a resend of a completion already recorded
+  checkStarted(run, t);
+  rememberRequest(run, req.requestId, core.now());
   core.timers.delete(timeoutKey(run));
   run.wftStarted = undefined;
   run.stickyWorkerId = undefined; // the worker dropped the run from its cache
@@ -121,7 +136,8 @@ function retryLater(core: EngineCore, run: Run, failure: FailWorkflowTaskRequest
 
 /** The worker is still on the task (running local activities): its timeout starts again. */
 export async function heartbeatWorkflowTask(core: EngineCore, req: HeartbeatWorkflowTaskRequest): Promise<void> {
-  const { run, t } = await startedRun(core, req.taskToken);
+  const { run, t } = await loadTokenRun(core, req.taskToken);
+  checkStarted(run, t);
   armTaskTimeout(core, run, t.dispatchId);
 }
 

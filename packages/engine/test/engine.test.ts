@@ -84,11 +84,12 @@ describe('Engine', () => {
     const engine = await Engine.open(store);
     await engine.startWorkflow({ namespace: ns, workflowId: 'z', workflowType: 'w', taskQueue: 'q', input: [] });
     const t = (await engine.pollWorkflowTask(poll))!;
-    const timer: Command = { type: 'StartTimer', seq: 1, durationMs: 10 };
+    const timer: Command = { type: 'StartTimer', seq: 1, durationMs: 60_000 };
     await assert.rejects(engine.completeWorkflowTask({ taskToken: t.taskToken, commands: [timer, timer], sawUpTo: t.lastEventId, time: 0 }), /commands\[1\] \(StartTimer\): timer seq 1 is already in use/);
     await assert.rejects(engine.completeWorkflowTask({ taskToken: t.taskToken, commands: [{ type: 'CompleteWorkflow' }, timer], sawUpTo: t.lastEventId, time: 0 }), /must be the last one/);
     assert.equal((await engine.getHistory({ namespace: ns, workflowId: 'z' })).events.length, 1);
-    await engine.completeWorkflowTask({ taskToken: t.taskToken, commands: [timer], sawUpTo: t.lastEventId, time: 0 });
+    // A timer runs from the activation's time: now, so it does not fire during the test.
+    await engine.completeWorkflowTask({ taskToken: t.taskToken, commands: [timer], sawUpTo: t.lastEventId, time: Date.now() });
     assert.equal((await engine.getHistory({ namespace: ns, workflowId: 'z' })).events.length, 3);
     await engine.close();
     await store.close();

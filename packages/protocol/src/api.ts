@@ -24,6 +24,12 @@ const id = (what: string) =>
   z.string().min(1, `${what} must not be empty`).max(1000, `${what} must be at most 1000 characters`);
 /** Free-form labels (identities, request ids): bounded, since the engine keeps some in memory. */
 const label = (what: string) => z.string().max(1000, `${what} must be at most 1000 characters`);
+/**
+ * An idempotency key: a request resent with the same id (after a dropped connection, an outage)
+ * is answered as the first one was and never applied twice. Clients and workers generate one
+ * per call when the caller gives none; the engine remembers applied ids for an hour.
+ */
+const requestId = () => z.string().min(1, 'requestId must not be empty').max(200, 'requestId must be at most 200 characters').optional();
 
 export const WorkflowIdReusePolicy = z.enum([
   'ALLOW_DUPLICATE',
@@ -48,7 +54,7 @@ export const StartWorkflowRequest = z.object({
   workflowRunTimeoutMs: z.number().positive().optional(),
   workflowTaskTimeoutMs: z.number().positive().optional(),
   identity: label('identity').optional(),
-  requestId: label('requestId').optional(),
+  requestId: requestId(),
   memo: z.record(z.string(), Payload).optional(),
   searchAttributes: z
     .record(z.string(), Payload)
@@ -109,6 +115,7 @@ export const SignalWorkflowRequest = ExecutionRef.extend({
   signalName: id('signalName'),
   input: z.array(Payload),
   identity: label('identity').optional(),
+  requestId: requestId(),
 });
 export type SignalWorkflowRequest = z.infer<typeof SignalWorkflowRequest>;
 
@@ -175,7 +182,7 @@ export type GetResultRequest = z.infer<typeof GetResultRequest>;
 export const GetResultResponse = z.object({ runId: z.string(), closeEvent: HistoryEvent.optional() });
 export type GetResultResponse = z.infer<typeof GetResultResponse>;
 
-export const CancelWorkflowRequest = ExecutionRef.extend({ reason: z.string().optional(), identity: label('identity').optional() });
+export const CancelWorkflowRequest = ExecutionRef.extend({ reason: z.string().optional(), identity: label('identity').optional(), requestId: requestId() });
 export type CancelWorkflowRequest = z.infer<typeof CancelWorkflowRequest>;
 export const TerminateWorkflowRequest = CancelWorkflowRequest;
 export type TerminateWorkflowRequest = CancelWorkflowRequest;
@@ -236,12 +243,14 @@ export const CompleteWorkflowTaskRequest = z.object({
   identity: label('identity').optional(),
   /** The completing Worker instance keeps the run cached: send its next tasks there first. */
   stickyWorkerId: label('stickyWorkerId').optional(),
+  requestId: requestId(),
 });
 export type CompleteWorkflowTaskRequest = z.infer<typeof CompleteWorkflowTaskRequest>;
 export const FailWorkflowTaskRequest = z.object({
   taskToken: z.string(),
   failure: Failure,
   identity: label('identity').optional(),
+  requestId: requestId(),
 });
 export type FailWorkflowTaskRequest = z.infer<typeof FailWorkflowTaskRequest>;
 
@@ -269,12 +278,12 @@ export type ActivityTask = z.infer<typeof ActivityTask>;
 export const PollActivityTasksResponse = z.object({ tasks: z.array(ActivityTask) });
 export type PollActivityTasksResponse = z.infer<typeof PollActivityTasksResponse>;
 
-export const CompleteActivityTaskRequest = z.object({ taskToken: z.string(), result: Payload.optional(), identity: label('identity').optional() });
+export const CompleteActivityTaskRequest = z.object({ taskToken: z.string(), result: Payload.optional(), identity: label('identity').optional(), requestId: requestId() });
 export type CompleteActivityTaskRequest = z.infer<typeof CompleteActivityTaskRequest>;
-export const FailActivityTaskRequest = z.object({ taskToken: z.string(), failure: Failure, identity: label('identity').optional() });
+export const FailActivityTaskRequest = z.object({ taskToken: z.string(), failure: Failure, identity: label('identity').optional(), requestId: requestId() });
 export type FailActivityTaskRequest = z.infer<typeof FailActivityTaskRequest>;
 /** Reports that the activity honoured a cancellation request. */
-export const CancelActivityTaskRequest = z.object({ taskToken: z.string(), details: z.array(Payload).optional() });
+export const CancelActivityTaskRequest = z.object({ taskToken: z.string(), details: z.array(Payload).optional(), requestId: requestId() });
 export type CancelActivityTaskRequest = z.infer<typeof CancelActivityTaskRequest>;
 export const HeartbeatActivityTaskRequest = z.object({ taskToken: z.string(), details: z.array(Payload).optional() });
 export type HeartbeatActivityTaskRequest = z.infer<typeof HeartbeatActivityTaskRequest>;

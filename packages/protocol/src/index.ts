@@ -11,3 +11,4 @@ export * from './visibility.js';
 export * from './list-filter/ast.js';
 export { parseListFilter, MAX_FILTER_DEPTH, MAX_FILTER_TERMS } from './list-filter/parser.js';
 export { parseRfc3339 } from './list-filter/values.js';
+export * from './retry-safety.js';

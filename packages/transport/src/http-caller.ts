@@ -2,7 +2,7 @@
 // errors rebuilt as the ApiError the server reported (or UNAVAILABLE when it cannot be reached).
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { ApiError, ApiErrorCode } from '@endure/protocol';
+import { ApiError, ApiErrorCode, safeToResend, type EngineOperation } from '@endure/protocol';
 
 export interface HttpOptions {
   /** Sent as `Authorization: Bearer <apiKey>`. */
@@ -19,8 +19,20 @@ export class CallAborted extends Error {
 /** How long to wait past a request's own long-poll timeout before giving up on the server. */
 const MARGIN_MS = 10_000;
 const DEFAULT_WAIT_MS = 60_000;
-/** A reused keep-alive socket the server just closed fails at once; such requests are retried. */
+/**
+ * A reused keep-alive socket the server just closed fails at once; requests that are safe to
+ * resend (protocol's RETRY_SAFETY: reads, and changes carrying an idempotency key) are resent.
+ */
 const STALE_SOCKET_RETRIES = 3;
+
+/** True if a resend of this call cannot apply it twice (a batch: if that holds for each call). */
+export function resendable(operation: string, body: unknown): boolean {
+  if (operation === 'batch') {
+    const calls = (body as { calls?: { operation: string; request: unknown }[] } | undefined)?.calls ?? [];
+    return calls.every((c) => resendable(c.operation, c.request));
+  }
+  return safeToResend(operation as EngineOperation, body);
+}
 
 /** The ApiError an error body `{ error: { code, message, details? } }` stands for; undefined if it is not one. */
 export function apiErrorOf(body: unknown): ApiError | undefined {
@@ -46,12 +58,24 @@ function problemOf(status: number, text: string, base: string): ApiError {
 }
 
 /**
- * `retryable` only once this connection has reached the server before: a server that went away
- * (restarting) is waited for, but a wrong address or a server never started fails at once.
+ * An unreachable server is `retryable` once this connection has reached it before (a server that
+ * went away, restarting, is waited for, but a wrong address or a server never started fails at
+ * once), or when a connection was made and then broke. A request that may have reached the server
+ * (the connection broke after it was sent) is retryable only if resending it is safe; otherwise
+ * the caller is told that its outcome is unknown.
  */
-function unreachable(base: string, err: NodeJS.ErrnoException, reachedBefore: boolean): ApiError {
+function unreachable(base: string, operation: string, err: NodeJS.ErrnoException, reachedBefore: boolean, safe: boolean): ApiError {
   const tlsHint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.code ?? '') ? ' (to trust a self-signed or private certificate, pass tls: { ca })' : '';
-  return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${err.message}${tlsHint}; is \`endure server\` running?`, { retryable: reachedBefore });
+  const neverSent = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN';
+  const broke = err.code === 'ECONNRESET' || err.code === 'EPIPE';
+  if ((reachedBefore || broke) && !safe && !neverSent) {
+    return new ApiError(
+      'UNAVAILABLE',
+      `the connection to the Endure server at ${base} broke before it answered ${operation} (${err.message}): it may or may not have been applied; send a requestId with it to make resending safe`,
+      { retryable: false, ambiguous: true },
+    );
+  }
+  return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${err.message}${tlsHint}; is \`endure server\` running?`, { retryable: reachedBefore || broke });
 }
 
 /**
@@ -94,18 +118,19 @@ export class HttpCaller {
     const text = JSON.stringify(body ?? {});
     const wait = (body as { timeoutMs?: unknown } | undefined)?.timeoutMs;
     const timeoutMs = (typeof wait === 'number' && wait >= 0 ? wait : DEFAULT_WAIT_MS) + MARGIN_MS;
+    const safe = resendable(operation, body);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(operation, text, timeoutMs, signal);
+        return await this.once(operation, text, timeoutMs, safe, signal);
       } catch (err) {
         const stale = err instanceof StaleSocket;
         if (!stale) throw err;
-        if (attempt >= STALE_SOCKET_RETRIES) throw unreachable(this.baseUrl, err.cause, this.reachedBefore);
+        if (attempt >= STALE_SOCKET_RETRIES || !safe) throw unreachable(this.baseUrl, operation, err.cause, this.reachedBefore, safe);
       }
     }
   }
 
-  private once(operation: string, text: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  private once(operation: string, text: string, timeoutMs: number, safe: boolean, signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), accept: 'application/json' };
       if (this.opts.apiKey) headers['authorization'] = `Bearer ${this.opts.apiKey}`;
@@ -116,7 +141,7 @@ export class HttpCaller {
         if (outcome === 'aborted') reject(new CallAborted());
         else if (outcome === 'timeout') reject(new ApiError('DEADLINE_EXCEEDED', `no answer from the Endure server at ${this.baseUrl} to ${operation} within ${timeoutMs} ms`));
         else if (req.reusedSocket && !answered && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) reject(new StaleSocket(err));
-        else reject(unreachable(this.baseUrl, err, this.reachedBefore));
+        else reject(unreachable(this.baseUrl, operation, err, this.reachedBefore, safe));
       };
       let answered = false;
       const t = this.target;

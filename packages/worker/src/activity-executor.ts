@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ApiError, retryWhileUnavailable, type ActivityTask, type EngineApi } from '@endure/protocol';
 import { ApplicationFailure, CancelledFailure, CompleteAsyncError, encodeFailure, fromPayloads, type PayloadConverter } from '@endure/common';
 import { Context, type ActivityInfo } from '@endure/activity';
@@ -63,7 +64,10 @@ export class ActivityExecutor {
       // the function returned after being told to stop.
       if (timedOut) return;
       const payload = this.converter.toPayload(result);
-      await retryWhileUnavailable(() => this.engine.completeActivityTask({ taskToken: task.taskToken, result: payload, identity: this.identity }));
+      // One request id for every resend: a completion the engine recorded before the answer was
+      // lost is answered again, never recorded twice.
+      const req = { taskToken: task.taskToken, result: payload, identity: this.identity, requestId: randomUUID() };
+      await retryWhileUnavailable(() => this.engine.completeActivityTask(req));
     } catch (err) {
       onExecuted();
       await heartbeats.stop(true); // the next attempt resumes from the latest details
@@ -80,10 +84,12 @@ export class ActivityExecutor {
     try {
       if (cancelRequested && err instanceof CancelledFailure) {
         const details = err.details.map((d) => this.converter.toPayload(d));
-        await retryWhileUnavailable(() => this.engine.cancelActivityTask({ taskToken: task.taskToken, details }));
+        const req = { taskToken: task.taskToken, details, requestId: randomUUID() };
+        await retryWhileUnavailable(() => this.engine.cancelActivityTask(req));
       } else {
         const failure = encodeFailure(err, this.converter);
-        await retryWhileUnavailable(() => this.engine.failActivityTask({ taskToken: task.taskToken, failure, identity: this.identity }));
+        const req = { taskToken: task.taskToken, failure, identity: this.identity, requestId: randomUUID() };
+        await retryWhileUnavailable(() => this.engine.failActivityTask(req));
       }
     } catch (e) {
       if (e instanceof ApiError && e.code === 'NOT_FOUND') return; // timed out or finished elsewhere meanwhile

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ApiError, type Command, type EngineApi, type HistoryEvent, type Payload, type WorkflowTask } from '@endure/protocol';
 import type { TaskOutcome } from '@endure/core';
 import type { WorkflowThreads } from './workflow-threads.js';
@@ -50,6 +51,7 @@ export class WorkflowTaskHandler {
       time: outcome.time,
       identity: this.identity,
       stickyWorkerId: this.stickyWorkerId,
+      requestId: randomUUID(),
     });
     return { acked: this.settleCompletion(task, completion) };
   }
@@ -112,7 +114,7 @@ export class WorkflowTaskHandler {
       nondeterminism: outcome.nondeterminism,
     });
     try {
-      await this.engine.failWorkflowTask({ taskToken: task.taskToken, failure: outcome.failure, identity: this.identity });
+      await this.engine.failWorkflowTask({ taskToken: task.taskToken, failure: outcome.failure, identity: this.identity, requestId: randomUUID() });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
     }

@@ -1,0 +1,59 @@
+// What a caller may do when it cannot tell whether a request was applied (the connection dropped
+// after sending it, the server restarted before answering): stated once per operation, used by
+// the HTTP transport (it resends only what is safe) and listed in the API documentation.
+import type { EngineOperation } from './api.js';
+
+/**
+ * - `read`: changes nothing (a poll hands out tasks, but a task whose answer was lost is handed
+ *   out again after its timeout, exactly as if its worker had crashed): always safe to resend.
+ * - `keyed`: applied once per idempotency key (`requestId`; `updateId` for updates): safe to
+ *   resend with the same key, which the client and worker packages always send; without a key,
+ *   a resend may apply it twice.
+ * - `idempotent`: applying it twice has the effect of applying it once.
+ * - `once`: a resend is refused or answered differently (e.g. ALREADY_EXISTS) but never applied
+ *   twice; not resent automatically, the caller sees the error.
+ */
+export type RetrySafety = 'read' | 'keyed' | 'idempotent' | 'once';
+
+export const RETRY_SAFETY: Record<EngineOperation, RetrySafety> = {
+  startWorkflow: 'keyed',
+  describeWorkflow: 'read',
+  getHistory: 'read',
+  getResult: 'read',
+  requestCancelWorkflow: 'keyed',
+  signalWorkflow: 'keyed',
+  queryWorkflow: 'read',
+  respondQueryTask: 'idempotent',
+  updateWorkflow: 'keyed',
+  pollUpdate: 'read',
+  terminateWorkflow: 'keyed',
+  pollWorkflowTask: 'read',
+  pollWorkflowTasks: 'read',
+  completeWorkflowTask: 'keyed',
+  failWorkflowTask: 'keyed',
+  pollActivityTask: 'read',
+  pollActivityTasks: 'read',
+  completeActivityTask: 'keyed',
+  failActivityTask: 'keyed',
+  cancelActivityTask: 'keyed',
+  heartbeatActivityTask: 'idempotent',
+  releaseTask: 'idempotent',
+  heartbeatWorkflowTask: 'idempotent',
+  activityTaskToken: 'read',
+  listWorkflows: 'read',
+  countWorkflows: 'read',
+  registerNamespace: 'once',
+  describeNamespace: 'read',
+  listNamespaces: 'read',
+  addSearchAttributes: 'once',
+  listSearchAttributes: 'read',
+  describeTaskQueue: 'read',
+};
+
+/** True if resending this request cannot apply it twice. */
+export function safeToResend(operation: EngineOperation, request: unknown): boolean {
+  const safety = RETRY_SAFETY[operation];
+  if (safety !== 'keyed') return safety !== 'once';
+  const r = request as { requestId?: unknown; updateId?: unknown } | undefined;
+  return typeof (operation === 'updateWorkflow' ? r?.updateId : r?.requestId) === 'string';
+}
