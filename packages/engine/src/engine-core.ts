@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ApiError, CLOSE_EVENT_TYPES, type HistoryEvent, type Payload } from '@endure/protocol';
 import type { RunKey, Store, TaskRow, TimerRow } from '@endure/storage';
 import { Matching, type TaskRef } from './matching.js';
@@ -17,6 +18,14 @@ export interface EngineOptions {
   maxCachedRuns?: number;
   /** How long a cached run's workflow task waits for its sticky worker before any worker may take it. Default 2 s. */
   stickyTimeoutMs?: number;
+  /**
+   * Timers for waits measured in real time — long-poll timeouts, sticky hand-over, query
+   * deadlines — which stay on the wall clock when `clock` is virtual (time skipping skips to the
+   * next deadline, not past a waiting poll). Default: the system clock. A simulator sets both.
+   */
+  waits?: Clock;
+  /** New run ids and randomness seeds. Default: random UUIDs; a simulator passes a seeded source. */
+  newId?: () => string;
 }
 
 type TimerHandler = (run: Run, timerId: string) => void;
@@ -28,6 +37,8 @@ type TimerHandler = (run: Run, timerId: string) => void;
  */
 export class EngineCore {
   readonly clock: Clock;
+  readonly waits: Clock;
+  readonly newId: () => string;
   readonly matching: Matching;
   readonly timers: TimerQueue;
   readonly maxPayloadBytes: number;
@@ -62,6 +73,8 @@ export class EngineCore {
     opts: EngineOptions = {},
   ) {
     this.clock = opts.clock ?? systemClock;
+    this.waits = opts.waits ?? systemClock;
+    this.newId = opts.newId ?? randomUUID;
     this.maxPayloadBytes = opts.maxPayloadBytes ?? 2 * 1024 * 1024;
     this.timerHorizonMs = opts.timerHorizonMs ?? 60_000;
     this.maxCachedRuns = opts.maxCachedRuns ?? 20_000;
@@ -69,6 +82,7 @@ export class EngineCore {
     this.namespaces = new Namespaces(store, this.clock.now, (err) => this.fail(err));
     this.matching = new Matching(
       this.clock.now,
+      this.waits,
       (ns, q, kind) => this.newPollerHook(ns, q, kind),
       (ref) => this.runs.get(runKeyString(ref))?.stickyWorkerId,
       opts.stickyTimeoutMs,
@@ -311,7 +325,7 @@ export class EngineCore {
       let set = this.waiters.get(k);
       if (!set) this.waiters.set(k, (set = new Set()));
       const done = (v: boolean) => {
-        clearTimeout(timer);
+        cancelTimer();
         signal?.removeEventListener('abort', onAbort);
         set!.delete(wake);
         if (set!.size === 0) this.waiters.delete(k);
@@ -319,7 +333,7 @@ export class EngineCore {
       };
       const wake = () => done(true);
       const onAbort = () => done(false);
-      const timer = setTimeout(() => done(false), timeoutMs);
+      const cancelTimer = this.waits.schedule(timeoutMs, () => done(false), true);
       signal?.addEventListener('abort', onAbort, { once: true });
       set.add(wake);
     });

@@ -1,4 +1,5 @@
 import { queueKeyString, runKeyString } from './keys.js';
+import type { Clock } from './timer-queue.js';
 
 /** A pointer to dispatchable work; the run's state decides whether it is still wanted. */
 export interface TaskRef {
@@ -30,7 +31,7 @@ interface Queue {
 /** Sticky work and the timer that releases it to every worker. */
 interface Held {
   ref: TaskRef;
-  timer: NodeJS.Timeout;
+  cancel: () => void;
 }
 
 /** How long sticky work waits for its worker before any worker may take it. */
@@ -50,6 +51,8 @@ export class Matching {
 
   constructor(
     private readonly now: () => number,
+    /** Real-time waits: poll timeouts and sticky hand-over. */
+    private readonly waits: Clock,
     /** Called the first time an identity polls a queue (a worker started). */
     private readonly onNewPoller: (namespace: string, taskQueue: string, kind: TaskRef['kind']) => void,
     /** The worker instance that has this work's run cached, if any. */
@@ -77,7 +80,7 @@ export class Matching {
       if (i >= 0) return q.pollers.splice(i, 1)[0]!.resolve(ref);
       this.queued.add(k);
       const held = q.sticky.get(workerId) ?? [];
-      const h: Held = { ref, timer: setTimeout(() => this.unstick(q, workerId, h), this.stickyTimeoutMs).unref() };
+      const h: Held = { ref, cancel: this.waits.schedule(this.stickyTimeoutMs, () => this.unstick(q, workerId, h)) };
       held.push(h);
       q.sticky.set(workerId, held);
       return;
@@ -122,7 +125,7 @@ export class Matching {
         identity,
         workerId,
         resolve: (ref) => {
-          clearTimeout(timer);
+          cancelTimer();
           signal?.removeEventListener('abort', onAbort);
           resolve(ref ? [ref] : []);
         },
@@ -134,7 +137,7 @@ export class Matching {
       };
       const onAbort = () => drop();
       // A ref'd timer: a worker waiting for work keeps the process alive, as a socket would.
-      const timer = setTimeout(drop, timeoutMs);
+      const cancelTimer = this.waits.schedule(timeoutMs, drop, true);
       signal?.addEventListener('abort', onAbort, { once: true });
       q.pollers.push(poller);
     });
@@ -146,7 +149,7 @@ export class Matching {
     const held = workerId === undefined ? undefined : q.sticky.get(workerId);
     while (held?.length && taken.length < max) {
       const h = held.shift()!;
-      clearTimeout(h.timer);
+      h.cancel();
       this.queued.delete(refKey(h.ref));
       taken.push(h.ref);
     }
@@ -178,7 +181,7 @@ export class Matching {
   /** Releases every waiting poller with null (engine shutting down). */
   close(): void {
     for (const q of this.queues.values()) {
-      for (const held of q.sticky.values()) for (const h of held) clearTimeout(h.timer);
+      for (const held of q.sticky.values()) for (const h of held) h.cancel();
       for (const p of q.pollers.splice(0)) p.resolve(null);
     }
   }

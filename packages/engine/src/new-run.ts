@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { HistoryEvent, Payload, SearchAttributeValue } from '@endure/protocol';
 import type { CreateWorkflow, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 import type { EngineCore } from './engine-core.js';
@@ -37,7 +36,7 @@ export interface PreparedRun {
 /** Builds a new run — record, first events, first task, timeouts — ready to be written. */
 export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRunId: string | null): PreparedRun {
   const now = core.now();
-  const runId = randomUUID();
+  const runId = core.newId();
   const taskTimeout = p.workflowTaskTimeoutMs ?? 10_000;
   const executionExpirationTime = p.chain ? p.chain.executionExpirationTime : p.workflowExecutionTimeoutMs ? now + p.workflowExecutionTimeoutMs : undefined;
   const state = newRunState(taskTimeout, p.requestId);
@@ -58,7 +57,7 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
         input: p.input,
         firstRunId: state.firstRunId,
         attempt: 1,
-        randomnessSeed: randomUUID(),
+        randomnessSeed: core.newId(),
         workflowExecutionTimeoutMs: p.workflowExecutionTimeoutMs,
         workflowRunTimeoutMs: p.workflowRunTimeoutMs,
         workflowTaskTimeoutMs: taskTimeout,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ApiError, type Payload, type QueryWorkflowResponse, type RespondQueryTaskRequest, type WorkflowTask } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import type { Run } from './run.js';
@@ -24,15 +23,15 @@ export const QUERY_TASK_PREFIX = 'query:';
 /** Offers a query task on the run's task queue and waits for a worker to answer it. */
 export function queryRun(core: EngineCore, run: Run, queryType: string, args: Payload[], timeoutMs: number): Promise<QueryWorkflowResponse> {
   core.checkPayloads('query arguments', args);
-  const id = randomUUID();
+  const id = core.newId();
   const r = run.record;
   return new Promise<QueryWorkflowResponse>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const cancelTimer = core.waits.schedule(timeoutMs, () => {
       queries(core).delete(id);
       reject(new ApiError('DEADLINE_EXCEEDED', `no worker answered query '${queryType}' within ${timeoutMs} ms: is a Worker running on task queue '${r.taskQueue}'?`));
-    }, timeoutMs);
+    }, true);
     const done = <T>(f: (v: T) => void) => (v: T) => {
-      clearTimeout(timer);
+      cancelTimer();
       queries(core).delete(id);
       f(v);
     };

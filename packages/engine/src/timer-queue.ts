@@ -1,15 +1,18 @@
 /** Time source and alarm, swappable for a virtual clock in tests. */
 export interface Clock {
   now(): number;
-  /** Calls fn after ms; returns a cancel function. */
-  schedule(ms: number, fn: () => void): () => void;
+  /**
+   * Calls fn after ms; returns a cancel function. `keepAlive`: the wait keeps the process alive
+   * (a worker waiting in a long-poll, as a socket would); otherwise it does not.
+   */
+  schedule(ms: number, fn: () => void, keepAlive?: boolean): () => void;
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  schedule(ms, fn) {
+  schedule(ms, fn, keepAlive) {
     const t = setTimeout(fn, ms);
-    t.unref();
+    if (!keepAlive) t.unref();
     return () => clearTimeout(t);
   },
 };

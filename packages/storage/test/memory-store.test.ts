@@ -1,7 +1,7 @@
 // Runs the conformance suite against a toy in-memory store, so the suite is known not to depend
 // on anything SQLite happens to do.
 import { runStoreConformance } from '../src/conformance.js';
-import { MemoryStore, emptyData } from './memory-store.js';
+import { MemoryStore, emptyData } from '../src/memory-store.js';
 
 runStoreConformance('MemoryStore (reference)', () => {
   const data = emptyData();

@@ -1,5 +1,6 @@
-// A minimal in-memory Store, used only to check that the conformance suite asks nothing
-// SQLite-specific. It applies each mutation synchronously at call time, which trivially gives
+// The reference in-memory Store: it checks that the conformance suite asks nothing
+// SQLite-specific, and is the disk of the deterministic simulator. It applies each mutation
+// synchronously at call time, which trivially gives
 // call order; the `Data` lives in the harness so a "reopened" store sees what was acknowledged.
 import type { HistoryEvent } from '@endure/protocol';
 import type { FilterExpr } from '@endure/protocol';
@@ -23,7 +24,7 @@ import {
   type TimerRow,
   type UpdateWorkflow,
   type WorkflowRecord,
-} from '../src/index.js';
+} from './index.js';
 
 export interface Data {
   runs: Map<string, WorkflowRecord>;

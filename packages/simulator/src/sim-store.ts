@@ -1,0 +1,127 @@
+// The storage a simulated engine writes to: the reference in-memory store behind a model of a
+// disk. A write is applied (and visible to reads) at once, as in a database's own transaction,
+// but is *durable* only once the simulation "fsyncs" it, which is when its promise resolves: the
+// engine acknowledges nothing before that. A crash keeps the durable writes and any prefix of the
+// ones in flight (some may have reached the disk without their acknowledgement). A commit can
+// also fail (the write is lost) or be ambiguous (the write is kept, yet the engine sees an error).
+import type { CreateWorkflow, NamespaceRecord, Store, UpdateWorkflow } from '@endure/storage';
+import { MemoryStore, emptyData, type Data } from '@endure/storage/memory';
+
+type Write = { kind: 'create'; c: CreateWorkflow } | { kind: 'update'; u: UpdateWorkflow } | { kind: 'namespace'; ns: NamespaceRecord } | { kind: 'retention'; namespace: string; closedBefore: number; limit: number };
+
+interface InFlight {
+  /** Index of the write in the log. */
+  at: number;
+  settle(err?: Error): void;
+}
+
+export class CrashedError extends Error {
+  constructor(what: string) {
+    super(`simulated crash: ${what}`);
+  }
+}
+
+export class SimDisk {
+  /** Every write applied, in order; those below `durable` survive any crash. */
+  private log: Write[] = [];
+  private durable = 0;
+  private inFlight: InFlight[] = [];
+  data: Data = emptyData();
+  private store = new MemoryStore(this.data);
+  private epoch = 0;
+
+  /** A handle for one engine instance; it stops answering when the disk "crashes" under it. */
+  open(): Store {
+    const epoch = ++this.epoch;
+    const dead = () => (epoch !== this.epoch ? Promise.reject(new CrashedError('this engine instance is gone')) : undefined);
+    const write = <T>(w: Write, apply: () => Promise<T>): Promise<T> => {
+      const gone = dead();
+      if (gone) return gone;
+      const applied = apply();
+      this.log.push(structuredClone(w));
+      const at = this.log.length - 1;
+      return new Promise<T>((resolve, reject) => {
+        applied.then(
+          (value) => this.inFlight.push({ at, settle: (err) => (err ? reject(err) : resolve(value)) }),
+          // Refused (a version conflict): it changed nothing, and replaying the log refuses it again.
+          (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))),
+        );
+      });
+    };
+    const read = <T>(fn: () => Promise<T>): Promise<T> => dead() ?? fn();
+    const s = this.store;
+    return {
+      createWorkflow: (c) => write({ kind: 'create', c }, () => s.createWorkflow(c)),
+      updateWorkflow: (u) => write({ kind: 'update', u }, () => s.updateWorkflow(u)),
+      putNamespace: (ns) => write({ kind: 'namespace', ns }, () => s.putNamespace(ns)),
+      deleteClosedRuns: (namespace, closedBefore, limit) => write({ kind: 'retention', namespace, closedBefore, limit }, () => s.deleteClosedRuns(namespace, closedBefore, limit)),
+      getWorkflow: (k) => read(() => s.getWorkflow(k)),
+      getCurrentRun: (n, w) => read(() => s.getCurrentRun(n, w)),
+      readHistory: (k, from, limit) => read(() => s.readHistory(k, from, limit)),
+      listTimers: (before, limit) => read(() => s.listTimers(before, limit)),
+      listTasks: (limit, after) => read(() => s.listTasks(limit, after)),
+      listWorkflows: (q) => read(() => s.listWorkflows(q)),
+      countWorkflows: (n, f) => read(() => s.countWorkflows(n, f)),
+      getNamespace: (n) => read(() => s.getNamespace(n)),
+      listNamespaces: () => read(() => s.listNamespaces()),
+      close: () => Promise.resolve(),
+    } satisfies Store;
+  }
+
+  /** Writes issued but not yet durable. */
+  get pending(): number {
+    return this.inFlight.length;
+  }
+
+  /** A group commit: the oldest `n` writes in flight become durable and are acknowledged. */
+  fsync(n: number): void {
+    const done = this.inFlight.splice(0, n);
+    if (done.length) this.durable = Math.max(this.durable, done[done.length - 1]!.at + 1);
+    for (const w of done) w.settle();
+  }
+
+  /**
+   * The oldest write in flight fails. `ambiguous`: it reached the disk anyway. Either way the
+   * engine sees an error (and stops, as it must when disk and memory may differ); the simulation
+   * then restarts it on what is durable.
+   */
+  failNext(ambiguous: boolean): void {
+    const w = this.inFlight[0];
+    if (!w) return;
+    this.crash(ambiguous ? w.at + 1 : w.at, new Error(ambiguous ? 'simulated ambiguous commit: the write is on disk, the caller saw an error' : 'simulated failed commit: the write did not reach the disk'));
+  }
+
+  /**
+   * The process dies: every write below `keep` survives (at least the durable ones), the rest are
+   * lost, and the current engine instance's handle goes dead. Returns how many writes were kept.
+   */
+  crash(keep: number, err: Error = new CrashedError('the process was killed')): number {
+    keep = Math.max(this.durable, Math.min(keep, this.log.length));
+    this.epoch++;
+    const unsettled = this.inFlight.splice(0);
+    this.log.length = keep;
+    this.durable = keep;
+    this.rebuild();
+    for (const w of unsettled) w.settle(err);
+    return keep;
+  }
+
+  /** A crash that keeps a random prefix of the writes in flight. */
+  crashKeeping(fraction: number): number {
+    return this.crash(this.durable + Math.floor(fraction * (this.log.length - this.durable + 1)));
+  }
+
+  /** Replays the surviving log into a fresh store: what a restarted process finds on disk. */
+  private rebuild(): void {
+    this.data = emptyData();
+    this.store = new MemoryStore(this.data);
+    for (const w of this.log) {
+      const r =
+        w.kind === 'create' ? this.store.createWorkflow(w.c)
+        : w.kind === 'update' ? this.store.updateWorkflow(w.u)
+        : w.kind === 'namespace' ? this.store.putNamespace(w.ns)
+        : this.store.deleteClosedRuns(w.namespace, w.closedBefore, w.limit);
+      r.catch(() => {}); // the same state as when it was first applied: it succeeds again
+    }
+  }
+}
