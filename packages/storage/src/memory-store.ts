@@ -1,7 +1,7 @@
 // The reference in-memory Store: it checks that the conformance suite asks nothing
 // SQLite-specific, and is the disk of the deterministic simulator. It applies each mutation
-// synchronously at call time, which trivially gives
-// call order; the `Data` lives in the harness so a "reopened" store sees what was acknowledged.
+// synchronously at call time, which trivially gives call order; the `Data` lives in the harness
+// so a "reopened" store sees what was acknowledged.
 import type { HistoryEvent } from '@endure/protocol';
 import type { FilterExpr } from '@endure/protocol';
 import {
