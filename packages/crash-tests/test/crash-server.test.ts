@@ -6,9 +6,7 @@
 // Kill timing comes from a seeded PRNG; re-run a failing case with CRASH_SEED=<seed>.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,24 +16,13 @@ import { startServerProcess, type ServerProcess } from '@endure/integration/serv
 import { serverLoadActivities } from '../src/server/activities.js';
 import { expectedServerLoadResult, serverLoadWorkflow } from '../src/server/workflows.js';
 import { mulberry32 } from '@endure/common';
+import { freePort, startWorkerProcess } from './harness/server-parts.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../src/server/workflows.js', import.meta.url));
-const WORKER_SCRIPT = fileURLToPath(new URL('../src/server/worker-process.js', import.meta.url));
 
 const prng = mulberry32;
 const seedOf = () => Number(process.env['CRASH_SEED'] ?? Date.now() % 100_000);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Every run in the namespace: exactly one per expected workflow id, all completed. */
 async function assertOneCompletedRunEach(client: Client, ids: string[]): Promise<void> {
@@ -104,17 +91,6 @@ test('server SIGKILLed during a 500-workflow load and restarted: every workflow 
   }
 });
 
-/** A worker child process; resolves once it polls. */
-function startWorkerProcess(address: string, log: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [WORKER_SCRIPT, address, 'worker-crash'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ENDURE_CRASH_LOG: log } });
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').once('data', (d: string) => (d.startsWith('ready') ? resolve(child) : reject(new Error(`worker said ${d}`))));
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready: ${err}`)));
-  });
-}
-
 test('one of three worker processes SIGKILLed repeatedly: every workflow completes', { timeout: 300_000 }, async (t) => {
   const seed = seedOf();
   const random = prng(seed);
@@ -124,7 +100,7 @@ test('one of three worker processes SIGKILLed repeatedly: every workflow complet
   const server = await startServerProcess(join(dir, 'endure.db'));
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
-  const workers = await Promise.all([0, 1, 2].map(() => startWorkerProcess(server.address, log)));
+  const workers = await Promise.all([0, 1, 2].map(() => startWorkerProcess(server.address, 'worker-crash', log)));
   const killedPids: number[] = [];
   try {
     const COUNT = 150;
@@ -141,7 +117,7 @@ test('one of three worker processes SIGKILLed repeatedly: every workflow complet
       const gone = new Promise((r) => victim.once('exit', r));
       victim.kill('SIGKILL');
       await gone;
-      workers[i] = await startWorkerProcess(server.address, log);
+      workers[i] = await startWorkerProcess(server.address, 'worker-crash', log);
     }
     const results = await Promise.all(handles.map((h) => h.result()));
     results.forEach((r, n) => assert.equal(r, expectedServerLoadResult(n), `result of w-${n}`));
