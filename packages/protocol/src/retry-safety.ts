@@ -50,6 +50,14 @@ export const RETRY_SAFETY: Record<EngineOperation, RetrySafety> = {
   describeTaskQueue: 'read',
 };
 
+/** What each kind promises a caller, as the API documentation states it. */
+export const RETRY_SAFETY_DOC: Record<RetrySafety, string> = {
+  read: 'Changes nothing: safe to resend at any time.',
+  keyed: 'Applied once per idempotency key (requestId; updateId for updates): resending the same request after an ambiguous failure is answered as the first was, never applied twice. Keys are remembered for an hour. Without a key a resend may apply it again.',
+  idempotent: 'Applying it twice has the effect of applying it once: safe to resend.',
+  once: 'Not resent automatically: a repeat is refused (e.g. ALREADY_EXISTS) but never applied twice.',
+};
+
 /** True if resending this request cannot apply it twice. */
 export function safeToResend(operation: EngineOperation, request: unknown): boolean {
   const safety = RETRY_SAFETY[operation];

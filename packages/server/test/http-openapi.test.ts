@@ -44,6 +44,9 @@ describe('OpenAPI document', () => {
       assert.ok(op, `${operation} is documented`);
       assert.equal(op['operationId'], operation);
       assert.ok(op['summary'], `${operation} has a summary`);
+      // The exactly-once guarantee of each operation is part of its documentation.
+      assert.ok(['read', 'keyed', 'idempotent', 'once'].includes(op['x-endure-retry-safety'] as string), `${operation} says whether a resend is safe`);
+      assert.match(op['description'] as string, /^Resending: /);
       const req = op['requestBody'].content['application/json'].schema.$ref as string;
       const res = op['responses']['200'].content['application/json'].schema.$ref as string;
       const err = op['responses']['default'].content['application/json'].schema.$ref as string;
@@ -54,6 +57,10 @@ describe('OpenAPI document', () => {
     const batch = doc['paths']['/v1/batch'].post as Json;
     assert.ok(schemas['BatchRequest'] && schemas['BatchResponse'], 'the batch schemas are components');
     assert.equal(batch['requestBody'].content['application/json'].schema.$ref, '#/components/schemas/BatchRequest');
+    // Every change that is keyed documents its requestId field.
+    for (const name of ['SignalWorkflowRequest', 'CancelWorkflowRequest', 'CompleteActivityTaskRequest', 'FailActivityTaskRequest', 'CompleteWorkflowTaskRequest', 'StartWorkflowRequest']) {
+      assert.ok((schemas[name] as Json)['properties']['requestId'], `${name} has requestId`);
+    }
   });
 
   it('describes requests and responses field by field, and every $ref resolves', () => {

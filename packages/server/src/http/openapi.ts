@@ -2,7 +2,7 @@
 // table's zod schemas, so it cannot drift from what the server validates.
 import { z } from 'zod';
 import * as protocol from '@endure/protocol';
-import { ENGINE_OPERATIONS } from '@endure/protocol';
+import { ENGINE_OPERATIONS, RETRY_SAFETY, RETRY_SAFETY_DOC } from '@endure/protocol';
 import { ErrorBody } from './http-errors.js';
 import { BatchRequest, BatchResponse, MAX_BATCH_CALLS } from './batch.js';
 import * as routes from './routes.js';
@@ -43,6 +43,8 @@ function build(): Record<string, unknown> {
       post: {
         operationId: operation,
         summary: route.summary,
+        description: `Resending: ${RETRY_SAFETY_DOC[RETRY_SAFETY[operation]]}`,
+        'x-endure-retry-safety': RETRY_SAFETY[operation],
         requestBody: { required: true, content: json(register(route.request)) },
         responses: {
           '200': { description: 'Success', content: json(register(route.response)) },
