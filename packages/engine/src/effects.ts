@@ -6,6 +6,7 @@ import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
 import { requestCancel, scheduleWorkflowTask, signalRun, terminateRun } from './lifecycle.js';
 import { startWorkflow } from './start.js';
+import { alreadyApplied } from './request-ids.js';
 
 async function currentRun(core: EngineCore, namespace: string, workflowId: string, runId?: string): Promise<Run | undefined> {
   if (runId) return core.load({ namespace, workflowId, runId });
@@ -90,9 +91,12 @@ export async function runEffect(core: EngineCore, run: Run, timerId: string): Pr
     try {
       const target = await currentRun(core, r.namespace, x.workflowId, x.runId);
       if (!target) throw new ApiError('NOT_FOUND', `workflow '${x.workflowId}' not found`);
-      if (!target.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${x.workflowId}' is already closed (${target.record.status})`);
-      if (x.kind === 'signal') await signalRun(core, target, x.signalName ?? '', x.input ?? []);
-      else await requestCancel(core, target, `requested by workflow ${r.workflowId}`);
+      // A re-fired effect (a crash before its timer row was deleted) finds its signal applied.
+      const requestId = `${r.runId}:external:${seq}`;
+      if (alreadyApplied(target, requestId)) await target.lastCommit;
+      else if (!target.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${x.workflowId}' is already closed (${target.record.status})`);
+      else if (x.kind === 'signal') await signalRun(core, target, x.signalName ?? '', x.input ?? [], undefined, requestId);
+      else await requestCancel(core, target, `requested by workflow ${r.workflowId}`, undefined, requestId);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       failure = failureOf(err);

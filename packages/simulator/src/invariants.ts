@@ -4,7 +4,7 @@
 import { CLOSE_EVENT_TYPES, type HistoryEvent } from '@endure/protocol';
 import type { Data } from '@endure/storage/memory';
 import type { Ledger } from './actors.js';
-import { TIMER_SEQ, resultOf, valueOf } from './workflow-script.js';
+import { CHILD_SEQ, TIMER_SEQ, fromParent, resultOf, valueOf } from './workflow-script.js';
 
 const ACTIVITY_OUTCOMES = new Set(['ActivityTaskCompleted', 'ActivityTaskFailed', 'ActivityTaskTimedOut', 'ActivityTaskCanceled']);
 
@@ -71,6 +71,7 @@ export function checkInvariants(data: Data, ledger: Ledger): string[] {
     }
     const expected = JSON.stringify(resultOf(events));
     if (close.attributes.result?.data !== expected) bad.push(`${workflowId}: completed with ${close.attributes.result?.data}, its history says ${expected}`);
+    if (input.child) bad.push(...checkChild(data, runsOf, workflowId, input.child, events));
     const seen = ledger.results.get(workflowId);
     if (seen && JSON.stringify(seen) !== JSON.stringify(close)) bad.push(`${workflowId}: the client was given a close event that is not the durable one`);
     if (!seen) bad.push(`${workflowId}: the client never got its result`);
@@ -80,6 +81,26 @@ export function checkInvariants(data: Data, ledger: Ledger): string[] {
       // A start whose answer was lost and never resent successfully may exist; it must still be sound.
       bad.push(...checkHistory(record.workflowId, data.history.get(key) ?? []));
     }
+  }
+  return bad;
+}
+
+/** A child started once, got its parent's signal once, and its parent recorded its real result. */
+function checkChild(data: Data, runsOf: Map<string, string[]>, parentId: string, childId: string, parentEvents: HistoryEvent[]): string[] {
+  const bad: string[] = [];
+  const starts = parentEvents.filter((e) => e.type === 'ChildWorkflowExecutionStarted' && e.attributes.seq === CHILD_SEQ).length;
+  const closes = parentEvents.filter((e) => e.type === 'ChildWorkflowExecutionClosed' && e.attributes.seq === CHILD_SEQ);
+  if (starts > 1 || closes.length > 1) bad.push(`${parentId}: its child started ${starts}× and closed ${closes.length}× in its history`);
+  const runs = runsOf.get(childId) ?? [];
+  if (starts === 1 && runs.length !== 1) return [...bad, `${childId}: the child has ${runs.length} runs`];
+  if (runs.length === 0) return bad;
+  const events = data.history.get(runs[0]!) ?? [];
+  const got = events.filter((e) => e.type === 'WorkflowExecutionSignaled').map((e) => valueOf<string>(e.attributes.input[0]));
+  if (got.filter((v) => v === fromParent(childId)).length !== 1) bad.push(`${childId}: got its parent's signal ${got.filter((v) => v === fromParent(childId)).length}×`);
+  const close = events[events.length - 1];
+  const recorded = closes[0];
+  if (close?.type === 'WorkflowExecutionCompleted' && recorded?.type === 'ChildWorkflowExecutionClosed' && recorded.attributes.result?.data !== close.attributes.result?.data) {
+    bad.push(`${parentId}: recorded its child's result as ${recorded.attributes.result?.data}, the child completed with ${close.attributes.result?.data}`);
   }
   return bad;
 }

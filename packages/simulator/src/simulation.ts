@@ -92,7 +92,8 @@ export async function simulate(seed: number, opts: SimulationOptions = {}): Prom
   const workflows = opts.workflows ?? 1 + Math.floor(random() * 4);
   const inputs = new Map<string, SimWorkflowInput>();
   for (let i = 0; i < workflows; i++) {
-    inputs.set(`wf-${i}`, { activities: 1 + Math.floor(random() * 3), sleepMs: Math.floor(random() * 3_000), signals: Math.floor(random() * 3) });
+    const child = random() < 0.3 ? `wf-${i}-child` : undefined;
+    inputs.set(`wf-${i}`, { activities: 1 + Math.floor(random() * 3), sleepMs: Math.floor(random() * 3_000), signals: Math.floor(random() * 3), child });
   }
   const clients = [...inputs].map(([id, input]) => client(ctx, id, input));
   const actors = [workflowWorker(ctx, 'wf-worker-1'), workflowWorker(ctx, 'wf-worker-2'), activityWorker(ctx, 'act-worker-1'), activityWorker(ctx, 'act-worker-2')];

@@ -8,28 +8,49 @@ export interface SimWorkflowInput {
   activities: number;
   sleepMs: number;
   signals: number;
+  /** Start this child (a workflow of the same kind), signal it once, and wait for its result. */
+  child?: string;
 }
 
 export interface SimWorkflowResult {
   /** Each activity's result, or 'failed' when its retries ran out. */
   activities: string[];
   signals: string[];
+  /** The child's result (its JSON), or its close status when it did not complete. */
+  child?: string;
 }
 
 export const TIMER_SEQ = 1_000;
+export const CHILD_SEQ = 2_000;
+export const EXTERNAL_SEQ = 2_001;
+/** The signal a parent sends its child (the child waits for one signal). */
+export const fromParent = (child: string): string => `${child}/from-parent`;
+/** What a parent starts its child with. */
+export const childInput = (): SimWorkflowInput => ({ activities: 1, sleepMs: 100, signals: 1 });
 export const ACTIVITY_TYPE = 'sim-activity';
 
 export const payload = (v: unknown): Payload => ({ metadata: { encoding: 'json/plain' }, data: JSON.stringify(v) });
 export const valueOf = <T>(p: Payload | undefined): T => JSON.parse(p?.data ?? 'null') as T;
 
 /** What the workflow has seen so far, read off its history. */
-export function progress(events: HistoryEvent[]): { input: SimWorkflowInput; scheduled: Set<number>; outcomes: Map<number, string>; timerStarted: boolean; timerFired: boolean; signals: string[] } {
+export interface Progress {
+  input: SimWorkflowInput;
+  scheduled: Set<number>;
+  outcomes: Map<number, string>;
+  timerStarted: boolean;
+  timerFired: boolean;
+  signals: string[];
+  child: { initiated: boolean; started: boolean; signalled: boolean; signalDone: boolean; outcome?: string };
+}
+
+export function progress(events: HistoryEvent[]): Progress {
   let input: SimWorkflowInput = { activities: 0, sleepMs: 0, signals: 0 };
   const scheduled = new Set<number>();
   const outcomes = new Map<number, string>();
   const signals: string[] = [];
   let timerStarted = false;
   let timerFired = false;
+  const child: Progress['child'] = { initiated: false, started: false, signalled: false, signalDone: false };
   for (const e of events) {
     switch (e.type) {
       case 'WorkflowExecutionStarted':
@@ -54,11 +75,29 @@ export function progress(events: HistoryEvent[]): { input: SimWorkflowInput; sch
       case 'WorkflowExecutionSignaled':
         signals.push(valueOf<string>(e.attributes.input[0]));
         break;
+      case 'StartChildWorkflowExecutionInitiated':
+        child.initiated = true;
+        break;
+      case 'ChildWorkflowExecutionStarted':
+        child.started = true;
+        break;
+      case 'StartChildWorkflowExecutionFailed':
+        child.outcome = `not started: ${e.attributes.cause}`;
+        break;
+      case 'ChildWorkflowExecutionClosed':
+        child.outcome = e.attributes.status === 'COMPLETED' ? (e.attributes.result?.data ?? '') : e.attributes.status;
+        break;
+      case 'ExternalWorkflowRequestInitiated':
+        child.signalled = true;
+        break;
+      case 'ExternalWorkflowRequestDone':
+        child.signalDone = true;
+        break;
       default:
         break;
     }
   }
-  return { input, scheduled, outcomes, timerStarted, timerFired, signals };
+  return { input, scheduled, outcomes, timerStarted, timerFired, signals, child };
 }
 
 /** The commands of the workflow task that saw `events`. */
@@ -80,6 +119,16 @@ export function decide(events: HistoryEvent[]): Command[] {
     }
     if (!p.outcomes.has(seq)) return [];
   }
+  const childId = p.input.child;
+  if (childId) {
+    if (!p.child.initiated) {
+      return [{ type: 'StartChildWorkflow', seq: CHILD_SEQ, workflowId: childId, workflowType: 'sim', args: [payload(childInput())], parentClosePolicy: 'TERMINATE' }];
+    }
+    if (p.child.started && !p.child.signalled) {
+      return [{ type: 'RequestExternal', seq: EXTERNAL_SEQ, kind: 'signal', workflowId: childId, signalName: 'go', args: [payload(fromParent(childId))] }];
+    }
+    if (p.child.outcome === undefined || (p.child.signalled && !p.child.signalDone)) return [];
+  }
   if (!p.timerStarted) return [{ type: 'StartTimer', seq: TIMER_SEQ, durationMs: p.input.sleepMs }];
   if (!p.timerFired || p.signals.length < p.input.signals) return [];
   return [{ type: 'CompleteWorkflow', result: payload(resultOf(events)) }];
@@ -88,5 +137,7 @@ export function decide(events: HistoryEvent[]): Command[] {
 /** The result the workflow completes with, given its history. */
 export function resultOf(events: HistoryEvent[]): SimWorkflowResult {
   const p = progress(events);
-  return { activities: Array.from({ length: p.input.activities }, (_, i) => p.outcomes.get(i + 1) ?? 'missing'), signals: p.signals.slice(0, p.input.signals) };
+  const result: SimWorkflowResult = { activities: Array.from({ length: p.input.activities }, (_, i) => p.outcomes.get(i + 1) ?? 'missing'), signals: p.signals.slice(0, p.input.signals) };
+  if (p.input.child) result.child = p.child.outcome;
+  return result;
 }
