@@ -31,6 +31,19 @@ export interface NamespaceRecord {
 }
 
 /**
+ * A key the engine signs task tokens with (HMAC-SHA256). The engine keeps a small ring of them:
+ * the first signs, the others are still accepted, so a rotation does not refuse tokens of
+ * tasks already handed out.
+ */
+export interface TokenKeyRecord {
+  /** Short and unique within the ring; tokens name the key that signed them. */
+  keyId: string;
+  /** The secret, base64url. It never leaves the database except into the engine's memory. */
+  secret: string;
+  createdTime: number;
+}
+
+/**
  * One page of runs matching a filter, in (startTime, workflowId, runId) descending order: newest
  * start first, and one direction throughout so a store can serve it from one index scanned
  * backwards, resuming after the last row (keyset pagination, stable while runs are created).
@@ -153,6 +166,13 @@ export interface Store {
   putNamespace(ns: NamespaceRecord): Promise<void>;
   getNamespace(name: string): Promise<NamespaceRecord | undefined>;
   listNamespaces(): Promise<NamespaceRecord[]>;
+  /** The task-token key ring, in the order it was put (the signing key first); empty in a new store. */
+  getTokenKeys(): Promise<TokenKeyRecord[]>;
+  /**
+   * Replaces the whole key ring in one atomic write (durable like any mutation, ordered with
+   * them). Key ids must be unique: a ring that repeats one rejects and changes nothing.
+   */
+  putTokenKeys(keys: TokenKeyRecord[]): Promise<void>;
   /**
    * Retention: deletes up to `limit` closed runs of the namespace whose closeTime < closedBefore,
    * oldest close first, with their history, tasks, timers and search attributes. Open runs are

@@ -21,6 +21,7 @@ import {
   type Store,
   type TaskRow,
   type TimerRow,
+  type TokenKeyRecord,
   type UpdateWorkflow,
   type WorkflowRecord,
 } from '../src/index.js';
@@ -32,10 +33,11 @@ export interface Data {
   tasks: Map<string, TaskRow>;
   timers: Map<string, TimerRow>;
   namespaces: Map<string, NamespaceRecord>;
+  tokenKeys: TokenKeyRecord[];
 }
 
 export function emptyData(): Data {
-  return { runs: new Map(), current: new Map(), history: new Map(), tasks: new Map(), timers: new Map(), namespaces: new Map() };
+  return { runs: new Map(), current: new Map(), history: new Map(), tasks: new Map(), timers: new Map(), namespaces: new Map(), tokenKeys: [] };
 }
 
 const runId = (k: RunKey): string => JSON.stringify([k.namespace, k.workflowId, k.runId]);
@@ -133,6 +135,17 @@ export class MemoryStore implements Store {
 
   listNamespaces(): Promise<NamespaceRecord[]> {
     return this.read(() => [...this.d.namespaces.values()].sort((a, b) => cmp(a.name, b.name)));
+  }
+
+  getTokenKeys(): Promise<TokenKeyRecord[]> {
+    return this.read(() => this.d.tokenKeys);
+  }
+
+  putTokenKeys(keys: TokenKeyRecord[]): Promise<void> {
+    return this.mutate(() => {
+      if (new Set(keys.map((k) => k.keyId)).size !== keys.length) throw new Error('putTokenKeys: key ids must be unique');
+      this.d.tokenKeys = structuredClone(keys);
+    });
   }
 
   deleteClosedRuns(namespace: string, closedBefore: number, limit: number): Promise<number> {

@@ -108,3 +108,16 @@ CREATE TABLE namespaces (
   search_attributes TEXT    NOT NULL
 ) WITHOUT ROWID;
 `;
+
+/**
+ * Version 3: the engine's task-token signing keys (issue 10). A small ring, the signing key at
+ * position 0; replaced whole at each rotation.
+ */
+export const V3_SCHEMA = `
+CREATE TABLE token_keys (
+  position     INTEGER NOT NULL PRIMARY KEY,
+  key_id       TEXT    NOT NULL UNIQUE,
+  secret       TEXT    NOT NULL,
+  created_time INTEGER NOT NULL
+);
+`;

@@ -5,7 +5,7 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { FilterExpr, HistoryEvent } from '@endure/protocol';
 import { checkFilter, checkPageSize, cursorOf, decodePageToken, encodePageToken } from '@endure/storage';
-import type { CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
+import type { CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
 import { canonicalPath, claimInProcess, removeOwner, writeOwner } from './lock.js';
 import { planCreate, planUpdate, type Plan } from './mutations.js';
 import { packRequests } from './plan-wire.js';
@@ -15,6 +15,7 @@ import type { FromStore, ToStore } from './store-thread-protocol.js';
 import type { WriteStats } from './write-batcher.js';
 import type { KeyParams } from './rows.js';
 import { toNamespaceRow, type VisibilityPlan } from './visibility.js';
+import { toTokenKeyRows, type SecurityPlan } from './security.js';
 
 export interface SqliteStoreOptions {
   /** How long a statement waits on a busy database before failing, in ms. Default 5000. */
@@ -149,6 +150,14 @@ export class SqliteStore implements Store {
     return this.read({ op: 'listNamespaces' }) as Promise<NamespaceRecord[]>;
   }
 
+  getTokenKeys(): Promise<TokenKeyRecord[]> {
+    return this.read({ op: 'getTokenKeys' }) as Promise<TokenKeyRecord[]>;
+  }
+
+  putTokenKeys(keys: TokenKeyRecord[]): Promise<void> {
+    return this.mutate(() => ({ kind: 'putTokenKeys', rows: toTokenKeyRows(keys) }));
+  }
+
   /**
    * Finds the runs, then deletes them in one mutation that checks each again. Calls are chained,
    * so no two race for the same runs and the count returned is exact (closed runs never reopen).
@@ -178,7 +187,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  private mutate(plan: () => Plan | VisibilityPlan): Promise<void> {
+  private mutate(plan: () => Plan | VisibilityPlan | SecurityPlan): Promise<void> {
     try {
       this.check();
       const p = plan();
