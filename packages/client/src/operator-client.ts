@@ -1,4 +1,4 @@
-import type { EngineApi, ListSearchAttributesResponse, NamespaceInfo, SearchAttributeType } from '@endure/protocol';
+import type { EngineApi, ListSearchAttributesResponse, NamespaceInfo, RotateTokenKeyResponse, SearchAttributeType } from '@endure/protocol';
 import { optionalMs, type Duration } from '@endure/common';
 import { serviceCall as call } from './service-call.js';
 
@@ -43,5 +43,13 @@ export class OperatorClient {
   /** The built-in (`system`) and registered (`custom`) search attributes and their types. */
   listSearchAttributes(namespace: string = this.namespace): Promise<ListSearchAttributesResponse> {
     return call(() => this.engine.listSearchAttributes({ namespace }));
+  }
+
+  /**
+   * Makes a new task-token signing key. Tokens of tasks already handed out stay valid until the
+   * next rotation; rotating twice refuses every token signed before the first.
+   */
+  rotateTokenKey(): Promise<RotateTokenKeyResponse> {
+    return call(() => this.engine.rotateTokenKey({}));
   }
 }

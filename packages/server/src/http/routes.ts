@@ -38,6 +38,7 @@ import {
   QueryWorkflowResponse,
   RegisterNamespaceRequest,
   ReleaseTaskRequest,
+  RotateTokenKeyResponse,
   RespondQueryTaskRequest,
   SignalWorkflowRequest,
   StartWorkflowRequest,
@@ -143,6 +144,11 @@ export const ROUTES: { [K in EngineOperation]: Route } = {
   addSearchAttributes: { summary: 'Register custom search attributes with their types.', request: AddSearchAttributesRequest, response: Empty },
   listSearchAttributes: { summary: 'List system and custom search attributes of a namespace.', request: NamespaceRef, response: ListSearchAttributesResponse },
   describeTaskQueue: { summary: 'Pollers seen on a task queue and its backlog.', request: DescribeTaskQueueRequest, response: DescribeTaskQueueResponse },
+  rotateTokenKey: {
+    summary: 'Make a new task-token signing key. Tokens signed by the previous key stay valid until the next rotation; older ones are refused.',
+    request: Empty,
+    response: RotateTokenKeyResponse,
+  },
 };
 
 export function routeOf(operation: string): Route | undefined {

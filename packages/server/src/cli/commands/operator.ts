@@ -1,4 +1,4 @@
-// `endure operator search-attribute create | list`.
+// `endure operator search-attribute create | list` and `endure operator rotate-token-key`.
 import type { Command } from 'commander';
 import { SearchAttributeType } from '@endure/protocol';
 import { collect } from '../input.js';
@@ -47,5 +47,17 @@ export function registerOperatorCommands(program: Command): void {
         ...Object.entries(r.system).map(([k, t]) => [k, t, 'system']),
         ...Object.entries(r.custom).map(([k, t]) => [k, t, 'custom']),
       ]);
+    });
+
+  operator
+    .command('rotate-token-key')
+    .description('make a new task-token signing key; tokens signed by the previous key stay valid until the next rotation (rotate twice to refuse them at once)')
+    .addOption(outputOption())
+    .action(async (f: { output: OutputFormat }, cmd: Command) => {
+      const r = await withClient(cmd, ({ client }) => client.operator.rotateTokenKey());
+      if (f.output === 'json') return printJson(r);
+      print(`Task tokens are now signed with key ${r.keyId}.`);
+      print(`Accepted: ${r.acceptedKeyIds.join(', ')}.`);
+      print(r.retiredKeyIds.length ? `Retired (their tokens are refused): ${r.retiredKeyIds.join(', ')}.` : 'No key was retired.');
     });
 }
