@@ -12,6 +12,7 @@ import { listPagingSuite } from './conformance/list-paging.js';
 import { listRandomSuite } from './conformance/list-random.js';
 import { namespacesRetentionSuite } from './conformance/namespaces-retention.js';
 import { tokenKeysSuite } from './conformance/token-keys.js';
+import { apiKeysSuite } from './conformance/api-keys.js';
 
 export type { MakeStore, StoreHarness } from './conformance/harness.js';
 
@@ -39,5 +40,6 @@ export function runStoreConformance(name: string, makeStore: MakeStore, opts: Co
     listRandomSuite(withStore);
     namespacesRetentionSuite(withStore, opts.durable ?? true);
     tokenKeysSuite(withStore, opts.durable ?? true);
+    apiKeysSuite(withStore, opts.durable ?? true);
   });
 }

@@ -1,4 +1,4 @@
-import type { FilterExpr, HistoryEvent, SearchAttributeType, SearchAttributeValue, WorkflowStatus } from '@endure/protocol';
+import type { ApiKeyRole, FilterExpr, HistoryEvent, SearchAttributeType, SearchAttributeValue, WorkflowStatus } from '@endure/protocol';
 
 /** The durable record of one run. `state` is the engine's own JSON; the store never looks inside. */
 export interface WorkflowRecord {
@@ -40,6 +40,18 @@ export interface TokenKeyRecord {
   keyId: string;
   /** The secret, base64url. It never leaves the database except into the engine's memory. */
   secret: string;
+  createdTime: number;
+}
+
+/** An API key of the server: who may do what, in which namespaces. */
+export interface ApiKeyRecord {
+  keyId: string;
+  /** SHA-256 of the key's secret, base64url: the secret itself is never stored. */
+  secretHash: string;
+  role: ApiKeyRole;
+  /** The namespaces it may act in; ['*'] for all. */
+  namespaces: string[];
+  description: string;
   createdTime: number;
 }
 
@@ -173,6 +185,12 @@ export interface Store {
    * them). Key ids must be unique: a ring that repeats one rejects and changes nothing.
    */
   putTokenKeys(keys: TokenKeyRecord[]): Promise<void>;
+  /** Creates or replaces an API key by its keyId (durable like any mutation, ordered with them). */
+  putApiKey(key: ApiKeyRecord): Promise<void>;
+  /** Every API key, by keyId. */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Deletes an API key; resolves true if it existed. */
+  deleteApiKey(keyId: string): Promise<boolean>;
   /**
    * Retention: deletes up to `limit` closed runs of the namespace whose closeTime < closedBefore,
    * oldest close first, with their history, tasks, timers and search attributes. Open runs are

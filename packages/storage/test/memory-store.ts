@@ -4,6 +4,7 @@
 import type { HistoryEvent } from '@endure/protocol';
 import type { FilterExpr } from '@endure/protocol';
 import {
+  type ApiKeyRecord,
   CurrentRunConflictError,
   VersionConflictError,
   checkFilter,
@@ -34,10 +35,11 @@ export interface Data {
   timers: Map<string, TimerRow>;
   namespaces: Map<string, NamespaceRecord>;
   tokenKeys: TokenKeyRecord[];
+  apiKeys: Map<string, ApiKeyRecord>;
 }
 
 export function emptyData(): Data {
-  return { runs: new Map(), current: new Map(), history: new Map(), tasks: new Map(), timers: new Map(), namespaces: new Map(), tokenKeys: [] };
+  return { runs: new Map(), current: new Map(), history: new Map(), tasks: new Map(), timers: new Map(), namespaces: new Map(), tokenKeys: [], apiKeys: new Map() };
 }
 
 const runId = (k: RunKey): string => JSON.stringify([k.namespace, k.workflowId, k.runId]);
@@ -146,6 +148,18 @@ export class MemoryStore implements Store {
       if (new Set(keys.map((k) => k.keyId)).size !== keys.length) throw new Error('putTokenKeys: key ids must be unique');
       this.d.tokenKeys = structuredClone(keys);
     });
+  }
+
+  putApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.mutate(() => this.d.apiKeys.set(key.keyId, structuredClone(key)));
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.read(() => [...this.d.apiKeys.values()].sort((a, b) => cmp(a.keyId, b.keyId)));
+  }
+
+  deleteApiKey(keyId: string): Promise<boolean> {
+    return this.mutateTo(() => this.d.apiKeys.delete(keyId));
   }
 
   deleteClosedRuns(namespace: string, closedBefore: number, limit: number): Promise<number> {

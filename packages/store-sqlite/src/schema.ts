@@ -121,3 +121,18 @@ CREATE TABLE token_keys (
   created_time INTEGER NOT NULL
 );
 `;
+
+/**
+ * Version 4: API keys of the server (issue 10): role and namespaces per key, and the SHA-256 of
+ * its secret, never the secret.
+ */
+export const V4_SCHEMA = `
+CREATE TABLE api_keys (
+  key_id       TEXT    NOT NULL PRIMARY KEY,
+  secret_hash  TEXT    NOT NULL,
+  role         TEXT    NOT NULL CHECK (role IN ('reader', 'writer', 'worker', 'admin')),
+  namespaces   TEXT    NOT NULL,
+  description  TEXT    NOT NULL,
+  created_time INTEGER NOT NULL
+) WITHOUT ROWID;
+`;

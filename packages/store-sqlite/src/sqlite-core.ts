@@ -68,7 +68,7 @@ export class SqliteCore {
   }
 
   /** Queues a mutation for the next group commit; resolves when it is durable. */
-  mutate(plan: Plan | VisibilityPlan | SecurityPlan): Promise<void> {
+  mutate(plan: Plan | VisibilityPlan | SecurityPlan): Promise<unknown> {
     if (isSecurityPlan(plan)) return this.batcher.submit(() => this.security.apply(plan));
     if (isVisibilityPlan(plan)) return this.batcher.submit(() => this.visibility.apply(plan));
     return this.batcher.submit(() => applyPlan(this.st, plan));
@@ -90,6 +90,7 @@ export class SqliteCore {
       case 'listTasks':
         return (r.after ? st.listTasksAfter.all({ ...toTaskRow(r.after), limit: r.limit }) : st.listTasks.all({ limit: r.limit })).map(fromTaskRow);
       case 'getTokenKeys':
+      case 'listApiKeys':
         return this.security.read(r);
       default:
         return this.visibility.read(r);

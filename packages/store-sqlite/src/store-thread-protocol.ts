@@ -17,7 +17,7 @@ export type FromStore =
   | { type: 'opened' }
   | { type: 'openFailed'; error: WireError }
   /** Outcomes of mutations, in the order they were committed (or refused), with fresh counters. */
-  | { type: 'settled'; results: { id: number; error?: WireError }[]; stats: WriteStats }
+  | { type: 'settled'; results: { id: number; error?: WireError; value?: unknown }[]; stats: WriteStats }
   | { type: 'read'; id: number; value?: unknown; error?: WireError }
   | { type: 'closed'; id: number }
   /** Several replies posted together. */

@@ -19,7 +19,7 @@ void describe('schema migrations', () => {
       const db = new Database(file, { readonly: true });
       try {
         assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
-        assert.deepEqual(tables(db), ['current_runs', 'history', 'namespaces', 'search_attributes', 'tasks', 'timers', 'token_keys', 'workflows']);
+        assert.deepEqual(tables(db), ['api_keys', 'current_runs', 'history', 'namespaces', 'search_attributes', 'tasks', 'timers', 'token_keys', 'workflows']);
         assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       } finally {
         db.close();
@@ -165,6 +165,38 @@ void describe('upgrading a version 2 database', () => {
         assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
         assert.ok(LATEST_SCHEMA_VERSION >= 3);
         assert.deepEqual(db.prepare('SELECT key_id, secret, created_time FROM token_keys').all(), [{ key_id: 'k1', secret: 's', created_time: 7 }]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+void describe('upgrading a version 3 database', () => {
+  void it('opens a v3 file, keeps its task-token keys, and starts with no API keys', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const file = join(dir, 'v3.db');
+      const v3 = new Database(file);
+      migrate(v3, file, MIGRATIONS.slice(0, 3));
+      v3.prepare(`INSERT INTO token_keys VALUES (0, 'k1', 'secret', 7)`).run();
+      v3.close();
+
+      const store = await SqliteStore.open(file);
+      try {
+        assert.deepEqual(await store.getTokenKeys(), [{ keyId: 'k1', secret: 'secret', createdTime: 7 }]);
+        assert.deepEqual(await store.listApiKeys(), []);
+        await store.putApiKey({ keyId: 'a1', secretHash: 'h', role: 'reader', namespaces: ['default'], description: '', createdTime: 8 });
+        assert.equal(await store.deleteApiKey('a1'), true);
+      } finally {
+        await store.close();
+      }
+      const db = new Database(file, { readonly: true });
+      try {
+        assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
+        assert.ok(LATEST_SCHEMA_VERSION >= 4);
       } finally {
         db.close();
       }
