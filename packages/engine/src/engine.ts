@@ -37,6 +37,11 @@ import {
   type ListSearchAttributesResponse,
   type ListWorkflowsResponse,
   type RotateTokenKeyResponse,
+  CreateApiKeyRequest,
+  RevokeApiKeyRequest,
+  type ApiKeyInfo,
+  type CreateApiKeyResponse,
+  type ListApiKeysResponse,
   type NamespaceInfo,
   type ActivityTask,
   type EngineApi,
@@ -102,6 +107,7 @@ export class Engine implements EngineApi {
     const e = new Engine(store, opts);
     await e.core.namespaces.load();
     await e.core.tokenKeys.load();
+    await e.core.apiKeys.load();
     await e.core.recover();
     e.retention.start();
     return e;
@@ -352,6 +358,31 @@ export class Engine implements EngineApi {
   async rotateTokenKey(_req: Record<string, never> = {}): Promise<RotateTokenKeyResponse> {
     this.core.check();
     return this.core.tokenKeys.rotate();
+  }
+
+  async createApiKey(req: CreateApiKeyRequest): Promise<CreateApiKeyResponse> {
+    const r = parseRequest(CreateApiKeyRequest, req, 'createApiKey request');
+    this.core.check();
+    return this.core.apiKeys.create(r);
+  }
+
+  async listApiKeys(_req: Record<string, never> = {}): Promise<ListApiKeysResponse> {
+    this.core.check();
+    return { keys: this.core.apiKeys.list() };
+  }
+
+  async revokeApiKey(req: RevokeApiKeyRequest): Promise<void> {
+    const r = parseRequest(RevokeApiKeyRequest, req, 'revokeApiKey request');
+    this.core.check();
+    await this.core.apiKeys.revoke(r.keyId);
+  }
+
+  /**
+   * The API key a server request presents, if it is a valid one (not an API operation: the
+   * server calls it to authenticate each request; in memory, no I/O).
+   */
+  authenticateApiKey(presented: string): ApiKeyInfo | undefined {
+    return this.core.apiKeys.authenticate(presented);
   }
 
   /** Stops dispatching and waits for issued writes to be durable. Does not close the store. */

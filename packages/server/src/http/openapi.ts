@@ -43,6 +43,8 @@ function build(): Record<string, unknown> {
       post: {
         operationId: operation,
         summary: route.summary,
+        // Which API-key roles may call it, and where it acts (see the route table).
+        'x-endure-access': { roles: [...route.access.roles], namespace: route.access.namespace },
         requestBody: { required: true, content: json(register(route.request)) },
         responses: {
           '200': { description: 'Success', content: json(register(route.response)) },

@@ -1,10 +1,12 @@
-// `endure operator search-attribute create | list` and `endure operator rotate-token-key`.
+// `endure operator search-attribute create | list`, `endure operator rotate-token-key`, and the
+// `endure operator api-key` group (api-key.ts).
 import type { Command } from 'commander';
 import { SearchAttributeType } from '@endure/protocol';
 import { collect } from '../input.js';
 import { usageError } from '../exit-codes.js';
 import { outputOption, print, printJson, printTable, type OutputFormat } from '../output.js';
 import { withClient } from '../context.js';
+import { registerApiKeyCommands } from './api-key.js';
 
 /** Pairs each --name with the --type at the same position (one --type applies to all names). */
 function pairNames(names: string[], types: string[]): Record<string, SearchAttributeType> {
@@ -60,4 +62,6 @@ export function registerOperatorCommands(program: Command): void {
       print(`Accepted: ${r.acceptedKeyIds.join(', ')}.`);
       print(r.retiredKeyIds.length ? `Retired (their tokens are refused): ${r.retiredKeyIds.join(', ')}.` : 'No key was retired.');
     });
+
+  registerApiKeyCommands(operator);
 }
