@@ -1,4 +1,4 @@
-import type { EngineApi, ListSearchAttributesResponse, NamespaceInfo, SearchAttributeType } from '@endure/protocol';
+import type { ApiKeyInfo, ApiKeyRole, CreateApiKeyResponse, EngineApi, ListSearchAttributesResponse, NamespaceInfo, RotateTokenKeyResponse, SearchAttributeType } from '@endure/protocol';
 import { optionalMs, type Duration } from '@endure/common';
 import { serviceCall as call } from './service-call.js';
 
@@ -43,5 +43,32 @@ export class OperatorClient {
   /** The built-in (`system`) and registered (`custom`) search attributes and their types. */
   listSearchAttributes(namespace: string = this.namespace): Promise<ListSearchAttributesResponse> {
     return call(() => this.engine.listSearchAttributes({ namespace }));
+  }
+
+  /**
+   * Makes a new task-token signing key. Tokens of tasks already handed out stay valid until the
+   * next rotation; rotating twice refuses every token signed before the first.
+   */
+  rotateTokenKey(): Promise<RotateTokenKeyResponse> {
+    return call(() => this.engine.rotateTokenKey({}));
+  }
+
+  /**
+   * Makes an API key for an `endure server`: `role` in `namespaces` (['*'] for all). The answer's
+   * `key` is the secret, shown this once: only its hash is stored.
+   */
+  createApiKey(opts: { role: ApiKeyRole; namespaces: string[]; description?: string }): Promise<CreateApiKeyResponse> {
+    if (!opts || !Array.isArray(opts.namespaces)) throw new TypeError("operator.createApiKey: options.namespaces (the key's namespaces, or ['*']) is required");
+    return call(() => this.engine.createApiKey({ role: opts.role, namespaces: opts.namespaces, description: opts.description }));
+  }
+
+  /** The API keys, without their secrets. */
+  async listApiKeys(): Promise<ApiKeyInfo[]> {
+    return (await call(() => this.engine.listApiKeys({}))).keys;
+  }
+
+  /** Revokes an API key by its id: requests carrying it are refused from now on. */
+  revokeApiKey(keyId: string): Promise<void> {
+    return call(() => this.engine.revokeApiKey({ keyId }));
   }
 }

@@ -15,7 +15,7 @@ import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
 import type { TaskRef } from './matching.js';
 import type { ActivityState } from './run-state.js';
-import { decodeToken, encodeToken, type TokenData } from './task-token.js';
+import type { TokenData } from './task-token.js';
 import { activityTaskId, runKeyString } from './keys.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
 import { alreadyApplied, rememberRequest } from './request-ids.js';
@@ -67,7 +67,7 @@ export async function dispatchActivityTask(core: EngineCore, ref: TaskRef, ident
   const r = run.record;
   const token: TokenData = { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, kind: 'activity', seq, attempt: a.attempt, dispatchId };
   return {
-    taskToken: encodeToken(token),
+    taskToken: core.tokens.encode(token),
     namespace: run.record.namespace,
     taskQueue: a.taskQueue,
     workflowId: run.record.workflowId,
@@ -89,7 +89,7 @@ export async function dispatchActivityTask(core: EngineCore, ref: TaskRef, ident
 
 /** Decodes an activity task token and loads its run. Checking the attempt is left to the caller. */
 async function loadTokenRun(core: EngineCore, token: string): Promise<{ run: Run; t: TokenData }> {
-  const t = decodeToken(token);
+  const t = core.tokens.decode(token);
   if (t.kind !== 'activity' || t.seq === undefined) throw new ApiError('INVALID_ARGUMENT', 'taskToken: this is a workflow task token, not an activity task token');
   return { run: await core.mustLoad(t), t };
 }

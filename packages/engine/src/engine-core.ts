@@ -7,6 +7,9 @@ import { Run, Mutation } from './run.js';
 import type { RunState } from './run-state.js';
 import { runKeyString, WFT_TASK_ID } from './keys.js';
 import { Namespaces } from './namespaces.js';
+import { TokenKeyRing } from './token-keys.js';
+import { TaskTokens } from './task-token.js';
+import { ApiKeys } from './api-keys.js';
 
 export interface EngineOptions {
   clock?: Clock;
@@ -43,6 +46,11 @@ export class EngineCore {
   readonly timers: TimerQueue;
   readonly maxPayloadBytes: number;
   readonly namespaces: Namespaces;
+  /** The keys task tokens are signed with (loaded at open), and the tokens themselves. */
+  readonly tokenKeys: TokenKeyRing;
+  readonly tokens: TaskTokens;
+  /** The server's API keys (loaded at open). */
+  readonly apiKeys: ApiKeys;
   private readonly runs = new Map<string, Run>();
   /**
    * Runs dropped from the cache that someone may still hold (a caller between `await load()`
@@ -80,6 +88,9 @@ export class EngineCore {
     this.maxCachedRuns = opts.maxCachedRuns ?? 20_000;
     this.timers = new TimerQueue(this.clock);
     this.namespaces = new Namespaces(store, this.clock.now, (err) => this.fail(err));
+    this.tokenKeys = new TokenKeyRing(store, this.clock.now);
+    this.tokens = new TaskTokens(this.tokenKeys);
+    this.apiKeys = new ApiKeys(store, this.namespaces, this.clock.now);
     this.matching = new Matching(
       this.clock.now,
       this.waits,

@@ -36,6 +36,12 @@ import {
   type ListNamespacesResponse,
   type ListSearchAttributesResponse,
   type ListWorkflowsResponse,
+  type RotateTokenKeyResponse,
+  CreateApiKeyRequest,
+  RevokeApiKeyRequest,
+  type ApiKeyInfo,
+  type CreateApiKeyResponse,
+  type ListApiKeysResponse,
   type NamespaceInfo,
   type ActivityTask,
   type EngineApi,
@@ -69,7 +75,6 @@ import {
   releaseActivityTask,
 } from './activity-tasks.js';
 import { describeRun } from './describe.js';
-import { decodeToken, encodeToken } from './task-token.js';
 import { namespaceInfo } from './namespaces.js';
 import { countWorkflows, listWorkflows } from './visibility.js';
 import { RetentionSweeper, type RetentionOptions } from './retention.js';
@@ -102,6 +107,8 @@ export class Engine implements EngineApi {
   static async open(store: Store, opts: EngineOpenOptions = {}): Promise<Engine> {
     const e = new Engine(store, opts);
     await e.core.namespaces.load();
+    await e.core.tokenKeys.load();
+    await e.core.apiKeys.load();
     await e.core.recover();
     e.retention.start();
     return e;
@@ -281,7 +288,10 @@ export class Engine implements EngineApi {
   }
 
   async releaseTask(req: { taskToken: string }): Promise<void> {
-    const t = decodeToken(parseRequest(ReleaseTaskRequest, req, 'releaseTask request').taskToken);
+    const t = this.core.tokens.decode(parseRequest(ReleaseTaskRequest, req, 'releaseTask request').taskToken);
+    // A task handed out before a restart is not held by anyone here: nothing to release (its
+    // dispatch number may even match a task handed out since).
+    if (!t.fromThisInstance) return;
     const run = await this.core.load(t);
     if (!run?.open) return;
     if (t.kind === 'wft') releaseWorkflowTask(this.core, run, t);
@@ -293,7 +303,7 @@ export class Engine implements EngineApi {
     const run = await this.resolveRun(r);
     const a = Object.values(run.state.activities).find((x) => x.activityId === r.activityId);
     if (!run.open || !a) throw new ApiError('NOT_FOUND', `no running activity '${r.activityId}' in workflow '${r.workflowId}'`);
-    return { taskToken: encodeToken({ ...run.key, kind: 'activity', seq: a.seq, attempt: a.attempt, dispatchId: 0 }) };
+    return { taskToken: this.core.tokens.encode({ ...run.key, kind: 'activity', seq: a.seq, attempt: a.attempt, dispatchId: 0 }) };
   }
 
   /** Task-queue facts for describe: pollers seen and backlog. */
@@ -347,6 +357,36 @@ export class Engine implements EngineApi {
     const r = parseRequest(NamespaceRef, req, 'listSearchAttributes request');
     this.core.check();
     return { system: { ...SYSTEM_SEARCH_ATTRIBUTES }, custom: { ...this.core.namespaces.get(r.namespace).searchAttributes } };
+  }
+
+  async rotateTokenKey(_req: Record<string, never> = {}): Promise<RotateTokenKeyResponse> {
+    this.core.check();
+    return this.core.tokenKeys.rotate();
+  }
+
+  async createApiKey(req: CreateApiKeyRequest): Promise<CreateApiKeyResponse> {
+    const r = parseRequest(CreateApiKeyRequest, req, 'createApiKey request');
+    this.core.check();
+    return this.core.apiKeys.create(r);
+  }
+
+  async listApiKeys(_req: Record<string, never> = {}): Promise<ListApiKeysResponse> {
+    this.core.check();
+    return { keys: this.core.apiKeys.list() };
+  }
+
+  async revokeApiKey(req: RevokeApiKeyRequest): Promise<void> {
+    const r = parseRequest(RevokeApiKeyRequest, req, 'revokeApiKey request');
+    this.core.check();
+    await this.core.apiKeys.revoke(r.keyId);
+  }
+
+  /**
+   * The API key a server request presents, if it is a valid one (not an API operation: the
+   * server calls it to authenticate each request; in memory, no I/O).
+   */
+  authenticateApiKey(presented: string): ApiKeyInfo | undefined {
+    return this.core.apiKeys.authenticate(presented);
   }
 
   /** Stops dispatching and waits for issued writes to be durable. Does not close the store. */

@@ -1,7 +1,6 @@
 import { ApiError, type Payload, type QueryWorkflowResponse, type RespondQueryTaskRequest, type WorkflowTask } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import type { Run } from './run.js';
-import { decodeToken, encodeToken } from './task-token.js';
 
 interface PendingQuery {
   queryType: string;
@@ -51,7 +50,7 @@ export function dispatchQueryTask(core: EngineCore, run: Run, taskId: string): W
   if (!q) return null;
   const r = run.record;
   return {
-    taskToken: encodeToken({ ...run.key, kind: 'query', attempt: 1, dispatchId: core.dispatchId(), queryId: id }),
+    taskToken: core.tokens.encode({ ...run.key, kind: 'query', attempt: 1, dispatchId: core.dispatchId(), queryId: id }),
     namespace: r.namespace,
     workflowId: r.workflowId,
     runId: r.runId,
@@ -65,7 +64,7 @@ export function dispatchQueryTask(core: EngineCore, run: Run, taskId: string): W
 }
 
 export function respondQueryTask(core: EngineCore, req: RespondQueryTaskRequest): void {
-  const t = decodeToken(req.taskToken);
+  const t = core.tokens.decode(req.taskToken);
   if (t.kind !== 'query' || !t.queryId) throw new ApiError('INVALID_ARGUMENT', 'taskToken: this is not a query task token');
   const q = queries(core).get(t.queryId);
   if (!q) return; // timed out meanwhile: nobody is listening

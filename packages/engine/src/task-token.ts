@@ -1,5 +1,11 @@
+// Task tokens: what a worker hands back to complete, fail or heartbeat a task. Each is signed
+// (HMAC-SHA256 with a key of the database's ring), so only tokens this engine issued are
+// accepted: a hand-made or altered token, or one from another database, is refused before it
+// can touch a run.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiError } from '@endure/protocol';
 import type { RunKey } from '@endure/storage';
+import type { TokenKeyRing } from './token-keys.js';
 
 /** What a task token names: one dispatch of a workflow task, or one attempt of an activity. */
 export interface TokenData extends RunKey {
@@ -10,16 +16,86 @@ export interface TokenData extends RunKey {
   queryId?: string;
 }
 
-export function encodeToken(t: TokenData): string {
-  return Buffer.from(JSON.stringify([t.namespace, t.workflowId, t.runId, t.kind, t.seq ?? 0, t.attempt, t.dispatchId, t.queryId ?? ''])).toString('base64url');
+/** A verified token: what it names, and whether this engine instance (this process start) issued it. */
+export interface VerifiedToken extends TokenData {
+  fromThisInstance: boolean;
 }
 
-export function decodeToken(token: string): TokenData {
-  try {
-    const [namespace, workflowId, runId, kind, seq, attempt, dispatchId, queryId] = JSON.parse(Buffer.from(token, 'base64url').toString()) as [string, string, string, TokenData['kind'], number, number, number, string];
-    if (typeof namespace !== 'string' || typeof runId !== 'string' || !['wft', 'activity', 'query'].includes(kind)) throw new Error('shape');
-    return { namespace, workflowId, runId, kind, seq, attempt, dispatchId, queryId: queryId || undefined };
-  } catch {
-    throw new ApiError('INVALID_ARGUMENT', 'taskToken: not a task token issued by this engine');
+const KINDS: readonly TokenData['kind'][] = ['wft', 'activity', 'query'];
+const MALFORMED =
+  'taskToken: not a task token issued by this engine: it is not in the signed form polls hand out (made by hand, cut short, or from a version of Endure before signed tokens); use the token of a current task';
+
+/**
+ * Issues and verifies task tokens. A token is `<keyId>.<payload>.<signature>`, all base64url;
+ * the signature covers the key id and the payload. The payload names the run, the task kind,
+ * the activity seq (or query id), the attempt, the dispatch, and the engine instance: an id
+ * made at each engine start, because dispatch numbers start again at 1 after a restart.
+ *
+ * What a token from an earlier instance (before a restart) means is for each task kind to say:
+ * an activity's token stays good while its attempt is current (the activity may have kept
+ * running through the restart; its result is as good as a retry's: at-least-once), while a
+ * workflow task's is no longer current (workflow-tasks.ts).
+ */
+export class TaskTokens {
+  /** Made at each start of the engine. */
+  readonly instanceId = randomBytes(6).toString('base64url');
+
+  constructor(private readonly keys: TokenKeyRing) {}
+
+  encode(t: TokenData): string {
+    const key = this.keys.signing();
+    const payload = Buffer.from(JSON.stringify([this.instanceId, t.namespace, t.workflowId, t.runId, t.kind, t.seq ?? 0, t.attempt, t.dispatchId, t.queryId ?? ''])).toString('base64url');
+    const signed = `${key.keyId}.${payload}`;
+    return `${signed}.${mac(key.secret, signed).toString('base64url')}`;
   }
+
+  /** The task a token names, once its signature is checked; INVALID_ARGUMENT naming the problem otherwise. */
+  decode(token: string): VerifiedToken {
+    const parts = token.split('.');
+    if (parts.length !== 3) throw new ApiError('INVALID_ARGUMENT', MALFORMED);
+    const [keyId, payload, signature] = parts as [string, string, string];
+    const secret = this.keys.secretOf(keyId);
+    if (!secret) {
+      throw new ApiError(
+        'INVALID_ARGUMENT',
+        `taskToken: signed with key '${keyId.slice(0, 16)}', which this engine does not hold: the token comes from another database, or its key was retired by a rotation (endure operator rotate-token-key); use the token of a current task`,
+      );
+    }
+    const expected = mac(secret, `${keyId}.${payload}`);
+    const given = Buffer.from(signature, 'base64url');
+    // Constant time, so the time taken tells nothing about how much of a forged signature is right.
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new ApiError('INVALID_ARGUMENT', 'taskToken: the signature does not match: the token was altered or forged; use the token exactly as the engine handed it out');
+    }
+    return this.parse(payload);
+  }
+
+  private parse(payload: string): VerifiedToken {
+    let fields: unknown;
+    try {
+      fields = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    } catch {
+      throw new ApiError('INVALID_ARGUMENT', MALFORMED);
+    }
+    const [instance, namespace, workflowId, runId, kind, seq, attempt, dispatchId, queryId] = Array.isArray(fields) ? (fields as unknown[]) : [];
+    const strings = [instance, namespace, workflowId, runId, queryId].every((f) => typeof f === 'string');
+    const numbers = [seq, attempt, dispatchId].every((f) => typeof f === 'number');
+    // Signed by us, so this only fails for a token of a future format: still, never trust a shape.
+    if (!strings || !numbers || !KINDS.includes(kind as TokenData['kind'])) throw new ApiError('INVALID_ARGUMENT', MALFORMED);
+    return {
+      namespace: namespace as string,
+      workflowId: workflowId as string,
+      runId: runId as string,
+      kind: kind as TokenData['kind'],
+      seq: seq as number,
+      attempt: attempt as number,
+      dispatchId: dispatchId as number,
+      queryId: (queryId as string) || undefined,
+      fromThisInstance: instance === this.instanceId,
+    };
+  }
+}
+
+function mac(secret: Buffer, text: string): Buffer {
+  return createHmac('sha256', secret).update(text, 'utf8').digest();
 }

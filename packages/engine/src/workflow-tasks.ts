@@ -2,7 +2,7 @@ import { ApiError, type CompleteWorkflowTaskRequest, type FailWorkflowTaskReques
 import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
 import type { TaskRef } from './matching.js';
-import { decodeToken, encodeToken, type TokenData } from './task-token.js';
+import type { TokenData, VerifiedToken } from './task-token.js';
 import { runKeyString, WFT_TASK_ID } from './keys.js';
 import { applyCommands, validateCommands } from './commands.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
@@ -29,7 +29,7 @@ export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Prom
   const r = run.record;
   const token: TokenData = { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, kind: 'wft', attempt: run.state.wft.attempt, dispatchId };
   return {
-    taskToken: encodeToken(token),
+    taskToken: core.tokens.encode(token),
     namespace: run.record.namespace,
     workflowId: run.record.workflowId,
     runId: run.record.runId,
@@ -44,8 +44,8 @@ export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Prom
 }
 
 /** Decodes a workflow task token and loads its run. Checking the dispatch is left to the caller. */
-async function loadTokenRun(core: EngineCore, token: string): Promise<{ run: Run; t: TokenData }> {
-  const t = decodeToken(token);
+async function loadTokenRun(core: EngineCore, token: string): Promise<{ run: Run; t: VerifiedToken }> {
+  const t = core.tokens.decode(token);
   if (t.kind !== 'wft') throw new ApiError('INVALID_ARGUMENT', 'taskToken: this is an activity task token, not a workflow task token');
   return { run: await core.mustLoad(t), t };
 }
@@ -55,9 +55,10 @@ async function loadTokenRun(core: EngineCore, token: string): Promise<{ run: Run
  * synchronous step as the change it guards (no `await` between), so two completions of one task
  * cannot both pass.
  */
-function checkStarted(run: Run, t: TokenData): void {
+function checkStarted(run: Run, t: VerifiedToken): void {
   if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow ${t.workflowId} is already closed (${run.record.status})`);
-  if (run.wftStarted?.dispatchId !== t.dispatchId) {
+  // Dispatch numbers start again at each engine start: a token from before a restart is never current.
+  if (!t.fromThisInstance || run.wftStarted?.dispatchId !== t.dispatchId) {
     throw new ApiError('FAILED_PRECONDITION', 'this workflow task is no longer current (it timed out, or the engine restarted); a new one will be offered');
   }
 }

@@ -5,6 +5,7 @@ import { RetryPolicy } from './retry.js';
 import { Command } from './commands.js';
 import { HistoryEvent, ActivityTimeouts } from './events.js';
 import { WorkflowExecutionEntry } from './visibility.js';
+import type { CreateApiKeyRequest, CreateApiKeyResponse, ListApiKeysResponse, RevokeApiKeyRequest, RotateTokenKeyResponse } from './security.js';
 import type {
   AddSearchAttributesRequest,
   CountWorkflowsRequest,
@@ -343,6 +344,15 @@ export interface EngineApi {
   addSearchAttributes(req: AddSearchAttributesRequest): Promise<void>;
   listSearchAttributes(req: NamespaceRef): Promise<ListSearchAttributesResponse>;
   describeTaskQueue(req: DescribeTaskQueueRequest): Promise<DescribeTaskQueueResponse>;
+
+  // Security (issue 10).
+  /** Makes a new task-token signing key; the previous one still verifies until the next rotation. */
+  rotateTokenKey(req: Record<string, never>): Promise<RotateTokenKeyResponse>;
+  /** Makes an API key for the server; the answer holds its secret, shown this once. */
+  createApiKey(req: CreateApiKeyRequest): Promise<CreateApiKeyResponse>;
+  /** The API keys: ids, roles, namespaces, never secrets. */
+  listApiKeys(req: Record<string, never>): Promise<ListApiKeysResponse>;
+  revokeApiKey(req: RevokeApiKeyRequest): Promise<void>;
 }
 
 /** Every EngineApi operation by name; in server mode each is the route `POST /v1/<name>`. */
@@ -379,6 +389,10 @@ export const ENGINE_OPERATIONS = [
   'addSearchAttributes',
   'listSearchAttributes',
   'describeTaskQueue',
+  'rotateTokenKey',
+  'createApiKey',
+  'listApiKeys',
+  'revokeApiKey',
 ] as const satisfies readonly (keyof EngineApi)[];
 export type EngineOperation = (typeof ENGINE_OPERATIONS)[number];
 // Compile-time guard: a method added to EngineApi but not to the list above fails to build here.

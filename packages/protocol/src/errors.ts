@@ -16,6 +16,8 @@ export const ApiErrorCode = z.enum([
   'DEADLINE_EXCEEDED',
   /** No or wrong API key (server mode). */
   'UNAUTHENTICATED',
+  /** The API key is valid but not allowed this operation, or not in this namespace (server mode). */
+  'PERMISSION_DENIED',
   'UNAVAILABLE',
   'INTERNAL',
 ]);

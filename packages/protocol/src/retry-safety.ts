@@ -12,8 +12,10 @@ import type { EngineOperation } from './api.js';
  * - `idempotent`: applying it twice has the effect of applying it once.
  * - `once`: a resend is refused or answered differently (e.g. ALREADY_EXISTS) but never applied
  *   twice; not resent automatically, the caller sees the error.
+ * - `unsafe`: a resend applies it again (a second key is made); never resent automatically: after
+ *   an ambiguous failure the caller looks before trying again.
  */
-export type RetrySafety = 'read' | 'keyed' | 'idempotent' | 'once';
+export type RetrySafety = 'read' | 'keyed' | 'idempotent' | 'once' | 'unsafe';
 
 export const RETRY_SAFETY: Record<EngineOperation, RetrySafety> = {
   startWorkflow: 'keyed',
@@ -48,6 +50,10 @@ export const RETRY_SAFETY: Record<EngineOperation, RetrySafety> = {
   addSearchAttributes: 'once',
   listSearchAttributes: 'read',
   describeTaskQueue: 'read',
+  rotateTokenKey: 'unsafe',
+  createApiKey: 'unsafe',
+  listApiKeys: 'read',
+  revokeApiKey: 'once',
 };
 
 /** What each kind promises a caller, as the API documentation states it. */
@@ -56,12 +62,13 @@ export const RETRY_SAFETY_DOC: Record<RetrySafety, string> = {
   keyed: 'Applied once per idempotency key (requestId; updateId for updates): resending the same request after an ambiguous failure is answered as the first was, never applied twice. Keys are remembered for an hour. Without a key a resend may apply it again.',
   idempotent: 'Applying it twice has the effect of applying it once: safe to resend.',
   once: 'Not resent automatically: a repeat is refused (e.g. ALREADY_EXISTS) but never applied twice.',
+  unsafe: 'A repeat applies it again (rotates again, makes another key): never resent automatically; after an ambiguous failure, look before trying again.',
 };
 
 /** True if resending this request cannot apply it twice. */
 export function safeToResend(operation: EngineOperation, request: unknown): boolean {
   const safety = RETRY_SAFETY[operation];
-  if (safety !== 'keyed') return safety !== 'once';
+  if (safety !== 'keyed') return safety === 'read' || safety === 'idempotent';
   const r = request as { requestId?: unknown; updateId?: unknown } | undefined;
   return typeof (operation === 'updateWorkflow' ? r?.updateId : r?.requestId) === 'string';
 }

@@ -1,4 +1,5 @@
-// `endure namespace …`, `endure task-queue describe` and `endure operator search-attribute …`
+// `endure namespace …`, `endure task-queue describe`, `endure operator search-attribute …` and
+// `endure operator rotate-token-key`
 // against a real server process, plus the global flags and connection errors.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,6 +90,18 @@ describe('endure namespace / task-queue / operator', () => {
     assert.match(badType.stderr, /--type must be one of Keyword, Text, Int, Double, Bool, Datetime, KeywordList/);
     const unpaired = await cli('operator', 'search-attribute', 'create', '--name', 'A', '--name', 'B', '--name', 'C', '--type', 'Int', '--type', 'Int');
     assert.equal(unpaired.code, 2);
+  });
+
+  it('operator rotate-token-key: a new signing key, the previous one still accepted, the one before retired', async () => {
+    const first = await cli('operator', 'rotate-token-key');
+    assert.equal(first.code, 0, first.stderr);
+    const [, newKey, accepted] = /^Task tokens are now signed with key (\S+)\.\nAccepted: (.+)\.\nNo key was retired\.\n$/.exec(first.stdout) ?? [];
+    assert.ok(newKey, first.stdout);
+    const original = accepted!.split(', ')[1]!;
+    assert.deepEqual(accepted!.split(', '), [newKey, original]);
+    const second = json<{ keyId: string; acceptedKeyIds: string[]; retiredKeyIds: string[] }>(await cli('operator', 'rotate-token-key', '-o', 'json'));
+    assert.deepEqual(second.acceptedKeyIds, [second.keyId, newKey]);
+    assert.deepEqual(second.retiredKeyIds, [original]);
   });
 
   it('task-queue describe shows pollers seen and the backlog', async () => {

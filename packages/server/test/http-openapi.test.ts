@@ -45,7 +45,7 @@ describe('OpenAPI document', () => {
       assert.equal(op['operationId'], operation);
       assert.ok(op['summary'], `${operation} has a summary`);
       // The exactly-once guarantee of each operation is part of its documentation.
-      assert.ok(['read', 'keyed', 'idempotent', 'once'].includes(op['x-endure-retry-safety'] as string), `${operation} says whether a resend is safe`);
+      assert.ok(['read', 'keyed', 'idempotent', 'once', 'unsafe'].includes(op['x-endure-retry-safety'] as string), `${operation} says whether a resend is safe`);
       assert.match(op['description'] as string, /^Resending: /);
       const req = op['requestBody'].content['application/json'].schema.$ref as string;
       const res = op['responses']['200'].content['application/json'].schema.$ref as string;

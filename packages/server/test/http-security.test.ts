@@ -24,7 +24,7 @@ describe('API keys', () => {
     assert.match(errorOf(none).message, /requires an API key: send the header 'Authorization: Bearer <key>'/);
     assert.match(String(none.headers['www-authenticate']), /^Bearer/);
     const wrong = await post(ts.url, 'describeWorkflow', describeReq, { authorization: `Bearer ${KEY}x` });
-    assert.deepEqual([wrong.status, errorOf(wrong).message], [401, 'the API key is not valid for this server']);
+    assert.deepEqual([wrong.status, errorOf(wrong).message], [401, 'the API key is not valid for this server (wrong, or revoked)']);
     const basic = await post(ts.url, 'describeWorkflow', describeReq, { authorization: 'Basic dXNlcjpwYXNz' });
     assert.match(errorOf(basic).message, /must be 'Bearer <key>'/);
     const openapi = await raw(ts.url, { method: 'GET', path: '/v1/openapi.json' });

@@ -4,10 +4,17 @@
 // engine acknowledges nothing before that. A crash keeps the durable writes and any prefix of the
 // ones in flight (some may have reached the disk without their acknowledgement). A commit can
 // also fail (the write is lost) or be ambiguous (the write is kept, yet the engine sees an error).
-import type { CreateWorkflow, NamespaceRecord, Store, UpdateWorkflow } from '@endure/storage';
+import type { ApiKeyRecord, CreateWorkflow, NamespaceRecord, Store, TokenKeyRecord, UpdateWorkflow } from '@endure/storage';
 import { MemoryStore, emptyData, type Data } from '@endure/storage/memory';
 
-type Write = { kind: 'create'; c: CreateWorkflow } | { kind: 'update'; u: UpdateWorkflow } | { kind: 'namespace'; ns: NamespaceRecord } | { kind: 'retention'; namespace: string; closedBefore: number; limit: number };
+type Write =
+  | { kind: 'create'; c: CreateWorkflow }
+  | { kind: 'update'; u: UpdateWorkflow }
+  | { kind: 'namespace'; ns: NamespaceRecord }
+  | { kind: 'retention'; namespace: string; closedBefore: number; limit: number }
+  | { kind: 'token-keys'; keys: TokenKeyRecord[] }
+  | { kind: 'api-key'; key: ApiKeyRecord }
+  | { kind: 'delete-api-key'; keyId: string };
 
 interface InFlight {
   /** Index of the write in the log. */
@@ -55,6 +62,11 @@ export class SimDisk {
       updateWorkflow: (u) => write({ kind: 'update', u }, () => s.updateWorkflow(u)),
       putNamespace: (ns) => write({ kind: 'namespace', ns }, () => s.putNamespace(ns)),
       deleteClosedRuns: (namespace, closedBefore, limit) => write({ kind: 'retention', namespace, closedBefore, limit }, () => s.deleteClosedRuns(namespace, closedBefore, limit)),
+      putTokenKeys: (keys) => write({ kind: 'token-keys', keys }, () => s.putTokenKeys(keys)),
+      putApiKey: (key) => write({ kind: 'api-key', key }, () => s.putApiKey(key)),
+      deleteApiKey: (keyId) => write({ kind: 'delete-api-key', keyId }, () => s.deleteApiKey(keyId)),
+      getTokenKeys: () => read(() => s.getTokenKeys()),
+      listApiKeys: () => read(() => s.listApiKeys()),
       getWorkflow: (k) => read(() => s.getWorkflow(k)),
       getCurrentRun: (n, w) => read(() => s.getCurrentRun(n, w)),
       readHistory: (k, from, limit) => read(() => s.readHistory(k, from, limit)),
@@ -116,12 +128,27 @@ export class SimDisk {
     this.data = emptyData();
     this.store = new MemoryStore(this.data);
     for (const w of this.log) {
-      const r =
-        w.kind === 'create' ? this.store.createWorkflow(w.c)
-        : w.kind === 'update' ? this.store.updateWorkflow(w.u)
-        : w.kind === 'namespace' ? this.store.putNamespace(w.ns)
-        : this.store.deleteClosedRuns(w.namespace, w.closedBefore, w.limit);
-      r.catch(() => {}); // the same state as when it was first applied: it succeeds again
+      this.apply(w).catch(() => {}); // the same state as when it was first applied: the same outcome again
+    }
+  }
+
+  private apply(w: Write): Promise<unknown> {
+    const s = this.store;
+    switch (w.kind) {
+      case 'create':
+        return s.createWorkflow(w.c);
+      case 'update':
+        return s.updateWorkflow(w.u);
+      case 'namespace':
+        return s.putNamespace(w.ns);
+      case 'retention':
+        return s.deleteClosedRuns(w.namespace, w.closedBefore, w.limit);
+      case 'token-keys':
+        return s.putTokenKeys(w.keys);
+      case 'api-key':
+        return s.putApiKey(w.key);
+      case 'delete-api-key':
+        return s.deleteApiKey(w.keyId);
     }
   }
 }

@@ -11,6 +11,8 @@ import { listFilterSuite } from './conformance/list-filters.js';
 import { listPagingSuite } from './conformance/list-paging.js';
 import { listRandomSuite } from './conformance/list-random.js';
 import { namespacesRetentionSuite } from './conformance/namespaces-retention.js';
+import { tokenKeysSuite } from './conformance/token-keys.js';
+import { apiKeysSuite } from './conformance/api-keys.js';
 
 export type { MakeStore, StoreHarness } from './conformance/harness.js';
 
@@ -37,5 +39,7 @@ export function runStoreConformance(name: string, makeStore: MakeStore, opts: Co
     listPagingSuite(withStore);
     listRandomSuite(withStore);
     namespacesRetentionSuite(withStore, opts.durable ?? true);
+    tokenKeysSuite(withStore, opts.durable ?? true);
+    apiKeysSuite(withStore, opts.durable ?? true);
   });
 }

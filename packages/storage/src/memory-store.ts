@@ -5,6 +5,7 @@
 import type { HistoryEvent } from '@endure/protocol';
 import type { FilterExpr } from '@endure/protocol';
 import {
+  type ApiKeyRecord,
   CurrentRunConflictError,
   VersionConflictError,
   checkFilter,
@@ -22,6 +23,7 @@ import {
   type Store,
   type TaskRow,
   type TimerRow,
+  type TokenKeyRecord,
   type UpdateWorkflow,
   type WorkflowRecord,
 } from './index.js';
@@ -33,10 +35,12 @@ export interface Data {
   tasks: Map<string, TaskRow>;
   timers: Map<string, TimerRow>;
   namespaces: Map<string, NamespaceRecord>;
+  tokenKeys: TokenKeyRecord[];
+  apiKeys: Map<string, ApiKeyRecord>;
 }
 
 export function emptyData(): Data {
-  return { runs: new Map(), current: new Map(), history: new Map(), tasks: new Map(), timers: new Map(), namespaces: new Map() };
+  return { runs: new Map(), current: new Map(), history: new Map(), tasks: new Map(), timers: new Map(), namespaces: new Map(), tokenKeys: [], apiKeys: new Map() };
 }
 
 const runId = (k: RunKey): string => JSON.stringify([k.namespace, k.workflowId, k.runId]);
@@ -134,6 +138,29 @@ export class MemoryStore implements Store {
 
   listNamespaces(): Promise<NamespaceRecord[]> {
     return this.read(() => [...this.d.namespaces.values()].sort((a, b) => cmp(a.name, b.name)));
+  }
+
+  getTokenKeys(): Promise<TokenKeyRecord[]> {
+    return this.read(() => this.d.tokenKeys);
+  }
+
+  putTokenKeys(keys: TokenKeyRecord[]): Promise<void> {
+    return this.mutate(() => {
+      if (new Set(keys.map((k) => k.keyId)).size !== keys.length) throw new Error('putTokenKeys: key ids must be unique');
+      this.d.tokenKeys = structuredClone(keys);
+    });
+  }
+
+  putApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.mutate(() => this.d.apiKeys.set(key.keyId, structuredClone(key)));
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.read(() => [...this.d.apiKeys.values()].sort((a, b) => cmp(a.keyId, b.keyId)));
+  }
+
+  deleteApiKey(keyId: string): Promise<boolean> {
+    return this.mutateTo(() => this.d.apiKeys.delete(keyId));
   }
 
   deleteClosedRuns(namespace: string, closedBefore: number, limit: number): Promise<number> {

@@ -1,4 +1,4 @@
-import type { FilterExpr, HistoryEvent, SearchAttributeType, SearchAttributeValue, WorkflowStatus } from '@endure/protocol';
+import type { ApiKeyRole, FilterExpr, HistoryEvent, SearchAttributeType, SearchAttributeValue, WorkflowStatus } from '@endure/protocol';
 
 /** The durable record of one run. `state` is the engine's own JSON; the store never looks inside. */
 export interface WorkflowRecord {
@@ -28,6 +28,31 @@ export interface NamespaceRecord {
   retentionMs: number;
   createdTime: number;
   searchAttributes: Record<string, SearchAttributeType>;
+}
+
+/**
+ * A key the engine signs task tokens with (HMAC-SHA256). The engine keeps a small ring of them:
+ * the first signs, the others are still accepted, so a rotation does not refuse tokens of
+ * tasks already handed out.
+ */
+export interface TokenKeyRecord {
+  /** Short and unique within the ring; tokens name the key that signed them. */
+  keyId: string;
+  /** The secret, base64url. It never leaves the database except into the engine's memory. */
+  secret: string;
+  createdTime: number;
+}
+
+/** An API key of the server: who may do what, in which namespaces. */
+export interface ApiKeyRecord {
+  keyId: string;
+  /** SHA-256 of the key's secret, base64url: the secret itself is never stored. */
+  secretHash: string;
+  role: ApiKeyRole;
+  /** The namespaces it may act in; ['*'] for all. */
+  namespaces: string[];
+  description: string;
+  createdTime: number;
 }
 
 /**
@@ -153,6 +178,19 @@ export interface Store {
   putNamespace(ns: NamespaceRecord): Promise<void>;
   getNamespace(name: string): Promise<NamespaceRecord | undefined>;
   listNamespaces(): Promise<NamespaceRecord[]>;
+  /** The task-token key ring, in the order it was put (the signing key first); empty in a new store. */
+  getTokenKeys(): Promise<TokenKeyRecord[]>;
+  /**
+   * Replaces the whole key ring in one atomic write (durable like any mutation, ordered with
+   * them). Key ids must be unique: a ring that repeats one rejects and changes nothing.
+   */
+  putTokenKeys(keys: TokenKeyRecord[]): Promise<void>;
+  /** Creates or replaces an API key by its keyId (durable like any mutation, ordered with them). */
+  putApiKey(key: ApiKeyRecord): Promise<void>;
+  /** Every API key, by keyId. */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Deletes an API key; resolves true if it existed. */
+  deleteApiKey(keyId: string): Promise<boolean>;
   /**
    * Retention: deletes up to `limit` closed runs of the namespace whose closeTime < closedBefore,
    * oldest close first, with their history, tasks, timers and search attributes. Open runs are

@@ -4,7 +4,6 @@
 // beside it they are only copied.
 import type { Plan } from './mutations.js';
 import type { ToStore } from './store-thread-protocol.js';
-import { isVisibilityPlan } from './visibility.js';
 
 /** The message for `items`; moves their texts out (it changes the plans, which are its own). */
 export function packRequests(items: ToStore[]): string[] {
@@ -23,7 +22,7 @@ export function unpackRequests(message: string[]): ToStore {
 
 function forEachPlan(m: ToStore, f: (p: Plan) => void): void {
   if (m.type === 'batch') for (const item of m.items) forEachPlan(item, f);
-  else if (m.type === 'mutate' && !isVisibilityPlan(m.plan)) {
+  else if (m.type === 'mutate' && (m.plan.kind === 'create' || m.plan.kind === 'update')) {
     for (let p: Plan | undefined = m.plan; p; p = p.kind === 'update' ? p.next : undefined) f(p);
   }
 }

@@ -108,3 +108,31 @@ CREATE TABLE namespaces (
   search_attributes TEXT    NOT NULL
 ) WITHOUT ROWID;
 `;
+
+/**
+ * Version 3: the engine's task-token signing keys (issue 10). A small ring, the signing key at
+ * position 0; replaced whole at each rotation.
+ */
+export const V3_SCHEMA = `
+CREATE TABLE token_keys (
+  position     INTEGER NOT NULL PRIMARY KEY,
+  key_id       TEXT    NOT NULL UNIQUE,
+  secret       TEXT    NOT NULL,
+  created_time INTEGER NOT NULL
+);
+`;
+
+/**
+ * Version 4: API keys of the server (issue 10): role and namespaces per key, and the SHA-256 of
+ * its secret, never the secret.
+ */
+export const V4_SCHEMA = `
+CREATE TABLE api_keys (
+  key_id       TEXT    NOT NULL PRIMARY KEY,
+  secret_hash  TEXT    NOT NULL,
+  role         TEXT    NOT NULL CHECK (role IN ('reader', 'writer', 'worker', 'admin')),
+  namespaces   TEXT    NOT NULL,
+  description  TEXT    NOT NULL,
+  created_time INTEGER NOT NULL
+) WITHOUT ROWID;
+`;

@@ -8,6 +8,7 @@ import { fromTaskRow, fromTimerRow, fromWorkflowRow, keyParams, toTaskRow, type 
 import { Statements } from './statements.js';
 import { WriteBatcher, type WriteStats } from './write-batcher.js';
 import { Visibility, isVisibilityPlan, type VisibilityPlan, type VisibilityReadOp } from './visibility.js';
+import { SecurityTables, isSecurityPlan, type SecurityPlan, type SecurityReadOp } from './security.js';
 import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 
 export const MEMORY = ':memory:';
@@ -26,7 +27,8 @@ export type ReadOp =
   | { op: 'readHistory'; key: RunKey; fromEventId: number; limit: number }
   | { op: 'listTimers'; before: number; limit: number }
   | { op: 'listTasks'; limit: number; after?: TaskRow }
-  | VisibilityReadOp;
+  | VisibilityReadOp
+  | SecurityReadOp;
 
 export class SqliteCore {
   private constructor(
@@ -34,6 +36,7 @@ export class SqliteCore {
     private readonly st: Statements,
     private readonly batcher: WriteBatcher,
     private readonly visibility: Visibility,
+    private readonly security: SecurityTables,
   ) {}
 
   /** Opens, locks and migrates `abs` (an absolute path, or ':memory:'). */
@@ -57,7 +60,7 @@ export class SqliteCore {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
-      return new SqliteCore(db, new Statements(db), new WriteBatcher(db, opts.maxBatch, opts.minCommitIntervalMs ?? 0), new Visibility(db));
+      return new SqliteCore(db, new Statements(db), new WriteBatcher(db, opts.maxBatch, opts.minCommitIntervalMs ?? 0), new Visibility(db), new SecurityTables(db));
     } catch (e) {
       db?.close();
       throw e;
@@ -65,7 +68,8 @@ export class SqliteCore {
   }
 
   /** Queues a mutation for the next group commit; resolves when it is durable. */
-  mutate(plan: Plan | VisibilityPlan): Promise<void> {
+  mutate(plan: Plan | VisibilityPlan | SecurityPlan): Promise<unknown> {
+    if (isSecurityPlan(plan)) return this.batcher.submit(() => this.security.apply(plan));
     if (isVisibilityPlan(plan)) return this.batcher.submit(() => this.visibility.apply(plan));
     return this.batcher.submit(() => applyPlan(this.st, plan));
   }
@@ -85,6 +89,9 @@ export class SqliteCore {
         return st.listTimers.all({ before: r.before, limit: r.limit }).map(fromTimerRow) satisfies TimerRow[];
       case 'listTasks':
         return (r.after ? st.listTasksAfter.all({ ...toTaskRow(r.after), limit: r.limit }) : st.listTasks.all({ limit: r.limit })).map(fromTaskRow);
+      case 'getTokenKeys':
+      case 'listApiKeys':
+        return this.security.read(r);
       default:
         return this.visibility.read(r);
     }

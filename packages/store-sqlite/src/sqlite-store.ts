@@ -5,7 +5,7 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { FilterExpr, HistoryEvent } from '@endure/protocol';
 import { checkFilter, checkPageSize, cursorOf, decodePageToken, encodePageToken } from '@endure/storage';
-import type { CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
+import type { CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord, ApiKeyRecord } from '@endure/storage';
 import { canonicalPath, claimInProcess, removeOwner, writeOwner } from './lock.js';
 import { planCreate, planUpdate, type Plan } from './mutations.js';
 import { packRequests } from './plan-wire.js';
@@ -15,6 +15,7 @@ import type { FromStore, ToStore } from './store-thread-protocol.js';
 import type { WriteStats } from './write-batcher.js';
 import type { KeyParams } from './rows.js';
 import { toNamespaceRow, type VisibilityPlan } from './visibility.js';
+import { toApiKeyRow, toTokenKeyRows, type SecurityPlan } from './security.js';
 
 export interface SqliteStoreOptions {
   /** How long a statement waits on a busy database before failing, in ms. Default 5000. */
@@ -149,6 +150,26 @@ export class SqliteStore implements Store {
     return this.read({ op: 'listNamespaces' }) as Promise<NamespaceRecord[]>;
   }
 
+  getTokenKeys(): Promise<TokenKeyRecord[]> {
+    return this.read({ op: 'getTokenKeys' }) as Promise<TokenKeyRecord[]>;
+  }
+
+  putTokenKeys(keys: TokenKeyRecord[]): Promise<void> {
+    return this.mutate(() => ({ kind: 'putTokenKeys', rows: toTokenKeyRows(keys) }));
+  }
+
+  putApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.mutate(() => ({ kind: 'putApiKey', row: toApiKeyRow(key) }));
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.read({ op: 'listApiKeys' }) as Promise<ApiKeyRecord[]>;
+  }
+
+  deleteApiKey(keyId: string): Promise<boolean> {
+    return this.mutate<boolean>(() => ({ kind: 'deleteApiKey', keyId }));
+  }
+
   /**
    * Finds the runs, then deletes them in one mutation that checks each again. Calls are chained,
    * so no two race for the same runs and the count returned is exact (closed runs never reopen).
@@ -178,11 +199,12 @@ export class SqliteStore implements Store {
     }
   }
 
-  private mutate(plan: () => Plan | VisibilityPlan): Promise<void> {
+  /** Resolves, once durable, to what the mutation returned on the store thread (most return nothing). */
+  private mutate<T = void>(plan: () => Plan | VisibilityPlan | SecurityPlan): Promise<T> {
     try {
       this.check();
       const p = plan();
-      return this.call((id) => ({ type: 'mutate', id, plan: p })) as Promise<void>;
+      return this.call((id) => ({ type: 'mutate', id, plan: p })) as Promise<T>;
     } catch (e) {
       // Callers of the port only ever see failed promises, never synchronous throws.
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
@@ -235,7 +257,7 @@ export class SqliteStore implements Store {
       for (const item of m.items) this.onMessage(item);
     } else if (m.type === 'settled') {
       this.lastStats = m.stats;
-      for (const r of m.results) this.settle(r.id, r.error && fromWire(r.error));
+      for (const r of m.results) this.settle(r.id, r.error && fromWire(r.error), r.value);
     } else if (m.type === 'read') {
       this.settle(m.id, m.error && fromWire(m.error), m.value);
     } else if (m.type === 'closed') {

@@ -1,6 +1,7 @@
 import type { CoreOptions, ReadOp } from './sqlite-core.js';
 import type { Plan } from './mutations.js';
 import type { VisibilityPlan } from './visibility.js';
+import type { SecurityPlan } from './security.js';
 import type { WireError } from './errors.js';
 import type { WriteStats } from './write-batcher.js';
 
@@ -8,7 +9,7 @@ export type ToStore =
   | { type: 'open'; path: string; opts: CoreOptions }
   /** Several requests posted together (one message per tick instead of one per call). */
   | { type: 'batch'; items: ToStore[] }
-  | { type: 'mutate'; id: number; plan: Plan | VisibilityPlan }
+  | { type: 'mutate'; id: number; plan: Plan | VisibilityPlan | SecurityPlan }
   | { type: 'read'; id: number; read: ReadOp }
   | { type: 'close'; id: number };
 
@@ -16,7 +17,7 @@ export type FromStore =
   | { type: 'opened' }
   | { type: 'openFailed'; error: WireError }
   /** Outcomes of mutations, in the order they were committed (or refused), with fresh counters. */
-  | { type: 'settled'; results: { id: number; error?: WireError }[]; stats: WriteStats }
+  | { type: 'settled'; results: { id: number; error?: WireError; value?: unknown }[]; stats: WriteStats }
   | { type: 'read'; id: number; value?: unknown; error?: WireError }
   | { type: 'closed'; id: number }
   /** Several replies posted together. */

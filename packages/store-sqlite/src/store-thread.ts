@@ -19,12 +19,12 @@ const send = (m: FromStore) => {
   });
 };
 let core: SqliteCore | undefined;
-let settled: { id: number; error?: ReturnType<typeof toWire> }[] = [];
+let settled: { id: number; error?: ReturnType<typeof toWire>; value?: unknown }[] = [];
 let reporting = false;
 
 /** Collects the outcomes of one commit (they all resolve in the same tick) into one message. */
-function report(id: number, error?: unknown): void {
-  settled.push(error === undefined ? { id } : { id, error: toWire(error) });
+function report(id: number, error?: unknown, value?: unknown): void {
+  settled.push(error === undefined ? (value === undefined ? { id } : { id, value }) : { id, error: toWire(error) });
   if (reporting) return;
   reporting = true;
   queueMicrotask(() => {
@@ -52,7 +52,7 @@ function handle(m: ToStore): void {
       return;
     case 'mutate':
       core!.mutate(m.plan).then(
-        () => report(m.id),
+        (value) => report(m.id, undefined, value),
         (e: unknown) => report(m.id, e ?? new Error('mutation failed')),
       );
       return;

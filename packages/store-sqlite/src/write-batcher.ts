@@ -15,12 +15,13 @@ export interface WriteStats {
 }
 
 interface Pending {
-  apply: () => void;
-  resolve: () => void;
+  /** Its result (a count, whether a row existed) is what the mutation's promise resolves to. */
+  apply: () => unknown;
+  resolve: (value: unknown) => void;
   reject: (e: unknown) => void;
 }
 
-type Outcome = { ok: true } | { ok: false; error: unknown };
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export class WriteBatcher {
   private queue: Pending[] = [];
@@ -51,10 +52,10 @@ export class WriteBatcher {
   }
 
   /** Queues `apply` for the next batch; resolves once the batch holding it has committed. */
-  submit(apply: () => void): Promise<void> {
+  submit<T>(apply: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ apply, resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ apply, resolve: resolve as (value: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -125,7 +126,7 @@ export class WriteBatcher {
       const o = outcomes[i];
       if (o.ok) {
         this.s.mutations++;
-        m.resolve();
+        m.resolve(o.value);
       } else {
         this.s.rejected++;
         m.reject(o.error);
@@ -137,9 +138,9 @@ export class WriteBatcher {
   private runOne(m: Pending): Outcome {
     this.savepoint.run();
     try {
-      m.apply();
+      const value = m.apply();
       this.release.run();
-      return { ok: true };
+      return { ok: true, value };
     } catch (error) {
       // Some errors (SQLITE_FULL, IOERR, ...) make SQLite roll back the whole transaction; going
       // on would run later mutations in autocommit mode, so abort the batch instead.

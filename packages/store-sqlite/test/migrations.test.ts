@@ -19,7 +19,7 @@ void describe('schema migrations', () => {
       const db = new Database(file, { readonly: true });
       try {
         assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
-        assert.deepEqual(tables(db), ['current_runs', 'history', 'namespaces', 'search_attributes', 'tasks', 'timers', 'workflows']);
+        assert.deepEqual(tables(db), ['api_keys', 'current_runs', 'history', 'namespaces', 'search_attributes', 'tasks', 'timers', 'token_keys', 'workflows']);
         assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       } finally {
         db.close();
@@ -127,6 +127,76 @@ void describe('upgrading a version 1 database', () => {
         assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
         const indexes = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'workflows' AND sql IS NOT NULL ORDER BY name").pluck().all();
         assert.deepEqual(indexes, ['workflows_by_close', 'workflows_by_start', 'workflows_by_status', 'workflows_by_type', 'workflows_by_type_status']);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+void describe('upgrading a version 2 database', () => {
+  void it('opens a v2 file with a run and a namespace in it, upgrades it, keeps both, and starts with no task-token keys', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const file = join(dir, 'v2.db');
+      const v2 = new Database(file);
+      migrate(v2, file, MIGRATIONS.slice(0, 2));
+      v2.prepare(
+        `INSERT INTO workflows (namespace, workflow_id, run_id, workflow_type, task_queue, status, start_time, close_time, next_event_id, state)
+         VALUES ('default', 'kept', 'r1', 'order', 'q', 'RUNNING', 1000, NULL, 2, '{}')`,
+      ).run();
+      v2.prepare(`INSERT INTO current_runs VALUES ('default', 'kept', 'r1')`).run();
+      v2.prepare(`INSERT INTO namespaces VALUES ('billing', 'd', 60000, 5, '{}')`).run();
+      v2.close();
+
+      const store = await SqliteStore.open(file);
+      try {
+        assert.equal((await store.getWorkflow({ namespace: 'default', workflowId: 'kept', runId: 'r1' }))?.status, 'RUNNING');
+        assert.equal((await store.getNamespace('billing'))?.retentionMs, 60000);
+        assert.deepEqual(await store.getTokenKeys(), [], 'the engine generates its first key at open');
+        await store.putTokenKeys([{ keyId: 'k1', secret: 's', createdTime: 7 }]);
+      } finally {
+        await store.close();
+      }
+      const db = new Database(file, { readonly: true });
+      try {
+        assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
+        assert.ok(LATEST_SCHEMA_VERSION >= 3);
+        assert.deepEqual(db.prepare('SELECT key_id, secret, created_time FROM token_keys').all(), [{ key_id: 'k1', secret: 's', created_time: 7 }]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+void describe('upgrading a version 3 database', () => {
+  void it('opens a v3 file, keeps its task-token keys, and starts with no API keys', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const file = join(dir, 'v3.db');
+      const v3 = new Database(file);
+      migrate(v3, file, MIGRATIONS.slice(0, 3));
+      v3.prepare(`INSERT INTO token_keys VALUES (0, 'k1', 'secret', 7)`).run();
+      v3.close();
+
+      const store = await SqliteStore.open(file);
+      try {
+        assert.deepEqual(await store.getTokenKeys(), [{ keyId: 'k1', secret: 'secret', createdTime: 7 }]);
+        assert.deepEqual(await store.listApiKeys(), []);
+        await store.putApiKey({ keyId: 'a1', secretHash: 'h', role: 'reader', namespaces: ['default'], description: '', createdTime: 8 });
+        assert.equal(await store.deleteApiKey('a1'), true);
+      } finally {
+        await store.close();
+      }
+      const db = new Database(file, { readonly: true });
+      try {
+        assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
+        assert.ok(LATEST_SCHEMA_VERSION >= 4);
       } finally {
         db.close();
       }

@@ -13,6 +13,7 @@ const open = new Map<string, Shared>();
 
 export interface EmbeddedHandle {
   api: EngineApi;
+  engine: Engine;
   close(): Promise<void>;
 }
 
@@ -45,6 +46,7 @@ export async function openEmbedded(path: string, opts: EngineOptions = {}): Prom
   let closed = false;
   return {
     api: engine,
+    engine,
     async close() {
       if (closed) return;
       closed = true;

@@ -1,5 +1,5 @@
 import type { EngineApi } from '@endure/protocol';
-import type { Clock } from '@endure/engine';
+import type { Clock, Engine } from '@endure/engine';
 import { parseAddress } from './address.js';
 import { openEmbedded } from './embedded.js';
 import { openHttp } from './http.js';
@@ -11,6 +11,8 @@ export type { HttpOptions } from './http-caller.js';
 export interface Transport {
   readonly address: string;
   readonly api: EngineApi;
+  /** The in-process engine (sqlite: addresses only), for what is not an API operation: the server checks API keys with it. */
+  readonly engine?: Engine;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export async function openTransport(address: string, embedded: EmbeddedOptions =
     throw new TypeError(`embedded.maxPayloadBytes must be a positive whole number of bytes, got ${embedded.maxPayloadBytes}`);
   }
   const h = await openEmbedded(parsed.path, embedded);
-  return { address, api: h.api, close: () => h.close() };
+  return { address, api: h.api, engine: h.engine, close: () => h.close() };
 }
 
 export { EngineConnection, type ConnectOptions } from './connection-base.js';

@@ -66,7 +66,7 @@ async function loadConverter(options: WorkerOptions): Promise<PayloadConverter> 
 }
 
 /** Poll refusals that retrying cannot change: the worker stops with them. */
-const FATAL_POLL_ERRORS: ReadonlySet<string> = new Set(['UNAVAILABLE', 'NOT_FOUND', 'INVALID_ARGUMENT', 'UNAUTHENTICATED']);
+const FATAL_POLL_ERRORS: ReadonlySet<string> = new Set(['UNAVAILABLE', 'NOT_FOUND', 'INVALID_ARGUMENT', 'UNAUTHENTICATED', 'PERMISSION_DENIED']);
 /** Pause before polling again after any other failed poll. */
 const POLL_RETRY_MS = 1_000;
 

@@ -4,9 +4,9 @@
 // routed, validated and answered as if it came alone; long-polls cannot be batched, since one
 // would hold up every other answer.
 import { z } from 'zod';
-import { ApiError, parseRequest, type EngineApi, type EngineOperation } from '@endure/protocol';
+import { ApiError, parseRequest, type EngineOperation } from '@endure/protocol';
 import { ErrorBody, errorReply } from './http-errors.js';
-import { routeOf } from './routes.js';
+import { routeOf, type Route } from './routes.js';
 
 /** More calls than any process makes in one turn; bounds the work one request can ask for. */
 export const MAX_BATCH_CALLS = 256;
@@ -25,8 +25,11 @@ export type BatchResponse = z.infer<typeof BatchResponse>;
 
 type BatchResult = BatchResponse['results'][number];
 
+/** Makes one validated call as a lone request would: authorized, then the engine's answer. */
+export type CallOne = (operation: EngineOperation, route: Route, request: unknown) => Promise<unknown>;
+
 /** Starts the calls in order, without waiting for one another (like separate requests); answers when all have. */
-export async function runBatch(api: EngineApi, body: unknown, logInternal: (err: unknown, operation: string) => void): Promise<BatchResponse> {
+export async function runBatch(body: unknown, callOne: CallOne, logInternal: (err: unknown, operation: string) => void): Promise<BatchResponse> {
   const { calls } = parseRequest(BatchRequest, body, 'batch request');
   const results = calls.map(async ({ operation, request }, i): Promise<BatchResult> => {
     try {
@@ -34,8 +37,7 @@ export async function runBatch(api: EngineApi, body: unknown, logInternal: (err:
       if (!route) throw new ApiError('NOT_FOUND', `calls[${i}].operation: no such operation '${operation.slice(0, 64)}'; GET /v1/openapi.json lists them`);
       if (route.wait) throw new ApiError('INVALID_ARGUMENT', `calls[${i}].operation: ${operation} waits (long-poll) and cannot be batched; send it as POST /v1/${operation}`);
       const parsed = parseRequest(route.request, request, `calls[${i}] (${operation} request)`);
-      const fn = (api[operation as EngineOperation] as (req: unknown) => Promise<unknown>).bind(api);
-      const result = await fn(parsed);
+      const result = await callOne(operation as EngineOperation, route, parsed);
       return { result: result === undefined ? {} : result };
     } catch (err) {
       const reply = errorReply(err);

@@ -1,8 +1,9 @@
 // Serves one HTTP request: routing, authentication, the body, validation, the engine call, the reply.
 // Also tracks requests in flight, so shutdown can end long-polls and wait for the rest.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseRequest, type EngineApi, type EngineOperation } from '@endure/protocol';
+import { parseRequest, type EngineApi, type EngineOperation, type ListNamespacesResponse } from '@endure/protocol';
 import type { ApiKeyCheck } from './auth.js';
+import { authorize, visibleNamespaces, type Principal } from './access.js';
 import { readJsonBody } from './body.js';
 import { runBatch } from './batch.js';
 import { errorReply, HttpProblem } from './http-errors.js';
@@ -73,7 +74,7 @@ export class ApiHandler {
       return { status: 'ok' };
     }
     if (this.closing) throw new HttpProblem(503, 'UNAVAILABLE', 'the server is shutting down; retry once it (or its replacement) is up', { connection: 'close' });
-    this.auth.check(req);
+    const principal = this.auth.check(req);
     if (path === '/v1/openapi.json') {
       if (method !== 'GET') throw new HttpProblem(405, 'INVALID_ARGUMENT', `use GET ${path}`, { allow: 'GET' });
       return openApiDocument();
@@ -81,7 +82,9 @@ export class ApiHandler {
     const operation = /^\/v1\/([A-Za-z]{1,64})$/.exec(path)?.[1];
     if (operation === 'batch') {
       if (method !== 'POST') throw new HttpProblem(405, 'INVALID_ARGUMENT', `use POST /v1/batch with a JSON body (not ${method})`, { allow: 'POST' });
-      return runBatch(this.api, await readJsonBody(req, this.opts.maxBodyBytes), (err, op) =>
+      // Each call is authorized on its own, as if it came alone.
+      const callOne = (op: EngineOperation, route: Route, request: unknown) => this.authorized(principal, op, route, request, () => this.invoke(op, route, request, call));
+      return runBatch(await readJsonBody(req, this.opts.maxBodyBytes), callOne, (err, op) =>
         this.opts.log({ level: 'error', message: `POST /v1/batch (${op.slice(0, 64)}) failed: ${(err as Error)?.stack ?? String(err)}` }),
       );
     }
@@ -92,7 +95,14 @@ export class ApiHandler {
     if (method !== 'POST') throw new HttpProblem(405, 'INVALID_ARGUMENT', `use POST /v1/${operation} with a JSON body (not ${method})`, { allow: 'POST' });
     const body = await readJsonBody(req, this.opts.maxBodyBytes);
     const request = parseRequest(route.request, body, `${operation} request`);
-    return this.invoke(operation as EngineOperation, route, request, call);
+    return this.authorized(principal, operation as EngineOperation, route, request, () => this.invoke(operation as EngineOperation, route, request, call));
+  }
+
+  /** Checks the caller may make the call (before it reaches the engine), makes it, and cuts a namespace listing to what the caller may see. */
+  private async authorized(principal: Principal, operation: EngineOperation, route: Route, request: unknown, call: () => Promise<unknown>): Promise<unknown> {
+    authorize(principal, operation, route.access, request);
+    const result = await call();
+    return route.access.namespace === 'listed' ? visibleNamespaces(principal, result as ListNamespacesResponse) : result;
   }
 
   private async invoke(operation: EngineOperation, route: Route, request: unknown, call: InFlight): Promise<unknown> {

@@ -5,6 +5,7 @@ import { ApiError, ApiErrorCode } from '@endure/protocol';
 const STATUS: Record<ApiErrorCode, number> = {
   INVALID_ARGUMENT: 400,
   UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
   NOT_FOUND: 404,
   ALREADY_STARTED: 409,
   ALREADY_EXISTS: 409,

@@ -45,6 +45,8 @@ function build(): Record<string, unknown> {
         summary: route.summary,
         description: `Resending: ${RETRY_SAFETY_DOC[RETRY_SAFETY[operation]]}`,
         'x-endure-retry-safety': RETRY_SAFETY[operation],
+        // Which API-key roles may call it, and where it acts (see the route table).
+        'x-endure-access': { roles: [...route.access.roles], namespace: route.access.namespace },
         requestBody: { required: true, content: json(register(route.request)) },
         responses: {
           '200': { description: 'Success', content: json(register(route.response)) },

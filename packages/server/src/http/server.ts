@@ -45,7 +45,9 @@ function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const opts = resolveOptions(options);
   const transport = await openTransport(`sqlite:${opts.db}`, opts.engine);
-  const handler = new ApiHandler(transport.api, opts, new ApiKeyCheck(opts.apiKeys));
+  const stored = transport.engine;
+  if (!stored) throw new Error('the server needs an in-process engine (a sqlite: transport)');
+  const handler = new ApiHandler(transport.api, opts, new ApiKeyCheck(opts.apiKeys, (key) => stored.authenticateApiKey(key)));
   const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler.listener) : createHttpServer(handler.listener);
   // Idle keep-alive connections outlive the clients' pools' idle timeouts, so a client never
   // sends a request on a socket the server is closing at that moment.

@@ -1,10 +1,12 @@
-// `endure operator search-attribute create | list`.
+// `endure operator search-attribute create | list`, `endure operator rotate-token-key`, and the
+// `endure operator api-key` group (api-key.ts).
 import type { Command } from 'commander';
 import { SearchAttributeType } from '@endure/protocol';
 import { collect } from '../input.js';
 import { usageError } from '../exit-codes.js';
 import { outputOption, print, printJson, printTable, type OutputFormat } from '../output.js';
 import { withClient } from '../context.js';
+import { registerApiKeyCommands } from './api-key.js';
 
 /** Pairs each --name with the --type at the same position (one --type applies to all names). */
 function pairNames(names: string[], types: string[]): Record<string, SearchAttributeType> {
@@ -48,4 +50,18 @@ export function registerOperatorCommands(program: Command): void {
         ...Object.entries(r.custom).map(([k, t]) => [k, t, 'custom']),
       ]);
     });
+
+  operator
+    .command('rotate-token-key')
+    .description('make a new task-token signing key; tokens signed by the previous key stay valid until the next rotation (rotate twice to refuse them at once)')
+    .addOption(outputOption())
+    .action(async (f: { output: OutputFormat }, cmd: Command) => {
+      const r = await withClient(cmd, ({ client }) => client.operator.rotateTokenKey());
+      if (f.output === 'json') return printJson(r);
+      print(`Task tokens are now signed with key ${r.keyId}.`);
+      print(`Accepted: ${r.acceptedKeyIds.join(', ')}.`);
+      print(r.retiredKeyIds.length ? `Retired (their tokens are refused): ${r.retiredKeyIds.join(', ')}.` : 'No key was retired.');
+    });
+
+  registerApiKeyCommands(operator);
 }
