@@ -7,6 +7,7 @@ import { Run, Mutation } from './run.js';
 import type { RunState } from './run-state.js';
 import { runKeyString, WFT_TASK_ID } from './keys.js';
 import { Namespaces } from './namespaces.js';
+import { guardStore } from './guarded-store.js';
 import { TokenKeyRing } from './token-keys.js';
 import { TaskTokens } from './task-token.js';
 import { ApiKeys } from './api-keys.js';
@@ -76,10 +77,13 @@ export class EngineCore {
   /** Called when a new identity polls a queue, so backed-off workflow tasks retry at once. */
   newPollerHook: (namespace: string, taskQueue: string, kind: TaskRef['kind']) => void = () => {};
 
+  readonly store: Store;
+
   constructor(
-    readonly store: Store,
+    store: Store,
     opts: EngineOptions = {},
   ) {
+    this.store = guardStore(store, (err) => this.fail(err));
     this.clock = opts.clock ?? systemClock;
     this.waits = opts.waits ?? systemClock;
     this.newId = opts.newId ?? randomUUID;
@@ -87,10 +91,10 @@ export class EngineCore {
     this.timerHorizonMs = opts.timerHorizonMs ?? 60_000;
     this.maxCachedRuns = opts.maxCachedRuns ?? 20_000;
     this.timers = new TimerQueue(this.clock);
-    this.namespaces = new Namespaces(store, this.clock.now, (err) => this.fail(err));
-    this.tokenKeys = new TokenKeyRing(store, this.clock.now);
+    this.namespaces = new Namespaces(this.store, this.clock.now, (err) => this.fail(err));
+    this.tokenKeys = new TokenKeyRing(this.store, this.clock.now);
     this.tokens = new TaskTokens(this.tokenKeys);
-    this.apiKeys = new ApiKeys(store, this.namespaces, this.clock.now);
+    this.apiKeys = new ApiKeys(this.store, this.namespaces, this.clock.now);
     this.matching = new Matching(
       this.clock.now,
       this.waits,

@@ -19,6 +19,8 @@ export const ApiErrorCode = z.enum([
   /** The API key is valid but not allowed this operation, or not in this namespace (server mode). */
   'PERMISSION_DENIED',
   'UNAVAILABLE',
+  /** Stored data is damaged (a checksum failed, a history has a gap): refused, never served. */
+  'DATA_LOSS',
   'INTERNAL',
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCode>;

@@ -203,6 +203,15 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * A read found stored data damaged (a checksum that does not match, a history with a gap, a
+ * page the database itself reports corrupt). A store never returns altered or partial data as
+ * if it were whole: it rejects with this, naming what is damaged and where.
+ */
+export class StoredDataCorruptError extends Error {
+  override name = 'StoredDataCorruptError';
+}
+
 export class VersionConflictError extends Error {
   override name = 'VersionConflictError';
   constructor(

@@ -1,5 +1,5 @@
 // Errors cross from the store thread as plain data and are rebuilt as the same classes here.
-import { CurrentRunConflictError, ListQueryError, VersionConflictError, type RunKey } from '@endure/storage';
+import { CurrentRunConflictError, ListQueryError, StoredDataCorruptError, VersionConflictError, type RunKey } from '@endure/storage';
 import { DatabaseLockedError } from './lock.js';
 import { SchemaVersionError } from './migrations.js';
 
@@ -32,6 +32,7 @@ export function fromWire(w: WireError): Error {
       return new SchemaVersionError(w.path, w.found, w.supported);
     case 'other': {
       if (w.name === 'ListQueryError') return new ListQueryError(w.message);
+      if (w.name === 'StoredDataCorruptError') return new StoredDataCorruptError(w.message);
       const e = Object.assign(new Error(w.message), { code: w.code });
       e.name = w.name;
       if (w.stack) e.stack = w.stack;

@@ -6,6 +6,7 @@ import { CurrentRunConflictError, VersionConflictError } from '@endure/storage';
 import type { CreateWorkflow, RunKey, TaskRow, TimerRow, UpdateWorkflow } from '@endure/storage';
 import { keyParams, toTaskRow, toTimerRow, toWorkflowRow, type KeyParams, type TaskDbRow, type TimerDbRow, type WorkflowRow } from './rows.js';
 import type { Statements } from './statements.js';
+import { eventCrc, recordCrc } from './integrity.js';
 import { planSearchAttributes, type AttributesPlan } from './search-attribute-rows.js';
 
 /**
@@ -81,6 +82,7 @@ export function planUpdate(u: UpdateWorkflow): Plan {
  */
 export function applyPlan(st: Statements, p: Plan): void {
   const k = p.key;
+  p.row.crc = recordCrc(p.row);
   if (p.kind === 'create') {
     const current = st.getCurrentRunId.get({ namespace: k.namespace, workflow_id: k.workflow_id }) ?? null;
     if (current !== p.expectedCurrentRunId) throw new CurrentRunConflictError(k.namespace, k.workflow_id, current);
@@ -93,7 +95,11 @@ export function applyPlan(st: Statements, p: Plan): void {
     throw new VersionConflictError(key, p.row.expected, st.getNextEventId.get(k));
   }
   if (p.attrs) st.searchAttributes.write(k, p.attrs, p.kind === 'create');
-  for (let i = 0; i < p.events.length; i++) st.insertEvent.run(k.namespace, k.workflow_id, k.run_id, p.firstEventId + i, p.events[i]!);
+  for (let i = 0; i < p.events.length; i++) {
+    const id = p.firstEventId + i;
+    const text = p.events[i]!;
+    st.insertEvent.run(k.namespace, k.workflow_id, k.run_id, id, text, eventCrc(id, text));
+  }
   // Deletes first, so a mutation that deletes and re-adds the same id ends with the row present.
   for (const d of p.rows.delTasks) st.deleteTask.run(d);
   for (const d of p.rows.delTimers) st.deleteTimer.run(d);

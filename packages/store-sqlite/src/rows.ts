@@ -1,6 +1,7 @@
 // Row shapes as SQLite returns them, and their conversion to and from the port's records.
 import type { HistoryEvent, WorkflowStatus } from '@endure/protocol';
 import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
+import { checkRecord } from './integrity.js';
 
 export interface KeyParams {
   namespace: string;
@@ -16,6 +17,8 @@ export interface WorkflowRow extends KeyParams {
   close_time: number | null;
   next_event_id: number;
   state: string;
+  /** CRC-32 of the record (integrity.ts), set when written; null on rows from before schema 5. */
+  crc?: number | null;
   /** Only on reads: JSON of the run's search attributes, or null for none. */
   search_attributes?: string | null;
 }
@@ -33,7 +36,9 @@ export interface TimerDbRow extends KeyParams {
 }
 
 export interface EventRow {
+  event_id: number;
   event: string;
+  crc: number | null;
 }
 
 export function keyParams(k: RunKey): KeyParams {
@@ -57,6 +62,7 @@ export function toWorkflowRow(r: WorkflowRecord): WorkflowRow {
 }
 
 export function fromWorkflowRow(r: WorkflowRow): WorkflowRecord {
+  checkRecord(r);
   return {
     namespace: r.namespace,
     workflowId: r.workflow_id,

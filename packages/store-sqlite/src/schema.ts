@@ -136,3 +136,12 @@ CREATE TABLE api_keys (
   created_time INTEGER NOT NULL
 ) WITHOUT ROWID;
 `;
+
+/**
+ * Version 5: checksums (integrity.ts). Each history event and run record carries a CRC-32 of its
+ * content; rows written before this version have NULL and are read unchecked.
+ */
+export const V5_SCHEMA = `
+ALTER TABLE history ADD COLUMN crc INTEGER;
+ALTER TABLE workflows ADD COLUMN crc INTEGER;
+`;

@@ -6,6 +6,7 @@ import { assertKnownVersion, migrate } from './migrations.js';
 import { applyPlan, type Plan } from './mutations.js';
 import { fromTaskRow, fromTimerRow, fromWorkflowRow, keyParams, toTaskRow, type WorkflowRow } from './rows.js';
 import { Statements } from './statements.js';
+import { checkStructure, checkedHistory, damaged, isCorruption } from './integrity.js';
 import { WriteBatcher, type WriteStats } from './write-batcher.js';
 import { Visibility, isVisibilityPlan, type VisibilityPlan, type VisibilityReadOp } from './visibility.js';
 import { SecurityTables, isSecurityPlan, type SecurityPlan, type SecurityReadOp } from './security.js';
@@ -52,8 +53,10 @@ export class SqliteCore {
         assertKnownVersion(db, abs);
         const mode = db.pragma('journal_mode = WAL', { simple: true });
         if (abs !== MEMORY && mode !== 'wal') throw new Error(`database ${abs} could not switch to WAL (got ${String(mode)})`);
+        checkStructure(db, abs); // before migrating: a damaged file is never written to
         migrate(db, abs);
       } catch (e) {
+        if (isCorruption(e)) throw damaged(abs, (e as Error).message);
         throw isLockBusy(e) ? lockedError(abs) : e;
       }
       // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
@@ -82,9 +85,13 @@ export class SqliteCore {
         return wf(st.getWorkflow.get(keyParams(r.key)));
       case 'getCurrentRun':
         return wf(st.getCurrentRun.get({ namespace: r.namespace, workflow_id: r.workflowId }));
-      case 'readHistory':
+      case 'readHistory': {
         // Raw JSON text: the caller parses it (cheaper than cloning parsed objects across threads).
-        return st.readHistory.all({ ...keyParams(r.key), from: r.fromEventId, limit: r.limit }).map((e) => e.event);
+        // Checked first: a damaged or partial history is refused, never returned as whole.
+        const k = keyParams(r.key);
+        const rows = st.readHistory.all({ ...k, from: r.fromEventId, limit: r.limit });
+        return checkedHistory(k, rows, r.fromEventId, r.limit, st.getNextEventId.get(k));
+      }
       case 'listTimers':
         return st.listTimers.all({ before: r.before, limit: r.limit }).map(fromTimerRow) satisfies TimerRow[];
       case 'listTasks':

@@ -4,7 +4,8 @@
 // (see lock.ts).
 import { Worker as Thread } from 'node:worker_threads';
 import type { FilterExpr, HistoryEvent } from '@endure/protocol';
-import { checkFilter, checkPageSize, cursorOf, decodePageToken, encodePageToken } from '@endure/storage';
+import { StoredDataCorruptError, checkFilter, checkPageSize, cursorOf, decodePageToken, encodePageToken } from '@endure/storage';
+import { damaged, isCorruption } from './integrity.js';
 import type { CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord, ApiKeyRecord } from '@endure/storage';
 import { canonicalPath, claimInProcess, removeOwner, writeOwner } from './lock.js';
 import { planCreate, planUpdate, type Plan } from './mutations.js';
@@ -248,8 +249,15 @@ export class SqliteStore implements Store {
     if (!w) return;
     this.waiting.delete(id);
     if (this.waiting.size === 0) this.thread.unref();
-    if (error) w.reject(error);
+    if (error) w.reject(this.namingFile(error));
     else w.resolve(value);
+  }
+
+  /** Damage found on the store thread, said with the file it is in and what to do. */
+  private namingFile(error: Error): Error {
+    if (error instanceof StoredDataCorruptError && !error.message.startsWith('database ')) return damaged(this.path, error.message);
+    if (isCorruption(error)) return damaged(this.path, error.message);
+    return error;
   }
 
   private onMessage(m: FromStore): void {

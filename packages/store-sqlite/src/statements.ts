@@ -6,7 +6,7 @@ import { SearchAttributeStatements } from './search-attribute-rows.js';
 const KEY = 'namespace = @namespace AND workflow_id = @workflow_id AND run_id = @run_id';
 const TASK_COLS = 'namespace, workflow_id, run_id, task_id, task_queue, kind, visible_at';
 const TIMER_COLS = 'namespace, workflow_id, run_id, timer_id, fire_at';
-const WF_COLS = 'namespace, workflow_id, run_id, workflow_type, task_queue, status, start_time, close_time, next_event_id, state';
+const WF_COLS = 'namespace, workflow_id, run_id, workflow_type, task_queue, status, start_time, close_time, next_event_id, state, crc';
 /** What reads return: the written columns plus the search attributes (written separately). */
 export const WF_READ_COLS = `${WF_COLS}, search_attributes`;
 
@@ -24,7 +24,7 @@ export class Statements {
   readonly getCurrentRun: Stmt<{ namespace: string; workflow_id: string }, WorkflowRow>;
   readonly setCurrentRun: Stmt<KeyParams>;
   /** Positional (namespace, workflow_id, run_id, event_id, event): no parameter object per event. */
-  readonly insertEvent: Database.Statement<[string, string, string, number, string]>;
+  readonly insertEvent: Database.Statement<[string, string, string, number, string, number]>;
   readonly readHistory: Stmt<KeyParams & { from: number; limit: number }, EventRow>;
   readonly upsertTask: Stmt<TaskDbRow>;
   readonly deleteTask: Stmt<KeyParams & { task_id: string }>;
@@ -38,14 +38,14 @@ export class Statements {
   constructor(db: Database.Database) {
     const prep = <P, R = unknown>(sql: string): Stmt<P, R> => db.prepare<[P], R>(sql);
     this.insertWorkflow = prep(
-      `INSERT INTO workflows (${WF_COLS}) VALUES (@namespace, @workflow_id, @run_id, @workflow_type, @task_queue, @status, @start_time, @close_time, @next_event_id, @state)`,
+      `INSERT INTO workflows (${WF_COLS}) VALUES (@namespace, @workflow_id, @run_id, @workflow_type, @task_queue, @status, @start_time, @close_time, @next_event_id, @state, @crc)`,
     );
     this.updateWorkflow = prep(
-      `UPDATE workflows SET status = @status, close_time = @close_time, next_event_id = @next_event_id, state = @state
+      `UPDATE workflows SET status = @status, close_time = @close_time, next_event_id = @next_event_id, state = @state, crc = @crc
        WHERE ${KEY} AND next_event_id = @expected`,
     );
     this.updateRunningWorkflow = prep(
-      `UPDATE workflows SET next_event_id = @next_event_id, state = @state WHERE ${KEY} AND next_event_id = @expected AND status = 'RUNNING'`,
+      `UPDATE workflows SET next_event_id = @next_event_id, state = @state, crc = @crc WHERE ${KEY} AND next_event_id = @expected AND status = 'RUNNING'`,
     );
     this.getWorkflow = prep(`SELECT ${WF_READ_COLS} FROM workflows WHERE ${KEY}`);
     this.getNextEventId = prep<KeyParams, number>(`SELECT next_event_id FROM workflows WHERE ${KEY}`).pluck();
@@ -61,8 +61,8 @@ export class Statements {
       `INSERT INTO current_runs (namespace, workflow_id, run_id) VALUES (@namespace, @workflow_id, @run_id)
        ON CONFLICT (namespace, workflow_id) DO UPDATE SET run_id = excluded.run_id`,
     );
-    this.insertEvent = db.prepare<[string, string, string, number, string]>('INSERT INTO history (namespace, workflow_id, run_id, event_id, event) VALUES (?, ?, ?, ?, ?)');
-    this.readHistory = prep(`SELECT event FROM history WHERE ${KEY} AND event_id >= @from ORDER BY event_id LIMIT @limit`);
+    this.insertEvent = db.prepare<[string, string, string, number, string, number]>('INSERT INTO history (namespace, workflow_id, run_id, event_id, event, crc) VALUES (?, ?, ?, ?, ?, ?)');
+    this.readHistory = prep(`SELECT event_id, event, crc FROM history WHERE ${KEY} AND event_id >= @from ORDER BY event_id LIMIT @limit`);
     this.upsertTask = prep(
       `INSERT INTO tasks (${TASK_COLS}) VALUES (@namespace, @workflow_id, @run_id, @task_id, @task_queue, @kind, @visible_at)
        ON CONFLICT (namespace, workflow_id, run_id, task_id)
