@@ -7,6 +7,7 @@ import type { FilterExpr, HistoryEvent } from '@endure/protocol';
 import { checkFilter, checkPageSize, cursorOf, decodePageToken, encodePageToken } from '@endure/storage';
 import type { CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
 import { canonicalPath, claimInProcess, removeOwner, writeOwner } from './lock.js';
+import { preparePrivateFile } from './file-mode.js';
 import { planCreate, planUpdate, type Plan } from './mutations.js';
 import { packRequests } from './plan-wire.js';
 import { fromWire } from './errors.js';
@@ -68,6 +69,7 @@ export class SqliteStore implements Store {
   static async open(path: string, opts: SqliteStoreOptions = {}): Promise<SqliteStore> {
     const abs = path === MEMORY ? MEMORY : canonicalPath(path);
     const release = abs === MEMORY ? () => undefined : claimInProcess(abs);
+    if (abs !== MEMORY) preparePrivateFile(abs);
     const thread = new Thread(new URL('./store-thread.js', import.meta.url));
     try {
       const core: CoreOptions = { ...opts, minCommitIntervalMs: opts.minCommitIntervalMs ?? Number(process.env['ENDURE_MIN_COMMIT_INTERVAL_MS'] ?? 0) };
