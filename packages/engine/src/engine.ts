@@ -49,7 +49,7 @@ import {
   type WorkflowTask,
 } from '@endure/protocol';
 import type { Store } from '@endure/storage';
-import { EngineCore, type EngineOptions } from './engine-core.js';
+import { EngineCore, type EngineHealth, type EngineOptions } from './engine-core.js';
 import type { Run } from './run.js';
 import type { TaskRef } from './matching.js';
 import { startWorkflow } from './start.js';
@@ -343,6 +343,15 @@ export class Engine implements EngineApi {
     const r = parseRequest(NamespaceRef, req, 'listSearchAttributes request');
     this.core.check();
     return { system: { ...SYSTEM_SEARCH_ATTRIBUTES }, custom: { ...this.core.namespaces.get(r.namespace).searchAttributes } };
+  }
+
+  /**
+   * Whether the engine takes work: 'failed' once a storage write failed (it then answers
+   * everything UNAVAILABLE and only a restart recovers it), 'closed' after close(). For health
+   * checks: a supervisor should restart a process whose engine failed.
+   */
+  health(): EngineHealth {
+    return this.core.health();
   }
 
   /** Stops dispatching and waits for issued writes to be durable. Does not close the store. */

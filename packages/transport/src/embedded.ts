@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { EngineApi } from '@endure/protocol';
-import { Engine, type EngineOptions } from '@endure/engine';
+import { Engine, type EngineHealth, type EngineOptions } from '@endure/engine';
 import { SqliteStore } from '@endure/store-sqlite';
 
 interface Shared {
@@ -13,6 +13,8 @@ const open = new Map<string, Shared>();
 
 export interface EmbeddedHandle {
   api: EngineApi;
+  /** The shared engine's state (see Engine.health). */
+  health(): EngineHealth;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function openEmbedded(path: string, opts: EngineOptions = {}): Prom
   let closed = false;
   return {
     api: engine,
+    health: () => engine.health(),
     async close() {
       if (closed) return;
       closed = true;

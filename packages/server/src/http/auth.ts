@@ -22,6 +22,16 @@ export class ApiKeyCheck {
     return this.digests.length > 0;
   }
 
+  /** Whether the request may make API calls (carries one of the keys, or no keys are configured). */
+  passes(req: IncomingMessage): boolean {
+    try {
+      this.check(req);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Throws UNAUTHENTICATED unless the request carries one of the keys. */
   check(req: IncomingMessage): void {
     if (!this.enabled) return;

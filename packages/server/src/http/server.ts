@@ -2,7 +2,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { openTransport } from '@endure/transport';
+import { openEmbeddedTransport } from '@endure/transport';
 import { ApiKeyCheck } from './auth.js';
 import { ApiHandler } from './handler.js';
 import { resolveOptions, ServerConfigError, type ServerOptions } from './options.js';
@@ -44,8 +44,8 @@ function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const opts = resolveOptions(options);
-  const transport = await openTransport(`sqlite:${opts.db}`, opts.engine);
-  const handler = new ApiHandler(transport.api, opts, new ApiKeyCheck(opts.apiKeys));
+  const transport = await openEmbeddedTransport(opts.db, opts.engine);
+  const handler = new ApiHandler(transport.api, opts, new ApiKeyCheck(opts.apiKeys), transport.health);
   const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler.listener) : createHttpServer(handler.listener);
   // Idle keep-alive connections outlive the clients' pools' idle timeouts, so a client never
   // sends a request on a socket the server is closing at that moment.
