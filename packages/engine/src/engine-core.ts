@@ -34,6 +34,16 @@ export interface EngineOptions {
 
 type TimerHandler = (run: Run, timerId: string) => void;
 
+/** Whether the engine takes work (see `Engine.health`). */
+export type EngineHealth =
+  | { status: 'serving' }
+  /**
+   * A storage write failed: memory may be ahead of disk, so the engine refuses all work until the
+   * process restarts. `cause` is the storage error's message, `code` its code (e.g. SQLITE_FULL).
+   */
+  | { status: 'failed'; cause: string; code?: string }
+  | { status: 'closed' };
+
 /**
  * The engine's shared machinery: loading runs, applying mutations in order with group-committed
  * writes, the task queues and the deadline queue. Transition logic lives in the modules that
@@ -114,6 +124,14 @@ export class EngineCore {
 
   now(): number {
     return this.clock.now();
+  }
+
+  health(): EngineHealth {
+    if (this.failure) {
+      const code = (this.failure as { code?: unknown }).code;
+      return typeof code === 'string' ? { status: 'failed', cause: this.failure.message, code } : { status: 'failed', cause: this.failure.message };
+    }
+    return this.closed ? { status: 'closed' } : { status: 'serving' };
   }
 
   check(): void {

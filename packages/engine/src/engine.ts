@@ -56,7 +56,7 @@ import {
 } from '@endure/protocol';
 import type { Store } from '@endure/storage';
 import { alreadyApplied } from './request-ids.js';
-import { EngineCore, type EngineOptions } from './engine-core.js';
+import { EngineCore, type EngineHealth, type EngineOptions } from './engine-core.js';
 import type { Run } from './run.js';
 import type { TaskRef } from './matching.js';
 import { startWorkflow } from './start.js';
@@ -387,6 +387,15 @@ export class Engine implements EngineApi {
    */
   authenticateApiKey(presented: string): ApiKeyInfo | undefined {
     return this.core.apiKeys.authenticate(presented);
+  }
+
+  /**
+   * Whether the engine takes work: 'failed' once a storage write failed (it then answers
+   * everything UNAVAILABLE and only a restart recovers it), 'closed' after close(). For health
+   * checks: a supervisor should restart a process whose engine failed.
+   */
+  health(): EngineHealth {
+    return this.core.health();
   }
 
   /** Stops dispatching and waits for issued writes to be durable. Does not close the store. */

@@ -4,8 +4,9 @@
 // statement it holds a file lock that only it can use. The kernel drops that lock when the process
 // dies, so a crashed owner never blocks the next open. `<path>.lock` just records the owner's pid
 // so the error can name it; a leftover file from a killed process is simply overwritten.
-import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { PRIVATE_MODE } from './file-mode.js';
 
 export class DatabaseLockedError extends Error {
   override name = 'DatabaseLockedError';
@@ -16,8 +17,10 @@ export class DatabaseLockedError extends Error {
   ) {
     super(
       pid === undefined
-        ? `database ${path} is already open by another process`
-        : `database ${path} is already open by process ${pid}${pid === process.pid ? ' (this process)' : ''}`,
+        ? `database ${path} is already open by another process; an Endure engine owns its database alone: stop the other one, or use another file`
+        : pid === process.pid
+          ? `database ${path} is already open by process ${pid} (this process); close it before opening it again, or share the open one`
+          : `database ${path} is already open by process ${pid}; an Endure engine owns its database alone: stop that process (\`kill ${pid}\`), or use another file`,
     );
   }
 }
@@ -29,7 +32,12 @@ export function canonicalPath(path: string): string {
     return realpathSync(abs);
   } catch {
     // The file does not exist yet; its directory must.
+  }
+  try {
     return join(realpathSync(dirname(abs)), basename(abs));
+  } catch (e) {
+    const missing = (e as { code?: unknown }).code === 'ENOENT';
+    throw new Error(missing ? `cannot create database ${abs}: its directory ${dirname(abs)} does not exist; create it first` : `cannot open database ${abs}: ${(e as Error).message}`);
   }
 }
 
@@ -56,7 +64,9 @@ export function lockedError(absPath: string): DatabaseLockedError {
 }
 
 export function writeOwner(absPath: string): void {
-  writeFileSync(ownerFile(absPath), `${process.pid}\n`);
+  const file = ownerFile(absPath);
+  writeFileSync(file, `${process.pid}\n`, { mode: PRIVATE_MODE });
+  chmodSync(file, PRIVATE_MODE); // the mode above applies only when the file is new
 }
 
 /** Removes the pid file if it is still ours. */

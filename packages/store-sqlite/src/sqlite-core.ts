@@ -2,11 +2,12 @@
 // batcher. It runs on the store thread, so commits (and their fsyncs) never block the caller.
 import Database from 'better-sqlite3';
 import { isLockBusy, lockedError } from './lock.js';
+import { explainStorageError } from './storage-errors.js';
 import { assertKnownVersion, migrate } from './migrations.js';
 import { applyPlan, type Plan } from './mutations.js';
 import { fromTaskRow, fromTimerRow, fromWorkflowRow, keyParams, toTaskRow, type WorkflowRow } from './rows.js';
 import { Statements } from './statements.js';
-import { checkStructure, checkedHistory, damaged, isCorruption } from './integrity.js';
+import { checkStructure, checkedHistory } from './integrity.js';
 import { WriteBatcher, type WriteStats } from './write-batcher.js';
 import { Visibility, isVisibilityPlan, type VisibilityPlan, type VisibilityReadOp } from './visibility.js';
 import { SecurityTables, isSecurityPlan, type SecurityPlan, type SecurityReadOp } from './security.js';
@@ -33,6 +34,8 @@ export type ReadOp =
 
 export class SqliteCore {
   private constructor(
+    /** The database file (absolute), or ':memory:'. */
+    private readonly path: string,
     private readonly db: Database.Database,
     private readonly st: Statements,
     private readonly batcher: WriteBatcher,
@@ -45,29 +48,29 @@ export class SqliteCore {
     let db: Database.Database | undefined;
     try {
       db = new Database(abs, { timeout: opts.lockTimeoutMs ?? 100 });
-      try {
-        // Must precede the first access: the connection then keeps its file lock until closed,
-        // and WAL runs without the shared-memory file.
-        db.pragma('locking_mode = EXCLUSIVE');
-        // Before anything writes: a file from a newer version is refused, not converted to WAL.
-        assertKnownVersion(db, abs);
-        const mode = db.pragma('journal_mode = WAL', { simple: true });
-        if (abs !== MEMORY && mode !== 'wal') throw new Error(`database ${abs} could not switch to WAL (got ${String(mode)})`);
-        checkStructure(db, abs); // before migrating: a damaged file is never written to
-        migrate(db, abs);
-      } catch (e) {
-        if (isCorruption(e)) throw damaged(abs, (e as Error).message);
-        throw isLockBusy(e) ? lockedError(abs) : e;
-      }
+      // Must precede the first access: the connection then keeps its file lock until closed,
+      // and WAL runs without the shared-memory file.
+      db.pragma('locking_mode = EXCLUSIVE');
+      // Before anything writes: a file from a newer version is refused, not converted to WAL.
+      assertKnownVersion(db, abs);
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (abs !== MEMORY && mode !== 'wal') throw new Error(`database ${abs} could not switch to WAL (got ${String(mode)})`);
+      checkStructure(db, abs); // before migrating: a damaged file is never written to
+      migrate(db, abs);
       // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
-      return new SqliteCore(db, new Statements(db), new WriteBatcher(db, opts.maxBatch, opts.minCommitIntervalMs ?? 0), new Visibility(db), new SecurityTables(db));
+      return new SqliteCore(abs, db, new Statements(db), new WriteBatcher(db, opts.maxBatch, opts.minCommitIntervalMs ?? 0), new Visibility(db), new SecurityTables(db));
     } catch (e) {
       db?.close();
-      throw e;
+      throw isLockBusy(e) ? lockedError(abs) : abs === MEMORY ? e : explainStorageError(e, abs);
     }
+  }
+
+  /** The error to report for `e`, a failure of an operation on this database: it names the file and, when known, the cause and the fix. */
+  explain(e: unknown): unknown {
+    return this.path === MEMORY ? e : explainStorageError(e, this.path);
   }
 
   /** Queues a mutation for the next group commit; resolves when it is durable. */

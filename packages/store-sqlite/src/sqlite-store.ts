@@ -4,10 +4,10 @@
 // (see lock.ts).
 import { Worker as Thread } from 'node:worker_threads';
 import type { FilterExpr, HistoryEvent } from '@endure/protocol';
-import { StoredDataCorruptError, checkFilter, checkPageSize, cursorOf, decodePageToken, encodePageToken } from '@endure/storage';
-import { damaged, isCorruption } from './integrity.js';
+import { checkFilter, checkPageSize, cursorOf, decodePageToken, encodePageToken } from '@endure/storage';
 import type { CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord, ApiKeyRecord } from '@endure/storage';
 import { canonicalPath, claimInProcess, removeOwner, writeOwner } from './lock.js';
+import { preparePrivateFile } from './file-mode.js';
 import { planCreate, planUpdate, type Plan } from './mutations.js';
 import { packRequests } from './plan-wire.js';
 import { fromWire } from './errors.js';
@@ -70,6 +70,7 @@ export class SqliteStore implements Store {
   static async open(path: string, opts: SqliteStoreOptions = {}): Promise<SqliteStore> {
     const abs = path === MEMORY ? MEMORY : canonicalPath(path);
     const release = abs === MEMORY ? () => undefined : claimInProcess(abs);
+    if (abs !== MEMORY) preparePrivateFile(abs);
     const thread = new Thread(new URL('./store-thread.js', import.meta.url));
     try {
       const core: CoreOptions = { ...opts, minCommitIntervalMs: opts.minCommitIntervalMs ?? Number(process.env['ENDURE_MIN_COMMIT_INTERVAL_MS'] ?? 0) };
@@ -249,15 +250,8 @@ export class SqliteStore implements Store {
     if (!w) return;
     this.waiting.delete(id);
     if (this.waiting.size === 0) this.thread.unref();
-    if (error) w.reject(this.namingFile(error));
+    if (error) w.reject(error);
     else w.resolve(value);
-  }
-
-  /** Damage found on the store thread, said with the file it is in and what to do. */
-  private namingFile(error: Error): Error {
-    if (error instanceof StoredDataCorruptError && !error.message.startsWith('database ')) return damaged(this.path, error.message);
-    if (isCorruption(error)) return damaged(this.path, error.message);
-    return error;
   }
 
   private onMessage(m: FromStore): void {

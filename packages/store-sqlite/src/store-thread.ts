@@ -53,14 +53,14 @@ function handle(m: ToStore): void {
     case 'mutate':
       core!.mutate(m.plan).then(
         (value) => report(m.id, undefined, value),
-        (e: unknown) => report(m.id, e ?? new Error('mutation failed')),
+        (e: unknown) => report(m.id, core!.explain(e ?? new Error('mutation failed'))),
       );
       return;
     case 'read':
       try {
         send({ type: 'read', id: m.id, value: core!.read(m.read) });
       } catch (e) {
-        send({ type: 'read', id: m.id, error: toWire(e) });
+        send({ type: 'read', id: m.id, error: toWire(core!.explain(e)) });
       }
       return;
     case 'close':

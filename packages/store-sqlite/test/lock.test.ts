@@ -23,7 +23,7 @@ void describe('single-process ownership', () => {
         assert.equal(pid, child.pid);
         await assert.rejects(SqliteStore.open(file), (e: unknown) => {
           assert.ok(e instanceof DatabaseLockedError);
-          assert.equal(e.message, `database ${file} is already open by process ${pid}`);
+          assert.equal(e.message, `database ${file} is already open by process ${pid}; an Endure engine owns its database alone: stop that process (\`kill ${pid}\`), or use another file`);
           assert.equal(e.pid, pid);
           return true;
         });
@@ -52,7 +52,7 @@ void describe('single-process ownership', () => {
       await assert.rejects(SqliteStore.open(join(dir, '.', 'twice.db')), (e: unknown) => {
         assert.ok(e instanceof DatabaseLockedError);
         assert.equal(e.pid, process.pid);
-        assert.ok(e.message.startsWith(`database ${file} is already open by process ${process.pid}`));
+        assert.equal(e.message, `database ${file} is already open by process ${process.pid} (this process); close it before opening it again, or share the open one`);
         return true;
       });
       await first.close();

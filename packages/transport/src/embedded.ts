@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { EngineApi } from '@endure/protocol';
-import { Engine, type EngineOptions } from '@endure/engine';
+import { Engine, type EngineHealth, type EngineOptions } from '@endure/engine';
 import { SqliteStore } from '@endure/store-sqlite';
 
 interface Shared {
@@ -14,6 +14,8 @@ const open = new Map<string, Shared>();
 export interface EmbeddedHandle {
   api: EngineApi;
   engine: Engine;
+  /** The shared engine's state (see Engine.health). */
+  health(): EngineHealth;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function openEmbedded(path: string, opts: EngineOptions = {}): Prom
   return {
     api: engine,
     engine,
+    health: () => engine.health(),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,5 +1,5 @@
 import type { EngineApi } from '@endure/protocol';
-import type { Clock, Engine } from '@endure/engine';
+import type { Clock, Engine, EngineHealth } from '@endure/engine';
 import { parseAddress } from './address.js';
 import { openEmbedded } from './embedded.js';
 import { openHttp } from './http.js';
@@ -26,7 +26,23 @@ export interface EmbeddedOptions {
   timerHorizonMs?: number;
 }
 
-export type { Clock };
+export type { Clock, EngineHealth };
+
+/** A transport to the in-process engine, which can also tell the engine's state. */
+export interface EmbeddedTransport extends Transport {
+  readonly engine: Engine;
+  /** Whether the engine takes work: 'failed' after a storage failure (restart the process). */
+  health(): EngineHealth;
+}
+
+/** Opens (or joins) the in-process engine on the SQLite file `path`. */
+export async function openEmbeddedTransport(path: string, embedded: EmbeddedOptions = {}): Promise<EmbeddedTransport> {
+  if (embedded.maxPayloadBytes !== undefined && !(Number.isInteger(embedded.maxPayloadBytes) && embedded.maxPayloadBytes > 0)) {
+    throw new TypeError(`embedded.maxPayloadBytes must be a positive whole number of bytes, got ${embedded.maxPayloadBytes}`);
+  }
+  const h = await openEmbedded(path, embedded);
+  return { address: `sqlite:${path}`, api: h.api, engine: h.engine, health: h.health, close: () => h.close() };
+}
 
 /**
  * Connects to an engine by address: `sqlite:<file>` opens (or joins) the in-process engine;
@@ -38,11 +54,7 @@ export async function openTransport(address: string, embedded: EmbeddedOptions =
     const h = openHttp(parsed.baseUrl, remote);
     return { address, api: h.api, close: async () => h.close() };
   }
-  if (embedded.maxPayloadBytes !== undefined && !(Number.isInteger(embedded.maxPayloadBytes) && embedded.maxPayloadBytes > 0)) {
-    throw new TypeError(`embedded.maxPayloadBytes must be a positive whole number of bytes, got ${embedded.maxPayloadBytes}`);
-  }
-  const h = await openEmbedded(parsed.path, embedded);
-  return { address, api: h.api, engine: h.engine, close: () => h.close() };
+  return { ...(await openEmbeddedTransport(parsed.path, embedded)), address };
 }
 
 export { EngineConnection, type ConnectOptions } from './connection-base.js';

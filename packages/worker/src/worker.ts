@@ -12,7 +12,7 @@ import { LocalActivityRunner } from './local-activities.js';
 import { ActivityExecutor, type ActivityFunction } from './activity-executor.js';
 import { NativeConnection, type EngineConnection } from './connection.js';
 import { Runtime, type Logger } from './logger.js';
-import { Outage, abortableSleep, isTransient } from './outage.js';
+import { Outage, isTransient } from './outage.js';
 import { validateWorkerOptions } from './options.js';
 import { pollTasks } from './task-polling.js';
 import { runReplayHistory, type ReplayOptions } from './replay.js';
@@ -65,10 +65,11 @@ async function loadConverter(options: WorkerOptions): Promise<PayloadConverter> 
   return mod.payloadConverter;
 }
 
-/** Poll refusals that retrying cannot change: the worker stops with them. */
+/**
+ * Poll refusals that retrying cannot change: the worker stops with them. (UNAVAILABLE is one only
+ * when not marked retryable: the embedded engine stopped after a storage failure.)
+ */
 const FATAL_POLL_ERRORS: ReadonlySet<string> = new Set(['UNAVAILABLE', 'NOT_FOUND', 'INVALID_ARGUMENT', 'UNAUTHENTICATED', 'PERMISSION_DENIED']);
-/** Pause before polling again after any other failed poll. */
-const POLL_RETRY_MS = 1_000;
 
 /** Polls kept open per task kind unless the options say: a few, since each takes a burst of tasks. */
 const DEFAULT_POLLS = 4;
@@ -245,24 +246,30 @@ export class Worker {
   }
 
   /**
-   * A poll failed. An unreachable engine is an outage to wait out; a refusal that retrying cannot
-   * change (unknown namespace, bad request, wrong API key, a stopped engine) stops the worker with
-   * it; anything else is logged and retried after a pause. Never straight away: a poll that fails
-   * at once would otherwise spin, starving the event loop.
+   * A poll failed. A refusal that retrying cannot change (unknown namespace, bad request, wrong
+   * API key, a stopped embedded engine) stops the worker with it. Anything else (an unreachable
+   * server, a 500/502/503, a timeout) is an outage to wait out with back-off, for as long as it
+   * lasts: never straight away, since a poll that fails at once would otherwise spin, starving
+   * the event loop.
    */
   private async onPollError(err: unknown): Promise<void> {
-    if (isTransient(err)) return this.outage.wait(err, this.abort.signal);
-    if (!(err instanceof ApiError) || FATAL_POLL_ERRORS.has(err.code)) return this.stopWith(err);
-    this.logger.warn(`task poll failed, retrying in ${POLL_RETRY_MS} ms: ${err.message}`);
-    await abortableSleep(POLL_RETRY_MS, this.abort.signal);
+    if (!(err instanceof ApiError)) return this.stopWith(err);
+    const transient: boolean = isTransient(err);
+    if (!transient && FATAL_POLL_ERRORS.has(err.code)) return this.stopWith(err);
+    return this.outage.wait(err, this.abort.signal);
   }
 
+  /**
+   * A workflow task could not be run or reported. The run was evicted, and the engine hands the
+   * task out again after its timeout. A refusal or failure of the engine's (a server's 500
+   * included) leaves the worker running; a stopped embedded engine, or an error of the worker
+   * itself, stops it.
+   */
   private onWorkflowTaskError(err: unknown): void {
     if (isTransient(err)) {
-      // A completion lost to an outage: the run was evicted; the engine hands the task out again.
-      this.logger.warn(`workflow task completion not delivered (engine unreachable): ${err.message}`);
-    } else if (err instanceof ApiError && err.code !== 'INTERNAL') {
-      this.logger.warn(`workflow task completion failed: ${err.message}`);
+      this.logger.warn(`workflow task completion not delivered (engine unreachable for the task's whole timeout): ${err.message}`);
+    } else if (err instanceof ApiError) {
+      this.logger.warn(`workflow task completion failed (${err.code}), the task is handed out again after its timeout: ${err.message}`);
       if (err.code === 'UNAVAILABLE') this.stopWith(err);
     } else {
       this.stopWith(err);

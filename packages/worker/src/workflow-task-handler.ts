@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, type Command, type EngineApi, type HistoryEvent, type Payload, type WorkflowTask } from '@endure/protocol';
+import { ApiError, retryWhileUnavailable, type Command, type EngineApi, type HistoryEvent, type Payload, type WorkflowTask } from '@endure/protocol';
 import type { TaskOutcome } from '@endure/core';
 import type { WorkflowThreads } from './workflow-threads.js';
 import type { Logger } from './logger.js';
 import type { LocalActivityRunner } from './local-activities.js';
+
+/** The default workflow task timeout, for tasks from engines that do not send theirs. */
+const DEFAULT_TASK_TIMEOUT_MS = 10_000;
+
+/**
+ * How long a report on a task is retried while the engine is unreachable (a restarting server,
+ * a 502/503 from in front of it): until the task would have timed out anyway. Past that its
+ * token is stale and the engine has handed the task out again.
+ */
+const retryBudgetMs = (task: WorkflowTask) => task.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
 
 const nextLocal = (commands: Command[]) => commands.find((c): c is Extract<Command, { type: 'ScheduleLocalActivity' }> => c.type === 'ScheduleLocalActivity');
 
@@ -44,7 +54,7 @@ export class WorkflowTaskHandler {
       clearInterval(heartbeat);
     }
     if (!outcome.ok) return { acked: this.fail(task, outcome) };
-    const completion = this.engine.completeWorkflowTask({
+    const request = {
       taskToken: task.taskToken,
       commands: outcome.commands,
       sawUpTo: outcome.sawUpTo,
@@ -52,13 +62,16 @@ export class WorkflowTaskHandler {
       identity: this.identity,
       stickyWorkerId: this.stickyWorkerId,
       requestId: randomUUID(),
-    });
+    };
+    // Retried, not dropped, through an outage: a dropped completion costs a task timeout and a
+    // replay. A retry never applies twice: it carries the same request id.
+    const completion = retryWhileUnavailable(() => this.engine.completeWorkflowTask(request), retryBudgetMs(task));
     return { acked: this.settleCompletion(task, completion) };
   }
 
   /** Heartbeats the task at half its timeout until cleared. */
   private heartbeatWhileRunning(task: WorkflowTask): NodeJS.Timeout {
-    const every = Math.max(50, (task.timeoutMs ?? 10_000) / 2);
+    const every = Math.max(50, retryBudgetMs(task) / 2);
     return setInterval(() => {
       this.engine.heartbeatWorkflowTask({ taskToken: task.taskToken }).catch((err: unknown) => this.logger.debug(`workflow task heartbeat failed: ${(err as Error).message}`));
     }, every);
@@ -102,7 +115,7 @@ export class WorkflowTaskHandler {
 
   private async fullHistory(task: WorkflowTask): Promise<HistoryEvent[]> {
     const first = task.events[0]?.eventId ?? task.lastEventId + 1;
-    const r = await this.engine.getHistory({ namespace: task.namespace, workflowId: task.workflowId, runId: task.runId });
+    const r = await retryWhileUnavailable(() => this.engine.getHistory({ namespace: task.namespace, workflowId: task.workflowId, runId: task.runId }), retryBudgetMs(task));
     return [...r.events.filter((e) => e.eventId < first), ...task.events];
   }
 
@@ -113,8 +126,9 @@ export class WorkflowTaskHandler {
       workflowType: task.workflowType,
       nondeterminism: outcome.nondeterminism,
     });
+    const request = { taskToken: task.taskToken, failure: outcome.failure, identity: this.identity, requestId: randomUUID() };
     try {
-      await this.engine.failWorkflowTask({ taskToken: task.taskToken, failure: outcome.failure, identity: this.identity, requestId: randomUUID() });
+      await retryWhileUnavailable(() => this.engine.failWorkflowTask(request), retryBudgetMs(task));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
     }

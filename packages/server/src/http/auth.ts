@@ -34,6 +34,16 @@ export class ApiKeyCheck {
     return this.digests.length > 0;
   }
 
+  /** Whether the request may make API calls (carries a valid key, or none is required and none is sent). */
+  passes(req: IncomingMessage): boolean {
+    try {
+      this.check(req);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Who the request acts as. Without a key: UNAUTHENTICATED if keys are required, else open
    * access (today's loopback behaviour). A key that is sent is always checked, even where none is

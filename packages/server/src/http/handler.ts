@@ -2,11 +2,13 @@
 // Also tracks requests in flight, so shutdown can end long-polls and wait for the rest.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseRequest, type EngineApi, type EngineOperation, type ListNamespacesResponse } from '@endure/protocol';
+import type { EngineHealth } from '@endure/transport';
 import type { ApiKeyCheck } from './auth.js';
 import { authorize, visibleNamespaces, type Principal } from './access.js';
 import { readJsonBody } from './body.js';
 import { runBatch } from './batch.js';
 import { errorReply, HttpProblem } from './http-errors.js';
+import { answerProbe, probeOf } from './health.js';
 import { openApiDocument } from './openapi.js';
 import type { ResolvedOptions } from './options.js';
 import { routeOf, type Route } from './routes.js';
@@ -46,6 +48,8 @@ export class ApiHandler {
     private readonly api: EngineApi,
     private readonly opts: ResolvedOptions,
     private readonly auth: ApiKeyCheck,
+    /** The engine's state, for the health probes. */
+    private readonly engineHealth: () => EngineHealth,
   ) {}
 
   /** The node:http request listener. */
@@ -68,10 +72,11 @@ export class ApiHandler {
   private async serve(req: IncomingMessage, call: InFlight): Promise<unknown> {
     const path = (req.url ?? '/').split('?')[0]!;
     const method = req.method ?? 'GET';
-    if (path === '/v1/health') {
+    const probe = probeOf(path);
+    if (probe) {
+      // Open to all (probes rarely carry keys), and answered while shutting down too.
       if (method !== 'GET' && method !== 'HEAD') throw new HttpProblem(405, 'INVALID_ARGUMENT', `use GET ${path}`, { allow: 'GET' });
-      if (this.closing) throw new HttpProblem(503, 'UNAVAILABLE', 'the server is shutting down');
-      return { status: 'ok' };
+      return answerProbe(probe, { engine: this.engineHealth(), shuttingDown: this.closing, showCause: this.auth.passes(req) });
     }
     if (this.closing) throw new HttpProblem(503, 'UNAVAILABLE', 'the server is shutting down; retry once it (or its replacement) is up', { connection: 'close' });
     const principal = this.auth.check(req);

@@ -68,9 +68,24 @@ function build(): Record<string, unknown> {
       },
     },
   };
-  paths['/v1/health'] = {
-    get: { operationId: 'health', summary: 'Liveness: 200 while serving, 503 while shutting down.', security: [], responses: { '200': { description: 'Serving' } } },
-  };
+  const probe = (operationId: string, summary: string, ok: string) => ({
+    get: {
+      operationId,
+      summary,
+      security: [],
+      responses: {
+        '200': { description: ok, content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] } } } },
+        '503': { description: 'UNAVAILABLE; the message names the cause', content: json('ErrorBody') },
+      },
+    },
+  });
+  paths['/v1/health/live'] = probe(
+    'healthLive',
+    'Liveness: 503 once the engine stopped after a storage failure (it takes no work until the process restarts; the message names the cause, in full to callers with a valid key). A server shutting down is still live.',
+    'Alive (possibly draining for shutdown)',
+  );
+  paths['/v1/health/ready'] = probe('healthReady', 'Readiness: 503 when not live, and while the server shuts down.', 'Serving requests');
+  paths['/v1/health'] = probe('health', 'The same as /v1/health/ready.', 'Serving requests');
   paths['/v1/openapi.json'] = { get: { operationId: 'openapi', summary: 'This document.', responses: { '200': { description: 'OpenAPI 3.1 document' } } } };
   const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
   for (const s of Object.values(schemas)) {

@@ -24,6 +24,15 @@ export interface ServerOptions {
   tls?: { certFile: string; keyFile: string };
   /** Largest request body accepted, in bytes. Default 8 MB. */
   maxBodyBytes?: number;
+  /** Connections open at once at most; more are closed as they arrive. Each awaited result and each worker poll holds one. Default 1000. */
+  maxConnections?: number;
+  /** How long a client may take to send a request's headers, in ms (slow clients are cut off). Default 10 s. */
+  headersTimeoutMs?: number;
+  /**
+   * How long a client may take to send a whole request, body included, in ms. Default 30 s. Long
+   * polls are not affected: they wait after the request is in.
+   */
+  requestTimeoutMs?: number;
   /** How long close() waits for in-flight requests before answering them UNAVAILABLE. Default 10 s. */
   shutdownGraceMs?: number;
   /** Settings of the embedded engine (payload limit, clock). */
@@ -43,6 +52,9 @@ export interface ResolvedOptions {
   apiKeys: string[];
   tls?: { cert: Buffer; key: Buffer };
   maxBodyBytes: number;
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
   shutdownGraceMs: number;
   engine: EmbeddedOptions;
   log: (entry: ServerLogEntry) => void;
@@ -83,6 +95,11 @@ export function resolveOptions(opts: ServerOptions): ResolvedOptions {
         'Add --api-key <key> (apiKeys), or --insecure-no-auth (insecureNoAuth) to accept that risk, or listen on 127.0.0.1',
     );
   }
+  const headersTimeoutMs = whole(opts.headersTimeoutMs, 10_000, 'headersTimeoutMs (--headers-timeout)', 1);
+  const requestTimeoutMs = whole(opts.requestTimeoutMs, 30_000, 'requestTimeoutMs (--request-timeout)', 1);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ServerConfigError(`headersTimeoutMs (--headers-timeout, ${headersTimeoutMs} ms) must not exceed requestTimeoutMs (--request-timeout, ${requestTimeoutMs} ms): the headers are part of the request`);
+  }
   const tls = opts.tls && { cert: readPem(opts.tls.certFile, 'certificate', '--tls-cert'), key: readPem(opts.tls.keyFile, 'key', '--tls-key') };
   return {
     db: opts.db,
@@ -91,6 +108,9 @@ export function resolveOptions(opts: ServerOptions): ResolvedOptions {
     apiKeys,
     ...(tls ? { tls } : {}),
     maxBodyBytes: whole(opts.maxBodyBytes, 8 * 1024 * 1024, 'maxBodyBytes', 1024),
+    maxConnections: whole(opts.maxConnections, 1000, 'maxConnections (--max-connections)', 1),
+    headersTimeoutMs,
+    requestTimeoutMs,
     shutdownGraceMs: whole(opts.shutdownGraceMs, 10_000, 'shutdownGraceMs', 0),
     engine: opts.engine ?? {},
     log: opts.logger ?? (() => {}),

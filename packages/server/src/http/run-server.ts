@@ -1,6 +1,7 @@
 // A small runnable server for tests and scripts (the `endure` CLI has the full-featured command):
 //   node dist/src/http/run-server.js --db <file> [--host H] [--port P] [--api-key K]...
 //        [--insecure-no-auth] [--tls-cert F --tls-key F] [--max-body-bytes N]
+//        [--max-connections N] [--headers-timeout-ms N] [--request-timeout-ms N]
 // When ready it prints one JSON line on stdout: {"url":…,"host":…,"port":…,"pid":…}. Logs are JSON
 // lines on stderr. SIGTERM/SIGINT stop it gracefully (exit 0); bad options exit 2, other failures 1.
 import { parseArgs } from 'node:util';
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'max-body-bytes': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'headers-timeout-ms': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
       },
       strict: true,
     }));
@@ -41,6 +45,9 @@ async function main(): Promise<void> {
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) fail('--tls-cert and --tls-key go together', 2);
   const port = integer(values.port, '--port');
   const maxBodyBytes = integer(values['max-body-bytes'], '--max-body-bytes');
+  const maxConnections = integer(values['max-connections'], '--max-connections');
+  const headersTimeoutMs = integer(values['headers-timeout-ms'], '--headers-timeout-ms');
+  const requestTimeoutMs = integer(values['request-timeout-ms'], '--request-timeout-ms');
   const server = await startServer({
     db: values.db,
     ...(values.host ? { host: values.host } : {}),
@@ -49,6 +56,9 @@ async function main(): Promise<void> {
     ...(values['insecure-no-auth'] ? { insecureNoAuth: true } : {}),
     ...(values['tls-cert'] && values['tls-key'] ? { tls: { certFile: values['tls-cert'], keyFile: values['tls-key'] } } : {}),
     ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+    ...(maxConnections !== undefined ? { maxConnections } : {}),
+    ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}),
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     logger: (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`),
   }).catch((err: unknown) => fail((err as Error).message, err instanceof ServerConfigError ? 2 : 1));
   process.stdout.write(`${JSON.stringify({ url: server.url, host: server.host, port: server.port, pid: process.pid })}\n`);

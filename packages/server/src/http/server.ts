@@ -1,10 +1,10 @@
 // startServer: the embedded engine on a SQLite file, behind the HTTP/JSON API.
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Socket } from 'node:net';
-import { openTransport } from '@endure/transport';
+import { openEmbeddedTransport } from '@endure/transport';
 import { ApiKeyCheck } from './auth.js';
 import { ApiHandler } from './handler.js';
+import { applyConnectionLimits, timeoutOptions } from './connection-limits.js';
 import { resolveOptions, ServerConfigError, type ServerOptions } from './options.js';
 
 export interface RunningServer {
@@ -34,26 +34,14 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-/** Answers a malformed HTTP request (bad request line, oversized headers) with a JSON error too. */
-function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
-  const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  const body = JSON.stringify({ error: { code: 'INVALID_ARGUMENT', message: `malformed HTTP request: ${err.code ?? err.message}` } });
-  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-}
-
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const opts = resolveOptions(options);
-  const transport = await openTransport(`sqlite:${opts.db}`, opts.engine);
-  const stored = transport.engine;
-  if (!stored) throw new Error('the server needs an in-process engine (a sqlite: transport)');
-  const handler = new ApiHandler(transport.api, opts, new ApiKeyCheck(opts.apiKeys, (key) => stored.authenticateApiKey(key)));
-  const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler.listener) : createHttpServer(handler.listener);
-  // Idle keep-alive connections outlive the clients' pools' idle timeouts, so a client never
-  // sends a request on a socket the server is closing at that moment.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 70_000;
-  server.on('clientError', onClientError);
+  const transport = await openEmbeddedTransport(opts.db, opts.engine);
+  const engine = transport.engine;
+  const handler = new ApiHandler(transport.api, opts, new ApiKeyCheck(opts.apiKeys, (key) => engine.authenticateApiKey(key)), transport.health);
+  const limits = timeoutOptions(opts);
+  const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, ...limits }, handler.listener) : createHttpServer(limits, handler.listener);
+  applyConnectionLimits(server, opts);
   let port: number;
   try {
     port = await listen(server, opts.port, opts.host);

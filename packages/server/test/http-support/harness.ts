@@ -131,3 +131,24 @@ export function errorOf(r: RawResponse): { code: string; message: string; detail
   if (!e || typeof e.code !== 'string' || typeof e.message !== 'string') throw new Error(`expected a JSON error body, got HTTP ${r.status}: ${r.text.slice(0, 300)}`);
   return e;
 }
+
+/**
+ * A tmpfs of `sizeKb` mounted on a fresh temp directory: a disk that really fills up. Undefined
+ * where this process may not mount (not root, no CAP_SYS_ADMIN): the caller skips, saying so.
+ */
+export function smallFileSystem(sizeKb: number): { dir: string; remove(): void } | undefined {
+  const t = tempDir('endure-tmpfs-');
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k,mode=0755`, 'tmpfs', t.dir], { stdio: 'pipe' });
+  } catch {
+    t.remove();
+    return undefined;
+  }
+  return {
+    dir: t.dir,
+    remove: () => {
+      execFileSync('umount', [t.dir], { stdio: 'pipe' });
+      t.remove();
+    },
+  };
+}

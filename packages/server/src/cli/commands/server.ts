@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startServer, ServerConfigError, type ServerLogEntry } from '../../index.js';
-import { port } from '../input.js';
+import { durationMs, port, positiveInt } from '../input.js';
 import { outputOption, print, printJson, type OutputFormat } from '../output.js';
 import { globalOptions } from '../context.js';
 import { usageError } from '../exit-codes.js';
@@ -15,6 +15,9 @@ interface StartDevFlags {
   insecureNoAuth?: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  maxConnections?: number;
+  headersTimeout?: number;
+  requestTimeout?: number;
   output: OutputFormat;
 }
 
@@ -44,7 +47,7 @@ function firstStopSignal(): Promise<string> {
 async function startDev(f: StartDevFlags, cmd: Command): Promise<void> {
   if (Boolean(f.tlsCert) !== Boolean(f.tlsKey)) throw usageError('--tls-cert and --tls-key go together: give both PEM files or neither');
   const db = resolve(f.db);
-  mkdirSync(dirname(db), { recursive: true });
+  mkdirSync(dirname(db), { recursive: true, mode: 0o700 }); // a new directory is private, like the database in it
   const apiKeys = globalOptions(cmd).apiKey;
   const stop = firstStopSignal();
   let server;
@@ -56,6 +59,10 @@ async function startDev(f: StartDevFlags, cmd: Command): Promise<void> {
       ...(apiKeys?.length ? { apiKeys } : {}),
       ...(f.insecureNoAuth ? { insecureNoAuth: true } : {}),
       ...(f.tlsCert && f.tlsKey ? { tls: { certFile: f.tlsCert, keyFile: f.tlsKey } } : {}),
+      // Unset flags leave the server's defaults (options.ts), defined in one place.
+      ...(f.maxConnections !== undefined ? { maxConnections: f.maxConnections } : {}),
+      ...(f.headersTimeout !== undefined ? { headersTimeoutMs: f.headersTimeout } : {}),
+      ...(f.requestTimeout !== undefined ? { requestTimeoutMs: f.requestTimeout } : {}),
       logger: logToStderr,
     });
   } catch (err) {
@@ -83,6 +90,9 @@ export function registerServerCommands(program: Command): void {
     .option('--insecure-no-auth', 'serve a non-loopback address without API keys (anyone who reaches it can use it)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--max-connections <n>', 'connections open at once at most, default 1000 (each waiting result and worker poll holds one); more are refused', positiveInt('--max-connections'))
+    .option('--headers-timeout <duration>', "how long a client may take to send a request's headers, default 10s", durationMs('--headers-timeout'))
+    .option('--request-timeout <duration>', 'how long a client may take to send a whole request, body included, default 30s (long-polls wait after it, unaffected)', durationMs('--request-timeout'))
     .addOption(outputOption())
     .action((f: StartDevFlags, cmd: Command) => startDev(f, cmd));
 }
