@@ -58,7 +58,9 @@ describe('timers across restarts', () => {
     const r = (await h.result()) as { slept: number };
     const { started, fired } = timerEvents((await h.fetchHistory()).events);
     const late = fired!.eventTime - started!.attributes.fireAt;
-    assert.ok(late >= 0 && late < 150, `fired ${late} ms after its deadline`);
+    // Not early, and at its deadline rather than at the next periodic timer scan (30 s later);
+    // how late on a loaded machine is the benchmark's business (W3), not this test's.
+    assert.ok(late >= 0 && late < 1_000, `fired ${late} ms after its deadline`);
     assert.ok(r.slept >= 1200);
     await app.down();
   });
@@ -76,7 +78,8 @@ describe('timers across restarts', () => {
     const h = app.client.workflow.getHandle(id);
     await h.result();
     const { fired } = timerEvents((await h.fetchHistory()).events);
-    assert.ok(fired!.eventTime - reopenedAt < 500, `fired ${fired!.eventTime - reopenedAt} ms after the restart`);
+    // As soon as the engine is back (this includes starting the worker), not at the next periodic scan (30 s).
+    assert.ok(fired!.eventTime - reopenedAt < 5_000, `fired ${fired!.eventTime - reopenedAt} ms after the restart`);
     await app.down();
   });
 
