@@ -56,12 +56,12 @@ async function measure(fn: (i: number, timed: <T>(call: () => Promise<T>) => Pro
 
 export async function run(): Promise<ScenarioResult> {
   const loaded = await ensureLoaded(RUNS);
-  // Opening checks the file's structure (PRAGMA quick_check): its cost grows with the file.
+  // Opening checks the structure of files up to 512 MiB (PRAGMA quick_check); this one is larger.
   const opening = performance.now();
   const store = await SqliteStore.open(loaded.file);
   const openMs = round(performance.now() - opening);
   const fileMB = round(statSync(loaded.file).size / 2 ** 20);
-  log(`listing: open with integrity check: ${openMs} ms for ${fileMB} MB`);
+  log(`listing: open: ${openMs} ms for ${fileMB} MB`);
   try {
     const total = await store.countWorkflows(NAMESPACE);
     if (total !== RUNS) throw new Error(`the cached database holds ${total} runs, expected ${RUNS}; delete ${loaded.file}.complete to rebuild it`);
@@ -102,7 +102,7 @@ export async function run(): Promise<ScenarioResult> {
     return {
       description: `listWorkflows (pages of ${PAGE}) and countWorkflows over ${RUNS} stored runs in one SQLite file; ${SAMPLES} samples per query after 10 warm-up calls, each with a freshly parsed filter`,
       settings: { runs: RUNS, pageSize: PAGE, samples: SAMPLES, dbFile: loaded.file, loadedNow: loaded.loadedNow, loadSeconds: loaded.loadSeconds },
-      results: { list: results, count: counts, rssMB: round(rss / 2 ** 20), openWithIntegrityCheck: { ms: openMs, fileMB } },
+      results: { list: results, count: counts, rssMB: round(rss / 2 ** 20), open: { ms: openMs, fileMB } },
       targets: [target('list by type and status p99', '<=', 50, typeStatus.p99, 'ms')],
       notes: [
         'The database is built once with bulkLoadWorkflows (createWorkflow\'s own plans and statements: run, history, current-run pointer, timers, search-attribute rows, in large transactions) and cached in the OS temp dir; set BENCH_LISTING_RUNS to change its size.',

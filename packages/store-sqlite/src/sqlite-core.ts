@@ -7,7 +7,7 @@ import { assertKnownVersion, migrate } from './migrations.js';
 import { applyPlan, type Plan } from './mutations.js';
 import { fromTaskRow, fromTimerRow, fromWorkflowRow, keyParams, toTaskRow, type WorkflowRow } from './rows.js';
 import { Statements } from './statements.js';
-import { checkStructure, checkedHistory } from './integrity.js';
+import { DEFAULT_STRUCTURE_CHECK_MAX_BYTES, checkStructure, checkedHistory } from './integrity.js';
 import { WriteBatcher, type WriteStats } from './write-batcher.js';
 import { Visibility, isVisibilityPlan, type VisibilityPlan, type VisibilityReadOp } from './visibility.js';
 import { SecurityTables, isSecurityPlan, type SecurityPlan, type SecurityReadOp } from './security.js';
@@ -20,6 +20,7 @@ export interface CoreOptions {
   lockTimeoutMs?: number;
   maxBatch?: number;
   minCommitIntervalMs?: number;
+  structureCheckMaxBytes?: number;
 }
 
 /** Read operations, by name, as the store thread serves them. */
@@ -55,7 +56,8 @@ export class SqliteCore {
       assertKnownVersion(db, abs);
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (abs !== MEMORY && mode !== 'wal') throw new Error(`database ${abs} could not switch to WAL (got ${String(mode)})`);
-      checkStructure(db, abs); // before migrating: a damaged file is never written to
+      // Before migrating: a damaged file is never written to.
+      if (abs !== MEMORY) checkStructure(db, abs, opts.structureCheckMaxBytes ?? DEFAULT_STRUCTURE_CHECK_MAX_BYTES);
       migrate(db, abs);
       // FULL: the WAL is fsynced at every commit, so an acknowledged write survives power loss.
       db.pragma('synchronous = FULL');

@@ -30,6 +30,11 @@ export interface SqliteStoreOptions {
    * store commits at once. Default ENDURE_MIN_COMMIT_INTERVAL_MS or 0 (every tick of the store thread).
    */
   minCommitIntervalMs?: number;
+  /**
+   * Files up to this size have their structure checked (PRAGMA quick_check) at open; larger ones
+   * rely on row checksums and SQLite's own page checks. Default 512 MiB.
+   */
+  structureCheckMaxBytes?: number;
 }
 
 interface Waiter {
