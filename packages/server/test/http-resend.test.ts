@@ -3,50 +3,30 @@
 // recorded twice when a keep-alive socket was reset and the transport resent it).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@endure/client';
-import { NativeConnection, Worker, DefaultLogger } from '@endure/worker';
+import type { Client } from '@endure/client';
 import type { HistoryEvent } from '@endure/protocol';
 import { startTestServer, type TestServer } from './http-support/harness.js';
 import { startResettingProxy, type ResettingProxy } from './http-support/resetting-proxy.js';
+import { startOrderApp, type OrderApp } from './http-support/order-app.js';
 
-const workflowsPath = fileURLToPath(new URL('./http-support/workflows/order.js', import.meta.url));
 const count = (events: HistoryEvent[], type: HistoryEvent['type']) => events.filter((e) => e.type === type).length;
 
 describe('a connection dropped after the server committed', () => {
   let ts: TestServer;
   let proxy: ResettingProxy;
-  let connection: Connection;
+  let app: OrderApp;
   let client: Client;
-  let workerConnection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
   let charges = 0;
 
   before(async () => {
     ts = await startTestServer();
     proxy = await startResettingProxy(ts.url, ['startWorkflow', 'signalWorkflow', 'updateWorkflow', 'completeActivityTask', 'requestCancelWorkflow', 'terminateWorkflow', 'completeWorkflowTask']);
-    connection = await Connection.connect({ address: proxy.url });
-    client = new Client({ connection });
-    workerConnection = await NativeConnection.connect({ address: proxy.url });
-    worker = await Worker.create({
-      connection: workerConnection,
-      taskQueue: 'orders',
-      workflowsPath,
-      logger: new DefaultLogger('ERROR', () => {}),
-      activities: {
-        charge: async (amount: number) => `receipt-${amount}-${++charges}`,
-        ship: async (item: string) => `shipped-${item}`,
-      },
-    });
-    running = worker.run();
+    app = await startOrderApp(proxy.url, { charge: async (amount: number) => `receipt-${amount}-${++charges}`, ship: async (item: string) => `shipped-${item}` }, 'ERROR');
+    client = app.client;
   });
 
   after(async () => {
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
-    await connection.close();
+    await app.close();
     await proxy.close();
     await ts.close();
   });

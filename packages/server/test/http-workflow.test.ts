@@ -1,48 +1,30 @@
 // The same client and worker code as in embedded mode, against a real server over http://.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { Client, Connection, WorkflowUpdateFailedError } from '@endure/client';
-import { NativeConnection, Worker, DefaultLogger } from '@endure/worker';
+import { WorkflowUpdateFailedError, type Client } from '@endure/client';
 import { startTestServer, type TestServer } from './http-support/harness.js';
-
-const workflowsPath = fileURLToPath(new URL('./http-support/workflows/order.js', import.meta.url));
+import { startOrderApp, type OrderApp } from './http-support/order-app.js';
 
 describe('client and worker over http://', () => {
   let ts: TestServer;
-  let connection: Connection;
+  let app: OrderApp;
   let client: Client;
-  let worker: Worker;
-  let running: Promise<void>;
-  let workerConnection: NativeConnection;
   const shipped: string[] = [];
 
   before(async () => {
     ts = await startTestServer();
-    connection = await Connection.connect({ address: ts.url });
-    client = new Client({ connection });
-    workerConnection = await NativeConnection.connect({ address: ts.url });
-    worker = await Worker.create({
-      connection: workerConnection,
-      taskQueue: 'orders',
-      workflowsPath,
-      logger: new DefaultLogger('WARN', () => {}),
-      activities: {
-        charge: async (amount: number) => `receipt-${amount}`,
-        ship: async (item: string) => {
-          shipped.push(item);
-          return `shipped-${item}`;
-        },
+    app = await startOrderApp(ts.url, {
+      charge: async (amount: number) => `receipt-${amount}`,
+      ship: async (item: string) => {
+        shipped.push(item);
+        return `shipped-${item}`;
       },
     });
-    running = worker.run();
+    client = app.client;
   });
 
   after(async () => {
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
-    await connection.close();
+    await app.close();
     await ts.close();
   });
 

@@ -41,10 +41,10 @@ export class SimDisk {
   open(): Store {
     const epoch = ++this.epoch;
     const dead = () => (epoch !== this.epoch ? Promise.reject(new CrashedError('this engine instance is gone')) : undefined);
-    const write = <T>(w: Write, apply: () => Promise<T>): Promise<T> => {
+    const write = <T>(w: Write): Promise<T> => {
       const gone = dead();
       if (gone) return gone;
-      const applied = apply();
+      const applied = this.apply(w) as Promise<T>;
       this.log.push(structuredClone(w));
       const at = this.log.length - 1;
       return new Promise<T>((resolve, reject) => {
@@ -58,13 +58,13 @@ export class SimDisk {
     const read = <T>(fn: () => Promise<T>): Promise<T> => dead() ?? fn();
     const s = this.store;
     return {
-      createWorkflow: (c) => write({ kind: 'create', c }, () => s.createWorkflow(c)),
-      updateWorkflow: (u) => write({ kind: 'update', u }, () => s.updateWorkflow(u)),
-      putNamespace: (ns) => write({ kind: 'namespace', ns }, () => s.putNamespace(ns)),
-      deleteClosedRuns: (namespace, closedBefore, limit) => write({ kind: 'retention', namespace, closedBefore, limit }, () => s.deleteClosedRuns(namespace, closedBefore, limit)),
-      putTokenKeys: (keys) => write({ kind: 'token-keys', keys }, () => s.putTokenKeys(keys)),
-      putApiKey: (key) => write({ kind: 'api-key', key }, () => s.putApiKey(key)),
-      deleteApiKey: (keyId) => write({ kind: 'delete-api-key', keyId }, () => s.deleteApiKey(keyId)),
+      createWorkflow: (c) => write({ kind: 'create', c }),
+      updateWorkflow: (u) => write({ kind: 'update', u }),
+      putNamespace: (ns) => write({ kind: 'namespace', ns }),
+      deleteClosedRuns: (namespace, closedBefore, limit) => write({ kind: 'retention', namespace, closedBefore, limit }),
+      putTokenKeys: (keys) => write({ kind: 'token-keys', keys }),
+      putApiKey: (key) => write({ kind: 'api-key', key }),
+      deleteApiKey: (keyId) => write({ kind: 'delete-api-key', keyId }),
       getTokenKeys: () => read(() => s.getTokenKeys()),
       listApiKeys: () => read(() => s.listApiKeys()),
       getWorkflow: (k) => read(() => s.getWorkflow(k)),
