@@ -136,3 +136,21 @@ CREATE TABLE api_keys (
   created_time INTEGER NOT NULL
 ) WITHOUT ROWID;
 `;
+
+/**
+ * Run properties (issue 10, write amplification): each run's memo and search-attribute payloads,
+ * as JSON, in a table of their own rather than in the run state. An UPDATE of a SQLite row writes
+ * the whole row again, its overflow pages included, so a column of `workflows` would be rewritten
+ * at every step like the state was; this row is written only when the properties change. A rowid
+ * table (keyed like `workflows`): large rows are what WITHOUT ROWID tables do badly. No foreign
+ * key, like tasks and timers: retention deletes the row with its run.
+ */
+export const RUN_PROPERTIES_SCHEMA = `
+CREATE TABLE run_properties (
+  namespace   TEXT NOT NULL,
+  workflow_id TEXT NOT NULL,
+  run_id      TEXT NOT NULL,
+  properties  TEXT NOT NULL,
+  PRIMARY KEY (namespace, workflow_id, run_id)
+);
+`;
