@@ -1,6 +1,7 @@
 // Versioned schema migrations, tracked in PRAGMA user_version and applied at open.
 import type Database from 'better-sqlite3';
-import { RUN_PROPERTIES_SCHEMA, V1_SCHEMA, V2_SCHEMA, V3_SCHEMA, V4_SCHEMA } from './schema.js';
+import { V1_SCHEMA, V2_SCHEMA, V3_SCHEMA, V4_SCHEMA } from './schema.js';
+import { moveRunProperties } from './move-run-properties.js';
 
 export interface Migration {
   /** The user_version the database has after this step; steps are numbered 1, 2, 3, ... */
@@ -17,7 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   // Planned as version 6: version 5 comes from another branch (issue 10). Until it is merged this
   // step is the next in line; merging puts it after that one and makes this 6 (nothing else in
   // the step or its tests names its number).
-  { version: 5, description: 'run properties apart from the run state', up: (db) => db.exec(RUN_PROPERTIES_SCHEMA) },
+  { version: 5, description: 'run properties apart from the run state', up: moveRunProperties },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -144,6 +144,7 @@ CREATE TABLE api_keys (
  * at every step like the state was; this row is written only when the properties change. A rowid
  * table (keyed like `workflows`): large rows are what WITHOUT ROWID tables do badly. No foreign
  * key, like tasks and timers: retention deletes the row with its run.
+ * The step also moves the properties of existing runs out of their state (move-run-properties.ts).
  */
 export const RUN_PROPERTIES_SCHEMA = `
 CREATE TABLE run_properties (
