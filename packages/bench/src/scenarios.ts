@@ -7,6 +7,7 @@ export const SCENARIOS: Record<string, () => Promise<{ run(): Promise<ScenarioRe
   w3: () => import('./w3.js'),
   mem: () => import('./mem.js'),
   listing: () => import('./listing.js'),
+  'memo-writes': () => import('./memo-writes.js'),
   'server-w1': () => import('./server-w1.js'),
   'server-w2': () => import('./server-w2.js'),
 };

@@ -138,12 +138,14 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
       case 'RecordLocalActivityMarker':
         m.event({ type: 'LocalActivityMarkerRecorded', attributes: { seq: c.seq, activityType: c.activityType, attempt: c.attempt, result: c.result, failure: c.failure } });
         break;
-      case 'ModifyProperties':
+      case 'ModifyProperties': {
         m.event({ type: 'WorkflowPropertiesModified', attributes: { memo: c.memo, searchAttributes: c.searchAttributes } });
-        run.state.memo = mergeProperties(run.state.memo, c.memo);
-        run.state.searchAttributes = mergeProperties(run.state.searchAttributes, c.searchAttributes);
-        if (c.searchAttributes) m.searchAttributes = indexSearchAttributes(core.namespaces.get(run.record.namespace), run.state.searchAttributes ?? {}, true);
+        const { memo, searchAttributes } = run.properties;
+        run.properties = { memo: mergeProperties(memo, c.memo), searchAttributes: mergeProperties(searchAttributes, c.searchAttributes) };
+        m.properties = run.properties;
+        if (c.searchAttributes) m.searchAttributes = indexSearchAttributes(core.namespaces.get(run.record.namespace), run.properties.searchAttributes ?? {}, true);
         break;
+      }
       case 'RecordPatchMarker':
         m.event({ type: 'MarkerRecorded', attributes: { markerName: 'patch', patchId: c.patchId, deprecated: c.deprecated } });
         break;
@@ -174,9 +176,9 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
             chain: { firstRunId: run.state.firstRunId ?? r.runId, continuedFromRunId: r.runId, executionExpirationTime: run.state.executionExpirationTime },
             parent: run.state.parent,
             // Memo and search attributes carry over to the new run (as in Temporal), so it stays findable.
-            memo: run.state.memo,
-            searchAttributes: run.state.searchAttributes,
-            indexedSearchAttributes: run.state.searchAttributes && indexSearchAttributes(core.namespaces.get(r.namespace), run.state.searchAttributes, true),
+            memo: run.properties.memo,
+            searchAttributes: run.properties.searchAttributes,
+            indexedSearchAttributes: run.properties.searchAttributes && indexSearchAttributes(core.namespaces.get(r.namespace), run.properties.searchAttributes, true),
           },
           r.runId,
         );

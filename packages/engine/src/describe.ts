@@ -25,5 +25,5 @@ export function describeRun(core: EngineCore, run: Run): WorkflowDescription {
           nextAttemptTime: w.nextAttemptTime,
         }
       : undefined;
-  return { ...toEntry(r, run.state), pendingActivities, pendingWorkflowTask };
+  return { ...toEntry(r, run.properties), pendingActivities, pendingWorkflowTask };
 }

@@ -161,7 +161,7 @@ export class EngineCore {
       p = (async () => {
         const record = await this.store.getWorkflow(key);
         if (!record) return undefined;
-        const run = new Run(record, JSON.parse(record.state) as RunState);
+        const run = new Run(record, JSON.parse(record.state) as RunState, record.properties ?? {});
         if (run.open) run.tail = await this.store.readHistory(key, run.state.lastSawUpTo + 1);
         const raced = this.runs.get(k) ?? this.evicted.get(k)?.deref();
         if (raced) return raced;
@@ -229,8 +229,10 @@ export class EngineCore {
       nextEventId: expected + events.length,
       state: JSON.stringify(run.state),
     };
-    // Search attributes go to the store only when they change (it re-indexes them then).
+    // Search attributes and properties go to the store only when they change: it re-indexes the
+    // former then, and the latter hold the memo, which may be large (issue 10).
     if (m.searchAttributes) run.record.searchAttributes = m.searchAttributes;
+    if (m.properties) run.record.properties = m.properties;
     if (close) {
       run.closeEvent = this.closeEventOf(events);
       run.tail = [];

@@ -1,5 +1,5 @@
 import type { HistoryEvent, Payload, SearchAttributeValue } from '@endure/protocol';
-import type { CreateWorkflow, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
+import type { CreateWorkflow, RunProperties, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 import type { EngineCore } from './engine-core.js';
 import { Run } from './run.js';
 import { newRunState } from './run-state.js';
@@ -43,9 +43,9 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
   state.firstRunId = p.chain?.firstRunId ?? runId;
   state.executionExpirationTime = executionExpirationTime;
   state.workflowRunTimeoutMs = p.workflowRunTimeoutMs;
-  state.memo = p.memo;
   state.parent = p.parent;
-  state.searchAttributes = p.searchAttributes;
+  const properties: RunProperties = { memo: p.memo, searchAttributes: p.searchAttributes };
+  const hasProperties = p.memo !== undefined || p.searchAttributes !== undefined;
   const events: HistoryEvent[] = [
     {
       eventId: 1,
@@ -84,8 +84,9 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
     nextEventId: events.length + 1,
     state: JSON.stringify(state),
     ...(p.indexedSearchAttributes && { searchAttributes: p.indexedSearchAttributes }),
+    ...(hasProperties && { properties }),
   };
-  const run = new Run(record, state);
+  const run = new Run(record, state, properties);
   run.tail = [...events];
   const timers: TimerRow[] = [];
   if (p.workflowRunTimeoutMs) timers.push(core.timerRow(run, 'run-timeout', now + p.workflowRunTimeoutMs));

@@ -38,7 +38,11 @@ export interface WorkflowTaskState {
   nextAttemptTime?: number;
 }
 
-/** The engine's durable per-run state, stored as JSON in the run record. */
+/**
+ * The engine's durable per-run state, stored as JSON in the run record and rewritten at every
+ * step. The run's memo and search attributes are not in it (Run.properties: they are written only
+ * when they change); databases from before that move them out when they upgrade.
+ */
 export interface RunState {
   workflowTaskTimeoutMs: number;
   /** Highest input event id the workflow code has seen (the last recorded activation's sawUpTo). */
@@ -57,9 +61,6 @@ export interface RunState {
   children?: Record<string, ChildState>;
   /** Signals and cancel requests to other workflows, until delivered. */
   externalRequests?: Record<string, { kind: 'signal' | 'cancel'; workflowId: string; runId?: string; signalName?: string; input?: Payload[] }>;
-  /** Current memo and search attributes (merged from start and upserts), for describe and listing. */
-  memo?: Record<string, Payload>;
-  searchAttributes?: Record<string, Payload>;
   /** Accepted updates (durable, for dedupe by id and for late callers): stage and outcome. */
   updates?: Record<string, { stage: 'ACCEPTED' | 'COMPLETED'; outcome?: { result?: Payload } | { failure: Failure } }>;
   /** The chain a continued-as-new run belongs to, and the limits that carry along it. */

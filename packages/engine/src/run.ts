@@ -1,6 +1,6 @@
 import type { TaskRef } from './matching.js';
 import { COMMAND_EVENT_TYPES, type Failure, type HistoryEvent, type NewEvent, type Payload, type SearchAttributeValue, type WorkflowStatus } from '@endure/protocol';
-import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
+import type { RunKey, RunProperties, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 import type { RunState } from './run-state.js';
 import type { PreparedRun } from './new-run.js';
 
@@ -38,6 +38,11 @@ export class Run {
   constructor(
     public record: WorkflowRecord,
     public state: RunState,
+    /**
+     * Memo and search attributes (payloads, merged from the start and upserts), for describe and
+     * listing. Durable like the state, but stored apart and written only when they change.
+     */
+    public properties: RunProperties,
   ) {}
 
   get key(): RunKey {
@@ -80,6 +85,8 @@ export class Mutation {
   close: { status: WorkflowStatus } | undefined;
   /** The run's whole indexed search-attribute set, when this transition changed it. */
   searchAttributes: Record<string, SearchAttributeValue> | undefined;
+  /** The run's whole properties, when this transition changed them (the store keeps them otherwise). */
+  properties: RunProperties | undefined;
   /** Continue-as-new: the successor run, created in the same atomic write as this close. */
   continueAsNew: PreparedRun | undefined;
 

@@ -11,9 +11,8 @@ import {
   type ListWorkflowsResponse,
   type WorkflowExecutionEntry,
 } from '@endure/protocol';
-import { ListQueryError, type WorkflowRecord } from '@endure/storage';
+import { ListQueryError, type RunProperties, type WorkflowRecord } from '@endure/storage';
 import type { EngineCore } from './engine-core.js';
-import type { RunState } from './run-state.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 
@@ -50,8 +49,8 @@ async function asBadRequest<T>(p: Promise<T>): Promise<T> {
   }
 }
 
-/** A run as listed; memo and search attributes as its code set them (payloads), from its state. */
-export function toEntry(r: WorkflowRecord, state: Pick<RunState, 'memo' | 'searchAttributes'> = JSON.parse(r.state) as RunState): WorkflowExecutionEntry {
+/** A run as listed; memo and search attributes as its code set them (payloads), from its properties. */
+export function toEntry(r: WorkflowRecord, properties: RunProperties = r.properties ?? {}): WorkflowExecutionEntry {
   return {
     namespace: r.namespace,
     workflowId: r.workflowId,
@@ -62,8 +61,8 @@ export function toEntry(r: WorkflowRecord, state: Pick<RunState, 'memo' | 'searc
     startTime: r.startTime,
     closeTime: r.closeTime ?? undefined,
     historyLength: r.nextEventId - 1,
-    memo: state.memo ?? {},
-    searchAttributes: state.searchAttributes ?? {},
+    memo: properties.memo ?? {},
+    searchAttributes: properties.searchAttributes ?? {},
   };
 }
 

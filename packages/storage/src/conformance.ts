@@ -13,6 +13,7 @@ import { listRandomSuite } from './conformance/list-random.js';
 import { namespacesRetentionSuite } from './conformance/namespaces-retention.js';
 import { tokenKeysSuite } from './conformance/token-keys.js';
 import { apiKeysSuite } from './conformance/api-keys.js';
+import { runPropertiesSuite } from './conformance/run-properties.js';
 
 export type { MakeStore, StoreHarness } from './conformance/harness.js';
 
@@ -41,5 +42,6 @@ export function runStoreConformance(name: string, makeStore: MakeStore, opts: Co
     namespacesRetentionSuite(withStore, opts.durable ?? true);
     tokenKeysSuite(withStore, opts.durable ?? true);
     apiKeysSuite(withStore, opts.durable ?? true);
+    runPropertiesSuite(withStore, opts.durable ?? true);
   });
 }

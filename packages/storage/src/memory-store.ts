@@ -20,6 +20,7 @@ import {
   type ListWorkflowsQuery,
   type NamespaceRecord,
   type RunKey,
+  type RunProperties,
   type Store,
   type TaskRow,
   type TimerRow,
@@ -224,9 +225,15 @@ export class MemoryStore implements Store {
 }
 
 /** What the store keeps: a copy, with no searchAttributes key when there are none, and the
- * previous run's set kept when an update leaves the key out. */
+ * previous run's search attributes and properties kept when an update leaves their key out. */
 function stored(r: WorkflowRecord, previous: WorkflowRecord | undefined): WorkflowRecord {
-  const { searchAttributes, ...rest } = structuredClone(r);
+  const { searchAttributes, properties, ...rest } = structuredClone(r);
   const attrs = searchAttributes ?? previous?.searchAttributes;
-  return attrs && Object.keys(attrs).length > 0 ? { ...rest, searchAttributes: structuredClone(attrs) } : rest;
+  // As JSON round-trips them (a key holding undefined is dropped), like a store writing text.
+  const props = properties === undefined ? previous?.properties : (JSON.parse(JSON.stringify(properties)) as RunProperties);
+  return {
+    ...rest,
+    ...(attrs && Object.keys(attrs).length > 0 && { searchAttributes: structuredClone(attrs) }),
+    ...(props && { properties: props }),
+  };
 }

@@ -1,4 +1,4 @@
-import type { ApiKeyRole, FilterExpr, HistoryEvent, SearchAttributeType, SearchAttributeValue, WorkflowStatus } from '@endure/protocol';
+import type { ApiKeyRole, FilterExpr, HistoryEvent, Payload, SearchAttributeType, SearchAttributeValue, WorkflowStatus } from '@endure/protocol';
 
 /** The durable record of one run. `state` is the engine's own JSON; the store never looks inside. */
 export interface WorkflowRecord {
@@ -19,6 +19,24 @@ export interface WorkflowRecord {
    * A run with none reads back without this key (an empty object is stored as none).
    */
   searchAttributes?: Record<string, SearchAttributeValue>;
+  /**
+   * The run's memo and search attributes as its code set them (see RunProperties). Kept apart
+   * from `state` and written only when present: absent on an update, the stored value is kept;
+   * present, it replaces it. So a step that does not change them does not rewrite them, however
+   * large the memo. Reads return it as JSON round-trips it; a run created without it reads back
+   * without this key.
+   */
+  properties?: RunProperties;
+}
+
+/**
+ * A run's memo and search attributes as payloads, merged from its start and every upsert: what
+ * describe and listings show. (The indexed, typed search attributes are `searchAttributes` of the
+ * record.)
+ */
+export interface RunProperties {
+  memo?: Record<string, Payload>;
+  searchAttributes?: Record<string, Payload>;
 }
 
 /** A namespace and its registry of custom search attributes. */
@@ -126,7 +144,8 @@ export interface UpdateWorkflow {
   expectedNextEventId: number;
   /**
    * The new record; its nextEventId must equal expectedNextEventId + events.length. Only
-   * status, closeTime, nextEventId and state change after creation; a closed run never reopens.
+   * status, closeTime, nextEventId and state change after creation, and searchAttributes and
+   * properties when present; a closed run never reopens.
    */
   record: WorkflowRecord;
   /** Appended to history; ids must run from expectedNextEventId upwards. */
@@ -171,7 +190,7 @@ export interface Store {
   listTimers(before: number, limit: number): Promise<TimerRow[]>;
   /** All task rows, in (visibleAt, namespace, workflowId, runId, taskId) order, after `after`. */
   listTasks(limit: number, after?: TaskRow): Promise<TaskRow[]>;
-  /** Runs matching a filter, paginated; records carry their searchAttributes. */
+  /** Runs matching a filter, paginated; records carry their searchAttributes and properties. */
   listWorkflows(q: ListWorkflowsQuery): Promise<ListWorkflowsPage>;
   countWorkflows(namespace: string, filter?: FilterExpr): Promise<number>;
   /** Creates or replaces a namespace record (durable like any mutation, ordered with them). */

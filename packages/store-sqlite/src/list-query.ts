@@ -11,9 +11,7 @@ export interface SqlQuery {
   params: SqlParam[];
 }
 
-const SELECT_COLS = WF_READ_COLS.split(', ')
-  .map((c) => `w.${c}`)
-  .join(', ');
+const SELECT_COLS = WF_READ_COLS;
 
 /**
  * With an equality on a custom attribute (and no WorkflowId equality, which is more selective

@@ -1,6 +1,7 @@
 // Versioned schema migrations, tracked in PRAGMA user_version and applied at open.
 import type Database from 'better-sqlite3';
 import { V1_SCHEMA, V2_SCHEMA, V3_SCHEMA, V4_SCHEMA, V5_SCHEMA } from './schema.js';
+import { moveRunProperties } from './move-run-properties.js';
 
 export interface Migration {
   /** The user_version the database has after this step; steps are numbered 1, 2, 3, ... */
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, description: 'task-token signing keys', up: (db) => db.exec(V3_SCHEMA) },
   { version: 4, description: 'API keys', up: (db) => db.exec(V4_SCHEMA) },
   { version: 5, description: 'checksums of history events and run records', up: (db) => db.exec(V5_SCHEMA) },
+  { version: 6, description: 'run properties apart from the run state', up: moveRunProperties },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,7 +3,7 @@
 // be posted to the store thread). `applyPlan` runs there, inside the batch transaction.
 import type { HistoryEvent } from '@endure/protocol';
 import { CurrentRunConflictError, VersionConflictError } from '@endure/storage';
-import type { CreateWorkflow, RunKey, TaskRow, TimerRow, UpdateWorkflow } from '@endure/storage';
+import type { CreateWorkflow, RunKey, TaskRow, TimerRow, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
 import { keyParams, toTaskRow, toTimerRow, toWorkflowRow, type KeyParams, type TaskDbRow, type TimerDbRow, type WorkflowRow } from './rows.js';
 import type { Statements } from './statements.js';
 import { eventCrc, recordCrc } from './integrity.js';
@@ -11,7 +11,7 @@ import { planSearchAttributes, type AttributesPlan } from './search-attribute-ro
 
 /**
  * A mutation as plain data (it crosses to the store thread): rows ready to write, checks to make.
- * `row.state` and `events` (JSON text, ids from `firstEventId`) are its long texts: they cross
+ * `row.state`, `properties` and `events` (JSON text, ids from `firstEventId`) are its long texts: they cross
  * as they are, outside the message's JSON (see plan-wire.ts), so each is encoded only once.
  */
 export type Plan = PlanTexts &
@@ -22,6 +22,8 @@ export type Plan = PlanTexts &
 
 interface PlanTexts {
   events: string[];
+  /** JSON of the record's properties, when it carries them (then they are written; else kept). */
+  properties?: string;
   firstEventId: number;
   eventCount: number;
   /** On the wire only: where this plan's texts start in the message (plan-wire.ts). */
@@ -43,6 +45,7 @@ export function planCreate(c: CreateWorkflow): Plan {
     row: toWorkflowRow(c.record),
     expectedCurrentRunId: c.expectedCurrentRunId,
     events: eventTexts(c.events),
+    properties: propertiesText(c.record),
     firstEventId: c.record.nextEventId - c.events.length,
     eventCount: c.events.length,
     rows: planRows(k, c.tasks, [], c.timers, []),
@@ -68,6 +71,7 @@ export function planUpdate(u: UpdateWorkflow): Plan {
     // A run never returns to RUNNING, so a RUNNING record means status and close time are unchanged.
     lean: r.status === 'RUNNING',
     events: eventTexts(u.events),
+    properties: propertiesText(r),
     firstEventId: u.expectedNextEventId,
     eventCount: u.events.length,
     rows: planRows(k, u.upsertTasks, u.deleteTasks, u.upsertTimers, u.deleteTimers),
@@ -95,6 +99,7 @@ export function applyPlan(st: Statements, p: Plan): void {
     throw new VersionConflictError(key, p.row.expected, st.getNextEventId.get(k));
   }
   if (p.attrs) st.searchAttributes.write(k, p.attrs, p.kind === 'create');
+  if (p.properties !== undefined) st.putProperties.run(k.namespace, k.workflow_id, k.run_id, p.properties);
   for (let i = 0; i < p.events.length; i++) {
     const id = p.firstEventId + i;
     const text = p.events[i]!;
@@ -118,6 +123,10 @@ function checkEvents(k: RunKey, first: number, events: readonly HistoryEvent[], 
   if (nextEventId !== first + events.length) {
     throw new Error(`${describe(k)}: record nextEventId ${nextEventId} does not follow its events (expected ${first + events.length})`);
   }
+}
+
+function propertiesText(r: WorkflowRecord): string | undefined {
+  return r.properties === undefined ? undefined : JSON.stringify(r.properties);
 }
 
 function eventTexts(events: readonly HistoryEvent[]): string[] {

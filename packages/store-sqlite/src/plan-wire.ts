@@ -1,5 +1,5 @@
 // How requests cross to the store thread: one array of strings per post, the JSON of the requests
-// first, then the long texts of their mutations (run state, event JSON) as the caller encoded
+// first, then the long texts of their mutations (run state, properties, event JSON) as the caller encoded
 // them. Inside the JSON those texts would be escaped on one side and unescaped on the other;
 // beside it they are only copied.
 import type { Plan } from './mutations.js';
@@ -27,17 +27,23 @@ function forEachPlan(m: ToStore, f: (p: Plan) => void): void {
   }
 }
 
+// Texts in order: the state, the properties if the plan has them ('' stays behind to say so), the events.
 function moveOut(p: Plan, message: string[]): void {
   p.textAt = message.length;
   message.push(p.row.state);
-  for (const e of p.events) message.push(e);
   p.row.state = '';
+  if (p.properties !== undefined) {
+    message.push(p.properties);
+    p.properties = '';
+  }
+  for (const e of p.events) message.push(e);
   p.events = [];
 }
 
 function moveIn(p: Plan, message: string[]): void {
-  const at = p.textAt!;
-  p.row.state = message[at]!;
-  p.events = message.slice(at + 1, at + 1 + p.eventCount);
+  let at = p.textAt!;
+  p.row.state = message[at++]!;
+  if (p.properties !== undefined) p.properties = message[at++]!;
+  p.events = message.slice(at, at + p.eventCount);
   p.textAt = undefined;
 }

@@ -1,6 +1,6 @@
 // Row shapes as SQLite returns them, and their conversion to and from the port's records.
 import type { HistoryEvent, WorkflowStatus } from '@endure/protocol';
-import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
+import type { RunKey, RunProperties, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 import { checkRecord } from './integrity.js';
 
 export interface KeyParams {
@@ -21,6 +21,8 @@ export interface WorkflowRow extends KeyParams {
   crc?: number | null;
   /** Only on reads: JSON of the run's search attributes, or null for none. */
   search_attributes?: string | null;
+  /** Only on reads: JSON of the run's properties (from run_properties), or null for none. */
+  properties?: string | null;
 }
 
 export interface TaskDbRow extends KeyParams {
@@ -75,8 +77,9 @@ export function fromWorkflowRow(r: WorkflowRow): WorkflowRecord {
     closeTime: r.close_time,
     nextEventId: r.next_event_id,
     state: r.state,
-    // Written by this store from the record's own searchAttributes.
+    // Written by this store from the record's own searchAttributes and properties.
     ...(r.search_attributes ? { searchAttributes: JSON.parse(r.search_attributes) as WorkflowRecord['searchAttributes'] } : {}),
+    ...(r.properties != null ? { properties: JSON.parse(r.properties) as RunProperties } : {}),
   };
 }
 

@@ -145,3 +145,22 @@ export const V5_SCHEMA = `
 ALTER TABLE history ADD COLUMN crc INTEGER;
 ALTER TABLE workflows ADD COLUMN crc INTEGER;
 `;
+
+/**
+ * Version 6, run properties (write amplification): each run's memo and search-attribute payloads,
+ * as JSON, in a table of their own rather than in the run state. An UPDATE of a SQLite row writes
+ * the whole row again, its overflow pages included, so a column of `workflows` would be rewritten
+ * at every step like the state was; this row is written only when the properties change. A rowid
+ * table (keyed like `workflows`): large rows are what WITHOUT ROWID tables do badly. No foreign
+ * key, like tasks and timers: retention deletes the row with its run.
+ * The step also moves the properties of existing runs out of their state (move-run-properties.ts).
+ */
+export const RUN_PROPERTIES_SCHEMA = `
+CREATE TABLE run_properties (
+  namespace   TEXT NOT NULL,
+  workflow_id TEXT NOT NULL,
+  run_id      TEXT NOT NULL,
+  properties  TEXT NOT NULL,
+  PRIMARY KEY (namespace, workflow_id, run_id)
+);
+`;

@@ -7,8 +7,13 @@ const KEY = 'namespace = @namespace AND workflow_id = @workflow_id AND run_id = 
 const TASK_COLS = 'namespace, workflow_id, run_id, task_id, task_queue, kind, visible_at';
 const TIMER_COLS = 'namespace, workflow_id, run_id, timer_id, fire_at';
 const WF_COLS = 'namespace, workflow_id, run_id, workflow_type, task_queue, status, start_time, close_time, next_event_id, state, crc';
-/** What reads return: the written columns plus the search attributes (written separately). */
-export const WF_READ_COLS = `${WF_COLS}, search_attributes`;
+/**
+ * What reads return, from the workflows row aliased `w`: the written columns, the search
+ * attributes (written separately) and the run's properties (their own table, looked up per row
+ * returned, so a listing's scan is unchanged).
+ */
+export const WF_READ_COLS = `${WF_COLS.split(', ').map((c) => `w.${c}`).join(', ')}, w.search_attributes,
+  (SELECT p.properties FROM run_properties p WHERE p.namespace = w.namespace AND p.workflow_id = w.workflow_id AND p.run_id = w.run_id) AS properties`;
 
 type Stmt<P, R = unknown> = Database.Statement<[P], R>;
 
@@ -23,6 +28,8 @@ export class Statements {
   readonly getCurrentRunId: Stmt<{ namespace: string; workflow_id: string }, string>;
   readonly getCurrentRun: Stmt<{ namespace: string; workflow_id: string }, WorkflowRow>;
   readonly setCurrentRun: Stmt<KeyParams>;
+  /** Creates or replaces a run's properties: (namespace, workflow_id, run_id, properties JSON). */
+  readonly putProperties: Database.Statement<[string, string, string, string]>;
   /** Positional (namespace, workflow_id, run_id, event_id, event): no parameter object per event. */
   readonly insertEvent: Database.Statement<[string, string, string, number, string, number]>;
   readonly readHistory: Stmt<KeyParams & { from: number; limit: number }, EventRow>;
@@ -47,19 +54,23 @@ export class Statements {
     this.updateRunningWorkflow = prep(
       `UPDATE workflows SET next_event_id = @next_event_id, state = @state, crc = @crc WHERE ${KEY} AND next_event_id = @expected AND status = 'RUNNING'`,
     );
-    this.getWorkflow = prep(`SELECT ${WF_READ_COLS} FROM workflows WHERE ${KEY}`);
+    this.getWorkflow = prep(`SELECT ${WF_READ_COLS} FROM workflows w WHERE w.namespace = @namespace AND w.workflow_id = @workflow_id AND w.run_id = @run_id`);
     this.getNextEventId = prep<KeyParams, number>(`SELECT next_event_id FROM workflows WHERE ${KEY}`).pluck();
     this.getCurrentRunId = prep<{ namespace: string; workflow_id: string }, string>(
       'SELECT run_id FROM current_runs WHERE namespace = @namespace AND workflow_id = @workflow_id',
     ).pluck();
     this.getCurrentRun = prep(
-      `SELECT ${WF_READ_COLS.replace(/(\w+)/g, 'w.$1')} FROM current_runs c
+      `SELECT ${WF_READ_COLS} FROM current_runs c
        JOIN workflows w ON w.namespace = c.namespace AND w.workflow_id = c.workflow_id AND w.run_id = c.run_id
        WHERE c.namespace = @namespace AND c.workflow_id = @workflow_id`,
     );
     this.setCurrentRun = prep(
       `INSERT INTO current_runs (namespace, workflow_id, run_id) VALUES (@namespace, @workflow_id, @run_id)
        ON CONFLICT (namespace, workflow_id) DO UPDATE SET run_id = excluded.run_id`,
+    );
+    this.putProperties = db.prepare<[string, string, string, string]>(
+      `INSERT INTO run_properties (namespace, workflow_id, run_id, properties) VALUES (?, ?, ?, ?)
+       ON CONFLICT (namespace, workflow_id, run_id) DO UPDATE SET properties = excluded.properties`,
     );
     this.insertEvent = db.prepare<[string, string, string, number, string, number]>('INSERT INTO history (namespace, workflow_id, run_id, event_id, event, crc) VALUES (?, ?, ?, ?, ?, ?)');
     this.readHistory = prep(`SELECT event_id, event, crc FROM history WHERE ${KEY} AND event_id >= @from ORDER BY event_id LIMIT @limit`);

@@ -76,7 +76,7 @@ export class Visibility {
     this.deleteClosedRun = db.prepare(`DELETE FROM workflows WHERE ${RUN_KEY} AND close_time IS NOT NULL AND close_time < @before AND ${OWES_NOTHING}`);
     // Explicit rather than by foreign key: tasks, timers and attribute rows have none (it would
     // cost every insert a parent lookup), and history/current_runs then need no pragma.
-    this.deleteOwned = ['history', 'tasks', 'timers', 'search_attributes', 'current_runs'].map((t) => db.prepare(`DELETE FROM ${t} WHERE ${RUN_KEY}`));
+    this.deleteOwned = ['history', 'tasks', 'timers', 'search_attributes', 'run_properties', 'current_runs'].map((t) => db.prepare(`DELETE FROM ${t} WHERE ${RUN_KEY}`));
   }
 
   read(r: VisibilityReadOp): unknown {

@@ -19,7 +19,7 @@ void describe('schema migrations', () => {
       const db = new Database(file, { readonly: true });
       try {
         assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
-        assert.deepEqual(tables(db), ['api_keys', 'current_runs', 'history', 'namespaces', 'search_attributes', 'tasks', 'timers', 'token_keys', 'workflows']);
+        assert.deepEqual(tables(db), ['api_keys', 'current_runs', 'history', 'namespaces', 'run_properties', 'search_attributes', 'tasks', 'timers', 'token_keys', 'workflows']);
         assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       } finally {
         db.close();
@@ -197,6 +197,62 @@ void describe('upgrading a version 3 database', () => {
       try {
         assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
         assert.ok(LATEST_SCHEMA_VERSION >= 4);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+void describe('upgrading a version 4 database', () => {
+  const json = (v: unknown) => ({ metadata: { encoding: 'json/plain' }, data: JSON.stringify(v) });
+  const memo = { owner: json('ops'), note: json('reviewed – 日本語') };
+  const payloadAttrs = { CustomerTier: json('gold') };
+  /** A run state as the engine wrote it before properties were stored apart. */
+  const oldState = (extra: Record<string, unknown>) => JSON.stringify({ workflowTaskTimeoutMs: 10000, lastSawUpTo: 1, wft: { status: 'none', attempt: 1 }, activities: {}, timers: {}, cancelRequested: false, ...extra });
+
+  void it("moves each run's memo and search-attribute payloads out of its state, and keeps them through later updates", async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const file = join(dir, 'v4.db');
+      const v4 = new Database(file);
+      migrate(v4, file, MIGRATIONS.slice(0, 4));
+      const insert = v4.prepare(
+        `INSERT INTO workflows (namespace, workflow_id, run_id, workflow_type, task_queue, status, start_time, close_time, next_event_id, state, search_attributes)
+         VALUES ('default', ?, 'r1', 'tagged', 'q', ?, ?, ?, 3, ?, ?)`,
+      );
+      insert.run('running', 'RUNNING', 1000, null, oldState({ memo, searchAttributes: payloadAttrs }), '{"CustomerTier":"gold"}');
+      insert.run('memo-only', 'COMPLETED', 2000, 2500, oldState({ memo }), null);
+      insert.run('plain', 'RUNNING', 3000, null, oldState({}), null);
+      v4.prepare(`INSERT INTO current_runs VALUES ('default', 'running', 'r1'), ('default', 'memo-only', 'r1'), ('default', 'plain', 'r1')`).run();
+      v4.close();
+
+      const store = await SqliteStore.open(file);
+      try {
+        const key = (workflowId: string) => ({ namespace: 'default', workflowId, runId: 'r1' });
+        const running = await store.getWorkflow(key('running'));
+        assert.deepEqual(running?.properties, { memo, searchAttributes: payloadAttrs });
+        assert.deepEqual(JSON.parse(running.state), JSON.parse(oldState({})), 'the state keeps everything else, and no longer the properties');
+        assert.deepEqual(running.searchAttributes, { CustomerTier: 'gold' });
+        assert.deepEqual((await store.getWorkflow(key('memo-only')))?.properties, { memo });
+        const plain = await store.getWorkflow(key('plain'));
+        assert.ok(plain && !('properties' in plain), 'a run that had none has none');
+        assert.equal(plain.state, oldState({}), 'a run with nothing to move is left as it was');
+        const listed = (await store.listWorkflows({ namespace: 'default', pageSize: 10 })).records;
+        assert.deepEqual(listed.map((r) => [r.workflowId, r.properties]), [['plain', undefined], ['memo-only', { memo }], ['running', { memo, searchAttributes: payloadAttrs }]]);
+        // The running run takes a step, as the upgraded engine writes it: properties are kept.
+        const { properties: _, ...record } = running;
+        await store.updateWorkflow({ key: key('running'), expectedNextEventId: 3, record: { ...record, state: '{"step":2}' }, events: [] });
+        assert.deepEqual((await store.getWorkflow(key('running')))?.properties, { memo, searchAttributes: payloadAttrs });
+      } finally {
+        await store.close();
+      }
+      const db = new Database(file, { readonly: true });
+      try {
+        assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
+        assert.equal(db.prepare("SELECT count(*) FROM workflows WHERE state LIKE '%memo%'").pluck().get(), 0);
       } finally {
         db.close();
       }
