@@ -52,13 +52,18 @@ test(`server SIGKILLed ${KILLS} times under ${COUNT} workflows with activities, 
   try {
     const ids = Array.from({ length: COUNT }, (_, n) => `chaos-${n}`);
     const handles: WorkflowHandle<string>[] = [];
-    // Starts and signals keep coming while the server is being killed.
+    // Starts and signals keep coming while the server is being killed. The kills begin once the
+    // first starts are answered: a client that never reached its server fails at once (a wrong
+    // address), one that did waits an outage out.
+    let firstAnswered!: () => void;
+    const reached = new Promise<void>((resolve) => (firstAnswered = resolve));
     const load = (async () => {
       for (let n = 0; n < COUNT; n += 20) {
         const batch = await Promise.all(
           ids.slice(n, n + 20).map((workflowId, i) => client.workflow.start(chaosWorkflow, { taskQueue: 'chaos', workflowId, args: [n + i], workflowTaskTimeout: '2s' })),
         );
         handles.push(...batch);
+        firstAnswered();
         await pause(150);
         await Promise.all(batch.map((h, i) => h.signal(go, `go-${n + i}`)));
       }
@@ -68,6 +73,7 @@ test(`server SIGKILLed ${KILLS} times under ${COUNT} workflows with activities, 
     let kills = 0;
     let killsDuringLoad = 0;
     const killing = (async () => {
+      await reached;
       while (kills < KILLS) {
         await pause(300 + random() * 900); // up long enough between kills for clients backing off (up to 2 s) to get through
         await server.kill();
