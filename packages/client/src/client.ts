@@ -39,9 +39,14 @@ export interface WorkflowStartOptions<A extends unknown[] = unknown[]> {
   searchAttributes?: Record<string, unknown>;
 }
 
+/**
+ * How long a start waits for an unreachable server (restarting, or flapping) before it fails: as
+ * long as signals, updates and results wait. The start is resent with its request id, so it
+ * lands once however many tries it takes.
+ */
+const START_RETRY_MS = 60_000;
+
 /** Starts workflows and gets handles to them. */
-/** How long a start waits for an unreachable server (restarting) before it fails. */
-const START_RETRY_MS = 10_000;
 
 export class WorkflowClient {
   constructor(
