@@ -18,7 +18,7 @@ import type { ActivityState } from './run-state.js';
 import type { TokenData } from './task-token.js';
 import { activityTaskId, runKeyString } from './keys.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
-import { alreadyApplied, rememberRequest } from './request-ids.js';
+import { alreadyApplied, rememberOutcome } from './request-ids.js';
 
 const startKey = (run: Run, seq: number) => `act-start\u0000${runKeyString(run.key)}\u0000${seq}`;
 const heartbeatKey = (run: Run, seq: number) => `act-hb\u0000${runKeyString(run.key)}\u0000${seq}`;
@@ -182,7 +182,7 @@ export async function completeActivityTask(core: EngineCore, req: CompleteActivi
   const { run, t } = await loadTokenRun(core, req.taskToken);
   if (alreadyApplied(run, req.requestId)) return run.lastCommit; // a resend of an outcome already recorded
   const a = currentAttempt(run, t);
-  rememberRequest(run, req.requestId, core.now());
+  rememberOutcome(run, req.requestId);
   core.checkPayloads(`the result of activity '${a.activityType}'`, [req.result]);
   const m = new Mutation();
   const attempt = a.attempt;
@@ -196,7 +196,7 @@ export async function failActivityTask(core: EngineCore, req: FailActivityTaskRe
   const { run, t } = await loadTokenRun(core, req.taskToken);
   if (alreadyApplied(run, req.requestId)) return run.lastCommit; // a resend of an outcome already recorded
   const a = currentAttempt(run, t);
-  rememberRequest(run, req.requestId, core.now());
+  rememberOutcome(run, req.requestId);
   await retryOrFail(core, run, a, req.failure);
 }
 
@@ -204,7 +204,7 @@ export async function cancelActivityTask(core: EngineCore, req: CancelActivityTa
   const { run, t } = await loadTokenRun(core, req.taskToken);
   if (alreadyApplied(run, req.requestId)) return run.lastCommit; // a resend of an outcome already recorded
   const a = currentAttempt(run, t);
-  rememberRequest(run, req.requestId, core.now());
+  rememberOutcome(run, req.requestId);
   if (!a.cancelRequested) {
     throw new ApiError('FAILED_PRECONDITION', `activity ${a.activityId} was not asked to cancel; report the error with failActivityTask instead`);
   }

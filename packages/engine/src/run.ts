@@ -34,6 +34,8 @@ export class Run {
   pendingUpdates = new Map<string, { name: string; args: Payload[] }>();
   /** Updates a validator refused (never in history), for their callers. */
   rejectedUpdates = new Map<string, Failure>();
+  /** Request ids of task outcomes applied lately (request-ids.ts): a resend is answered, not refused. */
+  appliedOutcomes = new Set<string>();
 
   constructor(
     public record: WorkflowRecord,

@@ -6,7 +6,7 @@ import type { TokenData, VerifiedToken } from './task-token.js';
 import { runKeyString, WFT_TASK_ID } from './keys.js';
 import { applyCommands, validateCommands } from './commands.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
-import { alreadyApplied, rememberRequest } from './request-ids.js';
+import { alreadyApplied, rememberOutcome } from './request-ids.js';
 import { dispatchQueryTask, QUERY_TASK_PREFIX } from './queries.js';
 
 /** Back-off after a failed workflow task: short at first (a flaky bug), then at most 10 s. */
@@ -72,7 +72,7 @@ export async function completeWorkflowTask(core: EngineCore, req: CompleteWorkfl
     throw new ApiError('INVALID_ARGUMENT', `sawUpTo ${req.sawUpTo} is outside this task's history (${run.state.lastSawUpTo}..${last})`);
   }
   validateCommands(core, run, req.commands);
-  rememberRequest(run, req.requestId, core.now());
+  rememberOutcome(run, req.requestId);
   core.timers.delete(timeoutKey(run));
   run.wftStarted = undefined;
   run.stickyWorkerId = req.stickyWorkerId;
@@ -115,7 +115,7 @@ export async function failWorkflowTask(core: EngineCore, req: FailWorkflowTaskRe
   const { run, t } = await loadTokenRun(core, req.taskToken);
   if (alreadyApplied(run, req.requestId)) return run.lastCommit; // a resend of a completion already recorded
   checkStarted(run, t);
-  rememberRequest(run, req.requestId, core.now());
+  rememberOutcome(run, req.requestId);
   core.timers.delete(timeoutKey(run));
   run.wftStarted = undefined;
   run.stickyWorkerId = undefined; // the worker dropped the run from its cache

@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command, HistoryEvent } from '@endure/protocol';
 import { Engine } from '../src/index.js';
+import { SqliteStore } from '@endure/store-sqlite';
 import { nextTask, openEngine, p, tempDir } from './support.js';
 
 const dir = tempDir();
@@ -84,5 +85,30 @@ describe('exactly one outcome per attempt', () => {
     const closeAt = events.findIndex((e) => e.type === 'WorkflowExecutionCompleted');
     assert.equal(closeAt, events.length - 1, `the close event is last: ${events.map((e) => e.type).join(', ')}`);
     await close();
+  });
+
+  it('answers a resent outcome as the first, remembering task outcomes in memory and client changes durably', async () => {
+    const file = join(dir, 'resend.db');
+    const { engine, close } = await openEngine(file);
+    const a = await oneActivity(engine, 'wf');
+    const done = { taskToken: a.taskToken, result: p('r'), requestId: 'outcome-1' };
+    await engine.completeActivityTask(done);
+    await engine.completeActivityTask(done); // the resend: answered, not "not found"
+    await engine.signalWorkflow({ namespace: ns, workflowId: 'wf', signalName: 's', input: [], requestId: 'signal-1' });
+    await engine.signalWorkflow({ namespace: ns, workflowId: 'wf', signalName: 's', input: [], requestId: 'signal-1' });
+    const { events } = await engine.getHistory({ namespace: ns, workflowId: 'wf' });
+    assert.equal(outcomes(events).length, 1);
+    assert.equal(events.filter((e) => e.type === 'WorkflowExecutionSignaled').length, 1);
+    await close();
+    // Only the client's change is in the durable state: task outcomes' ids are not rewritten at every step.
+    const store = await SqliteStore.open(file);
+    const record = await store.getCurrentRun(ns, 'wf');
+    await store.close();
+    assert.deepEqual(Object.keys((JSON.parse(record!.state) as { requests?: object }).requests ?? {}), ['signal-1']);
+    // After a restart the signal's resend is still recognised.
+    const again = await openEngine(file);
+    await again.engine.signalWorkflow({ namespace: ns, workflowId: 'wf', signalName: 's', input: [], requestId: 'signal-1' });
+    assert.equal((await again.engine.getHistory({ namespace: ns, workflowId: 'wf' })).events.filter((e) => e.type === 'WorkflowExecutionSignaled').length, 1);
+    await again.close();
   });
 });
