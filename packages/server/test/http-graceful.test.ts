@@ -79,8 +79,9 @@ describe('graceful shutdown of run-server', () => {
       const client2 = new Client({ connection: connection2 });
       try {
         ctx.diagnostic(`ready in ${readyMs} ms on the existing database`);
-        // Typically 300–450 ms on an idle 2-core box; the bound leaves room for a loaded test machine.
-        assert.ok(readyMs < 2_000, `ready on the existing database in ${readyMs} ms`);
+        // Typically 300–600 ms on an idle 2-core box (`npm run bench -- startup` holds the target);
+        // this bound only catches a recovery that hangs or scans far too much.
+        assert.ok(readyMs < 10_000, `ready on the existing database in ${readyMs} ms`);
         for (const id of signaled) assert.equal(await client2.workflow.getHandle(id).result(), `who-${id}`, `${id}: its acknowledged signal survived`);
         for (const id of started) {
           if (signaled.has(id)) continue;
