@@ -8,6 +8,7 @@ import type { RunState } from './run-state.js';
 import { runKeyString, WFT_TASK_ID } from './keys.js';
 import { Namespaces } from './namespaces.js';
 import { guardStore } from './guarded-store.js';
+import { withRequestIds } from './request-ids.js';
 import { TokenKeyRing } from './token-keys.js';
 import { TaskTokens } from './task-token.js';
 import { ApiKeys } from './api-keys.js';
@@ -161,7 +162,7 @@ export class EngineCore {
       p = (async () => {
         const record = await this.store.getWorkflow(key);
         if (!record) return undefined;
-        const run = new Run(record, JSON.parse(record.state) as RunState, record.properties ?? {});
+        const run = new Run(record, withRequestIds(JSON.parse(record.state) as RunState), record.properties ?? {});
         if (run.open) run.tail = await this.store.readHistory(key, run.state.lastSawUpTo + 1);
         const raced = this.runs.get(k) ?? this.evicted.get(k)?.deref();
         if (raced) return raced;

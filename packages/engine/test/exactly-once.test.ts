@@ -112,3 +112,27 @@ describe('exactly one outcome per attempt', () => {
     await again.close();
   });
 });
+
+describe('idempotency keys', () => {
+  after(() => rmSync(keysDir, { recursive: true, force: true }));
+  const keysDir = tempDir();
+  const signals = async (engine: Engine) => (await engine.getHistory({ namespace: ns, workflowId: 'wf' })).events.filter((e) => e.type === 'WorkflowExecutionSignaled').length;
+
+  it('a request id is applied once, also when it is named like an Object.prototype member, and after a restart', async () => {
+    const file = join(keysDir, 'keys.db');
+    const first = await openEngine(file);
+    await first.engine.startWorkflow({ namespace: ns, workflowId: 'wf', workflowType: 'w', taskQueue: 'q', input: [] });
+    const signal = (engine: Engine, requestId: string) => engine.signalWorkflow({ namespace: ns, workflowId: 'wf', signalName: 's', input: [], requestId });
+    const ids = ['a', 'constructor', 'toString', '__proto__', 'hasOwnProperty'];
+    for (const id of ids) await signal(first.engine, id);
+    assert.equal(await signals(first.engine), ids.length, 'each new id is applied');
+    for (const id of ids) await signal(first.engine, id);
+    assert.equal(await signals(first.engine), ids.length, 'a resent id is not applied again');
+    await first.close();
+    const { engine, close } = await openEngine(file); // the run is loaded from the store
+    for (const id of ids) await signal(engine, id);
+    await signal(engine, 'valueOf');
+    assert.equal(await signals(engine), ids.length + 1);
+    await close();
+  });
+});

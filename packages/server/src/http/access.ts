@@ -73,6 +73,9 @@ export function authorize(p: Principal, operation: string, access: Access, reque
     }
     return;
   }
+  // A key for every namespace may act in any: no need to find out which (a task token's claim
+  // is a base64 JSON decode, on every completion).
+  if (p.namespaces.includes(ALL_NAMESPACES)) return;
   const req = request as { namespace?: unknown; taskToken?: unknown };
   const namespace =
     access.namespace === 'request' ? req.namespace : access.namespace === 'taskToken' && typeof req.taskToken === 'string' ? taskTokenNamespace(req.taskToken) : undefined;
