@@ -22,6 +22,8 @@ export interface VerifiedToken extends TokenData {
 }
 
 const KINDS: readonly TokenData['kind'][] = ['wft', 'activity', 'query'];
+/** Issued tokens remembered for a fast check (~350 bytes each): more than the tasks in flight. */
+const MAX_ISSUED = 20_000;
 const MALFORMED =
   'taskToken: not a task token issued by this engine: it is not in the signed form polls hand out (made by hand, cut short, or from a version of Endure before signed tokens); use the token of a current task';
 
@@ -39,6 +41,13 @@ const MALFORMED =
 export class TaskTokens {
   /** Made at each start of the engine. */
   readonly instanceId = randomBytes(6).toString('base64url');
+  /**
+   * Tokens this instance issued lately, by their exact text, with what they name. A completion
+   * that presents one is known without computing its HMAC again (~3.6 µs, a few percent of a
+   * step): only the engine ever had that text, so this is as strong as the check; any other text
+   * — forged, altered, older — goes the full way. The oldest go first past MAX_ISSUED.
+   */
+  private readonly issued = new Map<string, { keyId: string; token: VerifiedToken }>();
 
   constructor(private readonly keys: TokenKeyRing) {}
 
@@ -46,11 +55,28 @@ export class TaskTokens {
     const key = this.keys.signing();
     const payload = Buffer.from(JSON.stringify([this.instanceId, t.namespace, t.workflowId, t.runId, t.kind, t.seq ?? 0, t.attempt, t.dispatchId, t.queryId ?? ''])).toString('base64url');
     const signed = `${key.keyId}.${payload}`;
-    return `${signed}.${mac(key.secret, signed).toString('base64url')}`;
+    const token = `${signed}.${mac(key.secret, signed).toString('base64url')}`;
+    const verified: VerifiedToken = Object.freeze({
+      namespace: t.namespace,
+      workflowId: t.workflowId,
+      runId: t.runId,
+      kind: t.kind,
+      seq: t.seq ?? 0,
+      attempt: t.attempt,
+      dispatchId: t.dispatchId,
+      queryId: t.queryId || undefined,
+      fromThisInstance: true,
+    });
+    this.issued.set(token, { keyId: key.keyId, token: verified });
+    if (this.issued.size > MAX_ISSUED) this.issued.delete(this.issued.keys().next().value!);
+    return token;
   }
 
   /** The task a token names, once its signature is checked; INVALID_ARGUMENT naming the problem otherwise. */
   decode(token: string): VerifiedToken {
+    const known = this.issued.get(token);
+    // Still refused once its key is retired by a rotation, as a full check would.
+    if (known && this.keys.secretOf(known.keyId)) return known.token;
     const parts = token.split('.');
     if (parts.length !== 3) throw new ApiError('INVALID_ARGUMENT', MALFORMED);
     const [keyId, payload, signature] = parts as [string, string, string];
