@@ -24,6 +24,12 @@ export interface VerifiedToken extends TokenData {
 const KINDS: readonly TokenData['kind'][] = ['wft', 'activity', 'query'];
 /** Issued tokens remembered for a fast check (~350 bytes each): more than the tasks in flight. */
 const MAX_ISSUED = 20_000;
+
+interface IssuedToken {
+  text: string;
+  keyId: string;
+  token: VerifiedToken;
+}
 const MALFORMED =
   'taskToken: not a task token issued by this engine: it is not in the signed form polls hand out (made by hand, cut short, or from a version of Endure before signed tokens); use the token of a current task';
 
@@ -42,12 +48,15 @@ export class TaskTokens {
   /** Made at each start of the engine. */
   readonly instanceId = randomBytes(6).toString('base64url');
   /**
-   * Tokens this instance issued lately, by their exact text, with what they name. A completion
+   * Tokens this instance issued lately, with their exact text and what they name. A completion
    * that presents one is known without computing its HMAC again (~3.6 µs, a few percent of a
    * step): only the engine ever had that text, so this is as strong as the check; any other text
-   * — forged, altered, older — goes the full way. The oldest go first past MAX_ISSUED.
+   * — forged, altered, older — goes the full way. Two generations of MAX_ISSUED / 2: when the
+   * newer fills up it becomes the older one and the older is dropped (evicting entries one by
+   * one from the front of a Map makes each eviction skip the holes left by the earlier ones).
    */
-  private readonly issued = new Map<string, { keyId: string; token: VerifiedToken }>();
+  private issued = new Map<string, IssuedToken>();
+  private issuedBefore = new Map<string, IssuedToken>();
 
   constructor(private readonly keys: TokenKeyRing) {}
 
@@ -55,7 +64,8 @@ export class TaskTokens {
     const key = this.keys.signing();
     const payload = Buffer.from(JSON.stringify([this.instanceId, t.namespace, t.workflowId, t.runId, t.kind, t.seq ?? 0, t.attempt, t.dispatchId, t.queryId ?? ''])).toString('base64url');
     const signed = `${key.keyId}.${payload}`;
-    const token = `${signed}.${mac(key.secret, signed).toString('base64url')}`;
+    const signature = createHmac('sha256', key.secret).update(signed, 'utf8').digest('base64url');
+    const token = `${signed}.${signature}`;
     const verified: VerifiedToken = Object.freeze({
       namespace: t.namespace,
       workflowId: t.workflowId,
@@ -67,16 +77,22 @@ export class TaskTokens {
       queryId: t.queryId || undefined,
       fromThisInstance: true,
     });
-    this.issued.set(token, { keyId: key.keyId, token: verified });
-    if (this.issued.size > MAX_ISSUED) this.issued.delete(this.issued.keys().next().value!);
+    if (this.issued.size >= MAX_ISSUED / 2) {
+      this.issuedBefore = this.issued;
+      this.issued = new Map();
+    }
+    // Keyed by the signature (short, and already a flat string: hashing the whole token costs more
+    // than the HMAC it saves); the whole text is compared on a hit.
+    this.issued.set(signature, { text: token, keyId: key.keyId, token: verified });
     return token;
   }
 
   /** The task a token names, once its signature is checked; INVALID_ARGUMENT naming the problem otherwise. */
   decode(token: string): VerifiedToken {
-    const known = this.issued.get(token);
-    // Still refused once its key is retired by a rotation, as a full check would.
-    if (known && this.keys.secretOf(known.keyId)) return known.token;
+    const issuedSignature = token.slice(token.lastIndexOf('.') + 1);
+    const known = this.issued.get(issuedSignature) ?? this.issuedBefore.get(issuedSignature);
+    // The exact text issued, and still refused once its key is retired by a rotation, as a full check would.
+    if (known && known.text === token && this.keys.secretOf(known.keyId)) return known.token;
     const parts = token.split('.');
     if (parts.length !== 3) throw new ApiError('INVALID_ARGUMENT', MALFORMED);
     const [keyId, payload, signature] = parts as [string, string, string];
