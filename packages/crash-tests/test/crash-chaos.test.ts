@@ -15,7 +15,7 @@ import { startServerProcess, type ServerProcess } from '@endure/integration/serv
 import { mulberry32 } from '@endure/common';
 import { CLOSE_EVENT_TYPES, type HistoryEvent } from '@endure/protocol';
 import { chaosWorkflow, expectedChaosResult, go } from '../src/server/workflows.js';
-import { freePort, startWorkerProcess } from './harness/server-parts.js';
+import { crashSeed, freePort, startWorkerProcess } from './harness/server-parts.js';
 import { assertGaplessEventIds } from './harness/history-checks.js';
 
 const COUNT = 500;
@@ -39,7 +39,7 @@ function checkHistory(id: string, events: HistoryEvent[]): void {
 }
 
 test(`server SIGKILLed ${KILLS} times under ${COUNT} workflows with activities, timers and signals: every history holds`, { timeout: 600_000 }, async (t) => {
-  const seed = Number(process.env['CRASH_SEED'] ?? Date.now() % 100_000);
+  const seed = crashSeed();
   const random = mulberry32(seed);
   t.diagnostic(`CRASH_SEED=${seed}`);
   const dir = mkdtempSync(join(tmpdir(), 'endure-chaos-'));

@@ -16,12 +16,11 @@ import { startServerProcess, type ServerProcess } from '@endure/integration/serv
 import { serverLoadActivities } from '../src/server/activities.js';
 import { expectedServerLoadResult, serverLoadWorkflow } from '../src/server/workflows.js';
 import { mulberry32 } from '@endure/common';
-import { freePort, startWorkerProcess } from './harness/server-parts.js';
+import { crashSeed as seedOf, freePort, startWorkerProcess } from './harness/server-parts.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../src/server/workflows.js', import.meta.url));
 
 const prng = mulberry32;
-const seedOf = () => Number(process.env['CRASH_SEED'] ?? Date.now() % 100_000);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Every run in the namespace: exactly one per expected workflow id, all completed. */

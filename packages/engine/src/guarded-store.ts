@@ -4,8 +4,6 @@
 import { ApiError } from '@endure/protocol';
 import { StoredDataCorruptError, type Store } from '@endure/storage';
 
-type Methods = { [K in keyof Store]: Store[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => Promise<R> : never };
-
 export function guardStore(store: Store, onDamage: (err: StoredDataCorruptError) => void): Store {
   const refuse = (err: unknown): never => {
     if (!(err instanceof StoredDataCorruptError)) throw err;
@@ -13,7 +11,7 @@ export function guardStore(store: Store, onDamage: (err: StoredDataCorruptError)
     throw new ApiError('DATA_LOSS', err.message);
   };
   const guarded = {} as Record<string, unknown>;
-  for (const name of Object.keys(METHODS) as (keyof Methods)[]) {
+  for (const name of Object.keys(METHODS) as (keyof Store)[]) {
     const method = store[name] as (...args: unknown[]) => Promise<unknown>;
     guarded[name] = (...args: unknown[]) => method.apply(store, args).catch(refuse);
   }

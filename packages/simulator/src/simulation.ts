@@ -96,7 +96,11 @@ export async function simulate(seed: number, opts: SimulationOptions = {}): Prom
     inputs.set(`wf-${i}`, { activities: 1 + Math.floor(random() * 3), sleepMs: Math.floor(random() * 3_000), signals: Math.floor(random() * 3), child });
   }
   const clients = [...inputs].map(([id, input]) => client(ctx, id, input));
-  const actors = [workflowWorker(ctx, 'wf-worker-1'), workflowWorker(ctx, 'wf-worker-2'), activityWorker(ctx, 'act-worker-1'), activityWorker(ctx, 'act-worker-2')];
+  // Workers loop until `stopped`; nothing waits for them (their last polls are dropped with the engine).
+  void workflowWorker(ctx, 'wf-worker-1');
+  void workflowWorker(ctx, 'wf-worker-2');
+  void activityWorker(ctx, 'act-worker-1');
+  void activityWorker(ctx, 'act-worker-2');
   let clientsDone = false;
   void Promise.all(clients).then(() => (clientsDone = true));
 
@@ -153,7 +157,6 @@ export async function simulate(seed: number, opts: SimulationOptions = {}): Prom
   disk.crash(0); // keeps exactly what is durable
   const violations = checkInvariants(disk.data, ledger);
   if (!clientsDone) violations.push(`not finished after ${maxSteps} steps: ${[...inputs.keys()].filter((id) => !ledger.results.has(id)).join(', ')} still waiting`);
-  void actors;
   Object.assign(faults, { droppedRequests: net.counts.droppedRequests, duplicatedRequests: net.counts.duplicated, droppedAnswers: net.counts.droppedAnswers });
   const histories = [...disk.data.history.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   return {

@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('../../src/server/worker-process.js', import.meta.url));
 
+/** The kill-timing seed: CRASH_SEED to re-run a failing case, else a new one. */
+export const crashSeed = (): number => Number(process.env['CRASH_SEED'] ?? Date.now() % 100_000);
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
