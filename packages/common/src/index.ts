@@ -3,3 +3,4 @@ export * from './converter.js';
 export * from './failures.js';
 export * from './retry.js';
 export * from './seeded-random.js';
+export * from './options.js';
