@@ -26,11 +26,11 @@ export interface ConnectionOptions extends ConnectOptions {
   proxy?: never;
 }
 
-const SHOWN_IN = 'packages/server/test/connect-options.test.ts';
+const SHOWN_IN = 'packages/integration/test/connect-options.test.ts';
 
 /** How Endure treats each of Temporal's ConnectionOptions (the options-table test walks it). */
 export const CONNECTION_OPTIONS_TABLE = optionTable<ConnectionOptions>('ConnectionOptions', 'Connection.connect', {
-  address: { honoured: 'packages/server/test/connect-default-address.test.ts' },
+  address: { honoured: 'packages/integration/test/connect-default-address.test.ts' },
   tls: { honoured: SHOWN_IN },
   apiKey: { honoured: 'packages/server/test/http-security.test.ts' },
   metadata: { honoured: SHOWN_IN },

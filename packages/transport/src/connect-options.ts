@@ -47,7 +47,7 @@ export interface ConnectOptions {
 }
 
 /** A repository file that shows these options working (the options-table test checks it exists). */
-const SHOWN_IN = 'packages/server/test/connect-options.test.ts';
+const SHOWN_IN = 'packages/integration/test/connect-options.test.ts';
 
 export const TLS_CONFIG_TABLE = optionTable<TLSConfig>('TLSConfig', 'Connection.connect / NativeConnection.connect (tls)', {
   serverNameOverride: { honoured: SHOWN_IN },

@@ -27,11 +27,11 @@ export interface NativeConnectionOptions extends ConnectOptions {
   plugins?: never;
 }
 
-const SHOWN_IN = 'packages/server/test/connect-options.test.ts';
+const SHOWN_IN = 'packages/integration/test/connect-options.test.ts';
 
 /** How Endure treats each of Temporal's NativeConnectionOptions (the options-table test walks it). */
 export const NATIVE_CONNECTION_OPTIONS_TABLE = optionTable<NativeConnectionOptions>('NativeConnectionOptions', 'NativeConnection.connect', {
-  address: { honoured: 'packages/server/test/connect-default-address.test.ts' },
+  address: { honoured: 'packages/integration/test/connect-default-address.test.ts' },
   tls: { honoured: SHOWN_IN },
   apiKey: { honoured: 'packages/server/test/cli-api-keys.test.ts' },
   metadata: { honoured: SHOWN_IN },
