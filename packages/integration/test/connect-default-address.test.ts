@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@endure/client';
+import { ApiError } from '@endure/protocol';
 import { localhostFirstLookup } from '@endure/transport';
 import { NativeConnection, Worker } from '@endure/worker';
 import { makeActivities } from '../src/activities.js';
@@ -121,6 +122,14 @@ describe('endure server start-dev on its default address', () => {
 
     dev.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
+    await withEndureAddress(undefined, async () => {
+      const nobody = await Connection.connect();
+      await assert.rejects(nobody.engine.describeNamespace({ namespace: 'default' }), (e: unknown) => {
+        // localhost is tried on both families, 127.0.0.1 first; the message shows each refusal.
+        return e instanceof ApiError && e.code === 'UNAVAILABLE' && e.message.startsWith('cannot reach Endure server at http://localhost:7233: connect ECONNREFUSED 127.0.0.1:7233');
+      });
+      await nobody.close();
+    });
     const none = await endure(['workflow', 'list'], dir);
     assert.equal(none.code, 3);
     assert.match(none.stderr, /^error: cannot reach Endure server at localhost:7233; start one with `endure server start-dev` .*or use --address sqlite:\.\/endure\.db/);

@@ -76,11 +76,21 @@ function unreachable(base: string, operation: string, err: NodeJS.ErrnoException
   if ((reachedBefore || broke) && !safe && !neverSent) {
     return new ApiError(
       'UNAVAILABLE',
-      `the connection to the Endure server at ${base} broke before it answered ${operation} (${err.message}): it may or may not have been applied; send a requestId with it to make resending safe`,
+      `the connection to the Endure server at ${base} broke before it answered ${operation} (${reasonOf(err)}): it may or may not have been applied; send a requestId with it to make resending safe`,
       { retryable: false, ambiguous: true },
     );
   }
-  return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${err.message}${tlsHint}; is \`endure server\` running?`, { retryable: reachedBefore || broke });
+  return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${reasonOf(err)}${tlsHint}; is \`endure server\` running?`, { retryable: reachedBefore || broke });
+}
+
+/**
+ * The error's text. Trying each address of a name (localhost: 127.0.0.1, then ::1) fails with an
+ * AggregateError whose own message is empty: its attempts' messages say what happened.
+ */
+function reasonOf(err: Error): string {
+  if (err.message) return err.message;
+  const attempts = err instanceof AggregateError ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))) : [];
+  return attempts.length > 0 ? attempts.join('; ') : String((err as NodeJS.ErrnoException).code ?? err.name);
 }
 
 /** What to do about a failed TLS handshake, in Temporal's option names. */
