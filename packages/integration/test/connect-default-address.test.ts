@@ -133,6 +133,12 @@ describe('endure server start-dev on its default address', () => {
     const none = await endure(['workflow', 'list'], dir);
     assert.equal(none.code, 3);
     assert.match(none.stderr, /^error: cannot reach Endure server at localhost:7233; start one with `endure server start-dev` .*or use --address sqlite:\.\/endure\.db/);
+    // The other way the message names: a database file no process holds, opened by the CLI itself.
+    const local = await endure(['--address', 'sqlite:./endure.db', 'workflow', 'list'], dir);
+    assert.deepEqual([local.code, local.stderr], [0, '']);
+    const keyed = await endure(['--address', 'sqlite:./endure.db', '--api-key', 'some-key-0123456789', 'workflow', 'list'], dir);
+    assert.equal(keyed.code, 2);
+    assert.match(keyed.stderr, /^error: --api-key \(or ENDURE_API_KEY\) is for a server; --address sqlite:\.\/endure\.db opens the database in this process/);
   });
 });
 

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { Client, Connection } from '@endure/client';
 import { DEV_SERVER_ADDRESS, parseAddress } from '@endure/transport';
+import { usageError } from './exit-codes.js';
 
 /** What a connection given no address uses: `endure server start-dev`'s `localhost:7233`. */
 export const DEFAULT_ADDRESS = DEV_SERVER_ADDRESS;
@@ -31,6 +32,9 @@ export async function withClient<T>(cmd: Command, fn: (ctx: CommandContext) => P
   // The CLI has no TLS flags: an address without a scheme is plain HTTP even with a key (write
   // https://host:port for TLS), where a program's connection would follow Temporal's rule.
   const parsed = parseAddress(g.address);
+  if (apiKey !== undefined && parsed.kind === 'sqlite') {
+    throw usageError(`--api-key (or ENDURE_API_KEY) is for a server; --address ${g.address} opens the database in this process, which needs no key: leave the key out`);
+  }
   const plain = apiKey !== undefined && parsed.kind === 'http' && parsed.bare;
   const connection = await Connection.connect({ address: g.address, apiKey, ...(plain ? { tls: false } : {}) });
   try {
