@@ -157,10 +157,9 @@ function readProfile(name: string, table: TomlTable, file: string, strict: boole
   const meta = table['grpc_meta'];
   if (meta !== undefined) {
     if (!isTable(meta)) throw new ClientConfigError(at('grpc_meta'), `must be a table of header names to strings, got ${describeValue(meta)}`);
-    for (const [header, value] of Object.entries(meta)) {
+    for (const header of Object.keys(meta)) {
       const s = str(meta, header, at(`grpc_meta.${header}`));
-      if (s) profile.grpc_meta.set(normalizeHeaderName(header), { value: s.value, origin: s.origin });
-      else if (value !== undefined) throw new ClientConfigError(at(`grpc_meta.${header}`), 'must be a string');
+      if (s) profile.grpc_meta.set(normalizeHeaderName(header), s);
     }
   }
   const codec = table['codec'];
