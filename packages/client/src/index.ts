@@ -1,4 +1,4 @@
-export { Connection, type ConnectionOptions } from './connection.js';
+export { Connection, CONNECTION_OPTIONS_TABLE, type ConnectionOptions, type TLSConfig, type Metadata } from './connection.js';
 export { Client, WorkflowClient, WithStartWorkflowOperation, type ClientOptions, type WorkflowStartOptions } from './client.js';
 export { WorkflowUpdateHandle, WorkflowUpdateFailedError, type UpdateRef } from './update-handle.js';
 export { WorkflowHandle, type SignalRef, type QueryRef } from './workflow-handle.js';

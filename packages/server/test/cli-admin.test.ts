@@ -132,7 +132,10 @@ describe('endure: connection errors and help', () => {
     for (const args of [['workflow', 'list'], ['namespace', 'list'], ['workflow', 'describe', '-w', 'x'], ['task-queue', 'describe', '-t', 'q']]) {
       const r = await endure(['--address', address, ...args]);
       assert.equal(r.code, 3, `${args.join(' ')}: ${r.stderr}`);
-      assert.equal(r.stderr, `error: cannot reach Endure server at ${address}; start one with \`endure server start-dev\` or pass --address\n`);
+      assert.equal(
+        r.stderr,
+        `error: cannot reach Endure server at ${address}; start one with \`endure server start-dev\` (or pass the --address of a running one), or use --address sqlite:./endure.db to work on a database file no process holds\n`,
+      );
       assert.equal(r.stdout, '');
     }
     const viaEnv = await endure(['workflow', 'count'], { env: { ENDURE_ADDRESS: address } });

@@ -13,7 +13,7 @@ const workflowsPath = fileURLToPath(new URL('./http-support/workflows/hello.js',
 function curlRequests(): { path: string; headers: Record<string, string>; body: string }[] {
   const lines = readFileSync(README, 'utf8').split('\n').filter((l) => l.startsWith('curl '));
   return lines.map((line) => {
-    const m = /^curl -s http:\/\/127\.0\.0\.1:8233(\/v1\/\w+) -H '([^:]+): ([^']+)' -d '([^']*)'$/.exec(line);
+    const m = /^curl -s http:\/\/127\.0\.0\.1:7233(\/v1\/\w+) -H '([^:]+): ([^']+)' -d '([^']*)'$/.exec(line);
     assert.ok(m, `a curl line of the README has the expected shape: ${line}`);
     return { path: m[1]!, headers: { [m[2]!]: m[3]! }, body: m[4]! };
   });

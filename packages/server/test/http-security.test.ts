@@ -94,7 +94,7 @@ describe('TLS', () => {
       assert.equal((await h.describe()).workflowId, 'tls-1');
       await connection.close();
       const untrusting = await Connection.connect({ address: ts.url });
-      await assert.rejects(untrusting.engine.describeWorkflow(describeReq), (e: unknown) => e instanceof ApiError && e.code === 'UNAVAILABLE' && /tls: \{ ca \}/.test(e.message));
+      await assert.rejects(untrusting.engine.describeWorkflow(describeReq), (e: unknown) => e instanceof ApiError && e.code === 'UNAVAILABLE' && /tls: \{ serverRootCACertificate \}/.test(e.message));
       await untrusting.close();
     } finally {
       await ts.close();

@@ -1,35 +1,28 @@
 import type { EngineApi } from '@endure/protocol';
-import { defaultAddress } from './address.js';
-import { openTransport, type EmbeddedOptions, type Transport } from './index.js';
-
-export interface ConnectOptions {
-  /**
-   * `sqlite:./endure.db` (embedded, the default, or ENDURE_ADDRESS), or an endure server:
-   * `http://127.0.0.1:8233`, `https://host:8233`.
-   */
-  address?: string;
-  /** For server addresses: the API key, sent as `Authorization: Bearer <key>`. */
-  apiKey?: string;
-  /** For https:// addresses: certificate authorities to trust (PEM), e.g. a self-signed server certificate. */
-  tls?: { ca?: string | Buffer | (string | Buffer)[] };
-  /** For `sqlite:` addresses: settings of the in-process engine (the first connection's apply). */
-  embedded?: EmbeddedOptions;
-}
+import { resolveConnectOptions, type ConnectOptions } from './connect-options.js';
+import { openTransport, type Transport } from './index.js';
 
 /**
  * A connection to an Endure engine; which deployment depends only on the address. The client's
- * Connection and the worker's NativeConnection are this class under Temporal's two names.
+ * Connection and the worker's NativeConnection extend it under Temporal's two names, each with
+ * its own `connect` that first refuses the Temporal options it does not honour.
+ *
+ * Connecting is lazy, unlike Temporal's: opening a server connection sends nothing, and the first
+ * call finds out whether a server is there. An address that never answered fails that call at
+ * once ("cannot reach Endure server at …"), while a server that answered before and went away
+ * is waited for (workers and result() ride out a restart).
  */
 export class EngineConnection {
-  /** Use the static connect(); the constructor takes an already open transport. */
+  /** Use the subclass's static connect(); the constructor takes an already open transport. */
   constructor(private readonly transport: Transport) {}
 
-  /** Opens a connection of the calling class (Connection.connect() returns a Connection). */
-  static async connect<T extends EngineConnection>(this: new (t: Transport) => T, opts: ConnectOptions = {}): Promise<T> {
-    const remote = { ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}), ...(opts.tls ? { tls: opts.tls } : {}) };
-    return new this(await openTransport(opts.address ?? defaultAddress(), opts.embedded, remote));
+  /** Opens the transport that `options` describe; `where` names the call in errors. */
+  protected static async openTransportFor(where: string, options: ConnectOptions = {}): Promise<Transport> {
+    const { address, embedded, remote } = resolveConnectOptions(where, options);
+    return openTransport(address, embedded, remote);
   }
 
+  /** The address connected to, with its scheme (`localhost:7233` reads back as `http://localhost:7233`). */
   get address(): string {
     return this.transport.address;
   }

@@ -1,14 +1,19 @@
 // One JSON POST to an endure server, over a keep-alive connection pool: timeouts, aborts, and
 // errors rebuilt as the ApiError the server reported (or UNAVAILABLE when it cannot be reached).
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type Agent, type ClientRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { ApiError, ApiErrorCode, safeToResend, type EngineOperation } from '@endure/protocol';
+import { createAgent, type AgentTls } from './http-agent.js';
 
 export interface HttpOptions {
-  /** Sent as `Authorization: Bearer <apiKey>`. */
-  apiKey?: string;
-  /** For https:// addresses: extra certificate authorities to trust (PEM), e.g. a self-signed server certificate. */
-  tls?: { ca?: string | Buffer | (string | Buffer)[] };
+  /** Sent as `Authorization: Bearer <apiKey>`; a function is called for each request (a key that rotates). */
+  apiKey?: string | (() => string);
+  /** For https:// addresses: what to trust and present. */
+  tls?: AgentTls;
+  /** Headers sent with every request (Temporal's gRPC metadata), already checked. */
+  headers?: Readonly<Record<string, string>>;
+  /** TLS was chosen for the caller because an API key was given (Temporal's rule): said when a handshake fails. */
+  tlsImpliedByApiKey?: boolean;
 }
 
 /** Thrown (internally) when the caller's AbortSignal ended the request. */
@@ -64,31 +69,46 @@ function problemOf(status: number, text: string, base: string): ApiError {
  * (the connection broke after it was sent) is retryable only if resending it is safe; otherwise
  * the caller is told that its outcome is unknown.
  */
-function unreachable(base: string, operation: string, err: NodeJS.ErrnoException, reachedBefore: boolean, safe: boolean): ApiError {
-  const tlsHint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.code ?? '') ? ' (to trust a self-signed or private certificate, pass tls: { ca })' : '';
+function unreachable(base: string, operation: string, err: NodeJS.ErrnoException, reachedBefore: boolean, safe: boolean, opts: HttpOptions): ApiError {
+  const tlsHint = tlsHintOf(err, opts);
   const neverSent = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN';
   const broke = err.code === 'ECONNRESET' || err.code === 'EPIPE';
   if ((reachedBefore || broke) && !safe && !neverSent) {
     return new ApiError(
       'UNAVAILABLE',
-      `the connection to the Endure server at ${base} broke before it answered ${operation} (${err.message}): it may or may not have been applied; send a requestId with it to make resending safe`,
+      `the connection to the Endure server at ${base} broke before it answered ${operation} (${reasonOf(err)}): it may or may not have been applied; send a requestId with it to make resending safe`,
       { retryable: false, ambiguous: true },
     );
   }
-  return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${err.message}${tlsHint}; is \`endure server\` running?`, { retryable: reachedBefore || broke });
+  return new ApiError('UNAVAILABLE', `cannot reach Endure server at ${base}: ${reasonOf(err)}${tlsHint}; is \`endure server\` running?`, { retryable: reachedBefore || broke });
 }
 
 /**
- * The keep-alive pool. A worker holds one socket per concurrent long-poll plus its completions
- * in flight, a client one per awaited result, so up to this many idle sockets are kept (Node's
- * default of 256 closes and reopens connections under load); no cap on sockets in use, since
- * a request queued behind long-polls would wait for them. Nagle off: each request and answer
- * is written whole, and waiting for ACKs would only add latency.
+ * The error's text. Trying each address of a name (localhost: 127.0.0.1, then ::1) fails with an
+ * AggregateError whose own message is empty: its attempts' messages say what happened.
  */
-const POOL = { keepAlive: true, keepAliveMsecs: 15_000, maxFreeSockets: 2048, scheduling: 'lifo' as const, noDelay: true };
+function reasonOf(err: Error): string {
+  if (err.message) return err.message;
+  const attempts = err instanceof AggregateError ? err.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))) : [];
+  return attempts.length > 0 ? attempts.join('; ') : String((err as NodeJS.ErrnoException).code ?? err.name);
+}
+
+/** What to do about a failed TLS handshake, in Temporal's option names. */
+function tlsHintOf(err: NodeJS.ErrnoException, opts: HttpOptions): string {
+  const code = err.code ?? '';
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
+    return code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+      ? " (the server's certificate is for another name: connect by that name, or pass tls: { serverNameOverride })"
+      : ' (to trust a self-signed or private certificate, pass tls: { serverRootCACertificate })';
+  }
+  if (opts.tlsImpliedByApiKey && (code === 'EPROTO' || /SSL|TLS/.test(code) || code === 'ECONNRESET')) {
+    return ' (TLS is on because an API key is set, as in Temporal; for a server without TLS, such as a plain `endure server start-dev`, pass tls: false)';
+  }
+  return '';
+}
 
 export class HttpCaller {
-  private readonly agent: HttpAgent;
+  private readonly agent: Agent;
   private readonly secure: boolean;
   /** The parts of baseUrl, parsed once (a URL string per request costs a parse each time). */
   private readonly target: { protocol: string; hostname: string; port: string; pathPrefix: string };
@@ -101,7 +121,7 @@ export class HttpCaller {
     private readonly opts: HttpOptions = {},
   ) {
     this.secure = baseUrl.startsWith('https:');
-    this.agent = this.secure ? new HttpsAgent({ ...POOL, ...(opts.tls?.ca ? { ca: opts.tls.ca } : {}) }) : new HttpAgent(POOL);
+    this.agent = createAgent(this.secure, opts.tls);
     const url = new URL(baseUrl);
     this.target = {
       protocol: url.protocol,
@@ -125,15 +145,16 @@ export class HttpCaller {
       } catch (err) {
         const stale = err instanceof StaleSocket;
         if (!stale) throw err;
-        if (attempt >= STALE_SOCKET_RETRIES || !safe) throw unreachable(this.baseUrl, operation, err.cause, this.reachedBefore, safe);
+        if (attempt >= STALE_SOCKET_RETRIES || !safe) throw unreachable(this.baseUrl, operation, err.cause, this.reachedBefore, safe, this.opts);
       }
     }
   }
 
   private once(operation: string, text: string, timeoutMs: number, safe: boolean, signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), accept: 'application/json' };
-      if (this.opts.apiKey) headers['authorization'] = `Bearer ${this.opts.apiKey}`;
+      const headers: Record<string, string> = { ...this.opts.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), accept: 'application/json' };
+      const apiKey = typeof this.opts.apiKey === 'function' ? this.opts.apiKey() : this.opts.apiKey;
+      if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
       const send = this.secure ? httpsRequest : httpRequest;
       let outcome: 'aborted' | 'timeout' | undefined;
       const fail = (err: NodeJS.ErrnoException) => {
@@ -141,7 +162,7 @@ export class HttpCaller {
         if (outcome === 'aborted') reject(new CallAborted());
         else if (outcome === 'timeout') reject(new ApiError('DEADLINE_EXCEEDED', `no answer from the Endure server at ${this.baseUrl} to ${operation} within ${timeoutMs} ms`));
         else if (req.reusedSocket && !answered && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) reject(new StaleSocket(err));
-        else reject(unreachable(this.baseUrl, operation, err, this.reachedBefore, safe));
+        else reject(unreachable(this.baseUrl, operation, err, this.reachedBefore, safe, this.opts));
       };
       let answered = false;
       const t = this.target;

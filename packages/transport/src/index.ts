@@ -5,7 +5,7 @@ import { openEmbedded } from './embedded.js';
 import { openHttp } from './http.js';
 import type { HttpOptions } from './http-caller.js';
 
-export { defaultAddress, parseAddress, AddressError, type ParsedAddress } from './address.js';
+export { defaultAddress, parseAddress, AddressError, DEV_SERVER_ADDRESS, DEV_SERVER_PORT, type ParsedAddress } from './address.js';
 export type { HttpOptions } from './http-caller.js';
 
 export interface Transport {
@@ -57,4 +57,6 @@ export async function openTransport(address: string, embedded: EmbeddedOptions =
   return { ...(await openEmbeddedTransport(parsed.path, embedded)), address };
 }
 
-export { EngineConnection, type ConnectOptions } from './connection-base.js';
+export { EngineConnection } from './connection-base.js';
+export { resolveConnectOptions, TLS_CONFIG_TABLE, type ConnectOptions, type TLSConfig, type Metadata } from './connect-options.js';
+export { localhostFirstLookup } from './http-agent.js';

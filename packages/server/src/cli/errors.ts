@@ -37,7 +37,9 @@ export interface ErrorReport {
 
 /** What to print for `err`, and how to exit; `address` is the server the command talked to. */
 export function reportError(err: unknown, address: string): ErrorReport {
-  const unreachable = `cannot reach Endure server at ${address}; start one with \`endure server start-dev\` or pass --address`;
+  const unreachable =
+    `cannot reach Endure server at ${address}; start one with \`endure server start-dev\` (or pass the --address of a running one), ` +
+    'or use --address sqlite:./endure.db to work on a database file no process holds';
   if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
   if (isNetworkError(err)) return { message: unreachable, exitCode: EXIT.UNREACHABLE };
   if (err instanceof AddressError) return { message: `bad --address: ${err.message}`, exitCode: EXIT.USAGE };

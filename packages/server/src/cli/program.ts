@@ -14,7 +14,7 @@ const { version } = createRequire(import.meta.url)('../../../package.json') as {
 
 const EPILOGUE = `
 Environment:
-  ENDURE_ADDRESS    default for --address
+  ENDURE_ADDRESS    default for --address (else localhost:7233, where start-dev listens)
   ENDURE_NAMESPACE  default for --namespace
   ENDURE_API_KEY    default for --api-key
 
@@ -29,7 +29,7 @@ export function buildProgram(): Command {
   const program = new Command('endure')
     .description('Endure: durable execution for TypeScript. Run a server and start, inspect and steer workflows.')
     .version(version, '-V, --version')
-    .addOption(new Option('--address <url>', 'Endure server to talk to').env('ENDURE_ADDRESS').default(DEFAULT_ADDRESS))
+    .addOption(new Option('--address <address>', 'Endure server (host:port, http(s)://host:port), or sqlite:<file> for a database no process holds').env('ENDURE_ADDRESS').default(DEFAULT_ADDRESS))
     .addOption(new Option('-n, --namespace <name>', 'namespace to work in').env('ENDURE_NAMESPACE').default('default'))
     .addOption(new Option('--api-key <key>', 'API key sent to the server (start-dev: a key it accepts; repeat for several)').env('ENDURE_API_KEY').argParser(collect))
     .exitOverride()

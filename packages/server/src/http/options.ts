@@ -1,7 +1,7 @@
 // startServer's options, and their checks: what a bad value is and which flag fixes it.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { EmbeddedOptions } from '@endure/transport';
+import { DEV_SERVER_PORT, type EmbeddedOptions } from '@endure/transport';
 
 export interface ServerLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -14,7 +14,7 @@ export interface ServerOptions {
   db: string;
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
-  /** Default 8233; 0 picks any free port (see the returned `port`). */
+  /** Default 7233 (Temporal's, where clients connect by default); 0 picks any free port (see the returned `port`). */
   port?: number;
   /** Keys accepted as `Authorization: Bearer <key>`. Required unless bound to loopback or insecureNoAuth. */
   apiKeys?: string[];
@@ -83,7 +83,7 @@ export function resolveOptions(opts: ServerOptions): ResolvedOptions {
   if (typeof opts.db !== 'string' || opts.db.trim() === '') throw new ServerConfigError('db must name the SQLite file to serve (--db <file>)');
   const host = opts.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') throw new ServerConfigError('host must be a host name or IP address (--host)');
-  const port = whole(opts.port, 8233, 'port (--port)', 0);
+  const port = whole(opts.port, DEV_SERVER_PORT, 'port (--port)', 0);
   if (port > 65535) throw new ServerConfigError(`port (--port) must be at most 65535, got ${port}`);
   const apiKeys = opts.apiKeys ?? [];
   for (const k of apiKeys) {

@@ -1,6 +1,7 @@
 // startServer: the embedded engine on a SQLite file, behind the HTTP/JSON API.
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
 import { openEmbeddedTransport } from '@endure/transport';
 import { ApiKeyCheck } from './auth.js';
 import { ApiHandler } from './handler.js';
@@ -8,7 +9,7 @@ import { applyConnectionLimits, timeoutOptions } from './connection-limits.js';
 import { resolveOptions, ServerConfigError, type ServerOptions } from './options.js';
 
 export interface RunningServer {
-  /** Base URL clients connect to, e.g. `http://127.0.0.1:8233`. */
+  /** Base URL clients connect to, e.g. `http://127.0.0.1:7233`. */
   url: string;
   host: string;
   /** The port listened on (the chosen one when started with port 0). */
@@ -17,14 +18,29 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+  if (err.code === 'EADDRINUSE') return new ServerConfigError(`port ${port} on ${host} is already in use (another endure server?): stop it, or pick another port with --port (0 for any free one)`);
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new ServerConfigError(`cannot listen on host '${host}' (--host): ${err.message}`);
+  if (err.code === 'EACCES') return new ServerConfigError(`not allowed to listen on port ${port} (--port): ${err.message}`);
+  return err;
+}
+
+/**
+ * Binds the port for a moment before the database is opened, so a port in use is reported as
+ * such (and not as the database being held, when the other server serves the same file).
+ */
+function probePort(port: number, host: string): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, port, host)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new ServerConfigError(`port ${port} on ${host} is already in use (another endure server?): pick another with --port, or 0 for any free port`));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new ServerConfigError(`cannot listen on host '${host}' (--host): ${err.message}`));
-      else if (err.code === 'EACCES') reject(new ServerConfigError(`not allowed to listen on port ${port} (--port): ${err.message}`));
-      else reject(err);
-    };
+    const onError = (err: NodeJS.ErrnoException) => reject(listenError(err, port, host));
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);
@@ -36,6 +52,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const opts = resolveOptions(options);
+  await probePort(opts.port, opts.host);
   const transport = await openEmbeddedTransport(opts.db, opts.engine);
   const engine = transport.engine;
   const handler = new ApiHandler(transport.api, opts, new ApiKeyCheck(opts.apiKeys, (key) => engine.authenticateApiKey(key)), transport.health);

@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startServer, ServerConfigError, type ServerLogEntry } from '../../index.js';
+import { DEV_SERVER_ADDRESS, DEV_SERVER_PORT } from '@endure/transport';
+import { startServer, ServerConfigError, type RunningServer, type ServerLogEntry } from '../../index.js';
 import { durationMs, port, positiveInt } from '../input.js';
 import { outputOption, print, printJson, type OutputFormat } from '../output.js';
 import { globalOptions } from '../context.js';
@@ -69,14 +70,29 @@ async function startDev(f: StartDevFlags, cmd: Command): Promise<void> {
     // Bad host/port/keys/TLS files are the command line's fault: exit 2 with the server's reason.
     throw err instanceof ServerConfigError ? usageError(err.message) : err;
   }
-  if (f.output === 'json') printJson({ url: server.url, host: server.host, port: server.port, db, pid: process.pid });
+  const address = clientAddress(server);
+  if (f.output === 'json') printJson({ url: server.url, address, host: server.host, port: server.port, db, pid: process.pid });
   else {
     print(`Endure server listening on ${server.url} (db ${db})`);
-    print(`Connect with --address ${server.url} or ENDURE_ADDRESS=${server.url}. Ctrl+C stops it.`);
+    print(
+      address === DEV_SERVER_ADDRESS
+        ? `Clients connect to ${address}, the default: Connection.connect() and NativeConnection.connect() without an address, and endure commands without --address. Ctrl+C stops it.`
+        : `Clients connect with the address '${address}' (Connection.connect({ address: '${address}' }), ENDURE_ADDRESS=${address}, or --address ${address}). Ctrl+C stops it.`,
+    );
   }
   const signal = await stop;
   process.stderr.write(`${signal}: shutting down gracefully\n`);
   await server.close();
+}
+
+/**
+ * The address to give clients: Temporal's `host:port` for plain HTTP (`localhost:7233`, the
+ * default, when that is where it listens), the https:// URL for TLS (the CLI has no TLS flags).
+ */
+function clientAddress(server: RunningServer): string {
+  if (server.url.startsWith('https:')) return server.url;
+  const host = server.host === '127.0.0.1' || server.host === 'localhost' || server.host === '0.0.0.0' || server.host === '::' ? 'localhost' : server.host;
+  return `${host.includes(':') ? `[${host}]` : host}:${server.port}`;
 }
 
 export function registerServerCommands(program: Command): void {
@@ -85,7 +101,7 @@ export function registerServerCommands(program: Command): void {
     .command('start-dev')
     .description('run a server on a SQLite file until SIGINT/SIGTERM (keys from the global --api-key)')
     .option('--db <file>', 'SQLite file (created when missing)', '.endure/endure.db')
-    .option('--port <port>', 'port to listen on; 0 picks a free one', port, 8233)
+    .option('--port <port>', "port to listen on (Temporal's, where clients connect by default); 0 picks a free one", port, DEV_SERVER_PORT)
     .option('--host <host>', 'interface to listen on; anything but loopback needs --api-key or --insecure-no-auth', '127.0.0.1')
     .option('--insecure-no-auth', 'serve a non-loopback address without API keys (anyone who reaches it can use it)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
