@@ -8,6 +8,7 @@ import { defaultPayloadConverter, type PayloadConverter } from '@endure/common';
 import { bundleWorkflowCode, type WorkflowBundle } from './bundler.js';
 import { WorkflowThreads } from './workflow-threads.js';
 import { WorkflowTaskHandler } from './workflow-task-handler.js';
+import { FailingTaskLog } from './failing-task-log.js';
 import { LocalActivityRunner } from './local-activities.js';
 import { ActivityExecutor, type ActivityFunction } from './activity-executor.js';
 import { NativeConnection, type EngineConnection } from './connection.js';
@@ -118,7 +119,9 @@ export class Worker {
     setMaxListeners(0, this.abort.signal); // every poller listens on it
     const locals = new LocalActivityRunner(options.activities ?? {}, converter, this.logger);
     const sticky = (options.maxCachedWorkflows ?? 1) > 0 ? this.workerId : undefined;
-    this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity, locals, options.taskQueue, sticky) : undefined;
+    const address = ((options.connection ?? ownedConnection) as { address?: unknown } | undefined)?.address;
+    const failures = new FailingTaskLog(this.logger, typeof address === 'string' ? address : undefined);
+    this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity, locals, options.taskQueue, sticky, failures) : undefined;
     this.activities = new ActivityExecutor(engine, options.activities ?? {}, converter, this.logger, this.identity);
   }
 
