@@ -1,6 +1,7 @@
 import type { EngineApi } from '@endure/protocol';
 import { defaultAddress } from './address.js';
 import { openTransport, type EmbeddedOptions, type Transport } from './index.js';
+import { fromCaller } from './caller-stack.js';
 
 export interface ConnectOptions {
   /**
@@ -27,7 +28,11 @@ export class EngineConnection {
   /** Opens a connection of the calling class (Connection.connect() returns a Connection). */
   static async connect<T extends EngineConnection>(this: new (t: Transport) => T, opts: ConnectOptions = {}): Promise<T> {
     const remote = { ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}), ...(opts.tls ? { tls: opts.tls } : {}) };
-    return new this(await openTransport(opts.address ?? defaultAddress(), opts.embedded, remote));
+    try {
+      return new this(await openTransport(opts.address ?? defaultAddress(), opts.embedded, remote));
+    } catch (err) {
+      throw await fromCaller(err, EngineConnection.connect);
+    }
   }
 
   get address(): string {

@@ -58,3 +58,4 @@ export async function openTransport(address: string, embedded: EmbeddedOptions =
 }
 
 export { EngineConnection, type ConnectOptions } from './connection-base.js';
+export { fromCaller } from './caller-stack.js';

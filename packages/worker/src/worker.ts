@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { ApiError, type EngineApi } from '@endure/protocol';
 import { defaultPayloadConverter, type PayloadConverter } from '@endure/common';
+import { fromCaller } from '@endure/transport';
 import { bundleWorkflowCode, type WorkflowBundle } from './bundler.js';
 import { WorkflowThreads } from './workflow-threads.js';
 import { WorkflowTaskHandler } from './workflow-task-handler.js';
@@ -144,7 +145,13 @@ export class Worker {
           suggestContinueAsNewAt: { events: options.continueAsNewSuggestedAt?.events ?? 10_000, bytes: options.continueAsNewSuggestedAt?.bytes ?? 10 * 1024 * 1024 },
         })
       : undefined;
-    const owned = options.connection ? undefined : await NativeConnection.connect();
+    let owned: NativeConnection | undefined;
+    try {
+      owned = options.connection ? undefined : await NativeConnection.connect();
+    } catch (err) {
+      await threads?.close();
+      throw await fromCaller(err, Worker.create);
+    }
     const engine = (options.connection ?? owned)!.engine;
     try {
       await checkNamespace(engine, options.namespace ?? 'default');
