@@ -1,6 +1,6 @@
 export { Connection, CONNECTION_OPTIONS_TABLE, type ConnectionOptions, type TLSConfig, type Metadata } from './connection.js';
 export { Client, WorkflowClient, WithStartWorkflowOperation, type ClientOptions, type WorkflowStartOptions } from './client.js';
-export { WorkflowUpdateHandle, WorkflowUpdateFailedError, type UpdateRef } from './update-handle.js';
+export { WorkflowUpdateHandle, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type UpdateRef } from './update-handle.js';
 export { WorkflowHandle, type SignalRef, type QueryRef } from './workflow-handle.js';
 export { WorkflowFailedError, WorkflowNotFoundError, WorkflowExecutionAlreadyStartedError, ServiceError, QueryFailedError, QueryNotRegisteredError } from './errors.js';
 export { WorkflowIdReusePolicy, WorkflowIdConflictPolicy } from './policies.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { retryWhileUnavailable, type EngineApi, type UpdateResponse } from '@endure/protocol';
 import { decodeFailure, toPayloads, type PayloadConverter } from '@endure/common';
-import { translateError } from './errors.js';
+import { ServiceError, translateError } from './errors.js';
 
 /** An update as the client names it: a definition shared with the workflow code, or its name. */
 export type UpdateRef<Ret = unknown, Args extends unknown[] = unknown[]> = string | { type: 'update'; name: string; __args?: Args; __ret?: Ret };
@@ -17,6 +17,31 @@ export class WorkflowUpdateFailedError extends Error {
   }
 }
 
+/**
+ * The update call ran out of time (its connection.withDeadline deadline) before the update
+ * reached the stage waited for. The update itself goes on: it may still be accepted and complete.
+ */
+export class WorkflowUpdateRPCTimeoutOrCancelledError extends Error {
+  override name = 'WorkflowUpdateRPCTimeoutOrCancelledError';
+  override readonly cause?: Error;
+  constructor(message: string, opts?: { cause: Error }) {
+    super(message);
+    this.cause = opts?.cause;
+  }
+}
+
+/** What the update waited for when its deadline passed, as a user needs to hear it. */
+function timedOutMessage(updateName: string | undefined, updateId: string, workflowId: string, last: UpdateResponse | undefined): string {
+  const what = `update ${updateName === undefined ? '' : `'${updateName}' `}(updateId '${updateId}') of workflow '${workflowId}'`;
+  if (last?.stage === 'ACCEPTED') return `${what} was accepted but did not complete before the deadline; it goes on running`;
+  const polling = last?.taskQueuePolling;
+  if (polling?.hint) return `${what} was not accepted before the deadline: ${polling.hint}`;
+  const queue = polling ? ` on task queue '${polling.taskQueue}'` : '';
+  return `${what} was not accepted before the deadline: no worker${queue} took it (is the worker busy, or is its workflow task failing? see \`endure workflow describe\`)`;
+}
+
+const isDeadline = (err: unknown) => err instanceof ServiceError && err.code === 'DEADLINE_EXCEEDED';
+
 export interface UpdateDeps {
   engine: EngineApi;
   namespace: string;
@@ -31,12 +56,20 @@ export class WorkflowUpdateHandle<Ret = unknown> {
     readonly updateId: string,
     readonly workflowId: string,
     readonly workflowRunId: string | undefined,
+    /** Its name, when this handle started it (for messages). */
+    private readonly updateName?: string,
   ) {}
 
   async result(): Promise<Ret> {
+    let last: UpdateResponse | undefined;
     for (;;) {
-      const r = await call(() => this.deps.engine.pollUpdate({ namespace: this.deps.namespace, workflowId: this.workflowId, runId: this.workflowRunId, updateId: this.updateId, timeoutMs: 60_000 }), this.workflowId);
-      if (r.outcome) return outcomeOf<Ret>(this.deps, r);
+      try {
+        last = await call(() => this.deps.engine.pollUpdate({ namespace: this.deps.namespace, workflowId: this.workflowId, runId: this.workflowRunId, updateId: this.updateId, timeoutMs: 60_000 }), this.workflowId);
+      } catch (err) {
+        if (isDeadline(err)) throw new WorkflowUpdateRPCTimeoutOrCancelledError(timedOutMessage(this.updateName, this.updateId, this.workflowId, last), { cause: err as Error });
+        throw err;
+      }
+      if (last.outcome) return outcomeOf<Ret>(this.deps, last);
     }
   }
 }
@@ -67,15 +100,20 @@ export async function sendUpdate(
   const updateName = typeof def === 'string' ? def : def.name;
   const updateId = opts.updateId ?? randomUUID();
   const args = toPayloads(deps.converter, opts.args ?? [], `update '${updateName}' argument`);
-  let response: UpdateResponse;
-  do {
-    response = await call(
-      // Resent through an outage with the same updateId: the engine runs the update once.
-      () => retryWhileUnavailable(() => deps.engine.updateWorkflow({ namespace: deps.namespace, workflowId, runId, updateId, updateName, args, waitForStage: stage, timeoutMs: 60_000, identity: deps.identity })),
-      workflowId,
-    );
-  } while (response.stage === 'ADMITTED' || (stage === 'COMPLETED' && response.stage !== 'COMPLETED'));
-  return { handle: new WorkflowUpdateHandle(deps, updateId, workflowId, response.runId), response };
+  let response: UpdateResponse | undefined;
+  try {
+    do {
+      response = await call(
+        // Resent through an outage with the same updateId: the engine runs the update once.
+        () => retryWhileUnavailable(() => deps.engine.updateWorkflow({ namespace: deps.namespace, workflowId, runId, updateId, updateName, args, waitForStage: stage, timeoutMs: 60_000, identity: deps.identity })),
+        workflowId,
+      );
+    } while (response.stage === 'ADMITTED' || (stage === 'COMPLETED' && response.stage !== 'COMPLETED'));
+  } catch (err) {
+    if (isDeadline(err)) throw new WorkflowUpdateRPCTimeoutOrCancelledError(timedOutMessage(updateName, updateId, workflowId, response), { cause: err as Error });
+    throw err;
+  }
+  return { handle: new WorkflowUpdateHandle(deps, updateId, workflowId, response.runId, updateName), response };
 }
 
 export function outcome<Ret>(deps: UpdateDeps, r: UpdateResponse): Ret {

@@ -1,4 +1,4 @@
-import type { Failure, RetryState, TimeoutType } from '@endure/protocol';
+import type { Failure, Payload, RetryState, TimeoutType } from '@endure/protocol';
 import { defaultPayloadConverter, fromPayloads, type PayloadConverter } from './converter.js';
 
 /** Base of every failure that crosses a workflow boundary (Temporal's TemporalFailure). */
@@ -46,11 +46,19 @@ export class ApplicationFailure extends TemporalFailure {
   /** Wraps any thrown value; an ApplicationFailure is returned as it is. */
   static fromError(error: unknown, overrides: ApplicationFailureOptions = {}): ApplicationFailure {
     if (error instanceof ApplicationFailure) return error;
-    const e = error instanceof Error ? error : new Error(String(error));
-    const f = ApplicationFailure.create({ message: e.message, type: e.name, ...overrides });
-    f.stack = e.stack;
+    if (!isErrorLike(error)) return ApplicationFailure.create({ message: thrownValueMessage(error), type: thrownValueType(error), ...overrides });
+    const f = ApplicationFailure.create({ message: error.message, type: error.name, ...overrides });
+    f.stack = error.stack;
     return f;
   }
+}
+
+/**
+ * The message of an ActivityFailure: it names the activity, so a log line or a caught error says
+ * which call failed. `outcome` is e.g. 'failed: card declined', 'timed out', 'cancelled'.
+ */
+export function activityFailureMessage(activityType: string, activityId: string, outcome: string): string {
+  return `activity '${activityType}' (activityId '${activityId}') ${outcome}`;
 }
 
 /** An activity failed for good; `cause` says why (ApplicationFailure, TimeoutFailure, CancelledFailure). */
@@ -129,14 +137,59 @@ function stackOf(err: Error): string | undefined {
   return typeof err.stack === 'string' ? err.stack : undefined;
 }
 
+/**
+ * An Error, or what passes for one: errors made in another realm (the workflow sandbox, a vm
+ * context) fail `instanceof Error` but have a message and a stack like any other.
+ */
+function isErrorLike(value: unknown): value is Error {
+  if (value instanceof Error) return true;
+  const v = value as { message?: unknown; stack?: unknown } | null;
+  return typeof v === 'object' && v !== null && typeof v.message === 'string' && typeof v.stack === 'string';
+}
+
+const NON_ERROR_NOTE = ' (a non-Error value was thrown: throw an Error or ApplicationFailure to get a stack trace)';
+
+/**
+ * The message for a thrown value that is not an Error (`throw { code: 42 }`, `throw 'nope'`):
+ * its content, as JSON for objects, never `[object Object]`.
+ */
+function thrownValueMessage(value: unknown): string {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'object' && value !== null) {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value); // circular, or a BigInt inside
+    }
+  } else text = String(value);
+  return text + NON_ERROR_NOTE;
+}
+
+/** Its type, as Temporal names it: the class of an object ('Object' for a literal); none for a primitive. */
+function thrownValueType(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name ? name : 'Object';
+}
+
+/** Encodes a thrown non-Error: its content in the message, and the value itself as the details when the converter can carry it. */
+function encodeThrownValue(value: unknown, converter: PayloadConverter): Failure {
+  let details: Payload[] | undefined;
+  try {
+    details = value === undefined ? undefined : [converter.toPayload(value)];
+  } catch {
+    details = undefined; // a function, a symbol, a cycle: the message still has what could be said
+  }
+  return { message: thrownValueMessage(value), source: 'TypeScriptSDK', info: { type: 'application', errorType: thrownValueType(value), nonRetryable: false, details } };
+}
+
 /** Serializes any thrown value with its cause chain. */
 export function encodeFailure(err: unknown, converter: PayloadConverter = defaultPayloadConverter): Failure {
   if (err instanceof TemporalFailure && err.failure) return err.failure;
-  if (!(err instanceof Error)) {
-    return { message: String(err), source: 'TypeScriptSDK', info: { type: 'application', errorType: 'Error', nonRetryable: false } };
-  }
+  if (!isErrorLike(err)) return encodeThrownValue(err, converter);
   const base: Failure = { message: err.message, source: 'TypeScriptSDK', stackTrace: stackOf(err) };
-  const cause = err.cause instanceof Error ? encodeFailure(err.cause, converter) : undefined;
+  const cause = isErrorLike(err.cause) ? encodeFailure(err.cause, converter) : undefined;
   if (cause) base.cause = cause;
   const payloads = (vals: unknown[] | undefined) => (vals && vals.length ? vals.map((v) => converter.toPayload(v)) : undefined);
   if (err instanceof ApplicationFailure) {

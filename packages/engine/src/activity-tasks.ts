@@ -10,7 +10,7 @@ import {
   type RetryState,
   type TimeoutType,
 } from '@endure/protocol';
-import { nextRetry } from '@endure/common';
+import { activityFailureMessage, nextRetry } from '@endure/common';
 import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
 import type { TaskRef } from './matching.js';
@@ -109,7 +109,7 @@ function currentAttempt(run: Run, t: TokenData): ActivityState {
 
 function activityFailure(a: ActivityState, retryState: RetryState, cause: Failure): Failure {
   return {
-    message: cause.info?.type === 'timeout' ? 'activity timed out' : 'activity task failed',
+    message: activityFailureMessage(a.activityType, a.activityId, cause.info?.type === 'timeout' ? `timed out (${cause.info.timeoutType})` : `failed: ${cause.message}`),
     info: { type: 'activity', activityType: a.activityType, activityId: a.activityId, retryState },
     cause,
   };

@@ -2,6 +2,7 @@ import type { PendingActivityInfo, WorkflowDescription } from '@endure/protocol'
 import type { EngineCore } from './engine-core.js';
 import type { Run } from './run.js';
 import { toEntry } from './visibility.js';
+import { taskQueuePolling } from './task-queue-polling.js';
 
 export function describeRun(core: EngineCore, run: Run): WorkflowDescription {
   const r = run.record;
@@ -25,5 +26,7 @@ export function describeRun(core: EngineCore, run: Run): WorkflowDescription {
           nextAttemptTime: w.nextAttemptTime,
         }
       : undefined;
-  return { ...toEntry(r, run.properties), pendingActivities, pendingWorkflowTask };
+  const d: WorkflowDescription = { ...toEntry(r, run.properties), pendingActivities, pendingWorkflowTask };
+  if (run.open) d.taskQueuePolling = taskQueuePolling(core, r.namespace, r.taskQueue, 'workflow');
+  return d;
 }

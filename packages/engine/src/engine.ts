@@ -63,6 +63,7 @@ import { startWorkflow } from './start.js';
 import { fireUserTimer, requestCancel, signalRun, terminateRun, timeOutRun } from './lifecycle.js';
 import { queryRun, respondQueryTask } from './queries.js';
 import { admitUpdate, waitForUpdate } from './updates.js';
+import { taskQueuePolling } from './task-queue-polling.js';
 import { runEffect } from './effects.js';
 import { completeWorkflowTask, dispatchWorkflowTask, failWorkflowTask, heartbeatWorkflowTask, releaseWorkflowTask, retryBackedOffNow } from './workflow-tasks.js';
 import {
@@ -313,6 +314,7 @@ export class Engine implements EngineApi {
     return {
       workflow: this.core.matching.describe(r.namespace, r.taskQueue, 'workflow'),
       activity: this.core.matching.describe(r.namespace, r.taskQueue, 'activity'),
+      polling: taskQueuePolling(this.core, r.namespace, r.taskQueue),
     };
   }
 

@@ -19,6 +19,9 @@ interface Poller {
 }
 
 interface Queue {
+  namespace: string;
+  taskQueue: string;
+  kind: TaskRef['kind'];
   ready: TaskRef[];
   head: number;
   pollers: Poller[];
@@ -60,10 +63,11 @@ export class Matching {
     private readonly stickyTimeoutMs = DEFAULT_STICKY_TIMEOUT_MS,
   ) {}
 
-  private queue(key: string): Queue {
+  private queue(namespace: string, taskQueue: string, kind: TaskRef['kind']): Queue {
+    const key = queueKeyString(namespace, taskQueue, kind);
     let q = this.queues.get(key);
     if (!q) {
-      q = { ready: [], head: 0, pollers: [], seen: new Map(), sticky: new Map() };
+      q = { namespace, taskQueue, kind, ready: [], head: 0, pollers: [], seen: new Map(), sticky: new Map() };
       this.queues.set(key, q);
     }
     return q;
@@ -73,7 +77,7 @@ export class Matching {
   offer(ref: TaskRef): void {
     const k = refKey(ref);
     if (this.queued.has(k)) return;
-    const q = this.queue(queueKeyString(ref.namespace, ref.taskQueue, ref.kind));
+    const q = this.queue(ref.namespace, ref.taskQueue, ref.kind);
     const workerId = ref.kind === 'workflow' ? this.stickyWorkerOf(ref) : undefined;
     if (workerId !== undefined) {
       const i = q.pollers.findIndex((p) => p.workerId === workerId);
@@ -111,7 +115,7 @@ export class Matching {
    * to timeoutMs for the first. Empty on timeout or abort.
    */
   poll(namespace: string, taskQueue: string, kind: TaskRef['kind'], identity: string, timeoutMs: number, signal?: AbortSignal, workerId?: string, max = 1): Promise<TaskRef[]> {
-    const q = this.queue(queueKeyString(namespace, taskQueue, kind));
+    const q = this.queue(namespace, taskQueue, kind);
     if (!q.seen.has(identity)) {
       q.seen.set(identity, this.now());
       this.onNewPoller(namespace, taskQueue, kind);
@@ -176,6 +180,19 @@ export class Matching {
       pollers: [...q.seen].map(([identity, lastAccessTime]) => ({ identity, lastAccessTime })),
       backlog: q.ready.length - q.head + held,
     };
+  }
+
+  /**
+   * The task queues of `namespace` (for `kind`, or either) that a worker polls now or polled at
+   * `since` or later: what a mistyped task queue is compared with.
+   */
+  polledQueues(namespace: string, since: number, kind?: TaskRef['kind']): string[] {
+    const names = new Set<string>();
+    for (const q of this.queues.values()) {
+      if (q.namespace !== namespace || (kind !== undefined && q.kind !== kind) || names.has(q.taskQueue)) continue;
+      if (q.pollers.length > 0 || [...q.seen.values()].some((t) => t >= since)) names.add(q.taskQueue);
+    }
+    return [...names];
   }
 
   /** Releases every waiting poller with null (engine shutting down). */

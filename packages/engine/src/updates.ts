@@ -2,6 +2,7 @@ import { ApiError, type Payload, type UpdateResponse, type UpdateStage } from '@
 import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
+import { taskQueuePolling } from './task-queue-polling.js';
 
 /** Where an update stands on a run, or undefined if the run has never heard of it. */
 export function updateStatus(run: Run, updateId: string): UpdateResponse | undefined {
@@ -42,7 +43,8 @@ export async function waitForUpdate(core: EngineCore, run: Run, updateId: string
     }
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${run.record.workflowId}' closed (${run.record.status}) before update '${updateId}' completed`);
     const left = deadline - core.now();
-    if (left <= 0) return r;
+    // Still waiting for a worker to take it: say whether any worker polls the run's queue.
+    if (left <= 0) return r.stage === 'ADMITTED' ? { ...r, taskQueuePolling: taskQueuePolling(core, run.record.namespace, run.record.taskQueue, 'workflow') } : r;
     await core.waitForEvent(run.key, left);
   }
 }

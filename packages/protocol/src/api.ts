@@ -4,7 +4,7 @@ import { Failure } from './failure.js';
 import { RetryPolicy } from './retry.js';
 import { Command } from './commands.js';
 import { HistoryEvent, ActivityTimeouts } from './events.js';
-import { WorkflowExecutionEntry } from './visibility.js';
+import { TaskQueuePolling, WorkflowExecutionEntry } from './visibility.js';
 import type { CreateApiKeyRequest, CreateApiKeyResponse, ListApiKeysResponse, RevokeApiKeyRequest, RotateTokenKeyResponse } from './security.js';
 import type {
   AddSearchAttributesRequest,
@@ -109,6 +109,8 @@ export type PendingWorkflowTaskInfo = z.infer<typeof PendingWorkflowTaskInfo>;
 export const WorkflowDescription = WorkflowExecutionEntry.extend({
   pendingActivities: z.array(PendingActivityInfo),
   pendingWorkflowTask: PendingWorkflowTaskInfo.optional(),
+  /** For an open run: whether workers poll its task queue for workflow tasks (a mistyped queue shows here). */
+  taskQueuePolling: TaskQueuePolling.optional(),
 });
 export type WorkflowDescription = z.infer<typeof WorkflowDescription>;
 
@@ -157,6 +159,8 @@ export const UpdateResponse = z.object({
   runId: z.string(),
   stage: z.enum(['ADMITTED', ...UpdateStage.options]),
   outcome: z.union([z.object({ result: Payload.optional() }), z.object({ failure: Failure })]).optional(),
+  /** While the update waits for a worker to take it (stage ADMITTED): whether any worker polls the run's task queue. */
+  taskQueuePolling: TaskQueuePolling.optional(),
 });
 export type UpdateResponse = z.infer<typeof UpdateResponse>;
 

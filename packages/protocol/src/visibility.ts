@@ -145,5 +145,21 @@ export type DescribeTaskQueueRequest = z.infer<typeof DescribeTaskQueueRequest>;
 export const TaskQueuePoller = z.object({ identity: z.string(), lastAccessTime: z.number() });
 export type TaskQueuePoller = z.infer<typeof TaskQueuePoller>;
 const TaskQueueSide = z.object({ pollers: z.array(TaskQueuePoller), backlog: z.number() });
-export const DescribeTaskQueueResponse = z.object({ workflow: TaskQueueSide, activity: TaskQueueSide });
+
+/**
+ * Whether workers poll a task queue, so a mistyped one shows: work on a queue no worker polls
+ * waits forever, and says nothing on its own.
+ */
+export const TaskQueuePolling = z.object({
+  taskQueue: z.string(),
+  /** A worker polls it now, or polled it in the last 5 minutes. */
+  polledRecently: z.boolean(),
+  /** The other task queues of the namespace that workers polled recently, the closest name first (at most 10). */
+  polledTaskQueues: z.array(z.string()),
+  /** When it is not polled: one line saying so, naming the closest polled queue ("did you mean 'orders'?"). */
+  hint: z.string().optional(),
+});
+export type TaskQueuePolling = z.infer<typeof TaskQueuePolling>;
+
+export const DescribeTaskQueueResponse = z.object({ workflow: TaskQueueSide, activity: TaskQueueSide, polling: TaskQueuePolling });
 export type DescribeTaskQueueResponse = z.infer<typeof DescribeTaskQueueResponse>;

@@ -111,7 +111,7 @@ describe('endure namespace / task-queue / operator', () => {
     const idle = await cli('task-queue', 'describe', '-t', waiting);
     assert.equal(idle.code, 0, idle.stderr);
     assert.match(idle.stdout, /2 workflow task\(s\) and 0 activity task\(s\) waiting/);
-    assert.match(idle.stdout, /No pollers seen/);
+    assert.match(idle.stdout, /^No worker has polled task queue 'backlogged' in the last 5 minutes/m);
 
     worker = await startWorker(server.url, waiting, { identity: 'tq-worker-1' });
     assert.equal((await cli('workflow', 'result', '-w', 'backlog-2')).code, 0);

@@ -1,19 +1,19 @@
 // Errors cross from the store thread as plain data and are rebuilt as the same classes here.
 import { CurrentRunConflictError, ListQueryError, StoredDataCorruptError, VersionConflictError, type RunKey } from '@endure/storage';
-import { DatabaseLockedError } from './lock.js';
+import { DatabaseLockedError, type DatabaseHolder } from './lock.js';
 import { SchemaVersionError } from './migrations.js';
 
 export type WireError =
   | { kind: 'version'; key: RunKey; expected: number; actual: number | undefined }
   | { kind: 'currentRun'; namespace: string; workflowId: string; currentRunId: string | null }
-  | { kind: 'locked'; path: string; pid: number | undefined }
+  | { kind: 'locked'; path: string; holder: DatabaseHolder }
   | { kind: 'schema'; path: string; found: number; supported: number }
   | { kind: 'other'; name: string; message: string; code?: string; stack?: string };
 
 export function toWire(e: unknown): WireError {
   if (e instanceof VersionConflictError) return { kind: 'version', key: e.key, expected: e.expected, actual: e.actual };
   if (e instanceof CurrentRunConflictError) return { kind: 'currentRun', namespace: e.namespace, workflowId: e.workflowId, currentRunId: e.currentRunId };
-  if (e instanceof DatabaseLockedError) return { kind: 'locked', path: e.path, pid: e.pid };
+  if (e instanceof DatabaseLockedError) return { kind: 'locked', path: e.path, holder: { pid: e.pid, program: e.program, server: e.server } };
   if (e instanceof SchemaVersionError) return { kind: 'schema', path: e.path, found: e.found, supported: e.supported };
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as { code?: unknown }).code;
@@ -27,7 +27,7 @@ export function fromWire(w: WireError): Error {
     case 'currentRun':
       return new CurrentRunConflictError(w.namespace, w.workflowId, w.currentRunId);
     case 'locked':
-      return new DatabaseLockedError(w.path, w.pid);
+      return new DatabaseLockedError(w.path, w.holder);
     case 'schema':
       return new SchemaVersionError(w.path, w.found, w.supported);
     case 'other': {

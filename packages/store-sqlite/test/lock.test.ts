@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { DatabaseLockedError, SqliteStore } from '../src/index.js';
 import { exited, startFixture, tempDir } from './helpers.js';
 
@@ -23,7 +24,11 @@ void describe('single-process ownership', () => {
         assert.equal(pid, child.pid);
         await assert.rejects(SqliteStore.open(file), (e: unknown) => {
           assert.ok(e instanceof DatabaseLockedError);
-          assert.equal(e.message, `database ${file} is already open by process ${pid}; an Endure engine owns its database alone: stop that process (\`kill ${pid}\`), or use another file`);
+          const program = fileURLToPath(new URL('./fixtures/hold-open.js', import.meta.url));
+          assert.equal(
+            e.message,
+            `database ${file} is in use by process ${pid} (${program}), and one process owns a database file: to share it, serve it with \`endure server start-dev --db ${file}\` and connect every process to the address it prints, or stop process ${pid}, or use another database file`,
+          );
           assert.equal(e.pid, pid);
           return true;
         });
@@ -31,11 +36,11 @@ void describe('single-process ownership', () => {
         child.kill('SIGKILL');
       }
       assert.equal(await exited(child), 'SIGKILL');
-      assert.equal(readFileSync(`${file}.lock`, 'utf8').trim(), String(child.pid), 'the dead owner left its lock file');
+      assert.equal(readFileSync(`${file}.lock`, 'utf8').split('\n')[0], String(child.pid), 'the dead owner left its lock file');
       const store = await SqliteStore.open(file);
       try {
         assert.equal((await store.getWorkflow(KEY))?.runId, 'r1');
-        assert.equal(readFileSync(`${file}.lock`, 'utf8').trim(), String(process.pid));
+        assert.equal(readFileSync(`${file}.lock`, 'utf8').split('\n')[0], String(process.pid));
       } finally {
         await store.close();
       }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client, Connection, type ClientOptions } from '@endure/client';
 import { NativeConnection } from '@endure/worker';
 import { toMs, type Duration } from '@endure/common';
-import type { EmbeddedOptions } from '@endure/transport';
+import { fromCaller, type EmbeddedOptions } from '@endure/transport';
 import type { EngineApi } from '@endure/protocol';
 import { VirtualClock } from './virtual-clock.js';
 import { WorkTracker } from './work-tracker.js';
@@ -62,7 +62,7 @@ export class TestWorkflowEnvironment {
       return new TestWorkflowEnvironment(connection, nativeConnection, false, address, dir, undefined, undefined, opts);
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
-      throw err;
+      throw await fromCaller(err, TestWorkflowEnvironment.createLocal);
     }
   }
 
@@ -92,7 +92,7 @@ export class TestWorkflowEnvironment {
     } catch (err) {
       clock.close();
       rmSync(dir, { recursive: true, force: true });
-      throw err;
+      throw await fromCaller(err, TestWorkflowEnvironment.createTimeSkipping);
     }
   }
 

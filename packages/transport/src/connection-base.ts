@@ -1,6 +1,7 @@
 import type { EngineApi } from '@endure/protocol';
 import { resolveConnectOptions, type ConnectOptions } from './connect-options.js';
 import { openTransport, type Transport } from './index.js';
+import { fromCaller } from './caller-stack.js';
 
 /**
  * A connection to an Endure engine; which deployment depends only on the address. The client's
@@ -16,10 +17,17 @@ export class EngineConnection {
   /** Use the subclass's static connect(); the constructor takes an already open transport. */
   constructor(private readonly transport: Transport) {}
 
-  /** Opens the transport that `options` describe; `where` names the call in errors. */
-  protected static async openTransportFor(where: string, options: ConnectOptions = {}): Promise<Transport> {
-    const { address, embedded, remote } = resolveConnectOptions(where, options);
-    return openTransport(address, embedded, remote);
+  /**
+   * Opens the transport that `options` describe; `where` names the call in errors, and an error
+   * that says all a user needs (a locked database) gets a stack starting at the caller of `api`.
+   */
+  protected static async openTransportFor(where: string, options: ConnectOptions = {}, api: (...args: never[]) => unknown = this.openTransportFor): Promise<Transport> {
+    try {
+      const { address, embedded, remote } = resolveConnectOptions(where, options);
+      return await openTransport(address, embedded, remote);
+    } catch (err) {
+      throw await fromCaller(err, api);
+    }
   }
 
   /** The address connected to, with its scheme (`localhost:7233` reads back as `http://localhost:7233`). */

@@ -60,3 +60,4 @@ export async function openTransport(address: string, embedded: EmbeddedOptions =
 export { EngineConnection } from './connection-base.js';
 export { resolveConnectOptions, TLS_CONFIG_TABLE, type ConnectOptions, type TLSConfig, type Metadata } from './connect-options.js';
 export { localhostFirstLookup } from './http-agent.js';
+export { fromCaller } from './caller-stack.js';

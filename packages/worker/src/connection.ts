@@ -49,7 +49,7 @@ export class NativeConnection extends BaseConnection {
   /** Opens a connection; see {@link NativeConnectionOptions}. A server connection sends nothing until the first call. */
   static async connect(options?: NativeConnectionOptions): Promise<NativeConnection> {
     checkOptions('NativeConnection.connect', 'NativeConnectionOptions', options, NATIVE_CONNECTION_OPTIONS_TABLE);
-    return new this(await this.openTransportFor('NativeConnection.connect', options));
+    return new this(await this.openTransportFor('NativeConnection.connect', options, NativeConnection.connect));
   }
 }
 

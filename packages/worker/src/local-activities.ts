@@ -1,5 +1,5 @@
 import type { Command, Failure, Payload } from '@endure/protocol';
-import { CancelledFailure, encodeFailure, fromPayloads, nextRetry, type PayloadConverter } from '@endure/common';
+import { activityFailureMessage, CancelledFailure, encodeFailure, fromPayloads, nextRetry, type PayloadConverter } from '@endure/common';
 import { Context } from '@endure/activity';
 import type { ActivityFunction } from './activity-executor.js';
 import type { Logger } from './logger.js';
@@ -37,7 +37,7 @@ export class LocalActivityRunner {
       const next = nextRetry(c.retryPolicy, attempt, cause);
       const stop = 'stop' in next ? next.stop : Date.now() + next.delayMs >= deadline ? 'TIMEOUT' : undefined;
       if (stop) {
-        return { attempt, failure: { message: 'local activity failed', info: { type: 'activity', activityType: c.activityType, activityId: String(c.seq), retryState: stop }, cause } };
+        return { attempt, failure: { message: `local ${activityFailureMessage(c.activityType, String(c.seq), `failed: ${cause.message}`)}`, info: { type: 'activity', activityType: c.activityType, activityId: String(c.seq), retryState: stop }, cause } };
       }
       await sleep((next as { delayMs: number }).delayMs);
     }

@@ -5,9 +5,11 @@ import { resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { ApiError, type EngineApi } from '@endure/protocol';
 import { defaultPayloadConverter, type PayloadConverter } from '@endure/common';
+import { fromCaller } from '@endure/transport';
 import { bundleWorkflowCode, type WorkflowBundle } from './bundler.js';
 import { WorkflowThreads } from './workflow-threads.js';
 import { WorkflowTaskHandler } from './workflow-task-handler.js';
+import { FailingTaskLog } from './failing-task-log.js';
 import { LocalActivityRunner } from './local-activities.js';
 import { ActivityExecutor, type ActivityFunction } from './activity-executor.js';
 import { NativeConnection, type EngineConnection } from './connection.js';
@@ -118,7 +120,9 @@ export class Worker {
     setMaxListeners(0, this.abort.signal); // every poller listens on it
     const locals = new LocalActivityRunner(options.activities ?? {}, converter, this.logger);
     const sticky = (options.maxCachedWorkflows ?? 1) > 0 ? this.workerId : undefined;
-    this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity, locals, options.taskQueue, sticky) : undefined;
+    const address = ((options.connection ?? ownedConnection) as { address?: unknown } | undefined)?.address;
+    const failures = new FailingTaskLog(this.logger, typeof address === 'string' ? address : undefined);
+    this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity, locals, options.taskQueue, sticky, failures) : undefined;
     this.activities = new ActivityExecutor(engine, options.activities ?? {}, converter, this.logger, this.identity);
   }
 
@@ -141,7 +145,13 @@ export class Worker {
           suggestContinueAsNewAt: { events: options.continueAsNewSuggestedAt?.events ?? 10_000, bytes: options.continueAsNewSuggestedAt?.bytes ?? 10 * 1024 * 1024 },
         })
       : undefined;
-    const owned = options.connection ? undefined : await NativeConnection.connect();
+    let owned: NativeConnection | undefined;
+    try {
+      owned = options.connection ? undefined : await NativeConnection.connect();
+    } catch (err) {
+      await threads?.close();
+      throw await fromCaller(err, Worker.create);
+    }
     const engine = (options.connection ?? owned)!.engine;
     try {
       await checkNamespace(engine, options.namespace ?? 'default');

@@ -4,6 +4,7 @@ import type { TaskOutcome } from '@endure/core';
 import type { WorkflowThreads } from './workflow-threads.js';
 import type { Logger } from './logger.js';
 import type { LocalActivityRunner } from './local-activities.js';
+import type { FailingTaskLog } from './failing-task-log.js';
 
 /** The default workflow task timeout, for tasks from engines that do not send theirs. */
 const DEFAULT_TASK_TIMEOUT_MS = 10_000;
@@ -28,6 +29,7 @@ export class WorkflowTaskHandler {
     private readonly taskQueue: string,
     /** This Worker instance's id when it caches runs (sticky routing), else undefined. */
     private readonly stickyWorkerId: string | undefined,
+    private readonly failures: FailingTaskLog,
   ) {}
 
   /**
@@ -120,12 +122,7 @@ export class WorkflowTaskHandler {
   }
 
   private async fail(task: WorkflowTask, outcome: Extract<TaskOutcome, { ok: false }>): Promise<void> {
-    this.logger.warn(`workflow task failed (attempt ${task.attempt}); it will be retried, and the workflow continues once the code is fixed: ${outcome.failure.message}`, {
-      workflowId: task.workflowId,
-      runId: task.runId,
-      workflowType: task.workflowType,
-      nondeterminism: outcome.nondeterminism,
-    });
+    this.failures.report(task, outcome.failure, outcome.nondeterminism);
     const request = { taskToken: task.taskToken, failure: outcome.failure, identity: this.identity, requestId: randomUUID() };
     try {
       await retryWhileUnavailable(() => this.engine.failWorkflowTask(request), retryBudgetMs(task));

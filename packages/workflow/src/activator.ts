@@ -2,6 +2,7 @@ import type { ActivationResult, ActivityResolution, Command, Job, Payload, Query
 import {
   ApplicationFailure,
   ActivityFailure,
+  activityFailureMessage,
   ChildWorkflowFailure,
   TerminatedFailure,
   TimeoutFailure,
@@ -439,7 +440,7 @@ export class Activator {
     else if (r.status === 'failed') a.reject(decodeFailure(r.failure, this.converter));
     else {
       const cause = new CancelledFailure('Activity cancelled', fromPayloads(this.converter, r.details));
-      a.reject(new ActivityFailure('Activity task cancelled', a.activityType, a.activityId, 'CANCEL_REQUESTED', cause));
+      a.reject(new ActivityFailure(activityFailureMessage(a.activityType, a.activityId, 'cancelled'), a.activityType, a.activityId, 'CANCEL_REQUESTED', cause));
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { RetryPolicy } from '@endure/protocol';
-import { ActivityFailure, CancelledFailure, toMs, optionalMs, toPayloads, type Duration } from '@endure/common';
+import { ActivityFailure, activityFailureMessage, CancelledFailure, toMs, optionalMs, toPayloads, type Duration } from '@endure/common';
 import { activator } from './current.js';
 import { currentScope } from './cancellation-scope.js';
 import { callerStack } from './activator.js';
@@ -51,7 +51,7 @@ export function scheduleActivity(activityType: string, args: unknown[], options:
   const activityId = options.activityId ?? String(seq);
   const scope = currentScope(a.rootScope);
   if (scope.consideredCancelled) {
-    return Promise.reject(new ActivityFailure('Activity cancelled before it was scheduled', activityType, activityId, 'CANCEL_REQUESTED', new CancelledFailure('Activity cancelled')));
+    return Promise.reject(new ActivityFailure(activityFailureMessage(activityType, activityId, 'cancelled before it was scheduled'), activityType, activityId, 'CANCEL_REQUESTED', new CancelledFailure('Activity cancelled')));
   }
   const cancellationType = options.cancellationType ?? 'TRY_CANCEL';
   return new Promise((resolve, reject) => {
@@ -60,7 +60,7 @@ export function scheduleActivity(activityType: string, args: unknown[], options:
       if (cancellationType !== 'ABANDON') a.push({ type: 'RequestCancelActivity', seq });
       if (cancellationType !== 'WAIT_CANCELLATION_COMPLETED') {
         a.activities.delete(seq);
-        reject(new ActivityFailure('Activity cancelled', activityType, activityId, 'CANCEL_REQUESTED', reason));
+        reject(new ActivityFailure(activityFailureMessage(activityType, activityId, 'cancelled'), activityType, activityId, 'CANCEL_REQUESTED', reason));
       }
     });
     a.activities.set(seq, {
@@ -120,7 +120,7 @@ function scheduleLocalActivity(activityType: string, args: unknown[], options: L
   const seq = a.nextActivitySeq();
   const scope = currentScope(a.rootScope);
   if (scope.consideredCancelled) {
-    return Promise.reject(new ActivityFailure('Local activity cancelled before it was scheduled', activityType, String(seq), 'CANCEL_REQUESTED', new CancelledFailure('cancelled')));
+    return Promise.reject(new ActivityFailure(`local ${activityFailureMessage(activityType, String(seq), 'cancelled before it was scheduled')}`, activityType, String(seq), 'CANCEL_REQUESTED', new CancelledFailure('cancelled')));
   }
   return new Promise((resolve, reject) => {
     a.activities.set(seq, { stack: callerStack(), activityType, activityId: String(seq), resolve, reject });

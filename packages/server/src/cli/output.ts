@@ -23,6 +23,12 @@ export function isoTime(ms: number | undefined): string {
   return ms === undefined ? '' : new Date(ms).toISOString();
 }
 
+/** A hint from the engine ("no worker has polled …") as a sentence on its own line. */
+export function sentence(text: string): string {
+  const s = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.?!)]$/.test(s) ? s : `${s}.`;
+}
+
 /** A value in one line: strings as is, anything else as compact JSON. */
 export function inline(value: unknown, max = 120): string {
   const text = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);

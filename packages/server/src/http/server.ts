@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { openEmbeddedTransport } from '@endure/transport';
+import { recordServerUrl } from '@endure/store-sqlite';
 import { ApiKeyCheck } from './auth.js';
 import { ApiHandler } from './handler.js';
 import { applyConnectionLimits, timeoutOptions } from './connection-limits.js';
@@ -68,6 +69,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const url = `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`;
+  // Another process opening the file is told to connect here instead.
+  recordServerUrl(opts.db, url);
   opts.log({ level: 'info', message: `endure server listening on ${url} (db ${opts.db})`, url, db: opts.db });
   let closing: Promise<void> | undefined;
   const close = async () => {

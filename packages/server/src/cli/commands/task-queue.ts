@@ -1,7 +1,7 @@
 // `endure task-queue describe`.
 import type { Command } from 'commander';
 import type { TaskQueuePoller } from '@endure/client';
-import { isoTime, outputOption, print, printJson, printTable, type OutputFormat } from '../output.js';
+import { isoTime, outputOption, print, printJson, printTable, sentence, type OutputFormat } from '../output.js';
 import { withClient } from '../context.js';
 
 export function registerTaskQueueCommands(program: Command): void {
@@ -19,6 +19,7 @@ export function registerTaskQueueCommands(program: Command): void {
           taskQueue: f.taskQueue,
           workflow: { backlog: d.workflow.backlog, pollers: pollersJson(d.workflow.pollers) },
           activity: { backlog: d.activity.backlog, pollers: pollersJson(d.activity.pollers) },
+          polling: d.polling,
         });
       }
       print(`Task queue '${f.taskQueue}': ${d.workflow.backlog} workflow task(s) and ${d.activity.backlog} activity task(s) waiting.`);
@@ -26,7 +27,8 @@ export function registerTaskQueueCommands(program: Command): void {
         ...d.workflow.pollers.map((p) => ['workflow', p.identity, isoTime(p.lastAccessTime)]),
         ...d.activity.pollers.map((p) => ['activity', p.identity, isoTime(p.lastAccessTime)]),
       ];
-      if (pollers.length === 0) print('No pollers seen: is a worker running on this task queue?');
-      else printTable(['Kind', 'Identity', 'Last Access Time'], pollers);
+      if (pollers.length > 0) printTable(['Kind', 'Identity', 'Last Access Time'], pollers);
+      // Not polled lately (a mistyped name, or no worker started): say so, and what is polled.
+      if (d.polling.hint) print(sentence(d.polling.hint));
     });
 }

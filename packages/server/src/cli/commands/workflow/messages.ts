@@ -1,7 +1,8 @@
 // `workflow signal`, `workflow query` and `workflow update`.
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { collectJson } from '../../input.js';
+import type { WorkflowHandle } from '@endure/client';
+import { collectJson, durationMs } from '../../input.js';
 import { outputOption, print, printJson, type OutputFormat } from '../../output.js';
 import { withClient } from '../../context.js';
 
@@ -41,10 +42,45 @@ export function registerMessages(workflow: Command): void {
 
   messageCommand(workflow, 'update', 'run an update on a workflow and print its result (exit 1 if it is rejected or fails)')
     .option('--update-id <id>', 'id that makes retries of the same update safe (default: a random UUID)')
-    .action(async (f: MessageFlags & { updateId?: string }, cmd: Command) => {
+    .option('--timeout <duration>', "give up after this long, e.g. '30s' (the update is not cancelled: it may still run); default: wait until it completes", durationMs('--timeout'))
+    .action(async (f: UpdateFlags, cmd: Command) => {
       const updateId = f.updateId ?? randomUUID();
-      const result = await withClient(cmd, ({ client }) => client.workflow.getHandle(f.workflowId, f.runId).executeUpdate(f.name, { args: f.input ?? [], updateId }));
+      const result = await withClient(cmd, ({ client, connection }) => {
+        const run = () => runUpdate(client.workflow.getHandle(f.workflowId, f.runId), f, updateId);
+        return f.timeout === undefined ? run() : connection.withDeadline(Date.now() + f.timeout, run);
+      });
       if (f.output === 'json') printJson({ workflowId: f.workflowId, update: f.name, updateId, result: result ?? null });
       else print(show(result));
     });
+}
+
+type UpdateFlags = MessageFlags & { updateId?: string; timeout?: number };
+
+/** How long an update may wait for a worker to accept it before the CLI says what it waits for. */
+const WAITING_NOTICE_MS = 1_000;
+
+/**
+ * Runs the update; when no worker accepts it at once, says on stderr which task queue it waits
+ * on (and, when no worker polls that queue, which ones they do poll), rather than hang silently.
+ */
+async function runUpdate(handle: WorkflowHandle, f: UpdateFlags, updateId: string): Promise<unknown> {
+  let waiting = true;
+  const notice = setTimeout(() => {
+    handle.describe().then(
+      (d) => {
+        if (!waiting) return; // accepted meanwhile
+        const why = d.taskQueuePolling?.hint ? ` (${d.taskQueuePolling.hint})` : '';
+        process.stderr.write(`waiting for a worker on task queue '${d.taskQueue}' to accept update '${f.name}'…${why}\n`);
+      },
+      () => {}, // the update's own outcome reports any error
+    );
+  }, WAITING_NOTICE_MS);
+  let accepted;
+  try {
+    accepted = await handle.startUpdate(f.name, { args: f.input ?? [], updateId });
+  } finally {
+    waiting = false;
+    clearTimeout(notice);
+  }
+  return accepted.result();
 }

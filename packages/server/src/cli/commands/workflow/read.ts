@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { WorkflowExecutionInfo } from '@endure/client';
 import { positiveInt } from '../../input.js';
-import { inline, isoTime, outputOption, print, printFields, printJson, printTable, type OutputFormat } from '../../output.js';
+import { inline, isoTime, outputOption, print, printFields, printJson, printTable, sentence, type OutputFormat } from '../../output.js';
 import { withClient } from '../../context.js';
 
 /** A listed run as --output json shows it: every key always present (null when not set). */
@@ -71,6 +71,7 @@ export function registerRead(workflow: Command): void {
           startTime: isoTime(d.startTime),
           closeTime: d.closeTime === undefined ? null : isoTime(d.closeTime),
           pendingWorkflowTask: d.pendingWorkflowTask ?? null,
+          taskQueuePolling: d.taskQueuePolling ?? null,
         });
       }
       printFields([
@@ -95,5 +96,6 @@ export function registerRead(workflow: Command): void {
       }
       const t = d.pendingWorkflowTask;
       if (t) print(`\nPending workflow task: ${t.state}, attempt ${t.attempt}${t.lastFailure ? `, last failure: ${inline(t.lastFailure.message, 200)}` : ''}`);
+      if (d.taskQueuePolling?.hint) print(`\n${sentence(d.taskQueuePolling.hint)}`);
     });
 }
