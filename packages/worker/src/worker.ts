@@ -67,6 +67,8 @@ export interface WorkerStatus {
   numCachedWorkflows: number;
   /** Running activity attempts that have sent a heartbeat. */
   numHeartbeatingActivities: number;
+  /** Endure's: threads running workflow code (workflowThreadPoolSize; 0 for an activity-only worker). */
+  numWorkflowThreads: number;
 }
 
 /** shutdownForceTime passed and the worker's in-flight work had not finished: run() gave up on it. */
@@ -182,6 +184,7 @@ export class Worker {
       numInFlightLocalActivities: this.locals.running,
       numCachedWorkflows: this.threads?.cached ?? 0,
       numHeartbeatingActivities: this.activities.heartbeating,
+      numWorkflowThreads: this.threads?.size ?? 0,
     };
   }
 
