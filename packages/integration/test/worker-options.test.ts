@@ -104,6 +104,14 @@ describe('worker options', () => {
     await assert.rejects(Worker.create({ connection: env.connection, taskQueue: 'reuse-false', workflowsPath: workflowsPath('options'), reuseV8Context: false }), /reuseV8Context: false is not supported/);
   });
 
+  it('namespace: the worker polls its namespace', async () => {
+    await env.client.operator.registerNamespace({ namespace: 'billing' });
+    await workerWith({ taskQueue: 'in-billing', workflowsPath: workflowsPath('options'), namespace: 'billing' });
+    const billing = new Client({ connection: env.connection, namespace: 'billing' });
+    const info = (await billing.workflow.execute('reportInfo', { taskQueue: 'in-billing', workflowId: uid() })) as { args: unknown[] };
+    assert.deepEqual(info.args, []);
+  });
+
   it('identity is recorded with the tasks the worker completes', async () => {
     const { activities } = watchedActivities();
     await workerWith({ taskQueue: 'identity', workflowsPath: workflowsPath('options'), activities, identity: 'billing-worker-7' });

@@ -3,6 +3,7 @@
 // child, the next run, the handlers. Also workflowInfo()'s Temporal fields.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { activityInfo } from '@endure/activity';
 import { TestEnv, memoryLogger, uid, workflowsPath } from '../src/harness.js';
 
 describe('workflow options', () => {
@@ -11,7 +12,14 @@ describe('workflow options', () => {
   const logger = memoryLogger();
   before(async () => {
     env = await TestEnv.create();
-    const activities = { async echo(x: unknown) { return x; } };
+    const activities = {
+      async echo(x: unknown) {
+        return x;
+      },
+      async retryPolicy() {
+        return activityInfo().retryPolicy;
+      },
+    };
     await env.startWorker({ taskQueue, workflowsPath: workflowsPath('options'), activities, logger });
     await env.startWorker({ taskQueue: 'workflow-options-other', workflowsPath: workflowsPath('options') });
   });
@@ -120,5 +128,30 @@ describe('workflow options', () => {
       if (abandon) assert.equal(added.length, 0, 'unfinishedPolicy: ABANDON says nothing');
       else assert.match(added[0]?.message ?? 'no warning', /signal 'hang'.*allHandlersFinished.*HandlerUnfinishedPolicy\.ABANDON/);
     }
+  });
+
+  it('child cancellationType: TRY_CANCEL reports at once and cancels the child; ABANDON reports at once and leaves it running; WAIT_CANCELLATION_COMPLETED reports once the child has closed', async () => {
+    const childStatus = async (id: string) => (await env.client.workflow.getHandle(id).describe()).status;
+    const cases = [['TRY_CANCEL'], ['ABANDON'], ['WAIT_CANCELLATION_COMPLETED']] as const;
+    for (const [cancellationType] of cases) {
+      const childId = uid(`child-${cancellationType}`);
+      assert.equal(await env.client.workflow.execute('cancelsChild', { taskQueue, workflowId: uid(), args: [childId, cancellationType] }), 'cancelled', cancellationType);
+      if (cancellationType === 'WAIT_CANCELLATION_COMPLETED') assert.equal(await childStatus(childId), 'CANCELED', 'the parent heard only after the child closed');
+      if (cancellationType === 'TRY_CANCEL') await env.waitFor(env.client.workflow.getHandle(childId), (d) => d.status === 'CANCELED');
+      if (cancellationType === 'ABANDON') {
+        assert.equal(await childStatus(childId), 'RUNNING', 'no cancel request reached the child');
+        await env.client.workflow.getHandle(childId).terminate();
+      }
+    }
+  });
+
+  it('retry options reach the engine as given (the activity sees them in its info)', async () => {
+    assert.deepEqual(await env.client.workflow.execute('retryPolicySeen', { taskQueue, workflowId: uid() }), {
+      initialIntervalMs: 10,
+      backoffCoefficient: 3,
+      maximumIntervalMs: 50,
+      maximumAttempts: 4,
+      nonRetryableErrorTypes: ['Fatal'],
+    });
   });
 });

@@ -15,7 +15,7 @@ const NO_SLOT_TUNER = 'use maxConcurrentWorkflowTaskExecutions, maxConcurrentAct
 
 export const workerOptionTable = optionTable<WorkerOptions>('WorkerOptions', 'Worker.create', {
   connection: { honoured: 'packages/integration/test/worker.test.ts' },
-  namespace: { honoured: 'packages/integration/test/namespaces.test.ts' },
+  namespace: { honoured: WORKER_TEST },
   taskQueue: { honoured: 'packages/integration/test/worker.test.ts' },
   identity: { honoured: WORKER_TEST },
   activities: { honoured: DYNAMIC_TEST },

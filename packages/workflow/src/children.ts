@@ -111,10 +111,12 @@ export async function startChild<T extends WorkflowFn | string>(workflow: T, opt
     workflowTaskTimeoutMs: optionalMs(options.workflowTaskTimeout, 'workflowTaskTimeout'),
   });
   const cancellationType = options.cancellationType ?? 'WAIT_CANCELLATION_COMPLETED';
+  // TRY_CANCEL asks the child to cancel and reports the cancellation at once; ABANDON reports it
+  // at once and leaves the child alone; WAIT_CANCELLATION_COMPLETED asks, then waits for its close.
   const off = scope.onCancel((reason) => {
-    if (!a.children.has(seq) || cancellationType === 'ABANDON') return;
-    void requestExternal(a, 'cancel', workflowId, undefined).catch(() => {});
-    if (cancellationType === 'TRY_CANCEL') settled.reject(new ChildWorkflowFailure('child workflow cancelled', workflowType, { workflowId }, 'CANCEL_REQUESTED', reason));
+    if (!a.children.has(seq)) return;
+    if (cancellationType !== 'ABANDON') void requestExternal(a, 'cancel', workflowId, undefined).catch(() => {});
+    if (cancellationType !== 'WAIT_CANCELLATION_COMPLETED') settled.reject(new ChildWorkflowFailure('child workflow cancelled', workflowType, { workflowId }, 'CANCEL_REQUESTED', reason));
   });
   resultP.then(off, off);
   const runId = await startedP;

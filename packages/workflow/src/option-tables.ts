@@ -32,9 +32,9 @@ export const activityOptionTable = optionTable<ActivityOptions>('ActivityOptions
 });
 
 export const retryOptionTable = optionTable<RetryOptions>('RetryPolicy', 'proxyActivities options.retry', {
-  initialInterval: { honoured: ACTIVITIES_TEST },
+  initialInterval: { honoured: 'packages/common/test/retry.test.ts' },
   backoffCoefficient: { honoured: 'packages/common/test/retry.test.ts' },
-  maximumInterval: { honoured: ACTIVITIES_TEST },
+  maximumInterval: { honoured: 'packages/common/test/retry.test.ts' },
   maximumAttempts: { honoured: ACTIVITIES_TEST },
   nonRetryableErrorTypes: { honoured: ACTIVITIES_TEST },
 });
@@ -54,7 +54,7 @@ export const childWorkflowOptionTable = optionTable<ChildWorkflowOptions>('Child
   args: { honoured: 'packages/integration/test/children.test.ts' },
   taskQueue: { honoured: OPTIONS_TEST },
   parentClosePolicy: { honoured: 'packages/integration/test/children.test.ts' },
-  cancellationType: { honoured: 'packages/integration/test/children.test.ts' },
+  cancellationType: { honoured: OPTIONS_TEST },
   workflowExecutionTimeout: { honoured: OPTIONS_TEST },
   workflowRunTimeout: { honoured: OPTIONS_TEST },
   workflowTaskTimeout: { honoured: OPTIONS_TEST },

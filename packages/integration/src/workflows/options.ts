@@ -1,7 +1,9 @@
 // Workflows for the worker- and workflow-options tests, and the probe the option invokers use to
 // pass one option to a workflow API call inside the sandbox.
 import {
+  CancellationScope,
   ChildWorkflowFailure,
+  isCancellation,
   condition,
   defineQuery,
   defineSignal,
@@ -26,6 +28,7 @@ interface OptionActivities {
   busy(ms: number): Promise<number>;
   beatTwice(): Promise<string>;
   echo(x: unknown): Promise<unknown>;
+  retryPolicy(): Promise<unknown>;
 }
 
 const locals = proxyLocalActivities<OptionActivities>({ startToCloseTimeout: '10s' });
@@ -95,6 +98,28 @@ export async function childTimesOut(): Promise<unknown> {
 
 export async function sleeper(ms: number): Promise<void> {
   await sleep(ms);
+}
+
+/** Cancels the scope of a child started with `cancellationType` (and parentClosePolicy ABANDON) once it runs; reports what the parent saw. */
+export async function cancelsChild(childId: string, cancellationType: ChildWorkflowOptions['cancellationType']): Promise<string> {
+  const scope = new CancellationScope();
+  const child = await scope.run(() => startChild(sleeper, { workflowId: childId, cancellationType, parentClosePolicy: 'ABANDON', args: [60_000] }));
+  scope.cancel();
+  try {
+    await child.result();
+    return 'child completed';
+  } catch (err) {
+    return err instanceof ChildWorkflowFailure && isCancellation(err.cause) ? 'cancelled' : `other: ${String(err)}`;
+  }
+}
+
+/** An activity's view of the retry policy it was scheduled with. */
+export async function retryPolicySeen(): Promise<unknown> {
+  const acts = proxyActivities<OptionActivities>({
+    startToCloseTimeout: '10s',
+    retry: { initialInterval: '10ms', backoffCoefficient: 3, maximumInterval: '50ms', maximumAttempts: 4, nonRetryableErrorTypes: ['Fatal'] },
+  });
+  return acts.retryPolicy();
 }
 
 /** Continues as new once, with the given options, into `reportInfo`. */
