@@ -44,11 +44,15 @@ function eventsOf(history: ReplayHistory): HistoryEvent[] {
   return events as HistoryEvent[];
 }
 
-async function replayThreads(where: string, opts: ReplayWorkerOptions): Promise<WorkflowThreads> {
+function checkReplayOptions(where: string, opts: ReplayWorkerOptions): void {
   if (!opts || typeof opts !== 'object') throw new TypeError(`${where}(options, …): options are required, e.g. { workflowsPath }`);
   checkOptions(where, 'ReplayWorkerOptions', opts, replayOptionTable);
   checkBundleAndConverter(where, opts);
   if (opts.workflowsPath && opts.workflowBundle) throw new TypeError(`${where}: give either workflowsPath or workflowBundle, not both`);
+}
+
+async function replayThreads(where: string, opts: ReplayWorkerOptions): Promise<WorkflowThreads> {
+  checkReplayOptions(where, opts);
   const bundle = await loadWorkflowBundle(where, opts);
   if (!bundle) throw new TypeError(`${where}: give workflowsPath or workflowBundle`);
   return WorkflowThreads.start({ bundle, threads: 1, maxCachedWorkflows: 0, logger: new DefaultLogger('ERROR'), suggestContinueAsNewAt: DEFAULT_SUGGEST_CONTINUE_AS_NEW });
@@ -71,6 +75,7 @@ async function replayOne(threads: WorkflowThreads, events: HistoryEvent[], workf
  * taking the caller's process down.
  */
 export async function runReplayHistory(opts: ReplayWorkerOptions, history: ReplayHistory, workflowId = 'replay'): Promise<void> {
+  checkReplayOptions('Worker.runReplayHistory', opts);
   const events = eventsOf(history);
   const threads = await replayThreads('Worker.runReplayHistory', opts);
   try {
