@@ -243,4 +243,13 @@ describe('worker options', () => {
     w.shutdown();
     assert.equal(w.getStatus().runState, 'STOPPING');
   });
+
+  it("Temporal's Worker members that Endure lacks throw, naming themselves; connection is the one given", async () => {
+    const w = await workerWith({ taskQueue: 'members', workflowsPath: workflowsPath('options') });
+    assert.ok(w.connection?.engine, 'the connection the worker was given');
+    assert.throws(() => w.client, /Worker\.client is not supported by Endure: create a Client on the same address/);
+    assert.throws(() => w.numInFlightActivations$, /Worker\.numInFlightActivations\$ is not supported by Endure: poll getStatus\(\)/);
+    assert.throws(() => w.numInFlightActivities$, /numInFlightActivities\$ is not supported/);
+    assert.throws(() => w.numRunningWorkflowInstances$, /numRunningWorkflowInstances\$ is not supported/);
+  });
 });

@@ -46,6 +46,8 @@ interface EnvParts {
   address: string;
   namespace: string;
   clientOptions: ClientOptionsForTestEnv | undefined;
+  /** The options the environment was created with. */
+  options: object;
   /** A temporary directory teardown deletes (absent when the database is the user's). */
   tempDir?: string;
   skipper?: TimeSkipper;
@@ -71,6 +73,8 @@ export class TestWorkflowEnvironment {
   readonly asyncCompletionClient: AsyncCompletionClient;
   /** @deprecated Temporal's older name of `client.workflow`. */
   readonly workflowClient: WorkflowClient;
+  /** The options the environment was created with. */
+  readonly options: object;
   private readonly parts: EnvParts;
 
   private constructor(parts: EnvParts) {
@@ -80,6 +84,7 @@ export class TestWorkflowEnvironment {
     this.supportsTimeSkipping = parts.supportsTimeSkipping;
     this.address = parts.address;
     this.namespace = parts.namespace;
+    this.options = parts.options;
     this.client = new Client({ ...parts.clientOptions, connection: parts.connection, namespace: parts.namespace });
     this.asyncCompletionClient = this.client.activity;
     this.workflowClient = this.client.workflow;
@@ -100,7 +105,7 @@ export class TestWorkflowEnvironment {
       const nativeConnection = await NativeConnection.connect({ address });
       const connection = await Connection.connect({ address });
       const namespace = server.namespace ?? 'default';
-      const env = new TestWorkflowEnvironment({ connection, nativeConnection, supportsTimeSkipping: false, address, namespace, clientOptions: opts.client, tempDir: temp?.dir });
+      const env = new TestWorkflowEnvironment({ connection, nativeConnection, supportsTimeSkipping: false, address, namespace, clientOptions: opts.client, options: opts, tempDir: temp?.dir });
       await env.prepare(server).catch(async (err: unknown) => {
         await env.teardown();
         throw err;
@@ -139,6 +144,7 @@ export class TestWorkflowEnvironment {
         address,
         namespace: 'default',
         clientOptions: opts.client,
+        options: opts,
         tempDir: dir,
         skipper,
         clock,
@@ -159,7 +165,7 @@ export class TestWorkflowEnvironment {
       await nativeConnection.close();
       throw err;
     });
-    return new TestWorkflowEnvironment({ connection, nativeConnection, supportsTimeSkipping: false, address, namespace: opts.namespace ?? 'default', clientOptions: opts.client });
+    return new TestWorkflowEnvironment({ connection, nativeConnection, supportsTimeSkipping: false, address, namespace: opts.namespace ?? 'default', clientOptions: opts.client, options: opts });
   }
 
   /** Creates the namespace and registers the search attributes createLocal was asked for. */

@@ -10,7 +10,7 @@ import { WorkflowThreads } from './workflow-threads.js';
 import { WorkflowTaskHandler } from './workflow-task-handler.js';
 import { LocalActivityRunner } from './local-activities.js';
 import { ActivityExecutor } from './activity-executor.js';
-import { NativeConnection } from './connection.js';
+import { NativeConnection, type EngineConnection } from './connection.js';
 import { Runtime, type Logger } from './logger.js';
 import { Outage, isTransient } from './outage.js';
 import { resolveWorkerOptions, runUntilOptionTable, type ResolvedWorkerOptions } from './options.js';
@@ -191,6 +191,31 @@ export class Worker {
   /** Number of workflows in the sticky cache. */
   get cachedWorkflows(): number {
     return this.threads?.cached ?? 0;
+  }
+
+  /** The connection the worker was given (undefined when it opened its own). */
+  get connection(): EngineConnection | undefined {
+    return this.options.connection;
+  }
+
+  /** Temporal's worker client: not supported by Endure; throws, naming it. */
+  get client(): never {
+    throw new Error('Worker.client is not supported by Endure: create a Client on the same address (new Client({ connection: await Connection.connect({ address }) }))');
+  }
+
+  /** Temporal's observable of in-flight activations: not supported (Endure has no observables); use getStatus(). */
+  get numInFlightActivations$(): never {
+    throw new Error('Worker.numInFlightActivations$ is not supported by Endure: poll getStatus().numInFlightWorkflowActivations');
+  }
+
+  /** Temporal's observable of in-flight activities: not supported (Endure has no observables); use getStatus(). */
+  get numInFlightActivities$(): never {
+    throw new Error('Worker.numInFlightActivities$ is not supported by Endure: poll getStatus().numInFlightActivities');
+  }
+
+  /** Temporal's observable of cached workflows: not supported (Endure has no observables); use getStatus(). */
+  get numRunningWorkflowInstances$(): never {
+    throw new Error('Worker.numRunningWorkflowInstances$ is not supported by Endure: poll getStatus().numCachedWorkflows');
   }
 
   /**
