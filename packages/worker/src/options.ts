@@ -177,6 +177,9 @@ export function resolveWorkerOptions(o: WorkerOptions): ResolvedWorkerOptions {
     throw new TypeError('Worker.create: give workflowsPath (or workflowBundle) for workflows, activities, or both');
   }
   if (o.workflowsPath && o.workflowBundle) throw new TypeError('Worker.create: give either workflowsPath or workflowBundle, not both');
+  if (!o.workflowsPath && !o.workflowBundle && o.enableNonLocalActivities === false) {
+    throw new TypeError('Worker.create: with enableNonLocalActivities: false the activities run only as local activities of this worker\'s workflows; give workflowsPath (or workflowBundle) too');
+  }
   for (const [name, fn] of Object.entries(activities)) {
     if (typeof fn !== 'function') throw new TypeError(`Worker.create: activities.${name} is ${typeof fn}, not a function`);
   }

@@ -17,6 +17,7 @@ import {
 import { CancellationScope } from './cancellation-scope.js';
 import { seededRandom } from './random.js';
 import { ContinueAsNew } from './continue-as-new.js';
+import { unfinishedHandlersWarning, workflowMetadata, type RunningHandler } from './handler-reports.js';
 
 /** Builds a fresh copy of the user's workflow modules (module-level state is per run). */
 export type ModuleFactory = () => Record<string, unknown>;
@@ -42,13 +43,6 @@ interface Condition {
 
 type Handler = (...args: unknown[]) => unknown;
 type UnfinishedPolicy = 'WARN_AND_ABANDON' | 'ABANDON';
-/** A signal or update handler whose promise has not settled. */
-interface RunningHandler {
-  kind: 'signal' | 'update';
-  name: string;
-  updateId?: string;
-  unfinishedPolicy: UnfinishedPolicy;
-}
 export interface Settle<T> {
   resolve(v: T): void;
   reject(e: unknown): void;
@@ -335,7 +329,7 @@ export class Activator {
   /** Answers a query from the current state; a handler that tries to change anything fails. */
   query(queryType: string, args: Payload[]): QueryResult {
     if (queryType === '__stack_trace') return { ok: true, result: this.converter.toPayload(this.stackTrace()) };
-    if (queryType === '__temporal_workflow_metadata') return { ok: true, result: this.converter.toPayload(this.metadata()) };
+    if (queryType === '__temporal_workflow_metadata') return { ok: true, result: this.converter.toPayload(workflowMetadata(this)) };
     const entry = this.queryHandlers.get(queryType);
     const dynamic = this.defaultQueryHandler;
     if (!entry && !dynamic) {
@@ -363,29 +357,11 @@ export class Activator {
     }
   }
 
-  /** Temporal's `__temporal_workflow_metadata`: the workflow's type and its handlers, with their descriptions. */
-  private metadata(): unknown {
-    const list = (m: Map<string, { description?: string }>) => [...m].map(([name, h]) => (h.description === undefined ? { name } : { name, description: h.description }));
-    return {
-      definition: {
-        type: this.info?.workflowType,
-        queryDefinitions: list(this.queryHandlers),
-        signalDefinitions: list(this.signalHandlers),
-        updateDefinitions: list(this.updateHandlers),
-      },
-    };
-  }
-
   /** The workflow is closing: says which signal and update handlers it leaves unfinished, unless their policy is ABANDON. */
   private warnUnfinishedHandlers(): void {
-    const left = [...this.runningHandlers.values()].filter((h) => h.unfinishedPolicy === 'WARN_AND_ABANDON');
-    if (left.length === 0 || this.replaying) return;
-    const names = left.map((h) => (h.kind === 'update' ? `update '${h.name}' (id ${h.updateId})` : `signal '${h.name}'`));
-    this.host.log(
-      'WARN',
-      `workflow finished while handlers were still running: ${names.join(', ')}. Wait for them with \`await condition(allHandlersFinished)\` before returning, or set their unfinishedPolicy to HandlerUnfinishedPolicy.ABANDON`,
-      { namespace: this.info?.namespace, workflowId: this.info?.workflowId, runId: this.info?.runId, workflowType: this.info?.workflowType },
-    );
+    const warning = unfinishedHandlersWarning(this.runningHandlers.values());
+    if (warning === undefined || this.replaying) return;
+    this.host.log('WARN', warning, { namespace: this.info?.namespace, workflowId: this.info?.workflowId, runId: this.info?.runId, workflowType: this.info?.workflowType });
   }
 
   /** Where the workflow waits: one entry per pending timer, activity and condition. */

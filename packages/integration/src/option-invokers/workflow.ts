@@ -9,6 +9,8 @@ import { workflowsPath } from '../harness.js';
 import { SET, clientOf, probeWorker, withEmbeddedEngine, type OptionInvoker } from './embedded.js';
 
 let bundle: Promise<WorkflowBundle> | undefined;
+/** A probe that neither failed nor returned by then accepted its option (it waits on what the option started). */
+const PROBE_LIMIT_MS = 10_000;
 let probes = 0;
 
 /** Runs optionProbe(type, option, value); resolves if the call accepted the option. */
@@ -18,9 +20,11 @@ function probe(type: string, option: string, value: unknown): Promise<void> {
     const taskQueue = await probeWorker(e, await bundle!);
     const client = await clientOf(e);
     const h = await client.workflow.start('optionProbe', { taskQueue, workflowId: `probe-${++probes}-${type}-${option}`, args: [type, option, value] });
+    const deadline = Date.now() + PROBE_LIMIT_MS;
     for (;;) {
       const d = await h.describe();
       if (d.status !== 'RUNNING') return; // accepted: the probe returned
+      if (Date.now() > deadline) return void (await h.terminate()); // accepted, and still waiting on what it started
       const failure = d.pendingWorkflowTask?.lastFailure;
       if (failure) {
         await h.terminate();
