@@ -170,12 +170,20 @@ export interface ReplayWorkerOptions {
   shutdownForceTime?: never;
   /** @deprecated Not supported by Endure: a replay runs on one workflow thread; refused when set. */
   workflowThreadPoolSize?: never;
+  /** @deprecated Not supported by Endure: there is no worker versioning; refused when set. */
   buildId?: never;
+  /** @deprecated Not supported by Endure: there are no worker deployments; refused when set. */
   workerDeploymentOptions?: never;
+  /** @deprecated Not supported by Endure: there are no interceptors; refused when set. */
   interceptors?: never;
+  /** @deprecated Not supported by Endure: there are no sinks; refused when set. */
   sinks?: never;
+  /** @deprecated Not supported by Endure (and ignored by Temporal); refused when set. */
   enableSDKTracing?: never;
+  /** @deprecated Not supported by Endure: there is no enhanced stack trace query; refused when set. */
   showStackTraceSources?: never;
+  /** @deprecated Not supported by Endure: there are no plugins; refused when set. */
   plugins?: never;
+  /** @deprecated Not supported by Endure; refused when set. */
   patchActivationCallback?: never;
 }
