@@ -72,7 +72,7 @@ export class TestEnv {
   /** Creates and runs a worker on this engine; stopped by close(). */
   async startWorker(opts: Omit<WorkerOptions, 'connection'>): Promise<RunningWorker> {
     const connection = await NativeConnection.connect({ address: this.address });
-    const worker = await Worker.create({ logger: memoryLogger(), shutdownGraceTimeMs: 500, ...opts, connection });
+    const worker = await Worker.create({ logger: memoryLogger(), shutdownGraceTime: 500, ...opts, connection });
     const done = worker.run().finally(() => connection.close());
     const rw: RunningWorker = {
       worker,

@@ -97,7 +97,7 @@ describe('endure server start-dev on its default address', () => {
 
     await withEndureAddress(undefined, async () => {
       // Worker.create without a connection opens NativeConnection.connect(), as in Temporal.
-      const worker = await Worker.create({ taskQueue: 'default-address', workflowsPath: workflowsPath('basic'), activities: makeActivities().activities, shutdownGraceTimeMs: 500 });
+      const worker = await Worker.create({ taskQueue: 'default-address', workflowsPath: workflowsPath('basic'), activities: makeActivities().activities, shutdownGraceTime: 500 });
       const connection = await Connection.connect();
       try {
         assert.equal(connection.address, 'http://localhost:7233');

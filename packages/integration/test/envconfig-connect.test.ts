@@ -56,7 +56,7 @@ describe('loadClientConnectConfig → Connection.connect', () => {
     const connection = await Connection.connect(config.connectionOptions);
     try {
       assert.equal(connection.address, tlsServer.address.replace('http:', 'https:'));
-      const worker = await Worker.create({ connection: workerConnection, namespace: config.namespace, taskQueue: 'envconfig', workflowsPath: workflowsPath('basic'), activities: makeActivities().activities, shutdownGraceTimeMs: 500 });
+      const worker = await Worker.create({ connection: workerConnection, namespace: config.namespace, taskQueue: 'envconfig', workflowsPath: workflowsPath('basic'), activities: makeActivities().activities, shutdownGraceTime: 500 });
       const client = new Client({ connection, namespace: config.namespace });
       const result = await worker.runUntil(client.workflow.execute('echoWorkflow', { taskQueue: 'envconfig', workflowId: 'envconfig-1', args: ['over TLS'] }));
       assert.equal(result, 'over TLS');

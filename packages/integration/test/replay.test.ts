@@ -1,8 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeterminismViolationError, Worker } from '@endure/worker';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@endure/client';
+import { UnsupportedOptionError } from '@endure/common';
+import { DeterminismViolationError, ReplayError, Worker, bundleWorkflowCode, type ReplayResult } from '@endure/worker';
 import { TestEnv, uid, workflowsPath } from '../src/harness.js';
 import { makeActivities } from '../src/activities.js';
+import { payloadConverter } from '../src/reversed-converter.js';
 
 describe('replay', () => {
   let env: TestEnv;
@@ -44,6 +48,41 @@ describe('replay', () => {
     await assert.rejects(
       Worker.runReplayHistory({ workflowsPath: workflowsPath('fixable-incompatible') }, history),
       (e: unknown) => e instanceof DeterminismViolationError && /event 3: history recorded ActivityTaskScheduled\(seq 1, activity 'echoActivity'\), but the workflow code now issues ScheduleActivity\(seq 1, activity 'flaky'\)/.test(e.message),
+    );
+  });
+
+  it('runReplayHistories replays several histories with one bundle, yielding each outcome instead of throwing', async () => {
+    const ok = await env.client.workflow.start('sequence', { taskQueue, workflowId: uid(), args: [2] });
+    await ok.result();
+    const fixed = await env.startWorker({ taskQueue: 'replay-many', workflowsPath: workflowsPath('fixable-fixed'), activities: makeActivities().activities });
+    const changed = await env.client.workflow.start('orderWorkflow', { taskQueue: 'replay-many', workflowId: uid(), args: ['C4'] });
+    await changed.result();
+    await fixed.stop();
+    const histories = [
+      { workflowId: ok.workflowId, history: await ok.fetchHistory() },
+      { workflowId: changed.workflowId, history: await changed.fetchHistory() },
+    ];
+    const results: ReplayResult[] = [];
+    for await (const r of Worker.runReplayHistories({ workflowsPath: workflowsPath('basic') }, histories)) results.push(r);
+    assert.deepEqual(results.map((r) => r.workflowId), [ok.workflowId, changed.workflowId]);
+    assert.equal(results[0]!.error, undefined);
+    assert.ok(results[1]!.error instanceof ReplayError, 'basic.ts has no orderWorkflow: a replay error, yielded');
+  });
+
+  it('replays with the dataConverter the worker used (its payloadConverterPath is bundled), and refuses options a replay has no use for', async () => {
+    const payloadConverterPath = fileURLToPath(new URL('../src/reversed-converter.js', import.meta.url));
+    await env.startWorker({ taskQueue: 'replay-converter', workflowsPath: workflowsPath('basic'), dataConverter: { payloadConverterPath } });
+    const client = new Client({ connection: env.connection, dataConverter: { payloadConverter } });
+    const h = await client.workflow.start('echoWorkflow', { taskQueue: 'replay-converter', workflowId: uid(), args: [{ a: 1 }] });
+    await h.result();
+    const history = await h.fetchHistory();
+    await Worker.runReplayHistory({ workflowsPath: workflowsPath('basic'), dataConverter: { payloadConverterPath } }, history);
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: workflowsPath('basic'), payloadConverterPath });
+    await Worker.runReplayHistory({ workflowBundle }, history);
+    await assert.rejects(Worker.runReplayHistory({ workflowsPath: workflowsPath('basic') }, history), ReplayError, 'the default converter cannot read json/reversed');
+    await assert.rejects(
+      Worker.runReplayHistory({ workflowsPath: workflowsPath('basic'), identity: 'replayer' } as never, history),
+      (e: unknown) => e instanceof UnsupportedOptionError && /option 'identity' is not supported by Endure: it has no effect when replaying/.test(e.message),
     );
   });
 });

@@ -53,7 +53,7 @@ describe('workers through 5xx answers', () => {
   async function workerVia(proxy: FaultyProxy, taskQueue: string) {
     const connection = await NativeConnection.connect({ address: proxy.url });
     const logger = memoryLogger();
-    const worker = await Worker.create({ connection, taskQueue, workflowsPath: workflowsPath('basic'), activities: makeActivities().activities, logger, shutdownGraceTimeMs: 500 });
+    const worker = await Worker.create({ connection, taskQueue, workflowsPath: workflowsPath('basic'), activities: makeActivities().activities, logger, shutdownGraceTime: 500 });
     const running = worker.run();
     let failed: unknown;
     running.catch((err: unknown) => (failed = err));

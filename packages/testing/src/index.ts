@@ -4,4 +4,8 @@ export {
   type ClientOptionsForTestEnv,
   type LocalTestWorkflowEnvironmentOptions,
   type TimeSkippingTestWorkflowEnvironmentOptions,
+  type ExistingServerTestWorkflowEnvironmentOptions,
+  type DevServerConfig,
+  type TimeSkippingServerConfig,
 } from './test-workflow-environment.js';
+export type { SearchAttributeKey } from './options.js';

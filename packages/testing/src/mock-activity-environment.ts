@@ -1,14 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { CancelledFailure } from '@endure/common';
-import { Context, type ActivityInfo, type ActivityLogger } from '@endure/activity';
+import { checkOptions, optionTable } from '@endure/common';
+import { Context, type ActivityCancellationDetails, type ActivityCancelReason, type ActivityInfo, type ActivityLogger } from '@endure/activity';
 import { Runtime } from '@endure/worker';
 
 /** The activity info MockActivityEnvironment uses for fields its constructor does not set. */
 export const defaultActivityInfo: ActivityInfo = {
   taskToken: 'test',
+  base64TaskToken: 'test',
   activityId: 'test',
   activityType: 'unknown',
   attempt: 1,
+  namespace: 'default',
+  activityNamespace: 'default',
   workflowNamespace: 'default',
   workflowType: 'test',
   workflowExecution: { workflowId: 'test', runId: 'dead-beef' },
@@ -20,12 +24,26 @@ export const defaultActivityInfo: ActivityInfo = {
   scheduleToCloseTimeoutMs: 1000,
   heartbeatTimeoutMs: undefined,
   isLocal: false,
+  inWorkflow: true,
 };
 
 export interface MockActivityEnvironmentOptions {
   /** Where the activity's `log` goes. Default: the worker Runtime's logger. */
   logger?: ActivityLogger;
+  /** @deprecated Not supported by Endure: there are no interceptors; refused when set. */
+  interceptors?: never;
+  /** @deprecated Not supported by Endure: there is no metrics API; refused when set. */
+  metricMeter?: never;
+  /** @deprecated Not supported by Endure: activities get no Client from their context (see Context.client); refused when set. */
+  client?: never;
 }
+
+export const mockActivityEnvironmentOptionTable = optionTable<MockActivityEnvironmentOptions>('MockActivityEnvironmentOptions', 'new MockActivityEnvironment', {
+  logger: { honoured: 'packages/testing/test/mock-activity-environment.test.ts' },
+  interceptors: { refused: 'activity interceptors are not implemented; wrap the activity function in the test instead' },
+  metricMeter: { refused: 'there is no metrics API in activities (Context.metricMeter throws)' },
+  client: { refused: 'activities get no Client from their context in Endure (Context.client throws); give your activity a client through a closure' },
+});
 
 /**
  * Runs activity functions without a worker, inside a real activity Context. Emits 'heartbeat'
@@ -38,6 +56,7 @@ export class MockActivityEnvironment extends EventEmitter {
 
   constructor(info?: Partial<ActivityInfo>, opts: MockActivityEnvironmentOptions = {}) {
     super();
+    checkOptions('new MockActivityEnvironment', 'MockActivityEnvironmentOptions', opts, mockActivityEnvironmentOptionTable);
     const full: ActivityInfo = { ...defaultActivityInfo, ...info };
     const base = opts.logger ?? Runtime.instance().logger;
     const meta = { activityId: full.activityId, activityType: full.activityType, attempt: full.attempt };
@@ -51,10 +70,16 @@ export class MockActivityEnvironment extends EventEmitter {
     this.context = new Context(full, this.abort, (details) => this.emit('heartbeat', details), log);
   }
 
-  /** Cancels the activity: cancellationSignal() aborts and cancelled() rejects with CancelledFailure. */
-  cancel = (reason?: unknown): void => {
-    if (this.abort.signal.aborted) return;
-    this.abort.abort(reason instanceof CancelledFailure ? reason : new CancelledFailure(reason === undefined ? 'Activity cancelled' : String(reason)));
+  /**
+   * Cancels the activity as the worker would: cancellationSignal() aborts, cancelled() rejects with
+   * a CancelledFailure whose message is `reason` (default 'CANCELLED'), and cancellationDetails()
+   * says why (`details`, or the reason's own: CANCELLED → cancelRequested, TIMED_OUT → timedOut…).
+   */
+  cancel = (reason?: ActivityCancelReason | string, details?: ActivityCancellationDetails): void => {
+    const known: ActivityCancelReason[] = ['CANCELLED', 'NOT_FOUND', 'TIMED_OUT', 'WORKER_SHUTDOWN'];
+    const r = reason ?? 'CANCELLED';
+    const kind = (known as string[]).includes(r) ? (r as ActivityCancelReason) : 'CANCELLED';
+    this.context.cancel(kind, new CancelledFailure(r), details);
   };
 
   /** Runs `fn(...args)` as the current activity. */

@@ -1,22 +1,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, Connection, type ClientOptions } from '@endure/client';
+import { join, resolve } from 'node:path';
+import { Client, Connection, type AsyncCompletionClient, type WorkflowClient } from '@endure/client';
 import { NativeConnection } from '@endure/worker';
-import { toMs, type Duration } from '@endure/common';
+import { checkOptions, toMs, type Duration } from '@endure/common';
 import { fromCaller, type EmbeddedOptions } from '@endure/transport';
 import type { EngineApi } from '@endure/protocol';
 import { VirtualClock } from './virtual-clock.js';
 import { WorkTracker } from './work-tracker.js';
 import { TimeSkipper } from './time-skipper.js';
-
-/** Client options the environment passes through (it supplies the connection and namespace). */
-export type ClientOptionsForTestEnv = Omit<ClientOptions, 'namespace' | 'connection'>;
-
-export interface LocalTestWorkflowEnvironmentOptions {
-  client?: ClientOptionsForTestEnv;
-}
-export type TimeSkippingTestWorkflowEnvironmentOptions = LocalTestWorkflowEnvironmentOptions;
+import {
+  devServerOptionTable,
+  existingServerEnvOptionTable,
+  localEnvOptionTable,
+  SEARCH_ATTRIBUTE_TYPES,
+  timeSkippingEnvOptionTable,
+  timeSkippingServerOptionTable,
+  type ClientOptionsForTestEnv,
+  type DevServerConfig,
+  type ExistingServerTestWorkflowEnvironmentOptions,
+  type LocalTestWorkflowEnvironmentOptions,
+  type TimeSkippingServerConfig,
+  type TimeSkippingTestWorkflowEnvironmentOptions,
+} from './options.js';
 
 /**
  * Durable timers are loaded into the engine's memory this far ahead. Far enough that a test's
@@ -24,44 +30,89 @@ export type TimeSkippingTestWorkflowEnvironmentOptions = LocalTestWorkflowEnviro
  */
 const TIME_SKIPPING_TIMER_HORIZON_MS = 100 * 365 * 24 * 3600_000;
 
+/** Where createFromExistingServer looks when given no address: `endure server start-dev`. */
+const DEFAULT_SERVER_ADDRESS = 'http://127.0.0.1:8233';
+
 /** The same connection, but whose engine calls go through `engine` (the tracker's wrapper). */
 function withEngine<C extends { readonly engine: EngineApi }>(conn: C, engine: EngineApi): C {
   return Object.create(conn, { engine: { value: engine } }) as C;
 }
 
+/** How an environment was made, and what its teardown must undo. */
+interface EnvParts {
+  connection: Connection;
+  nativeConnection: NativeConnection;
+  supportsTimeSkipping: boolean;
+  address: string;
+  namespace: string;
+  clientOptions: ClientOptionsForTestEnv | undefined;
+  /** The options the environment was created with. */
+  options: object;
+  /** A temporary directory teardown deletes (absent when the database is the user's). */
+  tempDir?: string;
+  skipper?: TimeSkipper;
+  clock?: VirtualClock;
+}
+
 /**
- * An embedded engine on a fresh temporary SQLite file, with a client and a connection for
- * workers. createTimeSkipping() runs the engine on a virtual clock that jumps ahead when all
- * work is idle.
+ * An engine for tests, with a client and a connection for workers. createLocal() and
+ * createTimeSkipping() run an embedded engine on a fresh temporary SQLite file (the latter on a
+ * virtual clock that jumps ahead when all work is idle); createFromExistingServer() uses a
+ * running `endure server` (or any address).
  */
 export class TestWorkflowEnvironment {
-  readonly namespace = 'default';
+  readonly namespace: string;
   readonly client: Client;
+  readonly connection: Connection;
+  /** Pass it to Worker.create({ connection }). */
+  readonly nativeConnection: NativeConnection;
+  readonly supportsTimeSkipping: boolean;
+  /** The engine's address (`sqlite:<file>` for the embedded environments), to open more connections to it. */
+  readonly address: string;
+  /** @deprecated Temporal's older name of `client.activity`. */
+  readonly asyncCompletionClient: AsyncCompletionClient;
+  /** @deprecated Temporal's older name of `client.workflow`. */
+  readonly workflowClient: WorkflowClient;
+  /** The options the environment was created with. */
+  readonly options: object;
+  private readonly parts: EnvParts;
 
-  private constructor(
-    readonly connection: Connection,
-    /** Pass it to Worker.create({ connection }). */
-    readonly nativeConnection: NativeConnection,
-    readonly supportsTimeSkipping: boolean,
-    /** The `sqlite:` address of the environment's database (to open more connections to it). */
-    readonly address: string,
-    private readonly dir: string,
-    private readonly skipper: TimeSkipper | undefined,
-    private readonly clock: VirtualClock | undefined,
-    options: LocalTestWorkflowEnvironmentOptions,
-  ) {
-    this.client = new Client({ ...options.client, connection, namespace: this.namespace });
+  private constructor(parts: EnvParts) {
+    this.parts = parts;
+    this.connection = parts.connection;
+    this.nativeConnection = parts.nativeConnection;
+    this.supportsTimeSkipping = parts.supportsTimeSkipping;
+    this.address = parts.address;
+    this.namespace = parts.namespace;
+    this.options = parts.options;
+    this.client = new Client({ ...parts.clientOptions, connection: parts.connection, namespace: parts.namespace });
+    this.asyncCompletionClient = this.client.activity;
+    this.workflowClient = this.client.workflow;
   }
 
-  /** An engine on the real clock: timers take as long as they say. */
+  /**
+   * An engine on the real clock: timers take as long as they say. `server.namespace` creates and
+   * uses a namespace, `server.searchAttributes` registers custom search attributes, and
+   * `server.dbFilename` keeps the database in that file.
+   */
   static async createLocal(opts: LocalTestWorkflowEnvironmentOptions = {}): Promise<TestWorkflowEnvironment> {
-    const { dir, address } = tempDatabase();
+    checkOptions('TestWorkflowEnvironment.createLocal', 'LocalTestWorkflowEnvironmentOptions', opts, localEnvOptionTable);
+    const server: DevServerConfig = opts.server ?? {};
+    checkOptions('TestWorkflowEnvironment.createLocal', 'DevServerConfig', server, devServerOptionTable);
+    const temp = server.dbFilename === undefined ? tempDatabase() : undefined;
+    const address = temp ? temp.address : `sqlite:${resolve(server.dbFilename!)}`;
     try {
       const nativeConnection = await NativeConnection.connect({ address });
       const connection = await Connection.connect({ address });
-      return new TestWorkflowEnvironment(connection, nativeConnection, false, address, dir, undefined, undefined, opts);
+      const namespace = server.namespace ?? 'default';
+      const env = new TestWorkflowEnvironment({ connection, nativeConnection, supportsTimeSkipping: false, address, namespace, clientOptions: opts.client, options: opts, tempDir: temp?.dir });
+      await env.prepare(server).catch(async (err: unknown) => {
+        await env.teardown();
+        throw err;
+      });
+      return env;
     } catch (err) {
-      rmSync(dir, { recursive: true, force: true });
+      if (temp) rmSync(temp.dir, { recursive: true, force: true });
       throw await fromCaller(err, TestWorkflowEnvironment.createLocal);
     }
   }
@@ -74,6 +125,8 @@ export class TestWorkflowEnvironment {
    * `nativeConnection` are seen, so use those.
    */
   static async createTimeSkipping(opts: TimeSkippingTestWorkflowEnvironmentOptions = {}): Promise<TestWorkflowEnvironment> {
+    checkOptions('TestWorkflowEnvironment.createTimeSkipping', 'TimeSkippingTestWorkflowEnvironmentOptions', opts, timeSkippingEnvOptionTable);
+    checkOptions('TestWorkflowEnvironment.createTimeSkipping', 'TimeSkippingServerConfig', opts.server, timeSkippingServerOptionTable);
     const { dir, address } = tempDatabase();
     const tracker = new WorkTracker();
     const clock = new VirtualClock(() => tracker.bump());
@@ -84,15 +137,53 @@ export class TestWorkflowEnvironment {
       const native = await NativeConnection.connect({ address, embedded });
       const conn = await Connection.connect({ address, embedded });
       const skipper = new TimeSkipper(clock, tracker);
-      return new TestWorkflowEnvironment(
-        withEngine(conn, tracker.wrap(conn.engine)),
-        withEngine(native, tracker.wrap(native.engine)),
-        true, address, dir, skipper, clock, opts,
-      );
+      return new TestWorkflowEnvironment({
+        connection: withEngine(conn, tracker.wrap(conn.engine)),
+        nativeConnection: withEngine(native, tracker.wrap(native.engine)),
+        supportsTimeSkipping: true,
+        address,
+        namespace: 'default',
+        clientOptions: opts.client,
+        options: opts,
+        tempDir: dir,
+        skipper,
+        clock,
+      });
     } catch (err) {
       clock.close();
       rmSync(dir, { recursive: true, force: true });
       throw await fromCaller(err, TestWorkflowEnvironment.createTimeSkipping);
+    }
+  }
+
+  /** An environment on an engine that is already running (an `endure server`, by default at http://127.0.0.1:8233); teardown only closes the connections. */
+  static async createFromExistingServer(opts: ExistingServerTestWorkflowEnvironmentOptions = {}): Promise<TestWorkflowEnvironment> {
+    checkOptions('TestWorkflowEnvironment.createFromExistingServer', 'ExistingServerTestWorkflowEnvironmentOptions', opts, existingServerEnvOptionTable);
+    const address = opts.address ?? DEFAULT_SERVER_ADDRESS;
+    const nativeConnection = await NativeConnection.connect({ address });
+    const connection = await Connection.connect({ address }).catch(async (err: unknown) => {
+      await nativeConnection.close();
+      throw err;
+    });
+    return new TestWorkflowEnvironment({ connection, nativeConnection, supportsTimeSkipping: false, address, namespace: opts.namespace ?? 'default', clientOptions: opts.client, options: opts });
+  }
+
+  /** Creates the namespace and registers the search attributes createLocal was asked for. */
+  private async prepare(server: DevServerConfig): Promise<void> {
+    if (this.namespace !== 'default') {
+      const known = await this.client.operator.listNamespaces();
+      if (!known.some((n) => n.namespace === this.namespace)) await this.client.operator.registerNamespace({ namespace: this.namespace });
+    }
+    if (server.searchAttributes?.length) {
+      const wanted: Record<string, (typeof SEARCH_ATTRIBUTE_TYPES)[keyof typeof SEARCH_ATTRIBUTE_TYPES]> = {};
+      for (const key of server.searchAttributes) {
+        const type = SEARCH_ATTRIBUTE_TYPES[key?.type];
+        if (!type || typeof key.name !== 'string') {
+          throw new TypeError(`TestWorkflowEnvironment.createLocal: server.searchAttributes entries are { name, type } with type one of ${Object.keys(SEARCH_ATTRIBUTE_TYPES).join(', ')}; got ${JSON.stringify(key)}`);
+        }
+        wanted[key.name] = type;
+      }
+      await this.client.operator.addSearchAttributes(wanted);
     }
   }
 
@@ -102,24 +193,34 @@ export class TestWorkflowEnvironment {
    */
   sleep = async (duration: Duration): Promise<void> => {
     const ms = toMs(duration, 'sleep duration');
-    if (this.skipper) await this.skipper.sleep(ms);
+    if (this.parts.skipper) await this.parts.skipper.sleep(ms);
     else await new Promise((r) => setTimeout(r, ms));
   };
 
   /** The engine's current time, in ms since the epoch. */
   async currentTimeMs(): Promise<number> {
-    return this.clock ? this.clock.now() : Date.now();
+    return this.parts.clock ? this.parts.clock.now() : Date.now();
   }
 
-  /** Closes the connections (and with them the engine) and deletes the database files. */
+  /** Temporal's Nexus endpoints: Endure has no Nexus, so this throws, naming it. */
+  createNexusEndpoint(_name: string, _taskQueue: string): Promise<never> {
+    return Promise.reject(new Error('TestWorkflowEnvironment.createNexusEndpoint is not supported by Endure: there is no Nexus; call other workflows with startChild() or a client'));
+  }
+
+  /** Temporal's Nexus endpoints: Endure has no Nexus, so this throws, naming it. */
+  deleteNexusEndpoint(_endpoint: unknown): Promise<never> {
+    return Promise.reject(new Error('TestWorkflowEnvironment.deleteNexusEndpoint is not supported by Endure: there is no Nexus'));
+  }
+
+  /** Closes the connections (and with them an embedded engine) and deletes a temporary database. */
   async teardown(): Promise<void> {
     try {
-      await this.skipper?.close();
+      await this.parts.skipper?.close();
       await this.connection.close();
       await this.nativeConnection.close();
     } finally {
-      this.clock?.close();
-      rmSync(this.dir, { recursive: true, force: true });
+      this.parts.clock?.close();
+      if (this.parts.tempDir) rmSync(this.parts.tempDir, { recursive: true, force: true });
     }
   }
 }
@@ -128,3 +229,5 @@ function tempDatabase(): { dir: string; address: string } {
   const dir = mkdtempSync(join(tmpdir(), 'endure-testenv-'));
   return { dir, address: `sqlite:${join(dir, 'endure.db')}` };
 }
+
+export type { ClientOptionsForTestEnv, LocalTestWorkflowEnvironmentOptions, TimeSkippingTestWorkflowEnvironmentOptions, ExistingServerTestWorkflowEnvironmentOptions, DevServerConfig, TimeSkippingServerConfig };

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { activityInfo, cancellationSignal, cancelled, CancelledFailure, heartbeat, sleep } from '@endure/activity';
+import { activityInfo, cancellationDetails, cancellationSignal, cancelled, CancelledFailure, Context, getClient, heartbeat, log, sleep } from '@endure/activity';
+import { UnsupportedOptionError } from '@endure/common';
+import { DefaultLogger } from '@endure/worker';
 import { MockActivityEnvironment } from '../src/index.js';
 
 describe('MockActivityEnvironment', () => {
@@ -49,5 +51,38 @@ describe('MockActivityEnvironment', () => {
     await assert.rejects(env.run(() => {
       throw new Error('boom');
     }), /boom/);
+  });
+
+  it('logger: the activity log goes there, with the activity ids, log.log(level) included', async () => {
+    const lines: { level: string; message: string; meta?: Record<string, unknown> }[] = [];
+    const logger = new DefaultLogger('DEBUG', (e) => lines.push(e));
+    const env = new MockActivityEnvironment({ activityType: 'charge' }, { logger });
+    await env.run(async () => {
+      log.info('charging', { amount: 3 });
+      log.log('WARN', 'slow card');
+    });
+    assert.deepEqual(lines.map((l) => [l.level, l.message, l.meta?.['activityType'], l.meta?.['amount']]), [['INFO', 'charging', 'charge', 3], ['WARN', 'slow card', 'charge', undefined]]);
+  });
+
+  it('cancel(reason, details) is what the activity sees in cancellationDetails(); the reason is the message (default CANCELLED)', async () => {
+    const env = new MockActivityEnvironment();
+    const seen = env.run(async () => {
+      await cancelled().catch(() => {});
+      return { details: cancellationDetails(), reason: (cancellationSignal().reason as Error).message };
+    });
+    env.cancel();
+    assert.deepEqual(await seen, { details: { notFound: false, cancelRequested: true, paused: false, timedOut: false, workerShutdown: false }, reason: 'CANCELLED' });
+    const timedOut = new MockActivityEnvironment();
+    timedOut.cancel('TIMED_OUT');
+    assert.equal(await timedOut.run(async () => cancellationDetails()?.timedOut), true);
+  });
+
+  it("refuses Temporal's options it does not implement, and Context.client / metricMeter throw naming themselves", async () => {
+    for (const option of ['interceptors', 'metricMeter', 'client']) {
+      assert.throws(() => new MockActivityEnvironment({}, { [option]: {} }), (e: unknown) => e instanceof UnsupportedOptionError && e.option === option);
+    }
+    const env = new MockActivityEnvironment();
+    await assert.rejects(env.run(async () => getClient()), /Context\.client is not supported by Endure: create a Client in your worker process/);
+    await assert.rejects(env.run(async () => Context.current().metricMeter), /Context\.metricMeter is not supported by Endure/);
   });
 });

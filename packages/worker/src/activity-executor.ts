@@ -6,13 +6,31 @@ import type { Logger } from './logger.js';
 
 export type ActivityFunction = (...args: never[]) => unknown;
 
-/** Heartbeats are sent at most this often unless the heartbeat timeout asks for more. */
-const DEFAULT_HEARTBEAT_THROTTLE_MS = 30_000;
+/** How often heartbeats may reach the engine (Temporal's two throttle options). */
+export interface HeartbeatThrottle {
+  /** With a heartbeat timeout: at 80% of it, but at least this often. */
+  maxMs: number;
+  /** Without a heartbeat timeout. */
+  defaultMs: number;
+}
+
+/**
+ * The function that runs `activityType`: its own, or the one registered as `default` (Temporal's
+ * dynamic activity, which reads the type from its info).
+ */
+export function activityFunction(activities: Record<string, ActivityFunction>, activityType: string): ActivityFunction | undefined {
+  const own = Object.hasOwn(activities, activityType) ? activities[activityType] : undefined;
+  if (typeof own === 'function') return own;
+  const dynamic = Object.hasOwn(activities, 'default') ? activities['default'] : undefined;
+  return typeof dynamic === 'function' ? dynamic : undefined;
+}
 
 /** Runs one activity attempt: its function, heartbeats, cancellation and the reported outcome. */
 export class ActivityExecutor {
-  /** In-flight attempts, so shutdown can cancel them. */
-  readonly running = new Set<AbortController>();
+  /** In-flight attempts' contexts, so shutdown can cancel them. */
+  readonly running = new Set<Context>();
+  /** In-flight attempts that have sent a heartbeat (Worker.getStatus). */
+  heartbeating = 0;
 
   constructor(
     private readonly engine: EngineApi,
@@ -20,6 +38,7 @@ export class ActivityExecutor {
     private readonly converter: PayloadConverter,
     private readonly logger: Logger,
     private readonly identity: string,
+    private readonly throttle: HeartbeatThrottle,
   ) {}
 
   /**
@@ -28,17 +47,7 @@ export class ActivityExecutor {
    */
   async run(task: ActivityTask, onExecuted: () => void = () => {}): Promise<void> {
     const abort = new AbortController();
-    this.running.add(abort);
     let cancelRequested = false;
-    const heartbeats = this.heartbeater(task, abort, () => (cancelRequested = true));
-    const timeoutMs = task.timeouts.startToCloseTimeoutMs ?? task.timeouts.scheduleToCloseTimeoutMs;
-    let timedOut = false;
-    const deadline = timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          abort.abort(new CancelledFailure('Activity timed out (start-to-close)'));
-        }, timeoutMs)
-      : undefined;
     const meta = { activityType: task.activityType, activityId: task.activityId, workflowId: task.workflowId, attempt: task.attempt };
     const log = {
       trace: (m: string, a?: Record<string, unknown>) => this.logger.trace(m, { ...meta, ...a }),
@@ -47,15 +56,27 @@ export class ActivityExecutor {
       warn: (m: string, a?: Record<string, unknown>) => this.logger.warn(m, { ...meta, ...a }),
       error: (m: string, a?: Record<string, unknown>) => this.logger.error(m, { ...meta, ...a }),
     };
+    let send: (details?: unknown) => void = () => {};
+    const ctx = new Context(this.info(task), abort, (details) => send(details), log);
+    this.running.add(ctx);
+    const heartbeats = this.heartbeater(task, ctx, () => (cancelRequested = true));
+    send = heartbeats.send;
+    const timeoutMs = task.timeouts.startToCloseTimeoutMs ?? task.timeouts.scheduleToCloseTimeoutMs;
+    let timedOut = false;
+    const deadline = timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          ctx.cancel('TIMED_OUT', new CancelledFailure('Activity timed out (start-to-close)'));
+        }, timeoutMs)
+      : undefined;
     try {
-      const fn = this.activities[task.activityType];
-      if (typeof fn !== 'function') {
+      const fn = activityFunction(this.activities, task.activityType);
+      if (!fn) {
         throw ApplicationFailure.create({
           type: 'ActivityNotRegisteredError',
           message: `activity '${task.activityType}' is not registered on this worker (task queue '${task.taskQueue}'; registered: ${Object.keys(this.activities).join(', ') || 'none'})`,
         });
       }
-      const ctx = new Context(this.info(task), abort, heartbeats.send, log);
       const args = fromPayloads(this.converter, task.input);
       const result = await ctx.run(() => (fn as (...a: unknown[]) => unknown)(...args));
       onExecuted();
@@ -76,7 +97,7 @@ export class ActivityExecutor {
       await this.reportError(task, err, cancelRequested);
     } finally {
       clearTimeout(deadline);
-      this.running.delete(abort);
+      this.running.delete(ctx);
     }
   }
 
@@ -100,9 +121,12 @@ export class ActivityExecutor {
   private info(task: ActivityTask): ActivityInfo {
     return {
       taskToken: task.taskToken,
+      base64TaskToken: task.taskToken,
       activityId: task.activityId,
       activityType: task.activityType,
       attempt: task.attempt,
+      namespace: task.namespace,
+      activityNamespace: task.namespace,
       workflowNamespace: task.namespace,
       workflowType: task.workflowType,
       workflowExecution: { workflowId: task.workflowId, runId: task.runId },
@@ -114,6 +138,8 @@ export class ActivityExecutor {
       scheduleToCloseTimeoutMs: task.timeouts.scheduleToCloseTimeoutMs,
       heartbeatTimeoutMs: task.timeouts.heartbeatTimeoutMs,
       isLocal: false,
+      inWorkflow: true,
+      retryPolicy: task.retryPolicy,
     };
   }
 
@@ -121,8 +147,10 @@ export class ActivityExecutor {
    * Throttled heartbeats: the first goes out at once, later ones at most every interval, the
    * latest details always win. A cancel request in the reply aborts the activity.
    */
-  private heartbeater(task: ActivityTask, abort: AbortController, onCancelRequested: () => void) {
-    const interval = task.timeouts.heartbeatTimeoutMs ? Math.min(task.timeouts.heartbeatTimeoutMs * 0.8, DEFAULT_HEARTBEAT_THROTTLE_MS) : DEFAULT_HEARTBEAT_THROTTLE_MS;
+  private heartbeater(task: ActivityTask, ctx: Context, onCancelRequested: () => void) {
+    const hbTimeout = task.timeouts.heartbeatTimeoutMs;
+    const interval = hbTimeout ? Math.min(hbTimeout * 0.8, this.throttle.maxMs) : this.throttle.defaultMs;
+    let counted = false;
     let pending: { details: unknown } | undefined;
     let timer: NodeJS.Timeout | undefined;
     let inFlight: Promise<void> = Promise.resolve();
@@ -131,20 +159,24 @@ export class ActivityExecutor {
     const flush = () => {
       timer = undefined;
       if (!pending || stopped) return;
+      if (!counted) {
+        counted = true;
+        this.heartbeating++;
+      }
       const { details } = pending;
       pending = undefined;
       lastSent = Date.now();
       inFlight = this.engine
         .heartbeatActivityTask({ taskToken: task.taskToken, details: details === undefined ? undefined : [this.converter.toPayload(details)] })
         .then((r) => {
-          if (r.cancelRequested && !abort.signal.aborted) {
+          if (r.cancelRequested && !ctx.cancellationSignal.aborted) {
             onCancelRequested();
-            abort.abort(new CancelledFailure('Activity cancelled'));
+            ctx.cancel('CANCELLED', new CancelledFailure('Activity cancelled'));
           }
         })
         .catch((err: unknown) => {
-          if (err instanceof ApiError && err.code === 'NOT_FOUND' && !abort.signal.aborted) {
-            abort.abort(new CancelledFailure('Activity is no longer current (timed out or completed elsewhere)'));
+          if (err instanceof ApiError && err.code === 'NOT_FOUND' && !ctx.cancellationSignal.aborted) {
+            ctx.cancel('NOT_FOUND', new CancelledFailure('Activity is no longer current (timed out or completed elsewhere)'));
           } else {
             this.logger.warn(`heartbeat failed: ${(err as Error).message}`, { activityId: task.activityId });
           }
@@ -163,6 +195,8 @@ export class ActivityExecutor {
         clearTimeout(timer);
         if (flushPending && pending) flush();
         stopped = true;
+        if (counted) this.heartbeating--;
+        counted = false;
         await inFlight;
       },
     };

@@ -1,7 +1,9 @@
 import { builtinModules } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
+import { checkOptions, optionTable } from '@endure/common';
 
 /** Packages that hold I/O or server code and so may never run inside a workflow. */
 const NON_WORKFLOW_PACKAGES = [
@@ -25,14 +27,42 @@ export interface BundleOptions {
   workflowsPath: string;
   /** A module exporting `payloadConverter`, bundled so workflow code encodes like the client. */
   payloadConverterPath?: string;
-  /** Extra modules to refuse, beyond Node built-ins and Endure's non-workflow packages. */
+  /**
+   * Modules the workflow code imports but never uses at run time (as Temporal's): they are
+   * bundled as empty modules instead of being refused, Node built-ins included.
+   */
   ignoreModules?: string[];
+  /** @deprecated Not supported by Endure: there are no workflow interceptors; refused when set. */
+  workflowInterceptorModules?: never;
+  /** @deprecated Not supported by Endure: failures are encoded by Endure's own converter; refused when set. */
+  failureConverterPath?: never;
+  /** @deprecated Not supported by Endure: workflows are bundled with esbuild, not webpack; refused when set. */
+  webpackConfigHook?: never;
+  /** @deprecated Not supported by Endure: bundling logs nothing (errors are thrown); refused when set. */
+  logger?: never;
+  /** @deprecated Not supported by Endure: there are no bundler plugins; refused when set. */
+  plugins?: never;
 }
+
+export const bundleOptionTable = optionTable<BundleOptions>('BundleOptions', 'bundleWorkflowCode', {
+  workflowsPath: { honoured: 'packages/integration/test/sandbox.test.ts' },
+  payloadConverterPath: { honoured: 'packages/integration/test/worker-options.test.ts' },
+  ignoreModules: { honoured: 'packages/integration/test/worker-options.test.ts' },
+  workflowInterceptorModules: { refused: 'workflow interceptors are not implemented' },
+  failureConverterPath: { refused: 'custom failure converters are not implemented: failures are encoded by Endure (message, type, details, cause chain)' },
+  webpackConfigHook: { refused: 'workflows are bundled with esbuild, not webpack; list modules to leave out in ignoreModules' },
+  logger: { refused: 'bundling logs nothing: problems are thrown as WorkflowBundleError' },
+  plugins: { refused: 'bundler plugins are not implemented' },
+});
+
+/** Temporal's `ignoreModules` entries may carry the `node:` prefix or not. */
+const bare = (m: string) => (m.startsWith('node:') ? m.slice('node:'.length) : m);
+const IGNORED_NAMESPACE = 'endure-ignored-module';
 
 function refusal(path: string, importer: string): string | undefined {
   const from = importer ? relative(process.cwd(), importer) || importer : 'the workflows module';
   if (builtins.has(path) || builtins.has(path.split('/')[0]!)) {
-    return `workflow code may not import the Node built-in '${path}' (imported by ${from}): workflows must be deterministic and do no I/O. Move this work into an activity.`;
+    return `workflow code may not import the Node built-in '${path}' (imported by ${from}): workflows must be deterministic and do no I/O. Move this work into an activity (or, if the import is never used at run time, list it in bundlerOptions.ignoreModules).`;
   }
   const pkg = NON_WORKFLOW_PACKAGES.find((p) => path === p || path.startsWith(`${p}/`));
   if (pkg) {
@@ -46,6 +76,10 @@ function refusal(path: string, importer: string): string | undefined {
  * sandbox. Node built-ins and non-workflow packages are refused here, before any workflow runs.
  */
 export async function bundleWorkflowCode(opts: BundleOptions): Promise<WorkflowBundle> {
+  if (!opts || typeof opts !== 'object') throw new TypeError('bundleWorkflowCode(options): options are required, e.g. { workflowsPath }');
+  checkOptions('bundleWorkflowCode', 'BundleOptions', opts, bundleOptionTable);
+  if (typeof opts.workflowsPath !== 'string' || opts.workflowsPath === '') throw new TypeError('bundleWorkflowCode: workflowsPath is required (the module that exports your workflow functions)');
+  const ignored = new Set((opts.ignoreModules ?? []).map(bare));
   const entry = resolve(opts.workflowsPath);
   if (!existsSync(entry)) {
     throw new WorkflowBundleError(`workflowsPath '${opts.workflowsPath}' does not exist (resolved to ${entry})`);
@@ -64,13 +98,16 @@ export async function bundleWorkflowCode(opts: BundleOptions): Promise<WorkflowB
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
         if (SANDBOX_PROVIDED.includes(args.path)) return { path: args.path, external: true };
-        const why = refusal(args.path, args.importer) ?? (opts.ignoreModules?.includes(args.path) ? `'${args.path}' is listed in ignoreModules` : undefined);
+        // Listed as never used at run time: an empty module stands in (Temporal's semantics).
+        if (ignored.has(bare(args.path))) return { path: args.path, namespace: IGNORED_NAMESPACE };
+        const why = refusal(args.path, args.importer);
         if (why) {
           refused.push(why);
           return { path: args.path, external: true };
         }
         return undefined;
       });
+      build.onLoad({ filter: /.*/, namespace: IGNORED_NAMESPACE }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
     },
   };
   let result: esbuild.BuildResult & { outputFiles: esbuild.OutputFile[] };
@@ -95,4 +132,30 @@ export async function bundleWorkflowCode(opts: BundleOptions): Promise<WorkflowB
   }
   if (refused.length > 0) throw new WorkflowBundleError(refused.join('\n'));
   return { code: result.outputFiles[0]!.text };
+}
+
+/** Where a worker's (or a replay's) workflow code comes from, as its options give it. */
+export interface WorkflowCodeOptions {
+  workflowsPath?: string;
+  workflowBundle?: WorkflowBundle | { codePath: string };
+  bundlerOptions?: { ignoreModules?: string[] };
+  dataConverter?: { payloadConverterPath?: string };
+}
+
+/** Bundles workflowsPath, or loads workflowBundle (its code, or the file at its codePath); undefined if neither is given. */
+export async function loadWorkflowBundle(where: string, o: WorkflowCodeOptions): Promise<WorkflowBundle | undefined> {
+  const given = o.workflowBundle as { code?: unknown; codePath?: unknown } | undefined;
+  if (given !== undefined) {
+    if (typeof given.code === 'string') return { code: given.code };
+    if (typeof given.codePath === 'string') {
+      try {
+        return { code: await readFile(given.codePath, 'utf8') };
+      } catch (err) {
+        throw new WorkflowBundleError(`${where}: cannot read workflowBundle.codePath '${given.codePath}': ${(err as Error).message}`);
+      }
+    }
+    throw new TypeError(`${where}: workflowBundle must be a bundle from bundleWorkflowCode() ({ code }) or { codePath } naming a file holding one's code`);
+  }
+  if (!o.workflowsPath) return undefined;
+  return bundleWorkflowCode({ workflowsPath: o.workflowsPath, payloadConverterPath: o.dataConverter?.payloadConverterPath, ignoreModules: o.bundlerOptions?.ignoreModules });
 }

@@ -1,7 +1,7 @@
 import type { Command, Failure, Payload } from '@endure/protocol';
 import { activityFailureMessage, CancelledFailure, encodeFailure, fromPayloads, nextRetry, type PayloadConverter } from '@endure/common';
 import { Context } from '@endure/activity';
-import type { ActivityFunction } from './activity-executor.js';
+import { activityFunction, type ActivityFunction } from './activity-executor.js';
 import type { Logger } from './logger.js';
 
 type Scheduled = Extract<Command, { type: 'ScheduleLocalActivity' }>;
@@ -18,11 +18,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * timeouts by their options, inside the workflow task. The outcome is recorded as a marker.
  */
 export class LocalActivityRunner {
+  /** Attempts running now (Worker.getStatus). */
+  running = 0;
+  /** Attempts waiting for one of the maxConcurrentLocalActivityExecutions slots, in arrival order. */
+  private readonly waiting: (() => void)[] = [];
+
   constructor(
     private readonly activities: Record<string, ActivityFunction>,
     private readonly converter: PayloadConverter,
     private readonly logger: Logger,
+    private readonly maxConcurrent: number,
   ) {}
+
+  private async slot(): Promise<() => void> {
+    if (this.running >= this.maxConcurrent) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+    return () => {
+      this.running--;
+      this.waiting.shift()?.();
+    };
+  }
 
   async run(c: Scheduled, run: { namespace: string; workflowId: string; runId: string; workflowType: string; taskQueue: string }): Promise<LocalOutcome> {
     const scheduledTime = Date.now();
@@ -44,8 +59,17 @@ export class LocalActivityRunner {
   }
 
   private async attempt(c: Scheduled, run: { namespace: string; workflowId: string; runId: string; workflowType: string; taskQueue: string }, attempt: number, scheduledTime: number): Promise<unknown> {
-    const fn = this.activities[c.activityType];
-    if (typeof fn !== 'function') {
+    const release = await this.slot();
+    try {
+      return await this.runAttempt(c, run, attempt, scheduledTime);
+    } finally {
+      release();
+    }
+  }
+
+  private async runAttempt(c: Scheduled, run: { namespace: string; workflowId: string; runId: string; workflowType: string; taskQueue: string }, attempt: number, scheduledTime: number): Promise<unknown> {
+    const fn = activityFunction(this.activities, c.activityType);
+    if (!fn) {
       throw Object.assign(new Error(`local activity '${c.activityType}' is not registered on this worker (registered: ${Object.keys(this.activities).join(', ') || 'none'})`), { name: 'ActivityNotRegisteredError' });
     }
     const abort = new AbortController();
@@ -53,7 +77,8 @@ export class LocalActivityRunner {
     const log = { trace: () => {}, debug: () => {}, info: (m: string) => this.logger.info(m), warn: (m: string) => this.logger.warn(m), error: (m: string) => this.logger.error(m) };
     const ctx = new Context(
       {
-        taskToken: '', activityId: String(c.seq), activityType: c.activityType, attempt, workflowNamespace: run.namespace, workflowType: run.workflowType,
+        taskToken: '', base64TaskToken: '', activityId: String(c.seq), activityType: c.activityType, attempt,
+        namespace: run.namespace, activityNamespace: run.namespace, workflowNamespace: run.namespace, workflowType: run.workflowType, inWorkflow: true,
         workflowExecution: { workflowId: run.workflowId, runId: run.runId }, taskQueue: run.taskQueue, heartbeatDetails: undefined,
         scheduledTimestampMs: scheduledTime, currentAttemptScheduledTimestampMs: Date.now(), startToCloseTimeoutMs: c.timeouts.startToCloseTimeoutMs,
         scheduleToCloseTimeoutMs: c.timeouts.scheduleToCloseTimeoutMs, isLocal: true,
@@ -66,7 +91,7 @@ export class LocalActivityRunner {
     const timedOut = new Promise<never>((_, reject) => {
       if (limit) {
         timer = setTimeout(() => {
-          abort.abort(new CancelledFailure('local activity timed out'));
+          ctx.cancel('TIMED_OUT', new CancelledFailure('local activity timed out'));
           reject(Object.assign(new Error(`local activity '${c.activityType}' timed out after ${limit} ms`), { name: 'LocalActivityTimeout' }));
         }, limit);
       }

@@ -4,58 +4,24 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { ApiError, type EngineApi } from '@endure/protocol';
-import { defaultPayloadConverter, type PayloadConverter } from '@endure/common';
+import { CancelledFailure, checkOptions, defaultPayloadConverter, toMs, type PayloadConverter } from '@endure/common';
 import { fromCaller } from '@endure/transport';
-import { bundleWorkflowCode, type WorkflowBundle } from './bundler.js';
+import { loadWorkflowBundle } from './bundler.js';
 import { WorkflowThreads } from './workflow-threads.js';
 import { WorkflowTaskHandler } from './workflow-task-handler.js';
 import { FailingTaskLog } from './failing-task-log.js';
 import { LocalActivityRunner } from './local-activities.js';
-import { ActivityExecutor, type ActivityFunction } from './activity-executor.js';
+import { ActivityExecutor } from './activity-executor.js';
 import { NativeConnection, type EngineConnection } from './connection.js';
 import { Runtime, type Logger } from './logger.js';
 import { Outage, isTransient } from './outage.js';
-import { validateWorkerOptions } from './options.js';
+import { resolveWorkerOptions, runUntilOptionTable, type ResolvedWorkerOptions } from './options.js';
 import { pollTasks } from './task-polling.js';
-import { runReplayHistory, type ReplayOptions } from './replay.js';
-import type { ActivityTask, HistoryEvent, WorkflowTask } from '@endure/protocol';
+import { runReplayHistories, runReplayHistory, type ReplayHistory, type ReplayHistoryInput, type ReplayResult } from './replay.js';
+import type { ReplayWorkerOptions, RunUntilOptions, WorkerOptions } from './worker-options.js';
+import type { ActivityTask, WorkflowTask } from '@endure/protocol';
 
-export interface WorkerOptions {
-  connection?: EngineConnection;
-  namespace?: string;
-  taskQueue: string;
-  /** Path of the module that exports the workflow functions (bundled for the sandbox). */
-  workflowsPath?: string;
-  /** A bundle from bundleWorkflowCode(), instead of workflowsPath. */
-  workflowBundle?: WorkflowBundle;
-  activities?: Record<string, ActivityFunction>;
-  /** Workflows kept in memory between tasks. Default 1000. */
-  maxCachedWorkflows?: number;
-  maxConcurrentActivityTaskExecutions?: number;
-  maxConcurrentWorkflowTaskExecutions?: number;
-  /**
-   * Activity task polls kept open at once; each asks for as many tasks as there are free
-   * execution slots (up to 64). Default min(4, maxConcurrentActivityTaskExecutions).
-   */
-  maxConcurrentActivityTaskPolls?: number;
-  /** Workflow task polls kept open at once, each asking for up to the free slots. Default min(4, maxConcurrentWorkflowTaskExecutions). */
-  maxConcurrentWorkflowTaskPolls?: number;
-  /** How long shutdown waits for running activities before cancelling them. Default 10 s. */
-  shutdownGraceTimeMs?: number;
-  identity?: string;
-  /**
-   * `payloadConverter` is used for activities; `payloadConverterPath` names a module exporting
-   * the same converter as `payloadConverter`, bundled into the workflow sandbox.
-   */
-  dataConverter?: { payloadConverter?: PayloadConverter; payloadConverterPath?: string };
-  logger?: Logger;
-  /** An activation running longer than this without yielding fails its task. Default 2 s. */
-  deadlockTimeoutMs?: number;
-  /** Threads that run workflow code (each with its own share of the cache). Default 1. */
-  workflowThreads?: number;
-  /** When workflowInfo().continueAsNewSuggested turns true. Default 10,000 events or 10 MB. */
-  continueAsNewSuggestedAt?: { events?: number; bytes?: number };
-}
+export type { WorkerOptions } from './worker-options.js';
 
 /** The activities' converter: given directly, or the same module the sandbox bundles. */
 async function loadConverter(options: WorkerOptions): Promise<PayloadConverter> {
@@ -73,9 +39,6 @@ async function loadConverter(options: WorkerOptions): Promise<PayloadConverter> 
  */
 const FATAL_POLL_ERRORS: ReadonlySet<string> = new Set(['UNAVAILABLE', 'NOT_FOUND', 'INVALID_ARGUMENT', 'UNAUTHENTICATED', 'PERMISSION_DENIED']);
 
-/** Polls kept open per task kind unless the options say: a few, since each takes a burst of tasks. */
-const DEFAULT_POLLS = 4;
-
 /** Refuses a namespace the engine does not know, naming the fix (an unreachable engine is checked later, by polling). */
 async function checkNamespace(engine: EngineApi, namespace: string): Promise<void> {
   try {
@@ -89,6 +52,39 @@ async function checkNamespace(engine: EngineApi, namespace: string): Promise<voi
 }
 
 export type WorkerState = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FAILED';
+export type PollerState = 'POLLING' | 'SHUTDOWN' | 'FAILED';
+
+/** What a worker is doing now (Temporal's WorkerStatus). */
+export interface WorkerStatus {
+  runState: WorkerState;
+  workflowPollerState: PollerState;
+  activityPollerState: PollerState;
+  hasOutstandingWorkflowPoll: boolean;
+  hasOutstandingActivityPoll: boolean;
+  numInFlightWorkflowActivations: number;
+  /** Activity attempts running, local ones included. */
+  numInFlightActivities: number;
+  numInFlightNonLocalActivities: number;
+  numInFlightLocalActivities: number;
+  numCachedWorkflows: number;
+  /** Running activity attempts that have sent a heartbeat. */
+  numHeartbeatingActivities: number;
+  /** Endure's: threads running workflow code (workflowThreadPoolSize; 0 for an activity-only worker). */
+  numWorkflowThreads: number;
+}
+
+/** shutdownForceTime passed and the worker's in-flight work had not finished: run() gave up on it. */
+export class GracefulShutdownPeriodExpiredError extends Error {
+  override name = 'GracefulShutdownPeriodExpiredError';
+}
+
+/** The worker stopped before runUntil's promise settled, and it did not settle within promiseCompletionTimeout. */
+export class PromiseCompletionTimeoutError extends Error {
+  override name = 'PromiseCompletionTimeoutError';
+}
+
+type Settled<R> = { value: R } | { error: unknown };
+const settle = <R>(p: Promise<R>): Promise<Settled<R>> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
 
 /** Polls a task queue and runs its workflow and activity tasks. */
 export class Worker {
@@ -96,53 +92,58 @@ export class Worker {
   private readonly abort = new AbortController();
   private readonly workflowTasks: WorkflowTaskHandler | undefined;
   private readonly activities: ActivityExecutor;
+  private readonly locals: LocalActivityRunner;
   private readonly identity: string;
   /** This instance, for sticky routing (identity may be shared by several workers in a process). */
   private readonly workerId = randomUUID();
-  private readonly namespace: string;
   private readonly logger: Logger;
   /** While a remote engine is unreachable, the pollers back off together and keep trying. */
   private readonly outage: Outage;
   private runPromise: Promise<void> | undefined;
   private fatal: unknown;
+  /** Polls in flight and workflow activations running, per kind (getStatus). */
+  private readonly inFlight = { workflowPolls: 0, activityPolls: 0, activations: 0 };
+  private loops = { workflow: false, activity: false };
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private expireForce: ((err: Error) => void) | undefined;
 
   private constructor(
     readonly options: WorkerOptions,
+    private readonly resolved: ResolvedWorkerOptions,
     private readonly engine: EngineApi,
     private readonly threads: WorkflowThreads | undefined,
     private readonly ownedConnection: NativeConnection | undefined,
     converter: PayloadConverter,
   ) {
-    this.identity = options.identity ?? `${process.pid}@${hostname()}`;
-    this.namespace = options.namespace ?? 'default';
+    this.identity = resolved.identity ?? `${process.pid}@${hostname()}`;
     this.logger = options.logger ?? Runtime.instance().logger;
     this.outage = new Outage(this.logger);
     setMaxListeners(0, this.abort.signal); // every poller listens on it
-    const locals = new LocalActivityRunner(options.activities ?? {}, converter, this.logger);
-    const sticky = (options.maxCachedWorkflows ?? 1) > 0 ? this.workerId : undefined;
+    this.locals = new LocalActivityRunner(resolved.activities, converter, this.logger, resolved.maxConcurrentLocalActivityExecutions);
+    const sticky = resolved.maxCachedWorkflows > 0 ? this.workerId : undefined;
     const address = ((options.connection ?? ownedConnection) as { address?: unknown } | undefined)?.address;
     const failures = new FailingTaskLog(this.logger, typeof address === 'string' ? address : undefined);
-    this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity, locals, options.taskQueue, sticky, failures) : undefined;
-    this.activities = new ActivityExecutor(engine, options.activities ?? {}, converter, this.logger, this.identity);
+    this.workflowTasks = threads ? new WorkflowTaskHandler(engine, threads, this.logger, this.identity, this.locals, resolved.taskQueue, sticky, failures) : undefined;
+    this.activities = new ActivityExecutor(engine, resolved.activities, converter, this.logger, this.identity, {
+      maxMs: resolved.maxHeartbeatThrottleIntervalMs,
+      defaultMs: resolved.defaultHeartbeatThrottleIntervalMs,
+    });
   }
 
   /** Bundles the workflow code (refusing non-deterministic imports) and prepares the sandbox. */
   static async create(options: WorkerOptions): Promise<Worker> {
-    validateWorkerOptions(options);
+    const resolved = resolveWorkerOptions(options);
     const logger = options.logger ?? Runtime.instance().logger;
-    let bundle = options.workflowBundle;
-    if (!bundle && options.workflowsPath) {
-      bundle = await bundleWorkflowCode({ workflowsPath: options.workflowsPath, payloadConverterPath: options.dataConverter?.payloadConverterPath });
-    }
+    const bundle = await loadWorkflowBundle('Worker.create', options);
     const converter = await loadConverter(options);
     const threads = bundle
       ? await WorkflowThreads.start({
           bundle,
-          threads: options.workflowThreads ?? 1,
-          maxCachedWorkflows: options.maxCachedWorkflows ?? 1000,
-          deadlockTimeoutMs: options.deadlockTimeoutMs,
+          threads: resolved.workflowThreadPoolSize,
+          maxCachedWorkflows: resolved.maxCachedWorkflows,
+          deadlockTimeoutMs: resolved.deadlockTimeoutMs,
           logger,
-          suggestContinueAsNewAt: { events: options.continueAsNewSuggestedAt?.events ?? 10_000, bytes: options.continueAsNewSuggestedAt?.bytes ?? 10 * 1024 * 1024 },
+          suggestContinueAsNewAt: resolved.continueAsNewSuggestedAt,
         })
       : undefined;
     let owned: NativeConnection | undefined;
@@ -154,22 +155,47 @@ export class Worker {
     }
     const engine = (options.connection ?? owned)!.engine;
     try {
-      await checkNamespace(engine, options.namespace ?? 'default');
+      await checkNamespace(engine, resolved.namespace);
     } catch (err) {
       await threads?.close();
       await owned?.close();
       throw err;
     }
-    return new Worker(options, engine, threads, owned, converter);
+    return new Worker(options, resolved, engine, threads, owned, converter);
   }
 
   /** Replays a saved history against workflow code; throws DeterminismViolationError on a mismatch. */
-  static runReplayHistory(opts: ReplayOptions, history: { events: HistoryEvent[] } | HistoryEvent[], workflowId?: string): Promise<void> {
-    return runReplayHistory(opts, history, workflowId);
+  static runReplayHistory(options: ReplayWorkerOptions, history: ReplayHistory, workflowId?: string): Promise<void> {
+    return runReplayHistory(options, history, workflowId);
+  }
+
+  /** Replays each history with the same code, yielding each one's outcome (its `error`, if any, is not thrown). */
+  static runReplayHistories(options: ReplayWorkerOptions, histories: Iterable<ReplayHistoryInput> | AsyncIterable<ReplayHistoryInput>): AsyncGenerator<ReplayResult> {
+    return runReplayHistories(options, histories);
   }
 
   getState(): WorkerState {
     return this.state;
+  }
+
+  /** What the worker is doing now: its state, its polls and the work in flight. */
+  getStatus(): WorkerStatus {
+    const poller = (running: boolean): PollerState => (this.fatal ? 'FAILED' : running && this.state === 'RUNNING' ? 'POLLING' : 'SHUTDOWN');
+    const nonLocal = this.activities.running.size;
+    return {
+      runState: this.state,
+      workflowPollerState: poller(this.loops.workflow),
+      activityPollerState: poller(this.loops.activity),
+      hasOutstandingWorkflowPoll: this.inFlight.workflowPolls > 0,
+      hasOutstandingActivityPoll: this.inFlight.activityPolls > 0,
+      numInFlightWorkflowActivations: this.inFlight.activations,
+      numInFlightActivities: nonLocal + this.locals.running,
+      numInFlightNonLocalActivities: nonLocal,
+      numInFlightLocalActivities: this.locals.running,
+      numCachedWorkflows: this.threads?.cached ?? 0,
+      numHeartbeatingActivities: this.activities.heartbeating,
+      numWorkflowThreads: this.threads?.size ?? 0,
+    };
   }
 
   /** Number of workflows in the sticky cache. */
@@ -177,7 +203,35 @@ export class Worker {
     return this.threads?.cached ?? 0;
   }
 
-  /** Polls until shutdown() (or SIGINT/SIGTERM); resolves once in-flight work is finished. */
+  /** The connection the worker was given (undefined when it opened its own). */
+  get connection(): EngineConnection | undefined {
+    return this.options.connection;
+  }
+
+  /** Temporal's worker client: not supported by Endure; throws, naming it. */
+  get client(): never {
+    throw new Error('Worker.client is not supported by Endure: create a Client on the same address (new Client({ connection: await Connection.connect({ address }) }))');
+  }
+
+  /** Temporal's observable of in-flight activations: not supported (Endure has no observables); use getStatus(). */
+  get numInFlightActivations$(): never {
+    throw new Error('Worker.numInFlightActivations$ is not supported by Endure: poll getStatus().numInFlightWorkflowActivations');
+  }
+
+  /** Temporal's observable of in-flight activities: not supported (Endure has no observables); use getStatus(). */
+  get numInFlightActivities$(): never {
+    throw new Error('Worker.numInFlightActivities$ is not supported by Endure: poll getStatus().numInFlightActivities');
+  }
+
+  /** Temporal's observable of cached workflows: not supported (Endure has no observables); use getStatus(). */
+  get numRunningWorkflowInstances$(): never {
+    throw new Error('Worker.numRunningWorkflowInstances$ is not supported by Endure: poll getStatus().numCachedWorkflows');
+  }
+
+  /**
+   * Polls until shutdown() (or SIGINT/SIGTERM); resolves once in-flight work is finished, or
+   * rejects with GracefulShutdownPeriodExpiredError once shutdownForceTime has passed.
+   */
   run(): Promise<void> {
     if (this.state !== 'INITIALIZED') throw new Error(`Worker.run() can be called once; the worker is ${this.state}`);
     this.state = 'RUNNING';
@@ -185,41 +239,86 @@ export class Worker {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const loops: Promise<void>[] = [];
+    this.loops.workflow = this.workflowTasks !== undefined;
+    this.loops.activity = this.resolved.enableNonLocalActivities && Object.keys(this.resolved.activities).length > 0;
     if (this.workflowTasks) loops.push(this.workflowLoop(this.workflowTasks));
-    if (this.options.activities && Object.keys(this.options.activities).length) loops.push(this.activityLoop());
-    this.runPromise = Promise.all(loops).then(
-      async () => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await this.threads?.close();
-        await this.ownedConnection?.close();
-        this.state = this.fatal ? 'FAILED' : 'STOPPED';
-        if (this.fatal) throw this.fatal;
-      },
-    );
+    if (this.loops.activity) loops.push(this.activityLoop());
+    const forced = new Promise<never>((_, reject) => (this.expireForce = reject));
+    forced.catch(() => {}); // observed through the race below
+    const finished = Promise.all(loops).then(async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      for (const t of this.timers) clearTimeout(t);
+      await this.threads?.close();
+      await this.ownedConnection?.close();
+      if (this.state === 'FAILED') return; // gave up at shutdownForceTime: run() already rejected
+      this.state = this.fatal ? 'FAILED' : 'STOPPED';
+      if (this.fatal) throw this.fatal;
+    });
+    this.runPromise = Promise.race([finished, forced]);
     return this.runPromise;
   }
 
-  /** Runs the worker until `fnOrPromise` settles, then shuts it down and returns its result. */
-  async runUntil<R>(fnOrPromise: Promise<R> | (() => Promise<R>)): Promise<R> {
-    const running = this.run();
-    try {
-      return await (typeof fnOrPromise === 'function' ? fnOrPromise() : fnOrPromise);
-    } finally {
+  /**
+   * Runs the worker until `fnOrPromise` settles, then shuts it down and returns its result (or
+   * throws its error). If the worker stops first, the promise gets promiseCompletionTimeout
+   * (default 0) to settle before PromiseCompletionTimeoutError (or the worker's error) is thrown.
+   */
+  async runUntil<R>(fnOrPromise: Promise<R> | (() => Promise<R>), options?: RunUntilOptions): Promise<R> {
+    checkOptions('worker.runUntil', 'RunUntilOptions', options, runUntilOptionTable);
+    const graceMs = options?.promiseCompletionTimeout === undefined ? 0 : toMs(options.promiseCompletionTimeout, 'worker.runUntil: promiseCompletionTimeout');
+    const stopped = settle(this.run());
+    const inner = settle(Promise.resolve().then(() => (typeof fnOrPromise === 'function' ? fnOrPromise() : fnOrPromise)));
+    const first = await Promise.race([inner.then((r) => ({ inner: r })), stopped.then((r) => ({ worker: r }))]);
+    if ('inner' in first) {
       this.shutdown();
-      await running;
+      const worker = await stopped;
+      if ('error' in first.inner) throw first.inner.error;
+      if ('error' in worker) throw worker.error;
+      return first.inner.value;
     }
+    // The worker stopped (or failed) before the promise settled.
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([inner, new Promise<undefined>((r) => (timer = setTimeout(r, graceMs, undefined)))]);
+    clearTimeout(timer);
+    if ('error' in first.worker) throw first.worker.error;
+    if (late === undefined) {
+      throw new PromiseCompletionTimeoutError(`worker.runUntil: the worker stopped (${this.state}) and the promise did not settle within promiseCompletionTimeout (${graceMs} ms)`);
+    }
+    if ('error' in late) throw late.error;
+    return late.value;
   }
 
-  /** Stops polling; running activities get shutdownGraceTimeMs to finish, then are cancelled. */
+  /**
+   * Stops polling. Running activities get shutdownGraceTime (default 0) to finish, then are
+   * cancelled (cancellationDetails().workerShutdown); run() resolves once all in-flight work is
+   * done, or rejects after shutdownForceTime if one is set.
+   */
   shutdown(): void {
     if (this.state !== 'RUNNING') return;
     this.state = 'STOPPING';
     this.abort.abort();
-    const grace = this.options.shutdownGraceTimeMs ?? 10_000;
-    setTimeout(() => {
-      for (const a of this.activities.running) a.abort(new Error('worker shutting down'));
-    }, grace).unref();
+    this.after(this.resolved.shutdownGraceTime, () => {
+      for (const ctx of this.activities.running) ctx.cancel('WORKER_SHUTDOWN', new CancelledFailure('Worker is shutting down'));
+    });
+    const forceMs = this.resolved.shutdownForceTimeMs;
+    if (forceMs !== undefined) {
+      this.after(forceMs, () => {
+        if (this.state !== 'STOPPING') return;
+        this.state = 'FAILED';
+        this.logger.error(`worker shutdown gave up after shutdownForceTime (${forceMs} ms); in-flight work is left running`, this.getStatus() as unknown as Record<string, unknown>);
+        this.expireForce?.(new GracefulShutdownPeriodExpiredError(`the worker's in-flight work did not finish within shutdownForceTime (${forceMs} ms) of shutdown()`));
+      });
+    }
+  }
+
+  /** A timer that run() clears when the worker has stopped. */
+  private after(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
   }
 
   private stopWith(err: unknown): void {
@@ -229,25 +328,33 @@ export class Worker {
   }
 
   private workflowLoop(handler: WorkflowTaskHandler): Promise<void> {
-    const slots = this.options.maxConcurrentWorkflowTaskExecutions ?? 40;
+    const slots = this.resolved.maxConcurrentWorkflowTaskExecutions;
     return pollTasks<WorkflowTask>({
-      pollers: this.options.maxConcurrentWorkflowTaskPolls ?? Math.min(DEFAULT_POLLS, slots),
+      pollers: this.resolved.workflowTaskPolls,
       slots,
       maxUnsettled: 1000, // completions issued and not yet acknowledged
       isRunning: () => this.state === 'RUNNING',
       stopped: this.abort.signal,
       poll: async (maxTasks) => {
-        const r = await this.engine.pollWorkflowTasks({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity, workerId: this.workerId, maxTasks }, this.abort.signal);
-        return r.tasks;
+        this.inFlight.workflowPolls++;
+        try {
+          const r = await this.engine.pollWorkflowTasks({ namespace: this.resolved.namespace, taskQueue: this.resolved.taskQueue, identity: this.identity, workerId: this.workerId, maxTasks }, this.abort.signal);
+          return r.tasks;
+        } finally {
+          this.inFlight.workflowPolls--;
+        }
       },
       onPolled: () => this.outage.over(),
       onPollError: (err) => this.onPollError(err),
       run: async (task, free) => {
         let acked: Promise<void>;
+        this.inFlight.activations++;
         try {
           ({ acked } = await handler.handle(task));
         } catch (err) {
           return this.onWorkflowTaskError(err);
+        } finally {
+          this.inFlight.activations--;
         }
         free(); // the activation is done; its completion's acknowledgement waits for a commit
         await acked.catch((err: unknown) => this.onWorkflowTaskError(err));
@@ -287,16 +394,21 @@ export class Worker {
   }
 
   private activityLoop(): Promise<void> {
-    const slots = this.options.maxConcurrentActivityTaskExecutions ?? 100;
+    const slots = this.resolved.maxConcurrentActivityTaskExecutions;
     return pollTasks<ActivityTask>({
-      pollers: this.options.maxConcurrentActivityTaskPolls ?? Math.min(DEFAULT_POLLS, slots),
+      pollers: this.resolved.activityTaskPolls,
       slots,
       maxUnsettled: slots * 10, // attempts not yet reported, bounded too: a slow engine applies back-pressure
       isRunning: () => this.state === 'RUNNING',
       stopped: this.abort.signal,
       poll: async (maxTasks) => {
-        const r = await this.engine.pollActivityTasks({ namespace: this.namespace, taskQueue: this.options.taskQueue, identity: this.identity, maxTasks }, this.abort.signal);
-        return r.tasks;
+        this.inFlight.activityPolls++;
+        try {
+          const r = await this.engine.pollActivityTasks({ namespace: this.resolved.namespace, taskQueue: this.resolved.taskQueue, identity: this.identity, maxTasks }, this.abort.signal);
+          return r.tasks;
+        } finally {
+          this.inFlight.activityPolls--;
+        }
       },
       onPolled: () => this.outage.over(),
       onPollError: (err) => this.onPollError(err),

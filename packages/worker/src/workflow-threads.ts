@@ -206,6 +206,11 @@ export class WorkflowThreads {
     this.send(this.slotFor(runId), { type: 'evict', runId });
   }
 
+  /** Threads running workflow code. */
+  get size(): number {
+    return this.slots.length;
+  }
+
   /** Runs in the sticky caches, as last reported by the threads. */
   get cached(): number {
     return this.slots.reduce((n, s) => n + s.cached, 0);

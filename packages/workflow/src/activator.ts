@@ -18,6 +18,7 @@ import {
 import { CancellationScope } from './cancellation-scope.js';
 import { seededRandom } from './random.js';
 import { ContinueAsNew } from './continue-as-new.js';
+import { unfinishedHandlersWarning, workflowMetadata, type RunningHandler } from './handler-reports.js';
 
 /** Builds a fresh copy of the user's workflow modules (module-level state is per run). */
 export type ModuleFactory = () => Record<string, unknown>;
@@ -42,6 +43,7 @@ interface Condition {
 }
 
 type Handler = (...args: unknown[]) => unknown;
+type UnfinishedPolicy = 'WARN_AND_ABANDON' | 'ABANDON';
 export interface Settle<T> {
   resolve(v: T): void;
   reject(e: unknown): void;
@@ -69,20 +71,27 @@ export class Activator {
   };
   converter: PayloadConverter = defaultPayloadConverter;
   readonly rootScope = new CancellationScope({ root: true });
-  readonly signalHandlers = new Map<string, Handler>();
+  readonly signalHandlers = new Map<string, { handler: Handler; description?: string; unfinishedPolicy: UnfinishedPolicy }>();
   defaultSignalHandler: ((name: string, ...args: unknown[]) => unknown) | undefined;
   /** Signals that arrived before their handler was set, delivered in order when it is. */
   readonly bufferedSignals: { name: string; args: unknown[] }[] = [];
-  readonly queryHandlers = new Map<string, Handler>();
-  readonly updateHandlers = new Map<string, { handler: Handler; validator?: Handler }>();
-  /** Signal and update handlers whose promises have not settled (allHandlersFinished). */
-  runningHandlers = 0;
+  readonly queryHandlers = new Map<string, { handler: Handler; description?: string }>();
+  defaultQueryHandler: ((name: string, ...args: unknown[]) => unknown) | undefined;
+  readonly updateHandlers = new Map<string, { handler: Handler; validator?: Handler; description?: string; unfinishedPolicy: UnfinishedPolicy }>();
+  defaultUpdateHandler: ((name: string, ...args: unknown[]) => unknown) | undefined;
+  /** Signal and update handlers whose promises have not settled (allHandlersFinished, unfinished warnings). */
+  readonly runningHandlers = new Map<number, RunningHandler>();
+  private nextHandlerId = 0;
   /** Patches whose markers replayed history holds. */
   readonly knownPatches = new Set<string>();
   /** Each patch is decided once per run, then sticks. */
   readonly patchDecisions = new Map<string, boolean>();
   /** Set while a query handler runs: anything that would change the workflow throws. */
   private readOnly = false;
+  /** True while a query handler or an update validator runs. */
+  get inReadOnlyHandler(): boolean {
+    return this.readOnly;
+  }
   /** What a query handler tried to change (even if the handler swallowed the error). */
   private queryViolation: string | undefined;
   private nextSeq = { activity: 0, timer: 0, child: 0, external: 0 };
@@ -230,23 +239,26 @@ export class Activator {
 
   /** Runs a handler for a signal, or keeps the signal until a handler is set. */
   deliverSignal(name: string, args: unknown[]): void {
-    const handler = this.signalHandlers.get(name);
-    const run = (fn: () => unknown) => {
-      this.runningHandlers++;
-      try {
-        void Promise.resolve(fn())
-          .catch((err: unknown) => this.onHandlerError(err))
-          .finally(() => this.runningHandlers--);
-      } catch (err) {
-        this.runningHandlers--;
-        this.onHandlerError(err);
-      }
-    };
-    if (handler) run(() => handler(...args));
+    const entry = this.signalHandlers.get(name);
+    if (entry) this.runHandler({ kind: 'signal', name, unfinishedPolicy: entry.unfinishedPolicy }, () => entry.handler(...args));
     else if (this.defaultSignalHandler) {
       const d = this.defaultSignalHandler;
-      run(() => d(name, ...args));
+      this.runHandler({ kind: 'signal', name, unfinishedPolicy: 'WARN_AND_ABANDON' }, () => d(name, ...args));
     } else this.bufferedSignals.push({ name, args });
+  }
+
+  /** Runs a signal handler, tracked until its promise settles; its failure is the workflow's. */
+  private runHandler(running: RunningHandler, fn: () => unknown): void {
+    const id = ++this.nextHandlerId;
+    this.runningHandlers.set(id, running);
+    try {
+      void Promise.resolve(fn())
+        .catch((err: unknown) => this.onHandlerError(err))
+        .finally(() => this.runningHandlers.delete(id));
+    } catch (err) {
+      this.runningHandlers.delete(id);
+      this.onHandlerError(err);
+    }
   }
 
   /** A handler's failure is the workflow's: an ApplicationFailure fails it, a bug fails the task. */
@@ -271,14 +283,15 @@ export class Activator {
    */
   private runUpdate(updateId: string, name: string, payloads: Payload[], validate: boolean): void {
     const entry = this.updateHandlers.get(name);
+    const dynamic = entry ? undefined : this.defaultUpdateHandler;
     const args = fromPayloads(this.converter, payloads);
     if (validate) {
       const reject = (err: unknown) => this.push({ type: 'RejectUpdate', updateId, failure: encodeFailure(err, this.converter) });
-      if (!entry) {
+      if (!entry && !dynamic) {
         const known = [...this.updateHandlers.keys()];
         return reject(ApplicationFailure.create({ type: 'UpdateNotRegisteredError', message: `update '${name}' is not registered by this workflow (registered: ${known.join(', ') || 'none'})`, nonRetryable: true }));
       }
-      if (entry.validator) {
+      if (entry?.validator) {
         let refused: unknown;
         this.readOnly = true;
         this.queryViolation = undefined;
@@ -293,14 +306,15 @@ export class Activator {
         }
         if (refused !== undefined) return reject(refused);
       }
-    } else if (!entry) {
-      throw new Error(`update '${name}' was accepted in history but the workflow no longer registers a handler for it`);
+    } else if (!entry && !dynamic) {
+      throw new Error(`update '${name}' was accepted in history but the workflow no longer registers a handler for it (nor a default update handler)`);
     }
     this.push({ type: 'AcceptUpdate', updateId, updateName: name, args: payloads });
-    this.runningHandlers++;
+    const id = ++this.nextHandlerId;
+    this.runningHandlers.set(id, { kind: 'update', name, updateId, unfinishedPolicy: entry?.unfinishedPolicy ?? 'WARN_AND_ABANDON' });
     let p: Promise<unknown>;
     try {
-      p = Promise.resolve(entry!.handler(...args));
+      p = Promise.resolve(entry ? entry.handler(...args) : dynamic!(name, ...args));
     } catch (err) {
       p = Promise.reject(err);
     }
@@ -310,19 +324,21 @@ export class Activator {
         if (err instanceof TemporalFailure) this.push({ type: 'CompleteUpdate', updateId, failure: encodeFailure(err, this.converter) });
         else this.failTask(err);
       },
-    ).finally(() => this.runningHandlers--);
+    ).finally(() => this.runningHandlers.delete(id));
   }
 
   /** Answers a query from the current state; a handler that tries to change anything fails. */
   query(queryType: string, args: Payload[]): QueryResult {
     if (queryType === '__stack_trace') return { ok: true, result: this.converter.toPayload(this.stackTrace()) };
-    const handler = this.queryHandlers.get(queryType);
-    if (!handler) {
+    if (queryType === '__temporal_workflow_metadata') return { ok: true, result: this.converter.toPayload(workflowMetadata(this)) };
+    const entry = this.queryHandlers.get(queryType);
+    const dynamic = this.defaultQueryHandler;
+    if (!entry && !dynamic) {
       const known = [...this.queryHandlers.keys()];
       return {
         ok: false,
         failure: {
-          message: `query '${queryType}' is not registered by this workflow (registered: ${known.join(', ') || 'none'}, plus __stack_trace)`,
+          message: `query '${queryType}' is not registered by this workflow (registered: ${known.join(', ') || 'none'}, plus __stack_trace and __temporal_workflow_metadata)`,
           info: { type: 'application', errorType: 'QueryNotRegisteredError', nonRetryable: true },
         },
       };
@@ -330,7 +346,8 @@ export class Activator {
     this.readOnly = true;
     this.queryViolation = undefined;
     try {
-      const result = handler(...fromPayloads(this.converter, args));
+      const values = fromPayloads(this.converter, args);
+      const result = entry ? entry.handler(...values) : dynamic!(queryType, ...values);
       if (this.queryViolation) throw new Error(this.queryViolation);
       if (result instanceof Promise) throw new TypeError(`query handler '${queryType}' returned a Promise: query handlers must be synchronous`);
       return { ok: true, result: this.converter.toPayload(result) };
@@ -339,6 +356,13 @@ export class Activator {
     } finally {
       this.readOnly = false;
     }
+  }
+
+  /** The workflow is closing: says which signal and update handlers it leaves unfinished, unless their policy is ABANDON. */
+  private warnUnfinishedHandlers(): void {
+    const warning = unfinishedHandlersWarning(this.runningHandlers.values());
+    if (warning === undefined || this.replaying) return;
+    this.host.log('WARN', warning, { namespace: this.info?.namespace, workflowId: this.info?.workflowId, runId: this.info?.runId, workflowType: this.info?.workflowType });
   }
 
   /** Where the workflow waits: one entry per pending timer, activity and condition. */
@@ -378,11 +402,14 @@ export class Activator {
     const exports = this.factory();
     const custom = exports['__endurePayloadConverter'] as PayloadConverter | undefined;
     if (custom) this.converter = custom;
-    const fn = exports[workflowType];
+    // A type without a function of its own goes to the module's default export (Temporal's
+    // dynamic workflow), which reads the type from workflowInfo().workflowType.
+    const own = Object.hasOwn(exports, workflowType) && workflowType !== 'default' ? exports[workflowType] : undefined;
+    const fn = typeof own === 'function' ? own : exports['default'];
     if (typeof fn !== 'function') {
       const known = Object.keys(exports).filter((k) => typeof exports[k] === 'function' && !k.startsWith('__endure'));
       throw Object.assign(
-        new Error(`workflow type '${workflowType}' is not exported by the worker's workflows module (it exports: ${known.join(', ') || 'nothing'})`),
+        new Error(`workflow type '${workflowType}' is not exported by the worker's workflows module (it exports: ${known.join(', ') || 'nothing'}), and the module has no default export to receive it`),
         { name: 'WorkflowTypeNotFoundError' },
       );
     }
@@ -398,6 +425,7 @@ export class Activator {
   private complete(result: unknown): void {
     try {
       this.push({ type: 'CompleteWorkflow', result: this.converter.toPayload(result) });
+      this.warnUnfinishedHandlers();
       this.closed = true;
     } catch (err) {
       this.failTask(err);
@@ -407,12 +435,14 @@ export class Activator {
   private onWorkflowError(err: unknown): void {
     if (err instanceof ContinueAsNew) {
       this.push({ type: 'ContinueAsNew', ...err.command });
+      this.warnUnfinishedHandlers();
       this.closed = true;
     } else if (this.rootScope.reason && isCancellation(err)) {
       this.push({ type: 'CancelWorkflow' });
       this.closed = true;
     } else if (err instanceof TemporalFailure) {
       this.push({ type: 'FailWorkflow', failure: encodeFailure(err, this.converter) });
+      this.warnUnfinishedHandlers();
       this.closed = true;
     } else {
       this.failTask(err);

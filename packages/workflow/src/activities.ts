@@ -1,8 +1,9 @@
-import type { RetryPolicy } from '@endure/protocol';
-import { ActivityFailure, activityFailureMessage, CancelledFailure, toMs, optionalMs, toPayloads, type Duration } from '@endure/common';
+import type { RetryPolicy as WireRetryPolicy } from '@endure/protocol';
+import { ActivityFailure, activityFailureMessage, CancelledFailure, checkOptions, toMs, optionalMs, toPayloads, type Duration } from '@endure/common';
 import { activator } from './current.js';
 import { currentScope } from './cancellation-scope.js';
 import { callerStack } from './activator.js';
+import { activityOptionTable, localActivityOptionTable, retryOptionTable } from './option-tables.js';
 
 export interface RetryOptions {
   initialInterval?: Duration;
@@ -14,6 +15,9 @@ export interface RetryOptions {
 
 export type ActivityCancellationType = 'TRY_CANCEL' | 'WAIT_CANCELLATION_COMPLETED' | 'ABANDON';
 
+/** Temporal's name for the retry options. */
+export type RetryPolicy = RetryOptions;
+
 export interface ActivityOptions {
   startToCloseTimeout?: Duration;
   scheduleToCloseTimeout?: Duration;
@@ -22,15 +26,26 @@ export interface ActivityOptions {
   retry?: RetryOptions;
   taskQueue?: string;
   activityId?: string;
+  /** What cancelling the scope does (default TRY_CANCEL, as Temporal's in practice). */
   cancellationType?: ActivityCancellationType;
+  /** Temporal's permission to hand the activity to this worker eagerly; Endure never does, so any value behaves as `false`. */
+  allowEagerDispatch?: boolean;
+  /** @deprecated Not supported by Endure: there is no worker versioning; refused when set. */
+  versioningIntent?: never;
+  /** @deprecated Not supported by Endure: there is no user metadata; refused when set. */
+  summary?: never;
+  /** @deprecated Not supported by Endure: there are no task priorities; refused when set. */
+  priority?: never;
 }
+
+const ACTIVITY_CANCELLATION_TYPES: readonly unknown[] = ['TRY_CANCEL', 'WAIT_CANCELLATION_COMPLETED', 'ABANDON'];
 
 /** Activity functions as workflow code sees them: each call returns a promise of the result. */
 export type ActivityInterfaceFor<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 };
 
-function toRetryPolicy(r: RetryOptions | undefined): RetryPolicy {
+function toRetryPolicy(r: RetryOptions | undefined): WireRetryPolicy {
   if (!r) return {};
   return {
     initialIntervalMs: optionalMs(r.initialInterval, 'retry.initialInterval'),
@@ -96,6 +111,12 @@ export function proxyActivities<A = Record<string, (...args: never[]) => unknown
   if (options === undefined || options === null || typeof options !== 'object') {
     throw new TypeError('proxyActivities(options): options are required, e.g. { startToCloseTimeout: "1 minute" }');
   }
+  checkOptions('proxyActivities', 'ActivityOptions', options, activityOptionTable);
+  checkOptions('proxyActivities', 'RetryPolicy', options.retry, retryOptionTable);
+  const ct = options.cancellationType;
+  if (ct !== undefined && !ACTIVITY_CANCELLATION_TYPES.includes(ct)) {
+    throw new TypeError(`proxyActivities: cancellationType '${String(ct)}' is not one of ${ACTIVITY_CANCELLATION_TYPES.join(', ')}`);
+  }
   // Validate durations now so a typo fails where it is written.
   for (const k of ['startToCloseTimeout', 'scheduleToCloseTimeout', 'scheduleToStartTimeout', 'heartbeatTimeout'] as const) {
     if (options[k] !== undefined) toMs(options[k], k);
@@ -109,7 +130,19 @@ export function proxyActivities<A = Record<string, (...args: never[]) => unknown
   });
 }
 
-export type LocalActivityOptions = Omit<ActivityOptions, 'heartbeatTimeout' | 'taskQueue' | 'scheduleToStartTimeout' | 'cancellationType'>;
+export interface LocalActivityOptions {
+  startToCloseTimeout?: Duration;
+  scheduleToCloseTimeout?: Duration;
+  retry?: RetryOptions;
+  /** @deprecated Not supported by Endure: a local activity starts as soon as a slot is free; refused when set. */
+  scheduleToStartTimeout?: never;
+  /** @deprecated Not supported by Endure: retries back off inside the workflow task; refused when set. */
+  localRetryThreshold?: never;
+  /** @deprecated Not supported by Endure: local activities run to completion; refused when set. */
+  cancellationType?: never;
+  /** @deprecated Not supported by Endure: there is no user metadata; refused when set. */
+  summary?: never;
+}
 
 /** Schedules a local activity: the workflow's own worker runs it and records its outcome as a marker. */
 function scheduleLocalActivity(activityType: string, args: unknown[], options: LocalActivityOptions): Promise<unknown> {
@@ -147,6 +180,8 @@ export function proxyLocalActivities<A = Record<string, (...args: never[]) => un
   if (options === undefined || options === null || typeof options !== 'object') {
     throw new TypeError('proxyLocalActivities(options): options are required, e.g. { startToCloseTimeout: "10 seconds" }');
   }
+  checkOptions('proxyLocalActivities', 'LocalActivityOptions', options, localActivityOptionTable);
+  checkOptions('proxyLocalActivities', 'RetryPolicy', options.retry, retryOptionTable);
   return new Proxy({} as ActivityInterfaceFor<A>, {
     get(_target, name) {
       if (typeof name !== 'string' || name === 'then') return undefined;

@@ -1,4 +1,5 @@
-import { ChildWorkflowFailure, CancelledFailure, optionalMs, toPayloads, type Duration } from '@endure/common';
+import { ChildWorkflowFailure, CancelledFailure, checkOptions, optionalMs, toPayloads, type Duration } from '@endure/common';
+import { childWorkflowOptionTable } from './option-tables.js';
 import { activator } from './current.js';
 import { currentScope } from './cancellation-scope.js';
 import { uuid4From } from './random.js';
@@ -18,7 +19,30 @@ export interface ChildWorkflowOptions<A extends unknown[] = unknown[]> {
   workflowExecutionTimeout?: Duration;
   workflowRunTimeout?: Duration;
   workflowTaskTimeout?: Duration;
+  /** @deprecated Not supported by Endure: a child always starts a new run; refused when set. */
+  workflowIdReusePolicy?: never;
+  /** @deprecated Not supported by Endure: there are no workflow retry policies; refused when set. */
+  retry?: never;
+  /** @deprecated Not supported by Endure: there are no cron children; refused when set. */
+  cronSchedule?: never;
+  /** @deprecated Not supported by Endure: call upsertMemo() in the child; refused when set. */
+  memo?: never;
+  /** @deprecated Not supported by Endure: call upsertSearchAttributes() in the child; refused when set. */
+  searchAttributes?: never;
+  /** @deprecated Not supported by Endure: call upsertSearchAttributes() in the child; refused when set. */
+  typedSearchAttributes?: never;
+  /** @deprecated Not supported by Endure: there is no user metadata; refused when set. */
+  staticSummary?: never;
+  /** @deprecated Not supported by Endure: there is no user metadata; refused when set. */
+  staticDetails?: never;
+  /** @deprecated Not supported by Endure: there are no task priorities; refused when set. */
+  priority?: never;
+  /** @deprecated Not supported by Endure: there is no worker versioning; refused when set. */
+  versioningIntent?: never;
 }
+
+const CHILD_CANCELLATION_TYPES: readonly unknown[] = ['TRY_CANCEL', 'WAIT_CANCELLATION_COMPLETED', 'ABANDON'];
+const PARENT_CLOSE_POLICIES: readonly unknown[] = ['TERMINATE', 'REQUEST_CANCEL', 'ABANDON'];
 
 type WorkflowFn = (...args: never[]) => Promise<unknown>;
 
@@ -55,6 +79,13 @@ function requestExternal(a: Activator, kind: 'signal' | 'cancel', workflowId: st
 /** Starts a child workflow and resolves once it has started. */
 export async function startChild<T extends WorkflowFn | string>(workflow: T, options: ChildWorkflowOptions = {}): Promise<ChildWorkflowHandle<T extends (...a: never[]) => Promise<infer R> ? R : unknown>> {
   const a = activator('startChild()');
+  checkOptions('startChild', 'ChildWorkflowOptions', options, childWorkflowOptionTable);
+  if (options.cancellationType !== undefined && !CHILD_CANCELLATION_TYPES.includes(options.cancellationType)) {
+    throw new TypeError(`startChild: cancellationType '${String(options.cancellationType)}' is not supported by Endure; use one of ${CHILD_CANCELLATION_TYPES.join(', ')}`);
+  }
+  if (options.parentClosePolicy !== undefined && !PARENT_CLOSE_POLICIES.includes(options.parentClosePolicy)) {
+    throw new TypeError(`startChild: parentClosePolicy '${String(options.parentClosePolicy)}' is not one of ${PARENT_CLOSE_POLICIES.join(', ')}`);
+  }
   const workflowType = typeof workflow === 'string' ? workflow : workflow.name;
   if (!workflowType) throw new TypeError('startChild: pass a named workflow function or the workflow type name');
   const workflowId = options.workflowId ?? uuid4From(a.random);
@@ -80,10 +111,12 @@ export async function startChild<T extends WorkflowFn | string>(workflow: T, opt
     workflowTaskTimeoutMs: optionalMs(options.workflowTaskTimeout, 'workflowTaskTimeout'),
   });
   const cancellationType = options.cancellationType ?? 'WAIT_CANCELLATION_COMPLETED';
+  // TRY_CANCEL asks the child to cancel and reports the cancellation at once; ABANDON reports it
+  // at once and leaves the child alone; WAIT_CANCELLATION_COMPLETED asks, then waits for its close.
   const off = scope.onCancel((reason) => {
-    if (!a.children.has(seq) || cancellationType === 'ABANDON') return;
-    void requestExternal(a, 'cancel', workflowId, undefined).catch(() => {});
-    if (cancellationType === 'TRY_CANCEL') settled.reject(new ChildWorkflowFailure('child workflow cancelled', workflowType, { workflowId }, 'CANCEL_REQUESTED', reason));
+    if (!a.children.has(seq)) return;
+    if (cancellationType !== 'ABANDON') void requestExternal(a, 'cancel', workflowId, undefined).catch(() => {});
+    if (cancellationType !== 'WAIT_CANCELLATION_COMPLETED') settled.reject(new ChildWorkflowFailure('child workflow cancelled', workflowType, { workflowId }, 'CANCEL_REQUESTED', reason));
   });
   resultP.then(off, off);
   const runId = await startedP;

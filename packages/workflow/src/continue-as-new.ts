@@ -1,11 +1,22 @@
-import { optionalMs, toPayloads, type Duration } from '@endure/common';
+import { checkOptions, optionalMs, toPayloads, type Duration } from '@endure/common';
 import { activator } from './current.js';
+import { continueAsNewOptionTable } from './option-tables.js';
 
 export interface ContinueAsNewOptions {
   workflowType?: string;
   taskQueue?: string;
   workflowRunTimeout?: Duration;
   workflowTaskTimeout?: Duration;
+  /** @deprecated Not supported by Endure: call upsertMemo() in the next run; refused when set. */
+  memo?: never;
+  /** @deprecated Not supported by Endure: call upsertSearchAttributes() in the next run; refused when set. */
+  searchAttributes?: never;
+  /** @deprecated Not supported by Endure: call upsertSearchAttributes() in the next run; refused when set. */
+  typedSearchAttributes?: never;
+  /** @deprecated Not supported by Endure: there is no worker versioning; refused when set. */
+  versioningIntent?: never;
+  /** @deprecated Not supported by Endure: there is no worker versioning; refused when set. */
+  initialVersioningBehavior?: never;
 }
 
 /**
@@ -21,6 +32,7 @@ export class ContinueAsNew extends Error {
 
 /** Returns a function that continues this workflow as new with the given options and arguments. */
 export function makeContinueAsNewFunc<F extends (...args: never[]) => Promise<unknown>>(options: ContinueAsNewOptions = {}): (...args: Parameters<F>) => Promise<never> {
+  checkOptions('makeContinueAsNewFunc', 'ContinueAsNewOptions', options, continueAsNewOptionTable);
   return (...args: Parameters<F>) => {
     const a = activator('continueAsNew()');
     const type = options.workflowType ?? a.info.workflowType;

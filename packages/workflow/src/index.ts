@@ -1,6 +1,6 @@
 // The API workflow code imports. It runs inside the worker's deterministic sandbox.
-export { proxyActivities, proxyLocalActivities, type LocalActivityOptions, type ActivityOptions, type RetryOptions, type ActivityInterfaceFor, type ActivityCancellationType } from './activities.js';
-export { sleep, condition } from './timers.js';
+export { proxyActivities, proxyLocalActivities, type LocalActivityOptions, type ActivityOptions, type RetryOptions, type RetryPolicy, type ActivityInterfaceFor, type ActivityCancellationType } from './activities.js';
+export { sleep, condition, type TimerOptions } from './timers.js';
 export { patched, deprecatePatch } from './patches.js';
 export { upsertMemo, upsertSearchAttributes } from './properties.js';
 export {
@@ -14,7 +14,7 @@ export {
   type ChildWorkflowCancellationType,
 } from './children.js';
 export { continueAsNew, makeContinueAsNewFunc, ContinueAsNew, type ContinueAsNewOptions } from './continue-as-new.js';
-export { workflowInfo, uuid4, log, type WorkflowInfoView } from './info.js';
+export { workflowInfo, uuid4, log, type WorkflowInfo, type WorkflowInfoView } from './info.js';
 export { CancellationScope, type CancellationScopeOptions } from './cancellation-scope.js';
 export {
   defineSignal,
@@ -22,7 +22,15 @@ export {
   defineUpdate,
   setHandler,
   setDefaultSignalHandler,
+  setDefaultQueryHandler,
+  setDefaultUpdateHandler,
   allHandlersFinished,
+  HandlerUnfinishedPolicy,
+  type SignalHandlerOptions,
+  type QueryHandlerOptions,
+  type DefaultSignalHandler,
+  type DefaultQueryHandler,
+  type DefaultUpdateHandler,
   type SignalDefinition,
   type QueryDefinition,
   type UpdateDefinition,
@@ -42,4 +50,3 @@ export {
   type Duration,
   type ApplicationFailureOptions,
 } from '@endure/common';
-export type { WorkflowInfo } from '@endure/protocol';

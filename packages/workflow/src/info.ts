@@ -1,22 +1,85 @@
-import type { WorkflowInfo } from '@endure/protocol';
 import { activator } from './current.js';
 import { uuid4From } from './random.js';
 
-export interface WorkflowInfoView extends Omit<WorkflowInfo, 'memo' | 'searchAttributes'> {
-  memo: Record<string, unknown>;
-  searchAttributes: Record<string, unknown>;
+/**
+ * Facts about the running workflow, as Temporal's WorkflowInfo has them. Temporal fields Endure
+ * has no source for are absent (not present-but-empty): `parent`, `root`, `lastResult`,
+ * `lastFailure`, `retryPolicy`, `cronSchedule`, `cronScheduleToScheduleInterval`,
+ * `typedSearchAttributes`, `priority`, `currentBuildId`, `currentDeploymentVersion`,
+ * `targetWorkerDeploymentVersionChanged`, `suggestedContinueAsNewReasons`.
+ */
+export interface WorkflowInfo {
+  readonly workflowId: string;
+  readonly runId: string;
+  /** The type the run was started as (for a dynamic workflow, the name the default export received). */
+  readonly workflowType: string;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  /** Run id of the first run of this chain of continue-as-new runs. */
+  readonly firstExecutionRunId: string;
+  /** The run this one continued from (continue-as-new). */
+  readonly continuedFromExecutionRunId?: string;
+  /** When the chain's first run started. */
+  readonly startTime: Date;
+  /** When this run started. */
+  readonly runStartTime: Date;
+  readonly executionTimeoutMs?: number;
+  /** When the whole chain times out (workflowExecutionTimeout). */
+  readonly executionExpirationTime?: Date;
+  readonly runTimeoutMs?: number;
+  readonly taskTimeoutMs: number;
+  /** Always 1: Endure has no workflow retries. */
+  readonly attempt: number;
+  /** Events in history up to this activation. */
+  readonly historyLength: number;
   /** Bytes of history so far (approximate: the size of its events as JSON). */
-  historySize: number;
+  readonly historySize: number;
   /** True once history is long enough that the workflow should continueAsNew(). */
-  continueAsNewSuggested: boolean;
-  unsafe: { isReplaying: boolean; now(): number };
+  readonly continueAsNewSuggested: boolean;
+  /** Decoded memo (upsertMemo changes it). */
+  readonly memo: Record<string, unknown>;
+  /** Decoded search attributes (upsertSearchAttributes changes them). Values as stored: 'eu', not Temporal's ['eu']. */
+  readonly searchAttributes: Record<string, unknown>;
+  readonly unsafe: {
+    /** True while the code re-runs recorded history. */
+    readonly isReplaying: boolean;
+    /** True while recorded history events are replayed (false in query handlers and update validators). */
+    readonly isReplayingHistoryEvents: boolean;
+    /** The activation's time, as Date.now() (Endure does not show workflow code the machine's clock). */
+    now(): number;
+  };
 }
 
-/** Facts about the running workflow (id, run id, type, task queue, attempt, history length...). */
-export function workflowInfo(): WorkflowInfoView {
+/** @deprecated The old name of WorkflowInfo. */
+export type WorkflowInfoView = WorkflowInfo;
+
+/** Facts about the running workflow (id, run id, type, task queue, history length...). */
+export function workflowInfo(): WorkflowInfo {
   const a = activator('workflowInfo()');
+  const i = a.info;
   const decode = (m: Record<string, import('@endure/protocol').Payload> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, a.converter.fromPayload(v)]));
-  return { ...a.info, memo: decode(a.info.memo), searchAttributes: decode(a.info.searchAttributes), historySize: a.historySize, continueAsNewSuggested: a.continueAsNewSuggested, unsafe: { isReplaying: a.replaying, now: () => Date.now() } };
+  return {
+    workflowId: i.workflowId,
+    runId: i.runId,
+    workflowType: i.workflowType,
+    namespace: i.namespace,
+    taskQueue: i.taskQueue,
+    firstExecutionRunId: i.firstRunId,
+    continuedFromExecutionRunId: i.continuedFromExecutionRunId,
+    startTime: new Date(i.startTime),
+    runStartTime: new Date(i.runStartTime),
+    executionTimeoutMs: i.executionTimeoutMs,
+    executionExpirationTime: i.executionExpirationTime === undefined ? undefined : new Date(i.executionExpirationTime),
+    runTimeoutMs: i.runTimeoutMs,
+    taskTimeoutMs: i.taskTimeoutMs,
+    attempt: i.attempt,
+    historyLength: i.historyLength,
+    historySize: a.historySize,
+    continueAsNewSuggested: a.continueAsNewSuggested,
+    memo: decode(i.memo),
+    searchAttributes: decode(i.searchAttributes),
+    unsafe: { isReplaying: a.replaying, isReplayingHistoryEvents: a.replaying && !a.inReadOnlyHandler, now: () => Date.now() },
+  };
 }
 
 /** A UUID that is the same on every replay of this point in the workflow. */

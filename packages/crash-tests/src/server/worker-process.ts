@@ -16,7 +16,7 @@ const worker = await Worker.create({
   taskQueue,
   workflowsPath: fileURLToPath(new URL('./workflows.js', import.meta.url)),
   activities: serverLoadActivities,
-  shutdownGraceTimeMs: 500,
+  shutdownGraceTime: 500,
 });
 process.once('SIGTERM', () => worker.shutdown());
 const running = worker.run();
