@@ -4,3 +4,4 @@ export * from './failures.js';
 export * from './retry.js';
 export * from './seeded-random.js';
 export * from './options.js';
+export * from './enums.js';

@@ -1,5 +1,5 @@
 import type { RetryPolicy } from '@endure/protocol';
-import { ActivityFailure, CancelledFailure, toMs, optionalMs, toPayloads, type Duration } from '@endure/common';
+import { ActivityFailure, CancelledFailure, toMs, optionalMs, toPayloads, type ActivityCancellationType, type Duration } from '@endure/common';
 import { activator } from './current.js';
 import { currentScope } from './cancellation-scope.js';
 import { callerStack } from './activator.js';
@@ -11,8 +11,6 @@ export interface RetryOptions {
   maximumAttempts?: number;
   nonRetryableErrorTypes?: string[];
 }
-
-export type ActivityCancellationType = 'TRY_CANCEL' | 'WAIT_CANCELLATION_COMPLETED' | 'ABANDON';
 
 export interface ActivityOptions {
   startToCloseTimeout?: Duration;

@@ -1,11 +1,8 @@
-import { ChildWorkflowFailure, CancelledFailure, optionalMs, toPayloads, type Duration } from '@endure/common';
+import { ChildWorkflowFailure, CancelledFailure, optionalMs, toPayloads, type ChildWorkflowCancellationType, type Duration, type ParentClosePolicy } from '@endure/common';
 import { activator } from './current.js';
 import { currentScope } from './cancellation-scope.js';
 import { uuid4From } from './random.js';
 import type { Activator } from './activator.js';
-
-export type ParentClosePolicy = 'TERMINATE' | 'REQUEST_CANCEL' | 'ABANDON';
-export type ChildWorkflowCancellationType = 'TRY_CANCEL' | 'WAIT_CANCELLATION_COMPLETED' | 'ABANDON';
 
 export interface ChildWorkflowOptions<A extends unknown[] = unknown[]> {
   workflowId?: string;
@@ -82,8 +79,12 @@ export async function startChild<T extends WorkflowFn | string>(workflow: T, opt
   const cancellationType = options.cancellationType ?? 'WAIT_CANCELLATION_COMPLETED';
   const off = scope.onCancel((reason) => {
     if (!a.children.has(seq) || cancellationType === 'ABANDON') return;
-    void requestExternal(a, 'cancel', workflowId, undefined).catch(() => {});
-    if (cancellationType === 'TRY_CANCEL') settled.reject(new ChildWorkflowFailure('child workflow cancelled', workflowType, { workflowId }, 'CANCEL_REQUESTED', reason));
+    const cancelled = () => settled.reject(new ChildWorkflowFailure('child workflow cancelled', workflowType, { workflowId }, 'CANCEL_REQUESTED', reason));
+    const requested = requestExternal(a, 'cancel', workflowId, undefined);
+    // WAIT_CANCELLATION_REQUESTED: the result rejects once the request reached the child; if it
+    // could not (the child closed meanwhile), the child's own outcome settles it.
+    requested.then(cancellationType === 'WAIT_CANCELLATION_REQUESTED' ? cancelled : undefined, () => {});
+    if (cancellationType === 'TRY_CANCEL') cancelled();
   });
   resultP.then(off, off);
   const runId = await startedP;
