@@ -48,6 +48,16 @@ describe("Temporal's enum values", () => {
     });
   }
 
+  it('a child cancelled with ChildWorkflowCancellationType.WAIT_CANCELLATION_REQUESTED rejects once the request reached it', async () => {
+    const childId = uid('child');
+    assert.equal(await env.client.workflow.execute('cancelsChildOnRequest', { taskQueue, workflowId: uid(), args: [childId] }), 'cancel requested');
+    const child = env.client.workflow.getHandle(childId);
+    assert.ok((await child.fetchHistory()).events.some((e) => e.type === 'WorkflowExecutionCancelRequested'), 'the request reached the child');
+    assert.equal((await child.describe()).status, 'RUNNING', 'which has not finished');
+    await child.signal('finish');
+    assert.equal(await child.result(), 'child finished');
+  });
+
   it('an activity cancelled with ActivityCancellationType.WAIT_CANCELLATION_COMPLETED settles after its cleanup', async () => {
     const key = uid('cleanup');
     const h = await env.client.workflow.start('cancelsActivityAndWaits', { taskQueue, workflowId: uid(), args: [key] });

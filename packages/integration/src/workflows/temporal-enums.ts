@@ -2,6 +2,7 @@
 import {
   ActivityCancellationType,
   CancellationScope,
+  ChildWorkflowCancellationType,
   ParentClosePolicy,
   condition,
   defineSignal,
@@ -19,6 +20,26 @@ export async function childUntilFinished(): Promise<string> {
   setHandler(finish, () => void (done = true));
   await condition(() => done);
   return 'child finished';
+}
+
+/** A child that takes its time over a cancel request: it finishes when told to. */
+export async function childIgnoresCancel(): Promise<string> {
+  let done = false;
+  setHandler(finish, () => void (done = true));
+  await CancellationScope.nonCancellable(() => condition(() => done));
+  return 'child finished';
+}
+
+/** WAIT_CANCELLATION_REQUESTED: the child's result rejects once the cancel request reached it, though the child runs on. */
+export async function cancelsChildOnRequest(childId: string): Promise<string> {
+  const scope = new CancellationScope();
+  const child = await scope.run(() => startChild(childIgnoresCancel, { workflowId: childId, cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_REQUESTED, parentClosePolicy: ParentClosePolicy.ABANDON }));
+  scope.cancel();
+  try {
+    return `child returned ${await child.result()}`;
+  } catch (err) {
+    return isCancellation(err) ? 'cancel requested' : `other: ${String(err)}`;
+  }
 }
 
 /** Starts a child that outlives this workflow (ABANDON), by the current or the older spelling. */
