@@ -17,7 +17,7 @@ export function describeRun(core: EngineCore, run: Run): WorkflowDescription {
   }));
   const w = run.state.wft;
   const pendingWorkflowTask =
-    run.open && (w.status !== 'none' || run.wftStarted)
+    run.open && ((w.status !== 'none' && w.status !== 'delayed') || run.wftStarted)
       ? {
           attempt: w.attempt,
           state: run.wftStarted ? ('STARTED' as const) : w.status === 'backoff' ? ('BACKING_OFF' as const) : ('SCHEDULED' as const),
@@ -25,5 +25,6 @@ export function describeRun(core: EngineCore, run: Run): WorkflowDescription {
           nextAttemptTime: w.nextAttemptTime,
         }
       : undefined;
-  return { ...toEntry(r, run.properties), pendingActivities, pendingWorkflowTask };
+  const chain = { executionTime: run.state.executionTime ?? r.startTime, cronSchedule: run.state.cronSchedule, firstRunId: run.state.firstRunId ?? r.runId };
+  return { ...toEntry(r, run.properties), pendingActivities, pendingWorkflowTask, ...chain };
 }

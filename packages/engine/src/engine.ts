@@ -75,6 +75,9 @@ import {
   releaseActivityTask,
 } from './activity-tasks.js';
 import { describeRun } from './describe.js';
+import { refuseQueryWhileDelayed, startDelayedRun } from './delayed-start.js';
+import { loadStartAttributes } from './cron/cron-chain.js';
+import { DELAYED_START_TIMER_ID } from './keys.js';
 import { namespaceInfo } from './namespaces.js';
 import { countWorkflows, listWorkflows } from './visibility.js';
 import { RetentionSweeper, type RetentionOptions } from './retention.js';
@@ -118,7 +121,8 @@ export class Engine implements EngineApi {
     // Storage failures stop the whole engine (EngineCore.fail); nothing else to do per timer.
     const done = (p: Promise<void> | undefined) => void p?.catch(() => {});
     if (timerId.startsWith('timer:')) done(fireUserTimer(this.core, run, Number(timerId.slice(6))));
-    else if (timerId === 'run-timeout') done(timeOutRun(this.core, run, 'RUN'));
+    else if (timerId === 'run-timeout') done(loadStartAttributes(this.core, run).then(() => (run.open ? timeOutRun(this.core, run, 'RUN') : undefined)));
+    else if (timerId === DELAYED_START_TIMER_ID) done(startDelayedRun(this.core, run));
     else if (timerId === 'execution-timeout') done(timeOutRun(this.core, run, 'EXECUTION'));
     else if (timerId.startsWith('activity-')) activityDeadlinePassed(this.core, run, timerId);
     else if (timerId.startsWith('fx:')) {
@@ -192,6 +196,7 @@ export class Engine implements EngineApi {
   async queryWorkflow(req: QueryWorkflowRequest): Promise<QueryWorkflowResponse> {
     const r = parseRequest(QueryWorkflowRequest, req, 'queryWorkflow request');
     const run = await this.resolveRun(r);
+    refuseQueryWhileDelayed(run, r.queryType);
     return queryRun(this.core, run, r.queryType, r.args, r.timeoutMs ?? 10_000);
   }
 

@@ -5,6 +5,7 @@ import { prepareRun, type NewRunParams } from './new-run.js';
 import { signalRun, terminateRun } from './lifecycle.js';
 import { indexSearchAttributes } from './search-attributes.js';
 import { alreadyApplied } from './request-ids.js';
+import { cronSchedule } from './cron/cron-chain.js';
 
 const FAILED_LIKE: ReadonlySet<WorkflowStatus> = new Set(['FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT']);
 
@@ -41,6 +42,7 @@ export async function startWorkflow(
   core.checkPayloads('memo', Object.values(req.memo ?? {}));
   core.checkPayloads('search attributes', Object.values(req.searchAttributes ?? {}));
   const indexedSearchAttributes = req.searchAttributes && indexSearchAttributes(ns, req.searchAttributes);
+  firstTaskDelayOf(core, req); // refuses a bad cronSchedule before anything is decided
   return withIdLock(core, `${req.namespace}\u0000${req.workflowId}`, async () => {
     const stored = await core.store.getCurrentRun(req.namespace, req.workflowId);
     // Decide on the run as memory has it (memory is ahead of disk), with no await between the
@@ -73,11 +75,22 @@ export async function startWorkflow(
         throw alreadyStarted(req, current.record.runId, `already completed successfully, and workflowIdReusePolicy is ALLOW_DUPLICATE_FAILED_ONLY`);
       }
     }
-    return { runId: await createRun(core, { ...req, indexedSearchAttributes }, currentRunId ?? null, parent), started: true };
+    const firstTaskDelay = firstTaskDelayOf(core, req); // from now: the lock may have waited
+    return { runId: await createRun(core, { ...req, indexedSearchAttributes, firstTaskDelay }, currentRunId ?? null, parent), started: true };
   });
 }
 
-async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewRunParams, 'indexedSearchAttributes'>, expectedCurrentRunId: string | null, parent?: { namespace: string; workflowId: string; runId: string; seq: number }): Promise<string> {
+/** A cron schedule's first time, or the start delay: how long the first workflow task waits. */
+function firstTaskDelayOf(core: EngineCore, req: StartWorkflowRequest): NewRunParams['firstTaskDelay'] {
+  if (req.cronSchedule === undefined) return req.startDelayMs ? { ms: req.startDelayMs, by: 'startDelay' } : undefined;
+  if (req.startDelayMs) throw new ApiError('INVALID_ARGUMENT', 'cronSchedule and startDelay cannot be used together (as in Temporal): a cron run already waits for its scheduled time');
+  const now = core.now();
+  const first = cronSchedule(req.cronSchedule).next(now);
+  if (first === undefined) throw new ApiError('INVALID_ARGUMENT', `cronSchedule '${req.cronSchedule}' never matches in the next 5 years (e.g. the 30th of February); fix the schedule`);
+  return { ms: first - now, by: 'cron' };
+}
+
+async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewRunParams, 'indexedSearchAttributes' | 'firstTaskDelay'>, expectedCurrentRunId: string | null, parent?: { namespace: string; workflowId: string; runId: string; seq: number }): Promise<string> {
   if (req.signalName) core.checkPayloads(`the arguments of signal '${req.signalName}'`, req.signalInput ?? []);
   const { run, create, task, timers } = prepareRun(
     core,
@@ -90,7 +103,7 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewR
   // serialized above, so the task's completion is never queued behind a refused create.
   const created = core.store.createWorkflow(create);
   core.adopt(run, created);
-  core.offerAt(task);
+  if (task) core.offerAt(task);
   try {
     await created;
   } catch (err) {

@@ -8,6 +8,7 @@ import { applyCommands, validateCommands } from './commands.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
 import { alreadyApplied, rememberOutcome } from './request-ids.js';
 import { dispatchQueryTask, QUERY_TASK_PREFIX } from './queries.js';
+import { loadStartAttributes } from './cron/cron-chain.js';
 
 /** Back-off after a failed workflow task: short at first (a flaky bug), then at most 10 s. */
 export function workflowTaskBackoffMs(failedAttempt: number): number {
@@ -65,6 +66,7 @@ function checkStarted(run: Run, t: VerifiedToken): void {
 
 export async function completeWorkflowTask(core: EngineCore, req: CompleteWorkflowTaskRequest): Promise<void> {
   const { run, t } = await loadTokenRun(core, req.taskToken);
+  await loadStartAttributes(core, run); // a cron run's close starts the next run with them
   if (alreadyApplied(run, req.requestId)) return run.lastCommit; // a resend of a completion already recorded
   checkStarted(run, t);
   const last = run.record.nextEventId - 1;

@@ -70,6 +70,13 @@ export const StartWorkflowRequest = z.object({
   /** signalWithStart: this signal is delivered to the running run, or to the new one. */
   signalName: id('signalName').optional(),
   signalInput: z.array(Payload).optional(),
+  /**
+   * A cron schedule (5 fields or a descriptor such as `@hourly`, UTC): the run waits for the next
+   * matching time, and each run that completes, fails or times out is followed by the next one.
+   */
+  cronSchedule: z.string().min(1).max(200).optional(),
+  /** Wait this long before the first workflow task (a signal, not the start's own, ends the wait). */
+  startDelayMs: z.number().positive().optional(),
 });
 export type StartWorkflowRequest = z.infer<typeof StartWorkflowRequest>;
 export const StartWorkflowResponse = z.object({
@@ -109,6 +116,11 @@ export type PendingWorkflowTaskInfo = z.infer<typeof PendingWorkflowTaskInfo>;
 export const WorkflowDescription = WorkflowExecutionEntry.extend({
   pendingActivities: z.array(PendingActivityInfo),
   pendingWorkflowTask: PendingWorkflowTaskInfo.optional(),
+  /** When the run's code starts (or started): its start, or later with a cron schedule or a start delay. */
+  executionTime: z.number().optional(),
+  cronSchedule: z.string().optional(),
+  /** The first run of the chain this run belongs to (continue-as-new, cron). */
+  firstRunId: z.string().optional(),
 });
 export type WorkflowDescription = z.infer<typeof WorkflowDescription>;
 
