@@ -141,6 +141,19 @@ export class Engine implements EngineApi {
     return this.core.mustLoad(current);
   }
 
+  /**
+   * `firstExecutionRunId` without a runId: the call acts on the latest run only if it belongs to
+   * the chain (continue-as-new, cron) that run started — not on a workflow started again since.
+   */
+  private async resolveChainRun(ref: ExecutionRef & { firstExecutionRunId?: string }): Promise<Run> {
+    const run = await this.resolveRun(ref);
+    const first = ref.firstExecutionRunId;
+    if (!ref.runId && first && (run.state.firstRunId ?? run.record.runId) !== first) {
+      throw new ApiError('NOT_FOUND', `workflow '${ref.workflowId}' has no run in the chain started by run ${first}: its latest run ${run.record.runId} belongs to a chain started since`);
+    }
+    return run;
+  }
+
   async startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResponse> {
     return startWorkflow(this.core, parseRequest(StartWorkflowRequest, req, 'startWorkflow request'));
   }
@@ -179,7 +192,7 @@ export class Engine implements EngineApi {
 
   async requestCancelWorkflow(req: CancelWorkflowRequest): Promise<void> {
     const r = parseRequest(CancelWorkflowRequest, req, 'requestCancelWorkflow request');
-    const run = await this.resolveRun(r);
+    const run = await this.resolveChainRun(r);
     if (alreadyApplied(run, r.requestId)) return run.lastCommit;
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status})`);
     await requestCancel(this.core, run, r.reason, r.identity, r.requestId);
@@ -202,7 +215,7 @@ export class Engine implements EngineApi {
 
   async updateWorkflow(req: UpdateWorkflowRequest): Promise<UpdateResponse> {
     const r = parseRequest(UpdateWorkflowRequest, req, 'updateWorkflow request');
-    const run = await this.resolveRun(r);
+    const run = await this.resolveChainRun(r);
     await admitUpdate(this.core, run, r.updateId, r.updateName, r.args);
     return waitForUpdate(this.core, run, r.updateId, r.waitForStage ?? 'COMPLETED', r.timeoutMs ?? DEFAULT_POLL_MS);
   }
@@ -219,7 +232,7 @@ export class Engine implements EngineApi {
 
   async terminateWorkflow(req: CancelWorkflowRequest): Promise<void> {
     const r = parseRequest(CancelWorkflowRequest, req, 'terminateWorkflow request');
-    const run = await this.resolveRun(r);
+    const run = await this.resolveChainRun(r);
     if (alreadyApplied(run, r.requestId)) return run.lastCommit;
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status})`);
     await terminateRun(this.core, run, r.reason, r.identity, r.requestId);

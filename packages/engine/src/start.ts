@@ -57,13 +57,14 @@ export async function startWorkflow(
       await current.lastCommit;
       return { runId: current.record.runId, started: false }; // a resent signalWithStart that signalled
     }
-    if (current?.open && req.signalName) {
-      // signalWithStart: a running run just gets the signal.
+    // signalWithStart: a running run just gets the signal, unless the conflict policy says otherwise (its default is USE_EXISTING).
+    const conflictDefault = req.signalName ? 'USE_EXISTING' : 'FAIL';
+    const conflict = req.workflowIdConflictPolicy ?? (req.workflowIdReusePolicy === 'TERMINATE_IF_RUNNING' ? 'TERMINATE_EXISTING' : conflictDefault);
+    if (current?.open && req.signalName && conflict === 'USE_EXISTING') {
       await signalRun(core, current, req.signalName, req.signalInput ?? [], req.identity, req.requestId);
       return { runId: current.record.runId, started: false };
     }
     if (current?.open) {
-      const conflict = req.workflowIdConflictPolicy ?? (req.workflowIdReusePolicy === 'TERMINATE_IF_RUNNING' ? 'TERMINATE_EXISTING' : 'FAIL');
       if (conflict === 'USE_EXISTING') return { runId: current.record.runId, started: false };
       if (conflict === 'FAIL') throw alreadyStarted(req, current.record.runId, 'is already running');
       await terminateRun(core, current, 'terminated by a new start (TERMINATE_EXISTING)');

@@ -153,6 +153,8 @@ export const UpdateWorkflowRequest = ExecutionRef.extend({
   waitForStage: UpdateStage.optional(),
   timeoutMs: z.number().positive().optional(),
   identity: label('identity').optional(),
+  /** Without a runId: update the latest run only if it belongs to the chain that this run started. */
+  firstExecutionRunId: label('firstExecutionRunId').optional(),
 });
 export type UpdateWorkflowRequest = z.infer<typeof UpdateWorkflowRequest>;
 
@@ -195,7 +197,13 @@ export type GetResultRequest = z.infer<typeof GetResultRequest>;
 export const GetResultResponse = z.object({ runId: z.string(), closeEvent: HistoryEvent.optional() });
 export type GetResultResponse = z.infer<typeof GetResultResponse>;
 
-export const CancelWorkflowRequest = ExecutionRef.extend({ reason: z.string().optional(), identity: label('identity').optional(), requestId: requestId() });
+export const CancelWorkflowRequest = ExecutionRef.extend({
+  reason: z.string().optional(),
+  identity: label('identity').optional(),
+  requestId: requestId(),
+  /** Without a runId: act on the latest run only if it belongs to the chain that this run started. */
+  firstExecutionRunId: label('firstExecutionRunId').optional(),
+});
 export type CancelWorkflowRequest = z.infer<typeof CancelWorkflowRequest>;
 export const TerminateWorkflowRequest = CancelWorkflowRequest;
 export type TerminateWorkflowRequest = CancelWorkflowRequest;
