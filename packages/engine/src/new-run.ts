@@ -26,8 +26,8 @@ export interface NewRunParams {
   /** Continue-as-new: the chain this run joins. */
   chain?: { firstRunId: string; continuedFromRunId: string; executionExpirationTime?: number };
   cronSchedule?: string;
-  /** The first workflow task waits this long: for the cron schedule's next time, or a start delay. */
-  firstTaskDelay?: { ms: number; by: 'cron' | 'startDelay' };
+  /** The first workflow task waits until `at`: the cron schedule's next time, or the end of a start delay. */
+  firstTaskAt?: { at: number; by: 'cron' | 'startDelay' };
   /** A cron run: the last completed run's result, and the previous run's failure. */
   lastCompletionResult?: Payload;
   continuedFailure?: Failure;
@@ -46,7 +46,7 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
   const now = core.now();
   const runId = core.newId();
   const taskTimeout = p.workflowTaskTimeoutMs ?? 10_000;
-  const delay = p.firstTaskDelay && p.firstTaskDelay.ms > 0 ? p.firstTaskDelay : undefined;
+  const delay = p.firstTaskAt && p.firstTaskAt.at > now ? { ms: p.firstTaskAt.at - now, by: p.firstTaskAt.by } : undefined;
   // Timeouts count from when the run's code may start, not from the start call (as in Temporal).
   const begins = now + (delay?.ms ?? 0);
   const executionExpirationTime = p.chain ? p.chain.executionExpirationTime : p.workflowExecutionTimeoutMs ? begins + p.workflowExecutionTimeoutMs : undefined;

@@ -42,7 +42,7 @@ export async function startWorkflow(
   core.checkPayloads('memo', Object.values(req.memo ?? {}));
   core.checkPayloads('search attributes', Object.values(req.searchAttributes ?? {}));
   const indexedSearchAttributes = req.searchAttributes && indexSearchAttributes(ns, req.searchAttributes);
-  firstTaskDelayOf(core, req); // refuses a bad cronSchedule before anything is decided
+  firstTaskAt(core, req); // refuses a bad cronSchedule before anything is decided
   return withIdLock(core, `${req.namespace}\u0000${req.workflowId}`, async () => {
     const stored = await core.store.getCurrentRun(req.namespace, req.workflowId);
     // Decide on the run as memory has it (memory is ahead of disk), with no await between the
@@ -76,22 +76,22 @@ export async function startWorkflow(
         throw alreadyStarted(req, current.record.runId, `already completed successfully, and workflowIdReusePolicy is ALLOW_DUPLICATE_FAILED_ONLY`);
       }
     }
-    const firstTaskDelay = firstTaskDelayOf(core, req); // from now: the lock may have waited
-    return { runId: await createRun(core, { ...req, indexedSearchAttributes, firstTaskDelay }, currentRunId ?? null, parent), started: true };
+    const first = firstTaskAt(core, req); // from now: the lock may have waited
+    return { runId: await createRun(core, { ...req, indexedSearchAttributes, firstTaskAt: first }, currentRunId ?? null, parent), started: true };
   });
 }
 
-/** A cron schedule's first time, or the start delay: how long the first workflow task waits. */
-function firstTaskDelayOf(core: EngineCore, req: StartWorkflowRequest): NewRunParams['firstTaskDelay'] {
-  if (req.cronSchedule === undefined) return req.startDelayMs ? { ms: req.startDelayMs, by: 'startDelay' } : undefined;
-  if (req.startDelayMs) throw new ApiError('INVALID_ARGUMENT', 'cronSchedule and startDelay cannot be used together (as in Temporal): a cron run already waits for its scheduled time');
+/** When the first workflow task may run: a cron schedule's first time, or the end of the start delay. */
+function firstTaskAt(core: EngineCore, req: StartWorkflowRequest): NewRunParams['firstTaskAt'] {
   const now = core.now();
-  const first = cronSchedule(req.cronSchedule).next(now);
-  if (first === undefined) throw new ApiError('INVALID_ARGUMENT', `cronSchedule '${req.cronSchedule}' never matches in the next 5 years (e.g. the 30th of February); fix the schedule`);
-  return { ms: first - now, by: 'cron' };
+  if (req.cronSchedule === undefined) return req.startDelayMs ? { at: now + req.startDelayMs, by: 'startDelay' } : undefined;
+  if (req.startDelayMs) throw new ApiError('INVALID_ARGUMENT', 'cronSchedule and startDelay cannot be used together (as in Temporal): a cron run already waits for its scheduled time');
+  const at = cronSchedule(req.cronSchedule).next(now);
+  if (at === undefined) throw new ApiError('INVALID_ARGUMENT', `cronSchedule '${req.cronSchedule}' never matches in the next 5 years (e.g. the 30th of February); fix the schedule`);
+  return { at, by: 'cron' };
 }
 
-async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewRunParams, 'indexedSearchAttributes' | 'firstTaskDelay'>, expectedCurrentRunId: string | null, parent?: { namespace: string; workflowId: string; runId: string; seq: number }): Promise<string> {
+async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewRunParams, 'indexedSearchAttributes' | 'firstTaskAt'>, expectedCurrentRunId: string | null, parent?: { namespace: string; workflowId: string; runId: string; seq: number }): Promise<string> {
   if (req.signalName) core.checkPayloads(`the arguments of signal '${req.signalName}'`, req.signalInput ?? []);
   const { run, create, task, timers } = prepareRun(
     core,

@@ -75,7 +75,7 @@ export function continueCronChain(core: EngineCore, run: Run, m: Mutation, outco
       searchAttributes: sa,
       indexedSearchAttributes: sa && indexSearchAttributes(core.namespaces.get(r.namespace), sa, true),
       cronSchedule: text,
-      firstTaskDelay: { ms: next - now, by: 'cron' },
+      firstTaskAt: { at: next, by: 'cron' },
       lastCompletionResult: outcome.status === 'COMPLETED' ? outcome.result : start.lastCompletionResult,
       continuedFailure:
         outcome.status === 'FAILED' ? outcome.failure
