@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { retryWhileUnavailable, type EngineApi, type UpdateResponse } from '@endure/protocol';
 import { decodeFailure, toPayloads, type PayloadConverter } from '@endure/common';
-import { translateError } from './errors.js';
+import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, translateError } from './errors.js';
 
 /** An update as the client names it: a definition shared with the workflow code, or its name. */
 export type UpdateRef<Ret = unknown, Args extends unknown[] = unknown[]> = string | { type: 'update'; name: string; __args?: Args; __ret?: Ret };
@@ -45,6 +45,8 @@ async function call<T>(fn: () => Promise<T>, workflowId: string): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    // The call's own deadline or abort signal ended it (withDeadline/withAbortSignal), not the update.
+    if (err instanceof ServiceError && (err.code === 'DEADLINE_EXCEEDED' || err.code === 'CANCELLED')) throw new WorkflowUpdateRPCTimeoutOrCancelledError(err.message, { cause: err });
     throw translateError(err, { workflowId });
   }
 }
@@ -58,12 +60,12 @@ function outcomeOf<Ret>(deps: UpdateDeps, r: UpdateResponse): Ret {
 /** Sends an update and waits until it reaches `stage`; the same updateId is deduplicated. */
 export async function sendUpdate(
   deps: UpdateDeps,
-  workflowId: string,
-  runId: string | undefined,
+  target: { workflowId: string; runId?: string; firstExecutionRunId?: string },
   def: UpdateRef,
   opts: { args?: unknown[]; updateId?: string },
   stage: 'ACCEPTED' | 'COMPLETED',
 ): Promise<{ handle: WorkflowUpdateHandle; response: UpdateResponse }> {
+  const { workflowId, runId, firstExecutionRunId } = target;
   const updateName = typeof def === 'string' ? def : def.name;
   const updateId = opts.updateId ?? randomUUID();
   const args = toPayloads(deps.converter, opts.args ?? [], `update '${updateName}' argument`);
@@ -71,7 +73,10 @@ export async function sendUpdate(
   do {
     response = await call(
       // Resent through an outage with the same updateId: the engine runs the update once.
-      () => retryWhileUnavailable(() => deps.engine.updateWorkflow({ namespace: deps.namespace, workflowId, runId, updateId, updateName, args, waitForStage: stage, timeoutMs: 60_000, identity: deps.identity })),
+      () =>
+        retryWhileUnavailable(() =>
+          deps.engine.updateWorkflow({ namespace: deps.namespace, workflowId, runId, firstExecutionRunId, updateId, updateName, args, waitForStage: stage, timeoutMs: 60_000, identity: deps.identity }),
+        ),
       workflowId,
     );
   } while (response.stage === 'ADMITTED' || (stage === 'COMPLETED' && response.stage !== 'COMPLETED'));

@@ -5,3 +5,4 @@ export * from './retry.js';
 export * from './seeded-random.js';
 export * from './options.js';
 export * from './enums.js';
+export * from './unsupported.js';

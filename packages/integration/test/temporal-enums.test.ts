@@ -39,10 +39,10 @@ describe("Temporal's enum values", () => {
       const childId = uid('abandoned');
       const parentId = uid('parent');
       assert.equal(await env.client.workflow.execute('abandonsChild', { taskQueue, workflowId: parentId, args: [childId, spelling] }), 'parent done');
-      assert.equal((await env.client.workflow.getHandle(parentId).describe()).status, 'COMPLETED');
+      assert.equal((await env.client.workflow.getHandle(parentId).describe()).status.name, 'COMPLETED');
       const child = env.client.workflow.getHandle(childId);
       await env.waitFor(child, (d) => d.historyLength >= 2); // started, and its first task ran
-      assert.equal((await child.describe()).status, 'RUNNING', 'the parent closed, the child runs on');
+      assert.equal((await child.describe()).status.name, 'RUNNING', 'the parent closed, the child runs on');
       await child.signal('finish');
       assert.equal(await child.result(), 'child finished');
     });
@@ -53,7 +53,7 @@ describe("Temporal's enum values", () => {
     assert.equal(await env.client.workflow.execute('cancelsChildOnRequest', { taskQueue, workflowId: uid(), args: [childId] }), 'cancel requested');
     const child = env.client.workflow.getHandle(childId);
     assert.ok((await child.fetchHistory()).events.some((e) => e.type === 'WorkflowExecutionCancelRequested'), 'the request reached the child');
-    assert.equal((await child.describe()).status, 'RUNNING', 'which has not finished');
+    assert.equal((await child.describe()).status.name, 'RUNNING', 'which has not finished');
     await child.signal('finish');
     assert.equal(await child.result(), 'child finished');
   });
