@@ -1,10 +1,15 @@
 import type { WorkflowInfo } from '@endure/protocol';
 import { activator } from './current.js';
 import { uuid4From } from './random.js';
+import { decodeFailure } from '@endure/common';
 
-export interface WorkflowInfoView extends Omit<WorkflowInfo, 'memo' | 'searchAttributes'> {
+export interface WorkflowInfoView extends Omit<WorkflowInfo, 'memo' | 'searchAttributes' | 'lastCompletionResult' | 'lastFailure'> {
   memo: Record<string, unknown>;
   searchAttributes: Record<string, unknown>;
+  /** A cron run: the result of the chain's last run that completed. */
+  lastResult?: unknown;
+  /** A cron run: the failure of the run before, if it failed or timed out. */
+  lastFailure?: Error;
   /** Bytes of history so far (approximate: the size of its events as JSON). */
   historySize: number;
   /** True once history is long enough that the workflow should continueAsNew(). */
@@ -16,7 +21,17 @@ export interface WorkflowInfoView extends Omit<WorkflowInfo, 'memo' | 'searchAtt
 export function workflowInfo(): WorkflowInfoView {
   const a = activator('workflowInfo()');
   const decode = (m: Record<string, import('@endure/protocol').Payload> | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, a.converter.fromPayload(v)]));
-  return { ...a.info, memo: decode(a.info.memo), searchAttributes: decode(a.info.searchAttributes), historySize: a.historySize, continueAsNewSuggested: a.continueAsNewSuggested, unsafe: { isReplaying: a.replaying, now: () => Date.now() } };
+  const { lastCompletionResult, lastFailure, ...info } = a.info;
+  return {
+    ...info,
+    memo: decode(a.info.memo),
+    searchAttributes: decode(a.info.searchAttributes),
+    ...(lastCompletionResult && { lastResult: a.converter.fromPayload(lastCompletionResult) }),
+    ...(lastFailure && { lastFailure: decodeFailure(lastFailure, a.converter) }),
+    historySize: a.historySize,
+    continueAsNewSuggested: a.continueAsNewSuggested,
+    unsafe: { isReplaying: a.replaying, now: () => Date.now() },
+  };
 }
 
 /** A UUID that is the same on every replay of this point in the workflow. */
