@@ -70,7 +70,7 @@ const workflowOptions: OptionTable<WorkflowOptions> = {
   workflowIdConflictPolicy: { honoured: START_TEST },
   workflowExecutionTimeout: { honoured: TIMEOUTS_TEST },
   workflowRunTimeout: { honoured: TIMEOUTS_TEST },
-  workflowTaskTimeout: { honoured: 'packages/integration/test/worker.test.ts' },
+  workflowTaskTimeout: { honoured: 'packages/integration/test/activities.test.ts' },
   cronSchedule: { honoured: CRON_TEST },
   startDelay: { honoured: CRON_TEST },
   memo: { honoured: PROPERTIES_TEST },
