@@ -9,6 +9,7 @@ import {
   QueryRejectedError,
   ServiceError,
   UnsupportedOperationError,
+  UnsupportedOptionError,
   WorkflowClient,
   WorkflowNotFoundError,
   type ClientOptions,
@@ -90,6 +91,18 @@ describe('client options', () => {
     );
     assert.deepEqual(await env.client.withDeadline(new Date(Date.now() + 60_000), () => h.query('getItems')), [], 'calls that finish in time are untouched');
     await h.terminate();
+  });
+
+  it('options Endure refuses do not compile (typed never), and are refused at run time too', async () => {
+    // Each @ts-expect-error fails the build if the option became accepted by the type.
+    // @ts-expect-error -- interceptors is not supported
+    assert.throws(() => new Client({ connection: env.connection, interceptors: {} }), UnsupportedOptionError);
+    // @ts-expect-error -- payloadCodecs is not supported
+    assert.throws(() => new Client({ connection: env.connection, dataConverter: { payloadCodecs: [] } }), UnsupportedOptionError);
+    // @ts-expect-error -- workflows are not retried
+    await assert.rejects(env.client.workflow.start('cart', { taskQueue, workflowId: uid(), retry: { maximumAttempts: 3 } }), /option 'retry' is not supported by Endure: Endure does not retry workflows/);
+    // @ts-expect-error -- there is no eager start
+    await assert.rejects(env.client.workflow.start('cart', { taskQueue, workflowId: uid(), requestEagerStart: true }), UnsupportedOptionError);
   });
 
   it('what Temporal has and Endure does not is refused by name', async () => {
