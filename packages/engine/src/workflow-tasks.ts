@@ -21,7 +21,8 @@ const timeoutKey = (run: Run) => `wft-timeout\u0000${runKeyString(run.key)}`;
 export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Promise<WorkflowTask | null> {
   const run = await core.load(ref);
   if (run && ref.taskId.startsWith(QUERY_TASK_PREFIX)) return dispatchQueryTask(core, run, ref.taskId);
-  if (!run?.open || run.wftStarted || run.state.wft.status === 'none') return null;
+  // 'delayed': the run's first task waits for its time (its timer offers it then).
+  if (!run?.open || run.wftStarted || run.state.wft.status === 'none' || run.state.wft.status === 'delayed') return null;
   const now = core.now();
   const dispatchId = core.dispatchId();
   run.wftStarted = { dispatchId, startedTime: now };

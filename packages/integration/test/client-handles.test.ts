@@ -53,8 +53,8 @@ describe('workflow handles', () => {
   });
 
   it('async completion by ids takes the runId too', async () => {
-    const h = await env.client.workflow.start('asyncCompletion', { taskQueue, workflowId: uid() });
     const before = acts.asyncTokens.length;
+    const h = await env.client.workflow.start('asyncCompletion', { taskQueue, workflowId: uid() });
     await env.waitFor(h, () => acts.asyncTokens.length > before);
     const { runId } = await h.describe();
     await assert.rejects(env.client.activity.complete({ workflowId: h.workflowId, runId: 'not-this-run', activityId: '1' }, 'no'), WorkflowNotFoundError);
