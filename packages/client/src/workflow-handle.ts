@@ -120,14 +120,20 @@ export class WorkflowHandle<R = unknown> {
     switch (e.type) {
       case 'WorkflowExecutionCompleted':
         return (e.attributes.result ? c.fromPayload(e.attributes.result) : undefined) as R;
+      // Retry states as Temporal's server reports them for a workflow without a retry policy
+      // (Endure never retries workflows): a failure or a run timeout "no policy", an execution timeout TIMEOUT.
       case 'WorkflowExecutionFailed':
-        throw new WorkflowFailedError('Workflow execution failed', decodeFailure(e.attributes.failure, c), 'NON_RETRYABLE_FAILURE');
+        throw new WorkflowFailedError('Workflow execution failed', decodeFailure(e.attributes.failure, c), 'RETRY_POLICY_NOT_SET');
       case 'WorkflowExecutionCanceled':
         throw new WorkflowFailedError('Workflow execution cancelled', new CancelledFailure('Workflow cancelled', fromPayloads(c, e.attributes.details)), 'CANCEL_REQUESTED');
       case 'WorkflowExecutionTerminated':
         throw new WorkflowFailedError('Workflow execution terminated', new TerminatedFailure(e.attributes.reason ?? 'Workflow terminated'), 'NON_RETRYABLE_FAILURE');
       case 'WorkflowExecutionTimedOut':
-        throw new WorkflowFailedError('Workflow execution timed out', new TimeoutFailure(`workflow ${e.attributes.timeoutType.toLowerCase()} timeout`, undefined, 'START_TO_CLOSE'), 'TIMEOUT');
+        throw new WorkflowFailedError(
+          'Workflow execution timed out',
+          new TimeoutFailure(`workflow ${e.attributes.timeoutType.toLowerCase()} timeout`, undefined, 'START_TO_CLOSE'),
+          e.attributes.timeoutType === 'RUN' ? 'RETRY_POLICY_NOT_SET' : 'TIMEOUT',
+        );
       default:
         throw new Error(`unexpected close event ${e.type}`);
     }

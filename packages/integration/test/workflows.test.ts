@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@endure/client';
+import { RetryState } from '@endure/common';
 import { TestEnv, uid, workflowsPath } from '../src/harness.js';
 import { makeActivities } from '../src/activities.js';
 
@@ -25,6 +26,7 @@ describe('workflows', () => {
     const cause = err.cause as { name: string; message: string; type: string; nonRetryable: boolean; details: unknown[]; cause?: Error };
     assert.deepEqual([cause.name, cause.message, cause.type, cause.nonRetryable, cause.details], ['ApplicationFailure', 'order invalid', 'OrderError', true, [{ orderId: 7 }]]);
     assert.equal(cause.cause?.message, 'root cause');
+    assert.equal(err.retryState, RetryState.RETRY_POLICY_NOT_SET, 'as Temporal reports a workflow without a retry policy');
     assert.equal((await h.describe()).status.name, 'FAILED');
   });
 
@@ -75,12 +77,13 @@ describe('workflows', () => {
     const err = await h.result().then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof WorkflowFailedError);
     assert.equal(err.cause?.name, 'TimeoutFailure');
+    assert.equal(err.retryState, RetryState.RETRY_POLICY_NOT_SET);
     assert.equal((await h.describe()).status.name, 'TIMED_OUT');
   });
 
   it('times out after workflowExecutionTimeout', async () => {
     const h = await env.client.workflow.start('waitsForever', { taskQueue, workflowId: uid(), workflowExecutionTimeout: 200 });
-    await assert.rejects(h.result(), WorkflowFailedError);
+    await assert.rejects(h.result(), (e: unknown) => e instanceof WorkflowFailedError && e.retryState === RetryState.TIMEOUT);
     assert.equal((await h.describe()).status.name, 'TIMED_OUT');
   });
 
