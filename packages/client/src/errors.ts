@@ -51,6 +51,33 @@ export class QueryNotRegisteredError extends QueryFailedError {
   override name = 'QueryNotRegisteredError';
 }
 
+/** result() with followRuns false: the run continued as new (its successor is `newExecutionRunId`). */
+export class WorkflowContinuedAsNewError extends Error {
+  override name = 'WorkflowContinuedAsNewError';
+  constructor(
+    message: string,
+    readonly newExecutionRunId: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The client's queryRejectCondition refused the query; `status` is the run's status code (Temporal's WorkflowExecutionStatus). */
+export class QueryRejectedError extends Error {
+  override name = 'QueryRejectedError';
+  constructor(readonly status: number) {
+    super('Query rejected');
+  }
+}
+
+/** An update call's own deadline passed or its abort signal fired (withDeadline/withAbortSignal); the update itself may still run. */
+export class WorkflowUpdateRPCTimeoutOrCancelledError extends Error {
+  override name = 'WorkflowUpdateRPCTimeoutOrCancelledError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** Any other error the engine reported, with its code. */
 export class ServiceError extends Error {
   override name = 'ServiceError';

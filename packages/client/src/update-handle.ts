@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { retryWhileUnavailable, type EngineApi, type UpdateResponse } from '@endure/protocol';
 import { decodeFailure, toPayloads, type PayloadConverter } from '@endure/common';
-import { ServiceError, translateError } from './errors.js';
+import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, translateError } from './errors.js';
 
 /** An update as the client names it: a definition shared with the workflow code, or its name. */
 export type UpdateRef<Ret = unknown, Args extends unknown[] = unknown[]> = string | { type: 'update'; name: string; __args?: Args; __ret?: Ret };
@@ -17,30 +17,20 @@ export class WorkflowUpdateFailedError extends Error {
   }
 }
 
-/**
- * The update call ran out of time (its connection.withDeadline deadline) before the update
- * reached the stage waited for. The update itself goes on: it may still be accepted and complete.
- */
-export class WorkflowUpdateRPCTimeoutOrCancelledError extends Error {
-  override name = 'WorkflowUpdateRPCTimeoutOrCancelledError';
-  override readonly cause?: Error;
-  constructor(message: string, opts?: { cause: Error }) {
-    super(message);
-    this.cause = opts?.cause;
-  }
-}
-
-/** What the update waited for when its deadline passed, as a user needs to hear it. */
-function timedOutMessage(updateName: string | undefined, updateId: string, workflowId: string, last: UpdateResponse | undefined): string {
+/** What the update waited for when its deadline passed (or its abort signal fired), as a user needs to hear it. */
+function timedOutMessage(updateName: string | undefined, updateId: string, workflowId: string, last: UpdateResponse | undefined, err: unknown): string {
+  const cancelled = err instanceof ServiceError && err.code === 'CANCELLED';
+  const before = cancelled ? 'before its abort signal fired' : 'before the deadline';
   const what = `update ${updateName === undefined ? '' : `'${updateName}' `}(updateId '${updateId}') of workflow '${workflowId}'`;
-  if (last?.stage === 'ACCEPTED') return `${what} was accepted but did not complete before the deadline; it goes on running`;
+  if (last?.stage === 'ACCEPTED') return `${what} was accepted but did not complete ${before}; it goes on running`;
   const polling = last?.taskQueuePolling;
-  if (polling?.hint) return `${what} was not accepted before the deadline: ${polling.hint}`;
+  if (polling?.hint) return `${what} was not accepted ${before}: ${polling.hint}`;
   const queue = polling ? ` on task queue '${polling.taskQueue}'` : '';
-  return `${what} was not accepted before the deadline: no worker${queue} took it (is the worker busy, or is its workflow task failing? see \`endure workflow describe\`)`;
+  return `${what} was not accepted ${before}: no worker${queue} took it (is the worker busy, or is its workflow task failing? see \`endure workflow describe\`)`;
 }
 
-const isDeadline = (err: unknown) => err instanceof ServiceError && err.code === 'DEADLINE_EXCEEDED';
+/** The call's own deadline passed or its abort signal fired (withDeadline/withAbortSignal), not the update. */
+const isDeadline = (err: unknown) => err instanceof ServiceError && (err.code === 'DEADLINE_EXCEEDED' || err.code === 'CANCELLED');
 
 export interface UpdateDeps {
   engine: EngineApi;
@@ -66,7 +56,7 @@ export class WorkflowUpdateHandle<Ret = unknown> {
       try {
         last = await call(() => this.deps.engine.pollUpdate({ namespace: this.deps.namespace, workflowId: this.workflowId, runId: this.workflowRunId, updateId: this.updateId, timeoutMs: 60_000 }), this.workflowId);
       } catch (err) {
-        if (isDeadline(err)) throw new WorkflowUpdateRPCTimeoutOrCancelledError(timedOutMessage(this.updateName, this.updateId, this.workflowId, last), { cause: err as Error });
+        if (isDeadline(err)) throw new WorkflowUpdateRPCTimeoutOrCancelledError(timedOutMessage(this.updateName, this.updateId, this.workflowId, last, err), { cause: err as Error });
         throw err;
       }
       if (last.outcome) return outcomeOf<Ret>(this.deps, last);
@@ -78,6 +68,7 @@ async function call<T>(fn: () => Promise<T>, workflowId: string): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    if (isDeadline(err)) throw err; // the caller says what the update was waiting for
     throw translateError(err, { workflowId });
   }
 }
@@ -91,12 +82,12 @@ function outcomeOf<Ret>(deps: UpdateDeps, r: UpdateResponse): Ret {
 /** Sends an update and waits until it reaches `stage`; the same updateId is deduplicated. */
 export async function sendUpdate(
   deps: UpdateDeps,
-  workflowId: string,
-  runId: string | undefined,
+  target: { workflowId: string; runId?: string; firstExecutionRunId?: string },
   def: UpdateRef,
   opts: { args?: unknown[]; updateId?: string },
   stage: 'ACCEPTED' | 'COMPLETED',
 ): Promise<{ handle: WorkflowUpdateHandle; response: UpdateResponse }> {
+  const { workflowId, runId, firstExecutionRunId } = target;
   const updateName = typeof def === 'string' ? def : def.name;
   const updateId = opts.updateId ?? randomUUID();
   const args = toPayloads(deps.converter, opts.args ?? [], `update '${updateName}' argument`);
@@ -105,12 +96,12 @@ export async function sendUpdate(
     do {
       response = await call(
         // Resent through an outage with the same updateId: the engine runs the update once.
-        () => retryWhileUnavailable(() => deps.engine.updateWorkflow({ namespace: deps.namespace, workflowId, runId, updateId, updateName, args, waitForStage: stage, timeoutMs: 60_000, identity: deps.identity })),
+        () => retryWhileUnavailable(() => deps.engine.updateWorkflow({ namespace: deps.namespace, workflowId, runId, firstExecutionRunId, updateId, updateName, args, waitForStage: stage, timeoutMs: 60_000, identity: deps.identity })),
         workflowId,
       );
     } while (response.stage === 'ADMITTED' || (stage === 'COMPLETED' && response.stage !== 'COMPLETED'));
   } catch (err) {
-    if (isDeadline(err)) throw new WorkflowUpdateRPCTimeoutOrCancelledError(timedOutMessage(updateName, updateId, workflowId, response), { cause: err as Error });
+    if (isDeadline(err)) throw new WorkflowUpdateRPCTimeoutOrCancelledError(timedOutMessage(updateName, updateId, workflowId, response, err), { cause: err as Error });
     throw err;
   }
   return { handle: new WorkflowUpdateHandle(deps, updateId, workflowId, response.runId, updateName), response };

@@ -1,40 +1,76 @@
 import { randomUUID } from 'node:crypto';
-import { retryWhileUnavailable, type EngineApi, type HistoryEvent, type Payload, type WorkflowDescription } from '@endure/protocol';
-import {
-  toPayloads,
-  CancelledFailure,
-  TerminatedFailure,
-  TimeoutFailure,
-  decodeFailure,
-  fromPayloads,
-  type PayloadConverter,
-} from '@endure/common';
-import { WorkflowFailedError, translateError } from './errors.js';
+import { retryWhileUnavailable, type EngineApi, type HistoryEvent } from '@endure/protocol';
+import { toPayloads, CancelledFailure, TerminatedFailure, TimeoutFailure, decodeFailure, fromPayloads, checkOptions, type PayloadConverter } from '@endure/common';
+import { WorkflowContinuedAsNewError, WorkflowFailedError, translateError } from './errors.js';
 import { WorkflowUpdateHandle, outcome, sendUpdate, type UpdateRef } from './update-handle.js';
+import { WORKFLOW_START_UPDATE_OPTIONS, WORKFLOW_UPDATE_OPTIONS, updateStage, type WorkflowStartUpdateOptions, type WorkflowUpdateOptions } from './handle-options.js';
+import { describeRun, type WorkflowExecutionDescription } from './describe.js';
+import { rejectQuery, type QueryRejectCondition } from './query-reject.js';
+import type { WorkflowClient } from './workflow-client.js';
 
 /** A signal as the client names it: a definition shared with the workflow code, or its name. */
 export type SignalRef<Args extends unknown[] = unknown[]> = string | { type: 'signal'; name: string; __args?: Args };
 export type QueryRef<Ret = unknown, Args extends unknown[] = unknown[]> = string | { type: 'query'; name: string; __args?: Args; __ret?: Ret };
 
-interface HandleDeps {
+export interface HandleDeps {
   engine: EngineApi;
   namespace: string;
   converter: PayloadConverter;
   identity: string;
+  client: WorkflowClient;
+  queryRejectCondition: QueryRejectCondition;
 }
 
-/** A reference to one workflow (and, if known, one run of it). */
+/** Which run(s) a handle acts on, and where its result() begins. */
+export interface HandleTarget {
+  workflowId: string;
+  /** Bound to this run; undefined: the latest run of the id. */
+  runId?: string;
+  /** Without a runId: cancel, terminate and update act only on the chain this run started. */
+  firstExecutionRunId?: string;
+  /** The run result() starts from (a start's own run); default runId, then firstExecutionRunId. */
+  runIdForResult?: string;
+  /** result() follows continue-as-new and cron successors. */
+  followRuns: boolean;
+}
+
+/**
+ * A reference to one workflow. A handle from start() is not bound to a run (as in Temporal): its
+ * signals, queries and describe() reach the latest run, cancel and terminate the latest run of the
+ * chain it started, and result() follows that chain from its first run.
+ */
 export class WorkflowHandle<R = unknown> {
+  readonly workflowId: string;
+  /** The run this handle is bound to (getHandle with a runId); undefined means the latest run of the id. */
+  readonly runId: string | undefined;
+  /** The first run of the chain this handle acts on (set by start and by getHandle's firstExecutionRunId). */
+  readonly firstExecutionRunId: string | undefined;
+  private readonly runIdForResult: string | undefined;
+  private readonly followRuns: boolean;
+
   constructor(
     private readonly deps: HandleDeps,
-    readonly workflowId: string,
-    /** The run this handle is bound to; undefined means the latest run of the id. */
-    readonly runId: string | undefined,
-    readonly firstExecutionRunId: string | undefined = runId,
-  ) {}
+    target: HandleTarget,
+  ) {
+    this.workflowId = target.workflowId;
+    this.runId = target.runId;
+    this.firstExecutionRunId = target.firstExecutionRunId;
+    this.runIdForResult = target.runIdForResult ?? target.runId ?? target.firstExecutionRunId;
+    this.followRuns = target.followRuns;
+  }
+
+  /** The WorkflowClient this handle came from. */
+  get client(): WorkflowClient {
+    return this.deps.client;
+  }
 
   private get ref() {
     return { namespace: this.deps.namespace, workflowId: this.workflowId, runId: this.runId };
+  }
+
+  /** The ref for changes that stay within the handle's chain. */
+  private get chainRef() {
+    return { ...this.ref, ...(this.runId === undefined && this.firstExecutionRunId ? { firstExecutionRunId: this.firstExecutionRunId } : {}) };
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -49,21 +85,33 @@ export class WorkflowHandle<R = unknown> {
    * Sends a change carrying a request id, resending the same request through an outage (a
    * server restarting): the engine applies it once, however many times it arrives.
    */
-  private resend<R extends { requestId: string }>(req: R, send: (req: R) => Promise<void>): Promise<void> {
+  private resend<Q extends { requestId: string }>(req: Q, send: (req: Q) => Promise<void>): Promise<void> {
     return this.call(() => retryWhileUnavailable(() => send(req)));
   }
 
   /**
    * Waits for the workflow to close; resolves with its result or rejects with WorkflowFailedError.
-   * A run that continued as new is followed to its successor, to the end of the chain.
+   * A run that continued as new, or whose cron schedule started the next run, is followed to the
+   * end of the chain (unless followRuns is false).
    */
   async result(): Promise<R> {
-    let runId = this.runId;
+    let runId = this.runIdForResult;
     for (;;) {
       // A server restarting meanwhile is waited out (as a gRPC client's retry policy would).
       const r = await this.call(() => retryWhileUnavailable(() => this.deps.engine.getResult({ namespace: this.deps.namespace, workflowId: this.workflowId, runId, timeoutMs: 60_000 })));
-      if (r.closeEvent?.type === 'WorkflowExecutionContinuedAsNew') runId = r.closeEvent.attributes.newRunId;
-      else if (r.closeEvent) return this.outcome(r.closeEvent);
+      const e = r.closeEvent;
+      if (!e) continue;
+      if (e.type === 'WorkflowExecutionContinuedAsNew') {
+        if (!this.followRuns) throw new WorkflowContinuedAsNewError('Workflow execution continued as new', e.attributes.newRunId);
+        runId = e.attributes.newRunId;
+        continue;
+      }
+      const next = 'newRunId' in e.attributes ? e.attributes.newRunId : undefined;
+      if (next && this.followRuns) {
+        runId = next;
+        continue;
+      }
+      return this.outcome(e);
     }
   }
 
@@ -72,14 +120,20 @@ export class WorkflowHandle<R = unknown> {
     switch (e.type) {
       case 'WorkflowExecutionCompleted':
         return (e.attributes.result ? c.fromPayload(e.attributes.result) : undefined) as R;
+      // Retry states as Temporal's server reports them for a workflow without a retry policy
+      // (Endure never retries workflows): a failure or a run timeout "no policy", an execution timeout TIMEOUT.
       case 'WorkflowExecutionFailed':
-        throw new WorkflowFailedError('Workflow execution failed', decodeFailure(e.attributes.failure, c), 'NON_RETRYABLE_FAILURE');
+        throw new WorkflowFailedError('Workflow execution failed', decodeFailure(e.attributes.failure, c), 'RETRY_POLICY_NOT_SET');
       case 'WorkflowExecutionCanceled':
         throw new WorkflowFailedError('Workflow execution cancelled', new CancelledFailure('Workflow cancelled', fromPayloads(c, e.attributes.details)), 'CANCEL_REQUESTED');
       case 'WorkflowExecutionTerminated':
         throw new WorkflowFailedError('Workflow execution terminated', new TerminatedFailure(e.attributes.reason ?? 'Workflow terminated'), 'NON_RETRYABLE_FAILURE');
       case 'WorkflowExecutionTimedOut':
-        throw new WorkflowFailedError('Workflow execution timed out', new TimeoutFailure(`workflow ${e.attributes.timeoutType.toLowerCase()} timeout`, undefined, 'START_TO_CLOSE'), 'TIMEOUT');
+        throw new WorkflowFailedError(
+          'Workflow execution timed out',
+          new TimeoutFailure(`workflow ${e.attributes.timeoutType.toLowerCase()} timeout`, undefined, 'START_TO_CLOSE'),
+          e.attributes.timeoutType === 'RUN' ? 'RETRY_POLICY_NOT_SET' : 'TIMEOUT',
+        );
       default:
         throw new Error(`unexpected close event ${e.type}`);
     }
@@ -96,22 +150,23 @@ export class WorkflowHandle<R = unknown> {
   async query<Ret = unknown, Args extends unknown[] = unknown[]>(def: QueryRef<Ret, Args>, ...args: Args): Promise<Ret> {
     const queryType = typeof def === 'string' ? def : def.name;
     const payloads = toPayloads(this.deps.converter, args, `query '${queryType}' argument`);
+    const condition = this.deps.queryRejectCondition;
+    if (condition && condition !== 'NONE') rejectQuery(condition, (await this.call(() => this.deps.engine.describeWorkflow(this.ref))).status);
     const r = await this.call(() => this.deps.engine.queryWorkflow({ ...this.ref, queryType, args: payloads }));
     return (r.result ? this.deps.converter.fromPayload(r.result) : undefined) as Ret;
   }
 
   /** Runs an update and returns its result (or throws WorkflowUpdateFailedError). */
-  async executeUpdate<Ret = unknown, Args extends unknown[] = unknown[]>(def: UpdateRef<Ret, Args>, opts: { args?: Args; updateId?: string } = {}): Promise<Ret> {
-    const { response } = await sendUpdate(this.deps, this.workflowId, this.runId, def, opts, 'COMPLETED');
+  async executeUpdate<Ret = unknown, Args extends unknown[] = unknown[]>(def: UpdateRef<Ret, Args>, options: WorkflowUpdateOptions<Args> = {}): Promise<Ret> {
+    checkOptions('handle.executeUpdate', 'WorkflowUpdateOptions', options, WORKFLOW_UPDATE_OPTIONS);
+    const { response } = await sendUpdate(this.deps, this.chainRef, def, options, 'COMPLETED');
     return outcome<Ret>(this.deps, response);
   }
 
-  /** Sends an update and returns once it is accepted (or rejected): result() waits for the outcome. */
-  async startUpdate<Ret = unknown, Args extends unknown[] = unknown[]>(
-    def: UpdateRef<Ret, Args>,
-    opts: { args?: Args; updateId?: string; waitForStage?: 'ACCEPTED' } = {},
-  ): Promise<WorkflowUpdateHandle<Ret>> {
-    const { handle } = await sendUpdate(this.deps, this.workflowId, this.runId, def, opts, 'ACCEPTED');
+  /** Sends an update and returns once it is accepted (or rejected), or completed: result() waits for the outcome. */
+  async startUpdate<Ret = unknown, Args extends unknown[] = unknown[]>(def: UpdateRef<Ret, Args>, options: WorkflowStartUpdateOptions<Args> = {}): Promise<WorkflowUpdateHandle<Ret>> {
+    checkOptions('handle.startUpdate', 'WorkflowStartUpdateOptions', options, WORKFLOW_START_UPDATE_OPTIONS);
+    const { handle } = await sendUpdate(this.deps, this.chainRef, def, options, updateStage('handle.startUpdate', options.waitForStage));
     return handle as WorkflowUpdateHandle<Ret>;
   }
 
@@ -120,11 +175,10 @@ export class WorkflowHandle<R = unknown> {
     return new WorkflowUpdateHandle<Ret>(this.deps, updateId, this.workflowId, this.runId);
   }
 
-  /** Status and pending work of the run; memo and search attributes decoded. */
-  async describe(): Promise<Omit<WorkflowDescription, 'memo' | 'searchAttributes'> & { memo: Record<string, unknown>; searchAttributes: Record<string, unknown> }> {
+  /** The run as Temporal describes it (status, times, memo, search attributes), plus what it waits on. */
+  async describe(): Promise<WorkflowExecutionDescription> {
     const d = await this.call(() => this.deps.engine.describeWorkflow(this.ref));
-    const decode = (m: Record<string, Payload>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, this.deps.converter.fromPayload(v)]));
-    return { ...d, memo: decode(d.memo), searchAttributes: decode(d.searchAttributes) };
+    return describeRun(this.deps.converter, d);
   }
 
   /** The run's full event history. */
@@ -135,11 +189,11 @@ export class WorkflowHandle<R = unknown> {
 
   /** Asks the workflow to cancel; its code sees CancelledFailure and may clean up. */
   cancel(reason?: string): Promise<void> {
-    return this.resend({ ...this.ref, reason, identity: this.deps.identity, requestId: randomUUID() }, (r) => this.deps.engine.requestCancelWorkflow(r));
+    return this.resend({ ...this.chainRef, reason, identity: this.deps.identity, requestId: randomUUID() }, (r) => this.deps.engine.requestCancelWorkflow(r));
   }
 
   /** Ends the workflow at once; no workflow code runs. */
   terminate(reason?: string): Promise<void> {
-    return this.resend({ ...this.ref, reason, identity: this.deps.identity, requestId: randomUUID() }, (r) => this.deps.engine.terminateWorkflow(r));
+    return this.resend({ ...this.chainRef, reason, identity: this.deps.identity, requestId: randomUUID() }, (r) => this.deps.engine.terminateWorkflow(r));
   }
 }

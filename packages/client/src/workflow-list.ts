@@ -1,5 +1,6 @@
 import type { EngineApi, HistoryEvent, Payload, WorkflowExecutionEntry } from '@endure/protocol';
-import type { PayloadConverter } from '@endure/common';
+import { checkOptions, type PayloadConverter } from '@endure/common';
+import { INTO_HISTORIES_OPTIONS, LIST_OPTIONS, type IntoHistoriesOptions, type ListOptions } from './handle-options.js';
 import { translateError } from './errors.js';
 import { serviceCall } from './service-call.js';
 import { statusOf, type WorkflowExecutionStatusName } from './workflow-status.js';
@@ -13,7 +14,7 @@ export interface WorkflowExecutionInfo {
   status: { code: number; name: WorkflowExecutionStatusName };
   historyLength: number;
   startTime: Date;
-  /** When the run began executing: its start (Endure has no delayed starts). */
+  /** When the run's code starts: its start, or later for a cron run or a delayed start (describe() shows it; list() shows the start). */
   executionTime: Date;
   closeTime?: Date;
   memo: Record<string, unknown>;
@@ -23,17 +24,12 @@ export interface WorkflowExecutionInfo {
   raw: WorkflowExecutionEntry;
 }
 
-export interface ListOptions {
-  /** Filter, e.g. `WorkflowType = 'order' AND ExecutionStatus = 'Running'`. Default: every run. */
-  query?: string;
-  /** Runs fetched per request (1–1000). Default: the engine's (100). */
-  pageSize?: number;
-}
+export type { ListOptions, IntoHistoriesOptions };
 
 /** What list() returns: iterate it with `for await`; pages are fetched as the loop needs them. */
 export interface AsyncWorkflowListIterable extends AsyncIterable<WorkflowExecutionInfo> {
   /** The listed runs' histories, fetched `concurrency` (default 5) at a time, in list order. */
-  intoHistories(options?: { concurrency?: number }): AsyncIterable<{ workflowId: string; runId: string; history: { events: HistoryEvent[] } }>;
+  intoHistories(options?: IntoHistoriesOptions): AsyncIterable<{ workflowId: string; runId: string; history: { events: HistoryEvent[] } }>;
 }
 
 interface ListDeps {
@@ -95,13 +91,20 @@ async function* histories(deps: ListDeps, runs: AsyncIterable<WorkflowExecutionI
 
 /** Lists runs matching `options.query`, newest start first, fetching pages lazily. */
 export function listWorkflows(deps: ListDeps, options: ListOptions = {}): AsyncWorkflowListIterable {
+  checkOptions('client.workflow.list', 'ListOptions', options, LIST_OPTIONS);
   const opts = { ...options };
   return {
     [Symbol.asyncIterator]: () => pages(deps, opts),
     intoHistories: (h = {}) => {
-      const concurrency = h.concurrency ?? 5;
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`intoHistories: concurrency must be a positive integer, got ${concurrency}`);
-      return histories(deps, { [Symbol.asyncIterator]: () => pages(deps, opts) }, concurrency);
+      checkOptions('client.workflow.list().intoHistories', 'IntoHistoriesOptions', h, INTO_HISTORIES_OPTIONS);
+      const positive = (name: string, n: number) => {
+        if (!Number.isInteger(n) || n < 1) throw new TypeError(`intoHistories: ${name} must be a positive integer, got ${n}`);
+        return n;
+      };
+      const concurrency = positive('concurrency', h.concurrency ?? 5);
+      // Fetched ahead = fetching or waiting to be taken: never more than bufferLimit.
+      const window = Math.min(concurrency, h.bufferLimit === undefined ? concurrency : positive('bufferLimit', h.bufferLimit));
+      return histories(deps, { [Symbol.asyncIterator]: () => pages(deps, opts) }, window);
     },
   };
 }

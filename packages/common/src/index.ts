@@ -4,3 +4,5 @@ export * from './failures.js';
 export * from './retry.js';
 export * from './seeded-random.js';
 export * from './options.js';
+export * from './enums.js';
+export * from './unsupported.js';

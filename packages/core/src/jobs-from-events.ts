@@ -29,6 +29,10 @@ export function jobFromEvent(e: HistoryEvent, run: RunIdentity): Job | undefined
         historyLength: e.eventId,
         memo: a.memo,
         searchAttributes: a.searchAttributes,
+        cronSchedule: a.cronSchedule,
+        cronScheduleToScheduleInterval: a.cronSchedule ? (a.firstWorkflowTaskBackoffMs ?? 0) : undefined,
+        lastCompletionResult: a.lastCompletionResult,
+        lastFailure: a.continuedFailure,
       };
       return { type: 'startWorkflow', workflowType: a.workflowType, args: a.input, info, randomnessSeed: a.randomnessSeed };
     }

@@ -93,7 +93,7 @@ test(`server SIGKILLed ${KILLS} times under ${COUNT} workflows with activities, 
       const stuck: string[] = [];
       for (const h of handles) {
         const d = await h.describe();
-        if (d.status !== 'COMPLETED') stuck.push(`${h.workflowId} ${d.status} activities ${JSON.stringify(d.pendingActivities)} task ${JSON.stringify(d.pendingWorkflowTask)}`);
+        if (d.status.name !== 'COMPLETED') stuck.push(`${h.workflowId} ${d.status.name} activities ${JSON.stringify(d.pendingActivities)} task ${JSON.stringify(d.pendingWorkflowTask)}`);
       }
       assert.fail(`${stuck.length} workflows unfinished 2 minutes after the last restart:\n${stuck.slice(0, 10).join('\n')}`);
     }

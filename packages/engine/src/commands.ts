@@ -6,6 +6,7 @@ import { activityTaskId, userTimerId } from './keys.js';
 import { clearActivity } from './activity-tasks.js';
 import { prepareRun } from './new-run.js';
 import { indexSearchAttributes } from './search-attributes.js';
+import { continueCronChain } from './cron/cron-chain.js';
 
 /** Rejects a completion whose commands cannot apply, before anything is changed. */
 export function validateCommands(core: EngineCore, run: Run, commands: Command[]): void {
@@ -150,11 +151,11 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         m.event({ type: 'MarkerRecorded', attributes: { markerName: 'patch', patchId: c.patchId, deprecated: c.deprecated } });
         break;
       case 'CompleteWorkflow':
-        m.event({ type: 'WorkflowExecutionCompleted', attributes: { result: c.result } });
+        m.event({ type: 'WorkflowExecutionCompleted', attributes: { result: c.result, ...continueCronChain(core, run, m, { status: 'COMPLETED', result: c.result }) } });
         closeRun(core, run, m, 'COMPLETED');
         return;
       case 'FailWorkflow':
-        m.event({ type: 'WorkflowExecutionFailed', attributes: { failure: c.failure } });
+        m.event({ type: 'WorkflowExecutionFailed', attributes: { failure: c.failure, ...continueCronChain(core, run, m, { status: 'FAILED', failure: c.failure }) } });
         closeRun(core, run, m, 'FAILED');
         return;
       case 'CancelWorkflow':
@@ -178,6 +179,8 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
             // Memo and search attributes carry over to the new run (as in Temporal), so it stays findable.
             memo: run.properties.memo,
             searchAttributes: run.properties.searchAttributes,
+            // A cron chain stays one: the continued run closes into the chain's next run.
+            cronSchedule: run.state.cronSchedule,
             indexedSearchAttributes: run.properties.searchAttributes && indexSearchAttributes(core.namespaces.get(r.namespace), run.properties.searchAttributes, true),
           },
           r.runId,

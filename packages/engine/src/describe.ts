@@ -18,7 +18,7 @@ export function describeRun(core: EngineCore, run: Run): WorkflowDescription {
   }));
   const w = run.state.wft;
   const pendingWorkflowTask =
-    run.open && (w.status !== 'none' || run.wftStarted)
+    run.open && ((w.status !== 'none' && w.status !== 'delayed') || run.wftStarted)
       ? {
           attempt: w.attempt,
           state: run.wftStarted ? ('STARTED' as const) : w.status === 'backoff' ? ('BACKING_OFF' as const) : ('SCHEDULED' as const),
@@ -26,7 +26,8 @@ export function describeRun(core: EngineCore, run: Run): WorkflowDescription {
           nextAttemptTime: w.nextAttemptTime,
         }
       : undefined;
-  const d: WorkflowDescription = { ...toEntry(r, run.properties), pendingActivities, pendingWorkflowTask };
+  const chain = { executionTime: run.state.executionTime ?? r.startTime, cronSchedule: run.state.cronSchedule, firstRunId: run.state.firstRunId ?? r.runId };
+  const d: WorkflowDescription = { ...toEntry(r, run.properties), pendingActivities, pendingWorkflowTask, ...chain };
   if (run.open) d.taskQueuePolling = taskQueuePolling(core, r.namespace, r.taskQueue, 'workflow');
   return d;
 }

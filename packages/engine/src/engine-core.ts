@@ -260,7 +260,7 @@ export class EngineCore {
     const next = m.continueAsNew;
     if (next) {
       this.adopt(next.run, p);
-      this.offerAt(next.task);
+      if (next.task) this.offerAt(next.task);
       p.then(() => next.timers.forEach((t) => this.armTimer(t)), () => {});
     }
     p.then(

@@ -76,6 +76,9 @@ import {
   releaseActivityTask,
 } from './activity-tasks.js';
 import { describeRun } from './describe.js';
+import { refuseQueryWhileDelayed, startDelayedRun } from './delayed-start.js';
+import { loadStartAttributes } from './cron/cron-chain.js';
+import { DELAYED_START_TIMER_ID } from './keys.js';
 import { namespaceInfo } from './namespaces.js';
 import { countWorkflows, listWorkflows } from './visibility.js';
 import { RetentionSweeper, type RetentionOptions } from './retention.js';
@@ -119,7 +122,8 @@ export class Engine implements EngineApi {
     // Storage failures stop the whole engine (EngineCore.fail); nothing else to do per timer.
     const done = (p: Promise<void> | undefined) => void p?.catch(() => {});
     if (timerId.startsWith('timer:')) done(fireUserTimer(this.core, run, Number(timerId.slice(6))));
-    else if (timerId === 'run-timeout') done(timeOutRun(this.core, run, 'RUN'));
+    else if (timerId === 'run-timeout') done(loadStartAttributes(this.core, run).then(() => (run.open ? timeOutRun(this.core, run, 'RUN') : undefined)));
+    else if (timerId === DELAYED_START_TIMER_ID) done(startDelayedRun(this.core, run));
     else if (timerId === 'execution-timeout') done(timeOutRun(this.core, run, 'EXECUTION'));
     else if (timerId.startsWith('activity-')) activityDeadlinePassed(this.core, run, timerId);
     else if (timerId.startsWith('fx:')) {
@@ -136,6 +140,19 @@ export class Engine implements EngineApi {
     const current = await this.core.store.getCurrentRun(ref.namespace, ref.workflowId);
     if (!current) throw new ApiError('NOT_FOUND', `workflow '${ref.workflowId}' not found in namespace '${ref.namespace}'`);
     return this.core.mustLoad(current);
+  }
+
+  /**
+   * `firstExecutionRunId` without a runId: the call acts on the latest run only if it belongs to
+   * the chain (continue-as-new, cron) that run started — not on a workflow started again since.
+   */
+  private async resolveChainRun(ref: ExecutionRef & { firstExecutionRunId?: string }): Promise<Run> {
+    const run = await this.resolveRun(ref);
+    const first = ref.firstExecutionRunId;
+    if (!ref.runId && first && (run.state.firstRunId ?? run.record.runId) !== first) {
+      throw new ApiError('NOT_FOUND', `workflow '${ref.workflowId}' has no run in the chain started by run ${first}: its latest run ${run.record.runId} belongs to a chain started since`);
+    }
+    return run;
   }
 
   async startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResponse> {
@@ -176,7 +193,7 @@ export class Engine implements EngineApi {
 
   async requestCancelWorkflow(req: CancelWorkflowRequest): Promise<void> {
     const r = parseRequest(CancelWorkflowRequest, req, 'requestCancelWorkflow request');
-    const run = await this.resolveRun(r);
+    const run = await this.resolveChainRun(r);
     if (alreadyApplied(run, r.requestId)) return run.lastCommit;
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status})`);
     await requestCancel(this.core, run, r.reason, r.identity, r.requestId);
@@ -193,12 +210,13 @@ export class Engine implements EngineApi {
   async queryWorkflow(req: QueryWorkflowRequest): Promise<QueryWorkflowResponse> {
     const r = parseRequest(QueryWorkflowRequest, req, 'queryWorkflow request');
     const run = await this.resolveRun(r);
+    refuseQueryWhileDelayed(run, r.queryType);
     return queryRun(this.core, run, r.queryType, r.args, r.timeoutMs ?? 10_000);
   }
 
   async updateWorkflow(req: UpdateWorkflowRequest): Promise<UpdateResponse> {
     const r = parseRequest(UpdateWorkflowRequest, req, 'updateWorkflow request');
-    const run = await this.resolveRun(r);
+    const run = await this.resolveChainRun(r);
     await admitUpdate(this.core, run, r.updateId, r.updateName, r.args);
     return waitForUpdate(this.core, run, r.updateId, r.waitForStage ?? 'COMPLETED', r.timeoutMs ?? DEFAULT_POLL_MS);
   }
@@ -215,7 +233,7 @@ export class Engine implements EngineApi {
 
   async terminateWorkflow(req: CancelWorkflowRequest): Promise<void> {
     const r = parseRequest(CancelWorkflowRequest, req, 'terminateWorkflow request');
-    const run = await this.resolveRun(r);
+    const run = await this.resolveChainRun(r);
     if (alreadyApplied(run, r.requestId)) return run.lastCommit;
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status})`);
     await terminateRun(this.core, run, r.reason, r.identity, r.requestId);

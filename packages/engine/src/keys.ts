@@ -11,3 +11,5 @@ export function queueKeyString(namespace: string, taskQueue: string, kind: 'work
 export const WFT_TASK_ID = 'wft';
 export const activityTaskId = (seq: number) => `activity:${seq}`;
 export const userTimerId = (seq: number) => `timer:${seq}`;
+/** The durable timer that offers a delayed run's first workflow task (delayed-start.ts). */
+export const DELAYED_START_TIMER_ID = 'delayed-start';

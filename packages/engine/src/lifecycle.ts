@@ -1,12 +1,15 @@
 import type { Payload, WorkflowStatus } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
-import { activityTaskId, userTimerId, WFT_TASK_ID } from './keys.js';
+import { activityTaskId, DELAYED_START_TIMER_ID, userTimerId, WFT_TASK_ID } from './keys.js';
 import { activityTimerIds } from './activity-tasks.js';
 import { rememberRequest } from './request-ids.js';
+import { inputWhileDelayed } from './delayed-start.js';
+import { continueCronChain } from './cron/cron-chain.js';
 
 /** Makes sure a workflow task will run for the run's new input (unless one is already due). */
 export function scheduleWorkflowTask(core: EngineCore, run: Run, m: Mutation): void {
+  if (run.state.wft.status === 'delayed') return inputWhileDelayed(core, run, m);
   if (!run.open || run.wftStarted || run.state.wft.status !== 'none') return;
   run.state.wft = { status: 'scheduled', attempt: 1 };
   const row = core.wftRow(run, core.now());
@@ -16,7 +19,7 @@ export function scheduleWorkflowTask(core: EngineCore, run: Run, m: Mutation): v
 
 /** Every timer id a run may hold, so closing it removes them all. */
 function allTimerIds(run: Run): string[] {
-  const ids = ['run-timeout', 'execution-timeout'];
+  const ids = ['run-timeout', 'execution-timeout', DELAYED_START_TIMER_ID];
   for (const seq of Object.keys(run.state.timers)) ids.push(userTimerId(Number(seq)));
   for (const a of Object.values(run.state.activities)) ids.push(...activityTimerIds(a));
   return ids;
@@ -35,7 +38,8 @@ export function closeRun(core: EngineCore, run: Run, m: Mutation, status: Workfl
   run.state.wft = { status: 'none', attempt: 1 };
   // Effects on other runs, made durable here and carried out by effects.ts.
   const now = core.now();
-  if (run.state.parent && status !== 'CONTINUED_AS_NEW') m.upsertTimers.push(core.timerRow(run, 'fx:notify-parent', now));
+  // A run followed by another (continue-as-new, the next run of a cron chain) leaves telling the parent to the last.
+  if (run.state.parent && status !== 'CONTINUED_AS_NEW' && !m.continueAsNew) m.upsertTimers.push(core.timerRow(run, 'fx:notify-parent', now));
   for (const [seq, c] of Object.entries(run.state.children ?? {})) {
     if (c.parentClosePolicy !== 'ABANDON') m.upsertTimers.push(core.timerRow(run, `fx:close-child:${seq}`, now));
   }
@@ -65,8 +69,11 @@ export function signalRun(core: EngineCore, run: Run, signalName: string, input:
   return core.apply(run, m);
 }
 
+/** The run's (or its chain's) timeout passed. A cron run that times out is followed by the chain's next run. */
 export function timeOutRun(core: EngineCore, run: Run, which: 'RUN' | 'EXECUTION'): Promise<void> {
-  const m = new Mutation().event({ type: 'WorkflowExecutionTimedOut', attributes: { timeoutType: which } });
+  const m = new Mutation();
+  const next = which === 'RUN' ? continueCronChain(core, run, m, { status: 'TIMED_OUT' }) : {};
+  m.event({ type: 'WorkflowExecutionTimedOut', attributes: { timeoutType: which, ...next } });
   closeRun(core, run, m, 'TIMED_OUT');
   return core.apply(run, m);
 }

@@ -1,8 +1,9 @@
-import type { HistoryEvent, Payload, SearchAttributeValue } from '@endure/protocol';
+import type { Failure, HistoryEvent, Payload, SearchAttributeValue } from '@endure/protocol';
 import type { CreateWorkflow, RunProperties, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 import type { EngineCore } from './engine-core.js';
 import { Run } from './run.js';
 import { newRunState } from './run-state.js';
+import { DELAYED_START_TIMER_ID } from './keys.js';
 
 export interface NewRunParams {
   namespace: string;
@@ -24,12 +25,19 @@ export interface NewRunParams {
   parent?: { namespace: string; workflowId: string; runId: string; seq: number };
   /** Continue-as-new: the chain this run joins. */
   chain?: { firstRunId: string; continuedFromRunId: string; executionExpirationTime?: number };
+  cronSchedule?: string;
+  /** The first workflow task waits until `at`: the cron schedule's next time, or the end of a start delay. */
+  firstTaskAt?: { at: number; by: 'cron' | 'startDelay' };
+  /** A cron run: the last completed run's result, and the previous run's failure. */
+  lastCompletionResult?: Payload;
+  continuedFailure?: Failure;
 }
 
 export interface PreparedRun {
   run: Run;
   create: CreateWorkflow;
-  task: TaskRow;
+  /** The first workflow task, unless it waits for a durable timer (a delayed start). */
+  task: TaskRow | undefined;
   timers: TimerRow[];
 }
 
@@ -38,12 +46,21 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
   const now = core.now();
   const runId = core.newId();
   const taskTimeout = p.workflowTaskTimeoutMs ?? 10_000;
-  const executionExpirationTime = p.chain ? p.chain.executionExpirationTime : p.workflowExecutionTimeoutMs ? now + p.workflowExecutionTimeoutMs : undefined;
+  const delay = p.firstTaskAt && p.firstTaskAt.at > now ? { ms: p.firstTaskAt.at - now, by: p.firstTaskAt.by } : undefined;
+  // Timeouts count from when the run's code may start, not from the start call (as in Temporal).
+  const begins = now + (delay?.ms ?? 0);
+  const executionExpirationTime = p.chain ? p.chain.executionExpirationTime : p.workflowExecutionTimeoutMs ? begins + p.workflowExecutionTimeoutMs : undefined;
   const state = newRunState(taskTimeout, p.requestId);
   state.firstRunId = p.chain?.firstRunId ?? runId;
   state.executionExpirationTime = executionExpirationTime;
   state.workflowRunTimeoutMs = p.workflowRunTimeoutMs;
   state.parent = p.parent;
+  state.cronSchedule = p.cronSchedule;
+  if (delay) {
+    state.wft = { status: 'delayed', attempt: 1 };
+    state.delayedBy = delay.by;
+    state.executionTime = begins;
+  }
   const properties: RunProperties = { memo: p.memo, searchAttributes: p.searchAttributes };
   const hasProperties = p.memo !== undefined || p.searchAttributes !== undefined;
   const events: HistoryEvent[] = [
@@ -66,6 +83,10 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
         identity: p.identity,
         memo: p.memo,
         searchAttributes: p.searchAttributes,
+        cronSchedule: p.cronSchedule,
+        firstWorkflowTaskBackoffMs: delay?.ms,
+        lastCompletionResult: p.lastCompletionResult,
+        continuedFailure: p.continuedFailure,
       },
     },
   ];
@@ -88,9 +109,13 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
   };
   const run = new Run(record, state, properties);
   run.tail = [...events];
+  if (p.cronSchedule && events[0]!.type === 'WorkflowExecutionStarted') run.startAttributes = events[0]!.attributes;
   const timers: TimerRow[] = [];
-  if (p.workflowRunTimeoutMs) timers.push(core.timerRow(run, 'run-timeout', now + p.workflowRunTimeoutMs));
+  if (p.workflowRunTimeoutMs) timers.push(core.timerRow(run, 'run-timeout', begins + p.workflowRunTimeoutMs));
   if (executionExpirationTime) timers.push(core.timerRow(run, 'execution-timeout', executionExpirationTime));
-  const task = core.wftRow(run, now);
-  return { run, create: { record, events, tasks: [task], timers, expectedCurrentRunId }, task, timers };
+  // A delayed run's first task is offered by a durable timer, so a restart neither loses the
+  // wait nor cuts it short (stored workflow tasks are offered at once after a restart).
+  if (delay) timers.push(core.timerRow(run, DELAYED_START_TIMER_ID, begins));
+  const task = delay ? undefined : core.wftRow(run, now);
+  return { run, create: { record, events, tasks: task ? [task] : [], timers, expectedCurrentRunId }, task, timers };
 }

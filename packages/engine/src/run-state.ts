@@ -32,7 +32,8 @@ export interface ChildState {
 
 /** The workflow task's durable part; "started" lives only in memory (a crash re-offers it). */
 export interface WorkflowTaskState {
-  status: 'none' | 'scheduled' | 'backoff';
+  /** 'delayed': the run's first task waits for its start time (delayed-start.ts). */
+  status: 'none' | 'scheduled' | 'backoff' | 'delayed';
   attempt: number;
   lastFailure?: Failure;
   nextAttemptTime?: number;
@@ -67,6 +68,12 @@ export interface RunState {
   firstRunId?: string;
   executionExpirationTime?: number;
   workflowRunTimeoutMs?: number;
+  /** A cron chain's schedule (cron/cron-chain.ts): each close that completes, fails or times out starts the next run. */
+  cronSchedule?: string;
+  /** When the run's code starts: later than its start with a cron schedule or a start delay. */
+  executionTime?: number;
+  /** While the first workflow task waits (wft.status 'delayed'): why; a start delay ends early on new input, a cron wait does not. */
+  delayedBy?: 'cron' | 'startDelay';
 }
 
 export function newRunState(workflowTaskTimeoutMs: number, requestId?: string): RunState {

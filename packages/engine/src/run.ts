@@ -1,5 +1,5 @@
 import type { TaskRef } from './matching.js';
-import { COMMAND_EVENT_TYPES, type Failure, type HistoryEvent, type NewEvent, type Payload, type SearchAttributeValue, type WorkflowStatus } from '@endure/protocol';
+import { COMMAND_EVENT_TYPES, type EventOf, type Failure, type HistoryEvent, type NewEvent, type Payload, type SearchAttributeValue, type WorkflowStatus } from '@endure/protocol';
 import type { RunKey, RunProperties, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 import type { RunState } from './run-state.js';
 import type { PreparedRun } from './new-run.js';
@@ -36,6 +36,8 @@ export class Run {
   rejectedUpdates = new Map<string, Failure>();
   /** Request ids of task outcomes applied lately (request-ids.ts): a resend is answered, not refused. */
   appliedOutcomes = new Set<string>();
+  /** A cron run's start attributes (its input…), kept once read: the chain's next run repeats them (cron/cron-chain.ts). */
+  startAttributes: EventOf<'WorkflowExecutionStarted'>['attributes'] | undefined;
 
   constructor(
     public record: WorkflowRecord,

@@ -5,6 +5,7 @@ import { prepareRun, type NewRunParams } from './new-run.js';
 import { signalRun, terminateRun } from './lifecycle.js';
 import { indexSearchAttributes } from './search-attributes.js';
 import { alreadyApplied } from './request-ids.js';
+import { cronSchedule } from './cron/cron-chain.js';
 
 const FAILED_LIKE: ReadonlySet<WorkflowStatus> = new Set(['FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT']);
 
@@ -41,6 +42,7 @@ export async function startWorkflow(
   core.checkPayloads('memo', Object.values(req.memo ?? {}));
   core.checkPayloads('search attributes', Object.values(req.searchAttributes ?? {}));
   const indexedSearchAttributes = req.searchAttributes && indexSearchAttributes(ns, req.searchAttributes);
+  firstTaskAt(core, req); // refuses a bad cronSchedule before anything is decided
   return withIdLock(core, `${req.namespace}\u0000${req.workflowId}`, async () => {
     const stored = await core.store.getCurrentRun(req.namespace, req.workflowId);
     // Decide on the run as memory has it (memory is ahead of disk), with no await between the
@@ -55,13 +57,14 @@ export async function startWorkflow(
       await current.lastCommit;
       return { runId: current.record.runId, started: false }; // a resent signalWithStart that signalled
     }
-    if (current?.open && req.signalName) {
-      // signalWithStart: a running run just gets the signal.
+    // signalWithStart: a running run just gets the signal, unless the conflict policy says otherwise (its default is USE_EXISTING).
+    const conflictDefault = req.signalName ? 'USE_EXISTING' : 'FAIL';
+    const conflict = req.workflowIdConflictPolicy ?? (req.workflowIdReusePolicy === 'TERMINATE_IF_RUNNING' ? 'TERMINATE_EXISTING' : conflictDefault);
+    if (current?.open && req.signalName && conflict === 'USE_EXISTING') {
       await signalRun(core, current, req.signalName, req.signalInput ?? [], req.identity, req.requestId);
       return { runId: current.record.runId, started: false };
     }
     if (current?.open) {
-      const conflict = req.workflowIdConflictPolicy ?? (req.workflowIdReusePolicy === 'TERMINATE_IF_RUNNING' ? 'TERMINATE_EXISTING' : 'FAIL');
       if (conflict === 'USE_EXISTING') return { runId: current.record.runId, started: false };
       if (conflict === 'FAIL') throw alreadyStarted(req, current.record.runId, 'is already running');
       await terminateRun(core, current, 'terminated by a new start (TERMINATE_EXISTING)');
@@ -73,11 +76,22 @@ export async function startWorkflow(
         throw alreadyStarted(req, current.record.runId, `already completed successfully, and workflowIdReusePolicy is ALLOW_DUPLICATE_FAILED_ONLY`);
       }
     }
-    return { runId: await createRun(core, { ...req, indexedSearchAttributes }, currentRunId ?? null, parent), started: true };
+    const first = firstTaskAt(core, req); // from now: the lock may have waited
+    return { runId: await createRun(core, { ...req, indexedSearchAttributes, firstTaskAt: first }, currentRunId ?? null, parent), started: true };
   });
 }
 
-async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewRunParams, 'indexedSearchAttributes'>, expectedCurrentRunId: string | null, parent?: { namespace: string; workflowId: string; runId: string; seq: number }): Promise<string> {
+/** When the first workflow task may run: a cron schedule's first time, or the end of the start delay. */
+function firstTaskAt(core: EngineCore, req: StartWorkflowRequest): NewRunParams['firstTaskAt'] {
+  const now = core.now();
+  if (req.cronSchedule === undefined) return req.startDelayMs ? { at: now + req.startDelayMs, by: 'startDelay' } : undefined;
+  if (req.startDelayMs) throw new ApiError('INVALID_ARGUMENT', 'cronSchedule and startDelay cannot be used together (as in Temporal): a cron run already waits for its scheduled time');
+  const at = cronSchedule(req.cronSchedule).next(now);
+  if (at === undefined) throw new ApiError('INVALID_ARGUMENT', `cronSchedule '${req.cronSchedule}' never matches in the next 5 years (e.g. the 30th of February); fix the schedule`);
+  return { at, by: 'cron' };
+}
+
+async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewRunParams, 'indexedSearchAttributes' | 'firstTaskAt'>, expectedCurrentRunId: string | null, parent?: { namespace: string; workflowId: string; runId: string; seq: number }): Promise<string> {
   if (req.signalName) core.checkPayloads(`the arguments of signal '${req.signalName}'`, req.signalInput ?? []);
   const { run, create, task, timers } = prepareRun(
     core,
@@ -90,7 +104,7 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewR
   // serialized above, so the task's completion is never queued behind a refused create.
   const created = core.store.createWorkflow(create);
   core.adopt(run, created);
-  core.offerAt(task);
+  if (task) core.offerAt(task);
   try {
     await created;
   } catch (err) {

@@ -8,6 +8,7 @@ import { applyCommands, validateCommands } from './commands.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
 import { alreadyApplied, rememberOutcome } from './request-ids.js';
 import { dispatchQueryTask, QUERY_TASK_PREFIX } from './queries.js';
+import { loadStartAttributes } from './cron/cron-chain.js';
 
 /** Back-off after a failed workflow task: short at first (a flaky bug), then at most 10 s. */
 export function workflowTaskBackoffMs(failedAttempt: number): number {
@@ -20,7 +21,8 @@ const timeoutKey = (run: Run) => `wft-timeout\u0000${runKeyString(run.key)}`;
 export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Promise<WorkflowTask | null> {
   const run = await core.load(ref);
   if (run && ref.taskId.startsWith(QUERY_TASK_PREFIX)) return dispatchQueryTask(core, run, ref.taskId);
-  if (!run?.open || run.wftStarted || run.state.wft.status === 'none') return null;
+  // 'delayed': the run's first task waits for its time (its timer offers it then).
+  if (!run?.open || run.wftStarted || run.state.wft.status === 'none' || run.state.wft.status === 'delayed') return null;
   const now = core.now();
   const dispatchId = core.dispatchId();
   run.wftStarted = { dispatchId, startedTime: now };
@@ -65,6 +67,7 @@ function checkStarted(run: Run, t: VerifiedToken): void {
 
 export async function completeWorkflowTask(core: EngineCore, req: CompleteWorkflowTaskRequest): Promise<void> {
   const { run, t } = await loadTokenRun(core, req.taskToken);
+  await loadStartAttributes(core, run); // a cron run's close starts the next run with them
   if (alreadyApplied(run, req.requestId)) return run.lastCommit; // a resend of a completion already recorded
   checkStarted(run, t);
   const last = run.record.nextEventId - 1;

@@ -16,7 +16,7 @@ describe('child workflows and external workflows', () => {
     const id = uid('parent');
     const r = await env.client.workflow.execute('parentOfTwo', { taskQueue, workflowId: id });
     assert.deepEqual(r, ['child:a', 'child:b', `${id}-b`]);
-    assert.equal((await env.client.workflow.getHandle(`${id}-a`).describe()).status, 'COMPLETED');
+    assert.equal((await env.client.workflow.getHandle(`${id}-a`).describe()).status.name, 'COMPLETED');
     const types = (await env.client.workflow.getHandle(id).fetchHistory()).events.map((e) => e.type);
     assert.equal(types.filter((t) => t === 'ChildWorkflowExecutionStarted').length, 2);
     assert.equal(types.filter((t) => t === 'ChildWorkflowExecutionClosed').length, 2);
@@ -26,13 +26,13 @@ describe('child workflows and external workflows', () => {
     assert.equal(await env.client.workflow.execute('parentCatchesChildFailure', { taskQueue, workflowId: uid() }), 'ChildWorkflowFailure: child broke');
   });
 
-  for (const [policy, status] of [['ABANDON', 'RUNNING'], ['TERMINATE', 'TERMINATED'], ['REQUEST_CANCEL', 'CANCELED']] as const) {
+  for (const [policy, status] of [['ABANDON', 'RUNNING'], ['TERMINATE', 'TERMINATED'], ['REQUEST_CANCEL', 'CANCELLED']] as const) {
     it(`applies parentClosePolicy ${policy} when the parent closes`, async () => {
       const childId = uid(`child-${policy}`);
       assert.equal(await env.client.workflow.execute('parentLeavesChild', { taskQueue, workflowId: uid(), args: [childId, policy] }), 'parent done');
       const child = env.client.workflow.getHandle(childId);
-      const d = await env.waitFor(child, (x) => (status === 'RUNNING' ? x.status === 'RUNNING' && x.historyLength >= 2 : x.status === status));
-      assert.equal(d.status, status);
+      const d = await env.waitFor(child, (x) => (status === 'RUNNING' ? x.status.name === 'RUNNING' && x.historyLength >= 2 : x.status.name === status));
+      assert.equal(d.status.name, status);
       if (status === 'RUNNING') await child.terminate();
     });
   }
@@ -40,15 +40,15 @@ describe('child workflows and external workflows', () => {
   it('cancels a child through the scope that started it, and waits for the child to close', async () => {
     const id = uid();
     assert.equal(await env.client.workflow.execute('parentCancelsChild', { taskQueue, workflowId: id }), true);
-    assert.equal((await env.client.workflow.getHandle(`${id}-child`).describe()).status, 'CANCELED');
+    assert.equal((await env.client.workflow.getHandle(`${id}-child`).describe()).status.name, 'CANCELLED');
   });
 
   it('cancels another workflow by id', async () => {
     const target = await env.client.workflow.start('childWaits', { taskQueue, workflowId: uid('victim') });
     await env.waitFor(target, (d) => d.historyLength >= 2);
     assert.equal(await env.client.workflow.execute('cancelsOther', { taskQueue, workflowId: uid(), args: [target.workflowId] }), 'cancel requested');
-    const d = await env.waitFor(target, (x) => x.status !== 'RUNNING');
-    assert.equal(d.status, 'CANCELED');
+    const d = await env.waitFor(target, (x) => x.status.name !== 'RUNNING');
+    assert.equal(d.status.name, 'CANCELLED');
   });
 
   it('signals another workflow by id, and reports a signal to a missing one', async () => {

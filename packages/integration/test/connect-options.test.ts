@@ -123,7 +123,7 @@ describe('a client certificate, headers and API key through an mTLS proxy', () =
     try {
       const client = new Client({ connection });
       const handle = await client.workflow.start('anything', { taskQueue: 'nobody', workflowId: 'mtls-1' });
-      assert.equal((await handle.describe()).status, 'RUNNING', 'the server took the key');
+      assert.equal((await handle.describe()).status.name, 'RUNNING', 'the server took the key');
       const seen = proxy.seen.filter((r) => r.path.startsWith('/v1/'));
       assert.ok(seen.length >= 2);
       for (const r of seen) {

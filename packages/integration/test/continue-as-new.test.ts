@@ -18,7 +18,7 @@ describe('continue-as-new', () => {
     assert.equal(r.n, 30);
     assert.equal(r.runs, 'several');
     assert.ok(r.historyLength <= 25, `history stayed short (${r.historyLength})`);
-    assert.equal((await h.describe()).status, 'CONTINUED_AS_NEW');
+    assert.equal((await env.client.workflow.getHandle(h.workflowId, h.firstExecutionRunId).describe()).status.name, 'CONTINUED_AS_NEW');
   });
 
   it('follows a chain of 100 runs to its result, each run with a short history of its own', async () => {
@@ -26,15 +26,17 @@ describe('continue-as-new', () => {
     const h = await env.client.workflow.start('counter', { taskQueue, workflowId: id, args: [1, 100] });
     const r = (await h.result()) as { n: number; firstRunIds: string[]; continuedFrom: boolean; historyLength: number };
     assert.equal(r.n, 100);
-    assert.deepEqual(r.firstRunIds, [h.runId], 'every run of the chain knows the first run');
+    assert.deepEqual(r.firstRunIds, [h.firstExecutionRunId], 'every run of the chain knows the first run');
     assert.ok(r.continuedFrom);
     assert.ok(r.historyLength < 10, `the last run's history is its own (${r.historyLength} events)`);
-    const first = await h.describe();
-    assert.equal(first.status, 'CONTINUED_AS_NEW');
-    const last = await env.client.workflow.getHandle(id).describe();
-    assert.equal(last.status, 'COMPLETED');
-    assert.notEqual(last.runId, h.runId);
-    const closing = (await h.fetchHistory()).events.at(-1)!;
+    const firstRun = env.client.workflow.getHandle(id, h.firstExecutionRunId);
+    assert.equal((await firstRun.describe()).status.name, 'CONTINUED_AS_NEW');
+    // The handle start() returned is not bound to a run (as in Temporal): it describes the latest.
+    const last = await h.describe();
+    assert.equal(last.status.name, 'COMPLETED');
+    assert.notEqual(last.runId, h.firstExecutionRunId);
+    assert.equal(last.firstExecutionRunId, h.firstExecutionRunId);
+    const closing = (await firstRun.fetchHistory()).events.at(-1)!;
     assert.equal(closing.type, 'WorkflowExecutionContinuedAsNew');
   });
 });

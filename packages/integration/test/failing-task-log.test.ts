@@ -19,7 +19,7 @@ describe('a workflow task that keeps failing', () => {
     const h = await env.client.workflow.start('alwaysBroken', { taskQueue, workflowId: uid('broken') });
     // Attempt 5 is scheduled once the fourth failure is recorded (back-off 0.2, 0.4, 0.8 s).
     await env.waitFor(h, (d) => (d.pendingWorkflowTask?.attempt ?? 0) >= 5);
-    const mine = (level: string) => logger.entries.filter((e) => e.level === level && e.message.includes(h.runId!));
+    const mine = (level: string) => logger.entries.filter((e) => e.level === level && e.message.includes(h.firstExecutionRunId));
     const warnings = mine('WARN');
     assert.equal(warnings.length, 2, warnings.map((w) => w.message).join('\n---\n'));
     // (The only run on this queue: debug lines carry the run id in their metadata only.)
@@ -28,9 +28,9 @@ describe('a workflow task that keeps failing', () => {
 
     const address = env.address.startsWith('sqlite:') ? `sqlite:${resolve(env.address.slice('sqlite:'.length))}` : env.address;
     const note = env.address.startsWith('sqlite:') ? ' (once this process has stopped: it holds the database)' : '';
-    const ids = `--workflow-id ${h.workflowId} --run-id ${h.runId}`;
+    const ids = `--workflow-id ${h.workflowId} --run-id ${h.firstExecutionRunId}`;
     const lines = warnings[0]!.message.split('\n');
-    assert.equal(lines[0], `workflow task failed, attempt 1, workflow '${h.workflowId}' (type 'alwaysBroken', run ${h.runId}): bug: order total is NaN`);
+    assert.equal(lines[0], `workflow task failed, attempt 1, workflow '${h.workflowId}' (type 'alwaysBroken', run ${h.firstExecutionRunId}): bug: order total is NaN`);
     assert.match(lines[1]!, /^Error: bug: order total is NaN$/);
     assert.match(lines[2]!, /^ {4}at alwaysBroken /);
     assert.deepEqual(lines.slice(-3), [
@@ -45,8 +45,8 @@ describe('a workflow task that keeps failing', () => {
     await firstWorker.stop();
     const later = memoryLogger();
     await env.startWorker({ taskQueue, workflowsPath: workflowsPath('broken'), logger: later });
-    const seen = await env.waitFor(h, () => later.entries.some((e) => e.level === 'WARN' && e.message.includes(h.runId!)));
-    const first = later.entries.find((e) => e.level === 'WARN' && e.message.includes(h.runId!))!;
+    const seen = await env.waitFor(h, () => later.entries.some((e) => e.level === 'WARN' && e.message.includes(h.firstExecutionRunId)));
+    const first = later.entries.find((e) => e.level === 'WARN' && e.message.includes(h.firstExecutionRunId))!;
     assert.match(first.message, /^workflow task failed, attempt \d+, /);
     // It met the run mid-way (the attempt it failed may still be the one pending when described).
     assert.ok(seen.pendingWorkflowTask!.attempt >= 5);

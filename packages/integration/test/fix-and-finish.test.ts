@@ -31,7 +31,7 @@ describe('fix the bug, restart, and the workflow just finishes', () => {
     const h = await env.client.workflow.start('orderWorkflow', { taskQueue, workflowId: uid('order'), args: ['A1'] });
 
     const failing = await env.waitFor(h, (d) => (d.pendingWorkflowTask?.attempt ?? 0) >= 2);
-    assert.equal(failing.status, 'RUNNING');
+    assert.equal(failing.status.name, 'RUNNING');
     assert.match(String(failing.pendingWorkflowTask?.lastFailure?.message), /Cannot read properties of undefined \(reading 'id'\)/);
     assert.deepEqual(acts.runs, { 'reserve A1': 1, 'charge A1': 1 });
 
@@ -56,7 +56,7 @@ describe('fix the bug, restart, and the workflow just finishes', () => {
       String(d.pendingWorkflowTask?.lastFailure?.message),
       /nondeterminism at event 3: history recorded ActivityTaskScheduled\(seq 1, activity 'echoActivity'\), but the workflow code now issues ScheduleActivity\(seq 1, activity 'flaky'\)/,
     );
-    assert.equal(d.status, 'RUNNING');
+    assert.equal(d.status.name, 'RUNNING');
     assert.deepEqual((await h.fetchHistory()).events, historyBefore, 'a failed task writes nothing to history');
     await incompatible.stop();
 

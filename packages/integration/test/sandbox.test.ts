@@ -53,7 +53,7 @@ describe('the workflow sandbox', () => {
       const h = await env.client.workflow.start(workflowType, { taskQueue, workflowId: uid() });
       const d = await env.waitFor(h, (x) => x.pendingWorkflowTask?.lastFailure !== undefined);
       assert.match(String(d.pendingWorkflowTask?.lastFailure?.message), message);
-      assert.equal(d.status, 'RUNNING');
+      assert.equal(d.status.name, 'RUNNING');
       await h.terminate();
     });
   }

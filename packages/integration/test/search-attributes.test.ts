@@ -33,7 +33,7 @@ describe('upserting a search attribute nobody registered', () => {
     const h = await env.client.workflow.start('taggedOrder', { taskQueue, workflowId: uid('order'), args: ['A1'] });
 
     const failing = await env.waitFor(h, (d) => (d.pendingWorkflowTask?.attempt ?? 0) >= 2);
-    assert.equal(failing.status, 'RUNNING');
+    assert.equal(failing.status.name, 'RUNNING');
     assert.match(String(failing.pendingWorkflowTask?.lastFailure?.message), unregistered);
     assert.deepEqual(failing.searchAttributes, {}, 'the refused upsert changed nothing');
 

@@ -18,7 +18,7 @@ describe('starting workflows', () => {
     const first = await env.client.workflow.start('waitsForever', { taskQueue, workflowId: id });
     await assert.rejects(env.client.workflow.start('waitsForever', { taskQueue, workflowId: id }), (e: unknown) => e instanceof WorkflowExecutionAlreadyStartedError && /already running/.test(e.message));
     const again = await env.client.workflow.start('waitsForever', { taskQueue, workflowId: id, workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING });
-    assert.equal(again.runId, first.runId);
+    assert.equal(again.firstExecutionRunId, first.firstExecutionRunId);
     await first.terminate();
   });
 
@@ -26,8 +26,8 @@ describe('starting workflows', () => {
     const id = uid();
     const first = await env.client.workflow.start('waitsForever', { taskQueue, workflowId: id });
     const second = await env.client.workflow.start('echoWorkflow', { taskQueue, workflowId: id, args: [2], workflowIdConflictPolicy: 'TERMINATE_EXISTING' });
-    assert.notEqual(second.runId, first.runId);
-    assert.equal((await env.client.workflow.getHandle(id, first.runId).describe()).status, 'TERMINATED');
+    assert.notEqual(second.firstExecutionRunId, first.firstExecutionRunId);
+    assert.equal((await env.client.workflow.getHandle(id, first.firstExecutionRunId).describe()).status.name, 'TERMINATED');
     assert.equal(await second.result(), 2);
   });
 

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@endure/client';
+import { WithStartWorkflowOperation, WorkflowIdConflictPolicy, WorkflowUpdateFailedError, WorkflowUpdateStage } from '@endure/client';
 import { TestEnv, uid, workflowsPath } from '../src/harness.js';
 
 describe('updates', () => {
@@ -39,7 +39,7 @@ describe('updates', () => {
     const h = await env.client.workflow.start('updatableCart', { taskQueue: 'updates', workflowId: uid() });
     assert.equal(await h.executeUpdate('addToCart', { args: ['a'], updateId: 'u-1' }), 1);
     assert.equal(await h.executeUpdate('addToCart', { args: ['b'], updateId: 'u-1' }), 1);
-    const started = await h.startUpdate('addToCart', { args: ['c'], updateId: 'u-2' });
+    const started = await h.startUpdate('addToCart', { args: ['c'], updateId: 'u-2', waitForStage: WorkflowUpdateStage.ACCEPTED });
     assert.equal(await started.result(), 2);
     assert.equal(await h.getUpdateHandle<number>('u-1').result(), 1);
     await h.signal('finish');
@@ -48,13 +48,21 @@ describe('updates', () => {
 
   it('executeUpdateWithStart starts the workflow if needed, then runs the update', async () => {
     const id = uid();
-    const op = WithStartWorkflowOperation.create('updatableCart', { taskQueue: 'updates', workflowId: id });
+    const options = { taskQueue: 'updates', workflowId: id, workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING };
+    const op = new WithStartWorkflowOperation('updatableCart', options);
     assert.equal(await env.client.workflow.executeUpdateWithStart('addToCart', { args: ['x'], startWorkflowOperation: op }), 1);
-    const op2 = WithStartWorkflowOperation.create('updatableCart', { taskQueue: 'updates', workflowId: id });
-    assert.equal(await env.client.workflow.executeUpdateWithStart('addToCart', { args: ['y'], startWorkflowOperation: op2 }), 2);
+    await assert.rejects(env.client.workflow.executeUpdateWithStart('addToCart', { args: ['x'], startWorkflowOperation: op }), /this WithStartWorkflowOperation was already executed/);
+    const op2 = WithStartWorkflowOperation.create('updatableCart', options);
+    const started = await env.client.workflow.startUpdateWithStart('addToCart', { args: ['y'], startWorkflowOperation: op2, waitForStage: WorkflowUpdateStage.ACCEPTED });
+    assert.equal(await started.result(), 2);
     const h = await op2.workflowHandle();
     await h.signal('finish');
     assert.deepEqual(await h.result(), ['x', 'y']);
+  });
+
+  it('update-with-start needs a workflowIdConflictPolicy, as in Temporal', () => {
+    // @ts-expect-error -- the type requires it too
+    assert.throws(() => new WithStartWorkflowOperation('updatableCart', { taskQueue: 'updates', workflowId: uid() }), /workflowIdConflictPolicy is required for update-with-start/);
   });
 
   it('refuses an update to a closed workflow', async () => {

@@ -58,7 +58,7 @@ describe('upgrading a database from an earlier release', () => {
       const h = client.workflow.getHandle('running-across-upgrade');
       const merged = { owner: 'ops', ticket: 42, note: 'reviewed' };
       const d = await h.describe();
-      assert.equal(d.status, 'RUNNING');
+      assert.equal(d.status.name, 'RUNNING');
       assert.deepEqual(d.memo, merged);
       assert.deepEqual(d.searchAttributes, { CustomerTier: 'gold' });
       const listed: WorkflowExecutionInfo[] = [];
@@ -71,7 +71,7 @@ describe('upgrading a database from an earlier release', () => {
         after: { memo: merged, searchAttributes: { CustomerTier: 'gold' } },
       });
       const closed = await h.describe();
-      assert.equal(closed.status, 'COMPLETED');
+      assert.equal(closed.status.name, 'COMPLETED');
       assert.deepEqual(closed.memo, merged);
     } finally {
       worker.shutdown();

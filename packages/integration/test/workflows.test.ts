@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@endure/client';
+import { RetryState } from '@endure/common';
 import { TestEnv, uid, workflowsPath } from '../src/harness.js';
 import { makeActivities } from '../src/activities.js';
 
@@ -25,13 +26,14 @@ describe('workflows', () => {
     const cause = err.cause as { name: string; message: string; type: string; nonRetryable: boolean; details: unknown[]; cause?: Error };
     assert.deepEqual([cause.name, cause.message, cause.type, cause.nonRetryable, cause.details], ['ApplicationFailure', 'order invalid', 'OrderError', true, [{ orderId: 7 }]]);
     assert.equal(cause.cause?.message, 'root cause');
-    assert.equal((await h.describe()).status, 'FAILED');
+    assert.equal(err.retryState, RetryState.RETRY_POLICY_NOT_SET, 'as Temporal reports a workflow without a retry policy');
+    assert.equal((await h.describe()).status.name, 'FAILED');
   });
 
   it('treats a TypeError in workflow code as a failed task, not a failed workflow', async () => {
     const h = await env.client.workflow.start('throwsTypeError', { taskQueue, workflowId: uid() });
     const d = await env.waitFor(h, (x) => (x.pendingWorkflowTask?.attempt ?? 0) >= 3);
-    assert.equal(d.status, 'RUNNING');
+    assert.equal(d.status.name, 'RUNNING');
     assert.match(String(d.pendingWorkflowTask?.lastFailure?.message), /Cannot read properties of undefined/);
     assert.equal(d.pendingWorkflowTask?.lastFailure?.info?.type === 'application' && d.pendingWorkflowTask.lastFailure.info.errorType, 'TypeError');
     await h.terminate('done');
@@ -67,7 +69,7 @@ describe('workflows', () => {
     await h.cancel('user asked');
     const err = await h.result().then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof WorkflowFailedError && err.cause?.name === 'CancelledFailure');
-    assert.equal((await h.describe()).status, 'CANCELED');
+    assert.equal((await h.describe()).status.name, 'CANCELLED');
   });
 
   it('times out a run after workflowRunTimeout', async () => {
@@ -75,13 +77,14 @@ describe('workflows', () => {
     const err = await h.result().then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof WorkflowFailedError);
     assert.equal(err.cause?.name, 'TimeoutFailure');
-    assert.equal((await h.describe()).status, 'TIMED_OUT');
+    assert.equal(err.retryState, RetryState.RETRY_POLICY_NOT_SET);
+    assert.equal((await h.describe()).status.name, 'TIMED_OUT');
   });
 
   it('times out after workflowExecutionTimeout', async () => {
     const h = await env.client.workflow.start('waitsForever', { taskQueue, workflowId: uid(), workflowExecutionTimeout: 200 });
-    await assert.rejects(h.result(), WorkflowFailedError);
-    assert.equal((await h.describe()).status, 'TIMED_OUT');
+    await assert.rejects(h.result(), (e: unknown) => e instanceof WorkflowFailedError && e.retryState === RetryState.TIMEOUT);
+    assert.equal((await h.describe()).status.name, 'TIMED_OUT');
   });
 
   it('refuses to cancel or terminate a closed workflow, and reports unknown ids', async () => {

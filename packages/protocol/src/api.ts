@@ -70,6 +70,13 @@ export const StartWorkflowRequest = z.object({
   /** signalWithStart: this signal is delivered to the running run, or to the new one. */
   signalName: id('signalName').optional(),
   signalInput: z.array(Payload).optional(),
+  /**
+   * A cron schedule (5 fields or a descriptor such as `@hourly`, UTC): the run waits for the next
+   * matching time, and each run that completes, fails or times out is followed by the next one.
+   */
+  cronSchedule: z.string().min(1).max(200).optional(),
+  /** Wait this long before the first workflow task (a signal, not the start's own, ends the wait). */
+  startDelayMs: z.number().positive().optional(),
 });
 export type StartWorkflowRequest = z.infer<typeof StartWorkflowRequest>;
 export const StartWorkflowResponse = z.object({
@@ -111,6 +118,11 @@ export const WorkflowDescription = WorkflowExecutionEntry.extend({
   pendingWorkflowTask: PendingWorkflowTaskInfo.optional(),
   /** For an open run: whether workers poll its task queue for workflow tasks (a mistyped queue shows here). */
   taskQueuePolling: TaskQueuePolling.optional(),
+  /** When the run's code starts (or started): its start, or later with a cron schedule or a start delay. */
+  executionTime: z.number().optional(),
+  cronSchedule: z.string().optional(),
+  /** The first run of the chain this run belongs to (continue-as-new, cron). */
+  firstRunId: z.string().optional(),
 });
 export type WorkflowDescription = z.infer<typeof WorkflowDescription>;
 
@@ -143,6 +155,8 @@ export const UpdateWorkflowRequest = ExecutionRef.extend({
   waitForStage: UpdateStage.optional(),
   timeoutMs: z.number().positive().optional(),
   identity: label('identity').optional(),
+  /** Without a runId: update the latest run only if it belongs to the chain that this run started. */
+  firstExecutionRunId: label('firstExecutionRunId').optional(),
 });
 export type UpdateWorkflowRequest = z.infer<typeof UpdateWorkflowRequest>;
 
@@ -187,7 +201,13 @@ export type GetResultRequest = z.infer<typeof GetResultRequest>;
 export const GetResultResponse = z.object({ runId: z.string(), closeEvent: HistoryEvent.optional() });
 export type GetResultResponse = z.infer<typeof GetResultResponse>;
 
-export const CancelWorkflowRequest = ExecutionRef.extend({ reason: z.string().optional(), identity: label('identity').optional(), requestId: requestId() });
+export const CancelWorkflowRequest = ExecutionRef.extend({
+  reason: z.string().optional(),
+  identity: label('identity').optional(),
+  requestId: requestId(),
+  /** Without a runId: act on the latest run only if it belongs to the chain that this run started. */
+  firstExecutionRunId: label('firstExecutionRunId').optional(),
+});
 export type CancelWorkflowRequest = z.infer<typeof CancelWorkflowRequest>;
 export const TerminateWorkflowRequest = CancelWorkflowRequest;
 export type TerminateWorkflowRequest = CancelWorkflowRequest;

@@ -37,6 +37,12 @@ export const WorkflowExecutionStarted = event('WorkflowExecutionStarted', {
   identity: z.string().optional(),
   memo: z.record(z.string(), Payload).optional(),
   searchAttributes: z.record(z.string(), Payload).optional(),
+  cronSchedule: z.string().optional(),
+  /** The first workflow task waits this long after the start (a cron schedule's next time, or a start delay). */
+  firstWorkflowTaskBackoffMs: z.number().positive().optional(),
+  /** A cron run: the result of the chain's last run that completed, and the failure of the run before, if it failed. */
+  lastCompletionResult: Payload.optional(),
+  continuedFailure: Failure.optional(),
 });
 
 /**
@@ -164,8 +170,9 @@ export const WorkflowExecutionSignaled = event('WorkflowExecutionSignaled', {
   input: z.array(Payload),
   identity: z.string().optional(),
 });
-export const WorkflowExecutionCompleted = event('WorkflowExecutionCompleted', { result: Payload.optional() });
-export const WorkflowExecutionFailed = event('WorkflowExecutionFailed', { failure: Failure });
+// `newRunId`: the next run of a cron chain, started by this close (see WorkflowOptions.cronSchedule).
+export const WorkflowExecutionCompleted = event('WorkflowExecutionCompleted', { result: Payload.optional(), newRunId: z.string().optional() });
+export const WorkflowExecutionFailed = event('WorkflowExecutionFailed', { failure: Failure, newRunId: z.string().optional() });
 export const WorkflowExecutionCanceled = event('WorkflowExecutionCanceled', { details: z.array(Payload).optional() });
 export const WorkflowExecutionTerminated = event('WorkflowExecutionTerminated', {
   reason: z.string().optional(),
@@ -179,6 +186,7 @@ export const WorkflowExecutionContinuedAsNew = event('WorkflowExecutionContinued
 });
 export const WorkflowExecutionTimedOut = event('WorkflowExecutionTimedOut', {
   timeoutType: z.enum(['RUN', 'EXECUTION']),
+  newRunId: z.string().optional(),
 });
 
 export const HistoryEvent = z.discriminatedUnion('type', [

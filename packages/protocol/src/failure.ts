@@ -11,6 +11,7 @@ export const RetryState = z.enum([
   'TIMEOUT',
   'MAXIMUM_ATTEMPTS_REACHED',
   'RETRY_POLICY_NOT_SET',
+  'INTERNAL_SERVER_ERROR',
   'CANCEL_REQUESTED',
 ]);
 export type RetryState = z.infer<typeof RetryState>;

@@ -20,6 +20,12 @@ export interface WorkflowInfo {
   historyLength: number;
   memo?: Record<string, Payload>;
   searchAttributes?: Record<string, Payload>;
+  cronSchedule?: string;
+  /** A cron run: how long it waited for its scheduled time. */
+  cronScheduleToScheduleInterval?: number;
+  /** A cron run: the result of the chain's last completed run, and the previous run's failure. */
+  lastCompletionResult?: Payload;
+  lastFailure?: Failure;
 }
 
 export type ActivityResolution =

@@ -85,7 +85,7 @@ describe('graceful shutdown of run-server', () => {
         for (const id of signaled) assert.equal(await client2.workflow.getHandle(id).result(), `who-${id}`, `${id}: its acknowledged signal survived`);
         for (const id of started) {
           if (signaled.has(id)) continue;
-          assert.ok(['RUNNING', 'COMPLETED'].includes((await client2.workflow.getHandle(id).describe()).status), `${id}: its acknowledged start survived`);
+          assert.ok(['RUNNING', 'COMPLETED'].includes((await client2.workflow.getHandle(id).describe()).status.name), `${id}: its acknowledged start survived`);
         }
       } finally {
         await worker2.stop();

@@ -33,7 +33,7 @@ describe('outages seen by a client', () => {
       await new Promise((r) => setTimeout(r, 500));
       server = await startServer({ db, port });
       const handle = await starting;
-      assert.equal((await handle.describe()).status, 'RUNNING');
+      assert.equal((await handle.describe()).status.name, 'RUNNING');
       assert.equal((await client.workflow.count()).count, 2);
     } finally {
       await connection.close();

@@ -42,7 +42,7 @@ describe('API keys', () => {
     const bad = await Connection.connect({ address: ts.url });
     try {
       const h = await new Client({ connection: good }).workflow.start('anything', { taskQueue: 'nobody', workflowId: 'auth-1' });
-      assert.equal((await h.describe()).status, 'RUNNING');
+      assert.equal((await h.describe()).status.name, 'RUNNING');
       await assert.rejects(bad.engine.describeWorkflow({ namespace: 'default', workflowId: 'auth-1' }), (e: unknown) => e instanceof ApiError && e.code === 'UNAUTHENTICATED');
     } finally {
       await good.close();

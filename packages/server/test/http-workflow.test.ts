@@ -47,7 +47,7 @@ describe('client and worker over http://', () => {
       assert.ok(types.includes(t as (typeof types)[number]), `history has ${t}: ${types.join(', ')}`);
     }
     const d = await h.describe();
-    assert.equal(d.status, 'COMPLETED');
+    assert.equal(d.status.name, 'COMPLETED');
   });
 
   it('reports server errors as the client errors of embedded mode', async () => {

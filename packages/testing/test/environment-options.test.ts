@@ -47,7 +47,7 @@ describe('TestWorkflowEnvironment options', () => {
       assert.ok(existsSync(dbFilename));
       const again = await TestWorkflowEnvironment.createLocal({ server: { dbFilename } });
       try {
-        assert.equal((await again.client.workflow.getHandle(workflowId).describe()).status, 'RUNNING');
+        assert.equal((await again.client.workflow.getHandle(workflowId).describe()).status.name, 'RUNNING');
       } finally {
         await again.teardown();
       }

@@ -33,7 +33,7 @@ const SHOWN_IN = 'packages/integration/test/connect-options.test.ts';
 export const NATIVE_CONNECTION_OPTIONS_TABLE = optionTable<NativeConnectionOptions>('NativeConnectionOptions', 'NativeConnection.connect', {
   address: { honoured: 'packages/integration/test/connect-default-address.test.ts' },
   tls: { honoured: SHOWN_IN },
-  apiKey: { honoured: 'packages/server/test/cli-api-keys.test.ts' },
+  apiKey: { honoured: 'packages/integration/test/connect-options.test.ts' },
   metadata: { honoured: SHOWN_IN },
   embedded: { honoured: 'packages/integration/test/start.test.ts' },
   proxy: { refused: 'HTTP CONNECT proxies are not implemented; connect to the server (or a reverse proxy in front of it) directly' },

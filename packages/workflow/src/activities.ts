@@ -1,5 +1,5 @@
 import type { RetryPolicy as WireRetryPolicy } from '@endure/protocol';
-import { ActivityFailure, activityFailureMessage, CancelledFailure, checkOptions, toMs, optionalMs, toPayloads, type Duration } from '@endure/common';
+import { ActivityFailure, activityFailureMessage, CancelledFailure, checkOptions, toMs, optionalMs, toPayloads, type ActivityCancellationType, type Duration } from '@endure/common';
 import { activator } from './current.js';
 import { currentScope } from './cancellation-scope.js';
 import { callerStack } from './activator.js';
@@ -12,8 +12,6 @@ export interface RetryOptions {
   maximumAttempts?: number;
   nonRetryableErrorTypes?: string[];
 }
-
-export type ActivityCancellationType = 'TRY_CANCEL' | 'WAIT_CANCELLATION_COMPLETED' | 'ABANDON';
 
 /** Temporal's name for the retry options. */
 export type RetryPolicy = RetryOptions;

@@ -1,12 +1,9 @@
-import { ChildWorkflowFailure, CancelledFailure, checkOptions, optionalMs, toPayloads, type Duration } from '@endure/common';
+import { ChildWorkflowFailure, CancelledFailure, checkOptions, optionalMs, toPayloads, type ChildWorkflowCancellationType, type Duration, type ParentClosePolicy } from '@endure/common';
 import { childWorkflowOptionTable } from './option-tables.js';
 import { activator } from './current.js';
 import { currentScope } from './cancellation-scope.js';
 import { uuid4From } from './random.js';
 import type { Activator } from './activator.js';
-
-export type ParentClosePolicy = 'TERMINATE' | 'REQUEST_CANCEL' | 'ABANDON';
-export type ChildWorkflowCancellationType = 'TRY_CANCEL' | 'WAIT_CANCELLATION_COMPLETED' | 'ABANDON';
 
 export interface ChildWorkflowOptions<A extends unknown[] = unknown[]> {
   workflowId?: string;
@@ -41,7 +38,7 @@ export interface ChildWorkflowOptions<A extends unknown[] = unknown[]> {
   versioningIntent?: never;
 }
 
-const CHILD_CANCELLATION_TYPES: readonly unknown[] = ['TRY_CANCEL', 'WAIT_CANCELLATION_COMPLETED', 'ABANDON'];
+const CHILD_CANCELLATION_TYPES: readonly unknown[] = ['TRY_CANCEL', 'WAIT_CANCELLATION_COMPLETED', 'WAIT_CANCELLATION_REQUESTED', 'ABANDON'];
 const PARENT_CLOSE_POLICIES: readonly unknown[] = ['TERMINATE', 'REQUEST_CANCEL', 'ABANDON'];
 
 type WorkflowFn = (...args: never[]) => Promise<unknown>;
@@ -115,8 +112,14 @@ export async function startChild<T extends WorkflowFn | string>(workflow: T, opt
   // at once and leaves the child alone; WAIT_CANCELLATION_COMPLETED asks, then waits for its close.
   const off = scope.onCancel((reason) => {
     if (!a.children.has(seq)) return;
-    if (cancellationType !== 'ABANDON') void requestExternal(a, 'cancel', workflowId, undefined).catch(() => {});
-    if (cancellationType !== 'WAIT_CANCELLATION_COMPLETED') settled.reject(new ChildWorkflowFailure('child workflow cancelled', workflowType, { workflowId }, 'CANCEL_REQUESTED', reason));
+    const cancelled = () => settled.reject(new ChildWorkflowFailure('child workflow cancelled', workflowType, { workflowId }, 'CANCEL_REQUESTED', reason));
+    // ABANDON: the child is left alone and the cancellation reported at once, as Temporal's.
+    if (cancellationType === 'ABANDON') return cancelled();
+    const requested = requestExternal(a, 'cancel', workflowId, undefined);
+    // WAIT_CANCELLATION_REQUESTED: the result rejects once the request reached the child; if it
+    // could not (the child closed meanwhile), the child's own outcome settles it.
+    requested.then(cancellationType === 'WAIT_CANCELLATION_REQUESTED' ? cancelled : undefined, () => {});
+    if (cancellationType === 'TRY_CANCEL') cancelled();
   });
   resultP.then(off, off);
   const runId = await startedP;

@@ -1,5 +1,5 @@
 // The API workflow code imports. It runs inside the worker's deterministic sandbox.
-export { proxyActivities, proxyLocalActivities, type LocalActivityOptions, type ActivityOptions, type RetryOptions, type RetryPolicy, type ActivityInterfaceFor, type ActivityCancellationType } from './activities.js';
+export { proxyActivities, proxyLocalActivities, type LocalActivityOptions, type ActivityOptions, type RetryOptions, type RetryPolicy, type ActivityInterfaceFor } from './activities.js';
 export { sleep, condition, type TimerOptions } from './timers.js';
 export { patched, deprecatePatch } from './patches.js';
 export { upsertMemo, upsertSearchAttributes } from './properties.js';
@@ -10,8 +10,6 @@ export {
   type ChildWorkflowOptions,
   type ChildWorkflowHandle,
   type ExternalWorkflowHandle,
-  type ParentClosePolicy,
-  type ChildWorkflowCancellationType,
 } from './children.js';
 export { continueAsNew, makeContinueAsNewFunc, ContinueAsNew, type ContinueAsNewOptions } from './continue-as-new.js';
 export { workflowInfo, uuid4, log, type WorkflowInfo, type WorkflowInfoView } from './info.js';
@@ -47,6 +45,13 @@ export {
   TemporalFailure,
   ChildWorkflowFailure,
   isCancellation,
+  ActivityCancellationType,
+  ChildWorkflowCancellationType,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  WorkflowIdConflictPolicy,
+  RetryState,
+  TimeoutType,
   type Duration,
   type ApplicationFailureOptions,
 } from '@endure/common';

@@ -1,10 +1,10 @@
 import { activator } from './current.js';
 import { uuid4From } from './random.js';
+import { decodeFailure } from '@endure/common';
 
 /**
  * Facts about the running workflow, as Temporal's WorkflowInfo has them. Temporal fields Endure
- * has no source for are absent (not present-but-empty): `parent`, `root`, `lastResult`,
- * `lastFailure`, `retryPolicy`, `cronSchedule`, `cronScheduleToScheduleInterval`,
+ * has no source for are absent (not present-but-empty): `parent`, `root`, `retryPolicy`,
  * `typedSearchAttributes`, `priority`, `currentBuildId`, `currentDeploymentVersion`,
  * `targetWorkerDeploymentVersionChanged`, `suggestedContinueAsNewReasons`.
  */
@@ -32,6 +32,14 @@ export interface WorkflowInfo {
   readonly attempt: number;
   /** Events in history up to this activation. */
   readonly historyLength: number;
+  /** A cron run: its schedule. */
+  readonly cronSchedule?: string;
+  /** A cron run: how long it waited for its scheduled time, in ms. */
+  readonly cronScheduleToScheduleInterval?: number;
+  /** A cron run: the result of the chain's last run that completed. */
+  readonly lastResult?: unknown;
+  /** A cron run: the failure of the run before, if it failed or timed out. */
+  readonly lastFailure?: Error;
   /** Bytes of history so far (approximate: the size of its events as JSON). */
   readonly historySize: number;
   /** True once history is long enough that the workflow should continueAsNew(). */
@@ -74,6 +82,10 @@ export function workflowInfo(): WorkflowInfo {
     taskTimeoutMs: i.taskTimeoutMs,
     attempt: i.attempt,
     historyLength: i.historyLength,
+    cronSchedule: i.cronSchedule,
+    cronScheduleToScheduleInterval: i.cronScheduleToScheduleInterval,
+    ...(i.lastCompletionResult && { lastResult: a.converter.fromPayload(i.lastCompletionResult) }),
+    ...(i.lastFailure && { lastFailure: decodeFailure(i.lastFailure, a.converter) }),
     historySize: a.historySize,
     continueAsNewSuggested: a.continueAsNewSuggested,
     memo: decode(i.memo),

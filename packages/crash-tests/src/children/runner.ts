@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   async function outcome(workflowId: string): Promise<Outcome> {
     const h = client.workflow.getHandle(workflowId);
     const end = await runEnd(h);
-    return { workflowId, status: (await h.describe()).status, ...end };
+    return { workflowId, status: (await h.describe()).raw.status, ...end };
   }
   // Parents first: every child exists once its parent has closed (a family parent closes after
   // its children, a closer parent once its child has started).
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       for (let tries = 0; tries < 10_000; tries++) {
         try {
           const d = await client.workflow.getHandle(workflowId).describe();
-          window('created', workflowId, d.startTime);
+          window('created', workflowId, d.startTime.getTime());
           return;
         } catch (err) {
           if ((err as Error).name !== 'WorkflowNotFoundError') throw err;

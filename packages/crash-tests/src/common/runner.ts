@@ -90,7 +90,7 @@ export async function startWorkflows(
   await Promise.all(
     starts.map(async (s) => {
       const handle = await client.workflow.start(s.workflowType, { taskQueue, workflowId: s.workflowId, args: s.args });
-      const line: WorkflowStartLine = { kind: 'wf-start', workflowId: s.workflowId, runId: handle.runId ?? '', pid: process.pid, time: Date.now() };
+      const line: WorkflowStartLine = { kind: 'wf-start', workflowId: s.workflowId, runId: handle.firstExecutionRunId ?? '', pid: process.pid, time: Date.now() };
       appendLogLine(logPath, line);
     }),
   );

@@ -14,14 +14,15 @@ export async function withEngineClient<T>(dbPath: string, read: (client: Client)
 
 export interface RunRecord {
   handle: WorkflowHandle;
-  description: Awaited<ReturnType<WorkflowHandle['describe']>>;
+  /** The engine's description (status as the engine names it, times in ms). */
+  description: Awaited<ReturnType<WorkflowHandle['describe']>>['raw'];
   events: HistoryEvent[];
 }
 
 /** The current run of `workflowId`: describe() and its whole history. */
 export async function readRun(client: Client, workflowId: string): Promise<RunRecord> {
   const handle = client.workflow.getHandle(workflowId);
-  const description = await handle.describe();
+  const description = (await handle.describe()).raw;
   const { events } = await handle.fetchHistory();
   return { handle, description, events };
 }

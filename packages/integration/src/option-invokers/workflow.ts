@@ -23,7 +23,7 @@ function probe(type: string, option: string, value: unknown): Promise<void> {
     const deadline = Date.now() + PROBE_LIMIT_MS;
     for (;;) {
       const d = await h.describe();
-      if (d.status !== 'RUNNING') return; // accepted: the probe returned
+      if (d.status.name !== 'RUNNING') return; // accepted: the probe returned
       if (Date.now() > deadline) return void (await h.terminate()); // accepted, and still waiting on what it started
       const failure = d.pendingWorkflowTask?.lastFailure;
       if (failure) {

@@ -64,7 +64,11 @@ export function registerRead(workflow: Command): void {
     .option('-r, --run-id <id>', 'run id (default: the latest run)')
     .addOption(outputOption())
     .action(async (f: { workflowId: string; runId?: string; output: OutputFormat }, cmd: Command) => {
-      const d = await withClient(cmd, ({ client }) => client.workflow.getHandle(f.workflowId, f.runId).describe());
+      // The engine's description (raw) with the memo and search attributes decoded.
+      const d = await withClient(cmd, async ({ client }) => {
+        const { raw, memo, searchAttributes } = await client.workflow.getHandle(f.workflowId, f.runId).describe();
+        return { ...raw, memo, searchAttributes };
+      });
       if (f.output === 'json') {
         return printJson({
           ...d,

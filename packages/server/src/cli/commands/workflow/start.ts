@@ -60,7 +60,7 @@ async function startWorkflow(ctx: CommandContext, f: StartFlags) {
     memo: f.memo,
     searchAttributes: f.searchAttribute,
   });
-  const fields = { workflowId, runId: handle.runId ?? '', type: f.type, namespace: ctx.namespace, taskQueue: f.taskQueue };
+  const fields = { workflowId, runId: handle.firstExecutionRunId, type: f.type, namespace: ctx.namespace, taskQueue: f.taskQueue };
   return { handle, fields };
 }
 
