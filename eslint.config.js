@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
-const nonWorkflowPackages = ['activity', 'client', 'worker', 'engine', 'transport', 'storage', 'store-sqlite', 'testing', 'server'].flatMap((p) => [
+const nonWorkflowPackages = ['activity', 'client', 'worker', 'engine', 'embedded', 'transport', 'storage', 'store-sqlite', 'testing', 'server'].flatMap((p) => [
   `@endure/${p}`,
   `@endure/${p}/*`,
 ]);

@@ -1,7 +1,7 @@
 // startServer: the embedded engine on a SQLite file, behind the HTTP/JSON API.
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { openEmbeddedTransport } from '@endure/transport';
+import { openEmbeddedTransport } from '@endure/embedded';
 import { ApiKeyCheck } from './auth.js';
 import { ApiHandler } from './handler.js';
 import { applyConnectionLimits, timeoutOptions } from './connection-limits.js';
