@@ -5,15 +5,20 @@
 // (ESM and CommonJS), mocha + ts-node and vitest; and an HTTP-only client with just
 // @endure/client installed talks to an `endure server` run from the installed tarball.
 //
-// Cost: the projects that open the embedded engine share one install (the test tools are most of
-// it): they are folders of one installed project, each with its own package.json (type module or
-// commonjs) and config, resolving packages from the install's node_modules as Node does. That
-// install skips install scripts and takes better-sqlite3's native module from this repository's
-// own install (the same version): its install script would compile SQLite, since prebuilt
-// binaries cannot be downloaded here — 90 s of the 2 cores. None of our packages has an install
-// script. The HTTP-only client and a worker installed in npm's nested layout (@endure/workflow
-// only in the worker's own node_modules) have installs of their own; they never open the embedded
-// engine.
+// Installs, made at once:
+// - `shared`: the four packages the README says to install, and the test tools. The projects run
+//   under those tools share it (the tools are most of its cost): they are folders of it, each
+//   with its own package.json (type module or commonjs) and config, resolving packages from its
+//   node_modules as Node does;
+// - `all`: every tarball as a direct dependency (the README's `npm install <dir>/*.tgz`): every
+//   public package loads there, and its `endure` bin runs the server for the HTTP-only client;
+// - `http-client`: just @endure/client;
+// - `nested`: just @endure/worker, in npm's nested layout (@endure/workflow only in the worker's
+//   own node_modules), working for the server over HTTP.
+// Those that open the embedded engine skip install scripts and take better-sqlite3's native module
+// from this repository's own install (the same version): its install script would compile SQLite,
+// since prebuilt binaries cannot be downloaded here — 90 s of the 2 cores, each time. None of our
+// packages has an install script.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -34,14 +39,15 @@ import {
   type Tarballs,
 } from '../src/index.js';
 
-/** Installed in the shared project: what the README tells users to install, the server (its bin) and testing. */
-const SHARED_ENDURE = ['@endure/client', '@endure/worker', '@endure/workflow', '@endure/activity', '@endure/server', '@endure/testing'];
+/** What the README tells users to install. */
+const SHARED_ENDURE = ['@endure/client', '@endure/worker', '@endure/workflow', '@endure/activity'];
 const TOOLS = ['typescript', '@types/node', 'jest', 'ts-jest', '@types/jest', 'tsx', 'mocha', '@types/mocha', 'ts-node', 'vitest'];
 const SHARED_PROJECTS = ['esm', 'jest', 'tsx-esm', 'tsx-cjs', 'mocha', 'vitest'];
 const RUN_TIMEOUT_MS = 150_000;
 
 let tmp = '';
 let shared = '';
+let all = '';
 let httpClient = '';
 let nested = '';
 let tarballs: Tarballs;
@@ -82,6 +88,7 @@ describe('public packages packed and installed into projects outside the reposit
       tmp = mkdtempSync(join(tmpdir(), 'endure-packaging-'));
       tarballs = await packPublicPackages(join(tmp, 'tarballs'));
       shared = join(tmp, 'shared');
+      all = join(tmp, 'all');
       httpClient = join(tmp, 'http-client');
       nested = join(tmp, 'nested');
       for (const p of SHARED_PROJECTS) copyProject(p, join(shared, p), p !== 'esm');
@@ -89,12 +96,13 @@ describe('public packages packed and installed into projects outside the reposit
       copyProject('nested', nested);
       await Promise.all([
         installProject({ dir: shared, endure: SHARED_ENDURE, tools: TOOLS, nativeModules: 'copy-from-repo' }, tarballs),
+        installProject({ dir: all, type: 'module', endure: [...tarballs.keys()], nativeModules: 'copy-from-repo' }, tarballs),
         installProject({ dir: httpClient, type: 'module', endure: ['@endure/client'] }, tarballs),
         // Only the worker: @endure/workflow is then only in the worker's own node_modules.
         installProject({ dir: nested, endure: ['@endure/worker'], strategy: 'nested', nativeModules: 'none' }, tarballs),
       ]);
       took('packed and installed');
-      server = await startInstalledServer(shared, join(tmp, 'server', 'endure.db'));
+      server = await startInstalledServer(all, join(tmp, 'server', 'endure.db'));
       nestedWorker = await start('nested worker', process.execPath, ['worker.cjs'], { cwd: nested, env: { SERVER_URL: server.url }, ready: /^READY$/m, timeoutMs: 600_000 });
     },
     { timeout: 600_000 },
@@ -117,8 +125,8 @@ describe('public packages packed and installed into projects outside the reposit
         .filter((sub) => sub !== './runtime-entry') // the sandbox's runtime: it runs only inside the sandbox
         .map((sub) => (sub === '.' ? p.manifest.name : `${p.manifest.name}/${sub.slice(2)}`)),
     );
-    copyProject('load-check.mjs', join(shared, 'load-check.mjs'), false);
-    const r = await run(process.execPath, ['load-check.mjs', JSON.stringify(entries)], { cwd: shared, timeoutMs: RUN_TIMEOUT_MS });
+    copyProject('load-check.mjs', join(all, 'load-check.mjs'), false);
+    const r = await run(process.execPath, ['load-check.mjs', JSON.stringify(entries)], { cwd: all, timeoutMs: RUN_TIMEOUT_MS });
     assertOk('load-check', r);
     const line = r.stdout.split('\n').find((l) => l.startsWith('EXPORTS '))!;
     const loaded = JSON.parse(line.slice('EXPORTS '.length)) as Record<string, { esm: string[]; cjs: string[] }>;
@@ -129,7 +137,8 @@ describe('public packages packed and installed into projects outside the reposit
     }
   });
 
-  it('(a) an ESM project run with plain node (the README quick start, on sqlite:)', async () => {
+  it('(a) an ESM project run with plain node: the README quick start on sqlite:, with just the four packages', async () => {
+    assert.deepEqual(readdirSync(join(shared, 'node_modules', '@endure')).filter((p) => p === 'server' || p === 'testing'), []);
     assert.equal(resultOf('node main.mjs', await runIn('esm', process.execPath, ['main.mjs'])), 'Hello, esm; approved by tester');
   });
 
