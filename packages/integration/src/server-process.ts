@@ -1,12 +1,12 @@
 // A real `endure server` child process on a SQLite file, for tests that run over HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** The server package's runnable entry (prints one JSON line with its address when ready). */
 export function serverEntry(): string {
-  const main = createRequire(import.meta.url).resolve('@endure/server'); // <pkg>/dist/src/index.js
+  const main = fileURLToPath(import.meta.resolve('@endure/server')); // <pkg>/dist/src/index.js (the ESM build, as the endure bin runs it)
   return join(dirname(main), 'http', 'run-server.js');
 }
 

@@ -1,4 +1,4 @@
-import type { Clock } from '@endure/engine';
+import type { Clock } from '@endure/transport';
 
 /** setTimeout's limit; a later deadline re-arms when this one fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -1,19 +1,28 @@
 import type { EngineApi } from '@endure/protocol';
-import type { Clock, Engine, EngineHealth } from '@endure/engine';
 import { parseAddress } from './address.js';
-import { openEmbedded } from './embedded.js';
+import { openEmbeddedEngine } from './embedded-loader.js';
 import { openHttp } from './http.js';
 import type { HttpOptions } from './http-caller.js';
 
 export { defaultAddress, parseAddress, AddressError, DEV_SERVER_ADDRESS, DEV_SERVER_PORT, type ParsedAddress } from './address.js';
 export type { HttpOptions } from './http-caller.js';
+export { EmbeddedEngineMissingError } from './embedded-loader.js';
 
 export interface Transport {
   readonly address: string;
   readonly api: EngineApi;
-  /** The in-process engine (sqlite: addresses only), for what is not an API operation: the server checks API keys with it. */
-  readonly engine?: Engine;
   close(): Promise<void>;
+}
+
+/**
+ * The engine's clock: the same shape as @endure/engine's Clock (the compiler checks that they
+ * agree where these options reach the engine), declared here so that an HTTP-only install, which
+ * has no engine, still type-checks.
+ */
+export interface Clock {
+  now(): number;
+  /** Calls fn after ms; returns a cancel function. `keepAlive`: the wait keeps the process alive. */
+  schedule(ms: number, fn: () => void, keepAlive?: boolean): () => void;
 }
 
 /** Settings of the in-process engine, used by whichever connection opens it first. */
@@ -26,27 +35,10 @@ export interface EmbeddedOptions {
   timerHorizonMs?: number;
 }
 
-export type { Clock, EngineHealth };
-
-/** A transport to the in-process engine, which can also tell the engine's state. */
-export interface EmbeddedTransport extends Transport {
-  readonly engine: Engine;
-  /** Whether the engine takes work: 'failed' after a storage failure (restart the process). */
-  health(): EngineHealth;
-}
-
-/** Opens (or joins) the in-process engine on the SQLite file `path`. */
-export async function openEmbeddedTransport(path: string, embedded: EmbeddedOptions = {}): Promise<EmbeddedTransport> {
-  if (embedded.maxPayloadBytes !== undefined && !(Number.isInteger(embedded.maxPayloadBytes) && embedded.maxPayloadBytes > 0)) {
-    throw new TypeError(`embedded.maxPayloadBytes must be a positive whole number of bytes, got ${embedded.maxPayloadBytes}`);
-  }
-  const h = await openEmbedded(path, embedded);
-  return { address: `sqlite:${path}`, api: h.api, engine: h.engine, health: h.health, close: () => h.close() };
-}
-
 /**
- * Connects to an engine by address: `sqlite:<file>` opens (or joins) the in-process engine;
- * `http://host:port` / `https://host:port` talks to an endure server.
+ * Connects to an engine by address: `sqlite:<file>` opens (or joins) the in-process engine
+ * (@endure/embedded, loaded only then); `http://host:port` / `https://host:port` talks to an
+ * endure server.
  */
 export async function openTransport(address: string, embedded: EmbeddedOptions = {}, remote: HttpOptions = {}): Promise<Transport> {
   const parsed = parseAddress(address);
@@ -54,7 +46,8 @@ export async function openTransport(address: string, embedded: EmbeddedOptions =
     const h = openHttp(parsed.baseUrl, remote);
     return { address, api: h.api, close: async () => h.close() };
   }
-  return { ...(await openEmbeddedTransport(parsed.path, embedded)), address };
+  const t = await openEmbeddedEngine(parsed.path, embedded);
+  return { address, api: t.api, close: () => t.close() };
 }
 
 export { EngineConnection } from './connection-base.js';

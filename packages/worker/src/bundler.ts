@@ -7,7 +7,7 @@ import { checkOptions, optionTable } from '@endure/common';
 
 /** Packages that hold I/O or server code and so may never run inside a workflow. */
 const NON_WORKFLOW_PACKAGES = [
-  '@endure/activity', '@endure/client', '@endure/worker', '@endure/engine', '@endure/transport',
+  '@endure/activity', '@endure/client', '@endure/worker', '@endure/engine', '@endure/embedded', '@endure/transport',
   '@endure/storage', '@endure/store-sqlite', '@endure/testing', '@endure/server',
 ];
 /** Provided by the sandbox itself (one shared copy per realm). */

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { ApiError, type EngineApi } from '@endure/protocol';
 import { CancelledFailure, checkOptions, defaultPayloadConverter, toMs, type PayloadConverter } from '@endure/common';
@@ -16,6 +14,7 @@ import { NativeConnection, type EngineConnection } from './connection.js';
 import { Runtime, type Logger } from './logger.js';
 import { Outage, isTransient } from './outage.js';
 import { resolveWorkerOptions, runUntilOptionTable, type ResolvedWorkerOptions } from './options.js';
+import { loadUserModule } from './load-user-module.js';
 import { pollTasks } from './task-polling.js';
 import { runReplayHistories, runReplayHistory, type ReplayHistory, type ReplayHistoryInput, type ReplayResult } from './replay.js';
 import type { ReplayWorkerOptions, RunUntilOptions, WorkerOptions } from './worker-options.js';
@@ -28,7 +27,7 @@ async function loadConverter(options: WorkerOptions): Promise<PayloadConverter> 
   const dc = options.dataConverter;
   if (dc?.payloadConverter) return dc.payloadConverter;
   if (!dc?.payloadConverterPath) return defaultPayloadConverter;
-  const mod = (await import(pathToFileURL(resolve(dc.payloadConverterPath)).href)) as { payloadConverter?: PayloadConverter };
+  const mod = (await loadUserModule(dc.payloadConverterPath)) as { payloadConverter?: PayloadConverter };
   if (!mod.payloadConverter) throw new TypeError(`Worker.create: ${dc.payloadConverterPath} must export 'payloadConverter'`);
   return mod.payloadConverter;
 }

@@ -22,6 +22,6 @@ async function run(argv: string[]): Promise<ExitCode> {
   }
 }
 
-const code = await run(process.argv);
+// No top-level await, so this file has a CommonJS build too (scripts/build-cjs.mjs).
 // Exit explicitly once output is flushed: an idle keep-alive socket must not hold the process.
-process.stdout.write('', () => process.exit(code));
+void run(process.argv).then((code) => process.stdout.write('', () => process.exit(code)));

@@ -2,7 +2,7 @@
 // Also tracks requests in flight, so shutdown can end long-polls and wait for the rest.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseRequest, type EngineApi, type EngineOperation, type ListNamespacesResponse } from '@endure/protocol';
-import type { EngineHealth } from '@endure/transport';
+import type { EngineHealth } from '@endure/embedded';
 import type { ApiKeyCheck } from './auth.js';
 import { authorize, visibleNamespaces, type Principal } from './access.js';
 import { readJsonBody } from './body.js';

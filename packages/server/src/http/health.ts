@@ -5,7 +5,7 @@
 //   GET /v1/health/ready  readiness: fails too while the server shuts down.
 //   GET /v1/health        the same as ready (the probe earlier versions documented).
 // A failing probe answers 503 with the usual error body naming the cause.
-import type { EngineHealth } from '@endure/transport';
+import type { EngineHealth } from '@endure/embedded';
 import { HttpProblem } from './http-errors.js';
 
 export type Probe = 'live' | 'ready';

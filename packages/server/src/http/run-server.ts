@@ -77,4 +77,5 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-await main();
+// Not top-level await, so that this file has a CommonJS build too (scripts/build-cjs.mjs).
+void main();

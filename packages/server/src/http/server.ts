@@ -2,7 +2,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
-import { openEmbeddedTransport } from '@endure/transport';
+import { openEmbeddedTransport } from '@endure/embedded';
 import { recordServerUrl } from '@endure/store-sqlite';
 import { ApiKeyCheck } from './auth.js';
 import { ApiHandler } from './handler.js';

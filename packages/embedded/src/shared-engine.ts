@@ -11,7 +11,7 @@ interface Shared {
 /** One engine per database file per process: every connection to the same file shares it. */
 const open = new Map<string, Shared>();
 
-export interface EmbeddedHandle {
+export interface SharedEngineHandle {
   api: EngineApi;
   engine: Engine;
   /** The shared engine's state (see Engine.health). */
@@ -19,7 +19,7 @@ export interface EmbeddedHandle {
   close(): Promise<void>;
 }
 
-export async function openEmbedded(path: string, opts: EngineOptions = {}): Promise<EmbeddedHandle> {
+export async function openSharedEngine(path: string, opts: EngineOptions = {}): Promise<SharedEngineHandle> {
   const abs = resolve(path);
   let shared = open.get(abs);
   if (!shared) {

@@ -1,0 +1,39 @@
+import type { EngineApi } from '@endure/protocol';
+import { checkOptions, optionTable } from '@endure/common';
+import type { Engine, EngineHealth, EngineOptions } from '@endure/engine';
+import { openSharedEngine } from './shared-engine.js';
+
+/**
+ * Settings of the in-process engine, used by whichever connection opens it first. The same
+ * shape as @endure/transport's EmbeddedOptions, which is checked against it where transport
+ * hands its options over.
+ */
+export type EmbeddedEngineOptions = Pick<EngineOptions, 'maxPayloadBytes' | 'clock' | 'timerHorizonMs'>;
+
+const EMBEDDED_OPTIONS = optionTable<EmbeddedEngineOptions>('EmbeddedOptions', 'embedded engine options', {
+  maxPayloadBytes: { honoured: 'packages/integration/test/start.test.ts' },
+  clock: { honoured: 'packages/testing/test/time-skipping.test.ts' },
+  timerHorizonMs: { honoured: 'packages/engine/test/retention.test.ts' },
+});
+
+/** The in-process engine as a transport (@endure/transport's Transport), which can also tell the engine's state. */
+export interface EmbeddedTransport {
+  readonly address: string;
+  readonly api: EngineApi;
+  /** The engine itself, for what is not an API operation: the server checks API keys with it. */
+  readonly engine: Engine;
+  /** Whether the engine takes work: 'failed' after a storage failure (restart the process). */
+  health(): EngineHealth;
+  close(): Promise<void>;
+}
+
+/** Opens (or joins) the in-process engine on the SQLite file `path`. */
+export async function openEmbeddedTransport(path: string, options: EmbeddedEngineOptions = {}): Promise<EmbeddedTransport> {
+  checkOptions('embedded engine options', 'EmbeddedOptions', options, EMBEDDED_OPTIONS);
+  const { maxPayloadBytes } = options;
+  if (maxPayloadBytes !== undefined && !(Number.isInteger(maxPayloadBytes) && maxPayloadBytes > 0)) {
+    throw new TypeError(`embedded.maxPayloadBytes must be a positive whole number of bytes, got ${maxPayloadBytes}`);
+  }
+  const h = await openSharedEngine(path, options);
+  return { address: `sqlite:${path}`, api: h.api, engine: h.engine, health: h.health, close: () => h.close() };
+}
