@@ -17,7 +17,7 @@ export class AsyncCompletionClient {
   readonly options: Omit<ClientDeps, 'engine' | 'converter'>;
   private readonly deps: ClientDeps;
 
-  constructor(options: AsyncCompletionClientOptions) {
+  constructor(options?: AsyncCompletionClientOptions) {
     this.deps = loadClientOptions('new AsyncCompletionClient', 'AsyncCompletionClientOptions', options, ASYNC_COMPLETION_CLIENT_OPTIONS);
     const { connection, namespace, identity, dataConverter } = this.deps;
     this.options = { connection, namespace, identity, dataConverter };

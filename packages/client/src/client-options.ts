@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import type { EngineApi } from '@endure/protocol';
 import { checkOptions, defaultPayloadConverter, optionTable, type PayloadConverter } from '@endure/common';
-import type { Connection } from './connection.js';
+import { Connection } from './connection.js';
 import { scopedEngine } from './call-context.js';
 import { QueryRejectCondition } from './query-reject.js';
 
@@ -23,8 +23,8 @@ export interface DataConverter {
 }
 
 export interface BaseClientOptions {
-  /** The engine to talk to: `await Connection.connect({ address })`. Required (Temporal defaults to localhost:7233). */
-  connection: Connection;
+  /** The engine to talk to: `await Connection.connect({ address })`. Default, as Temporal's: `Connection.lazy()` (ENDURE_ADDRESS, else localhost:7233, opened on the first call). */
+  connection?: Connection;
   /** Default `'default'`. */
   namespace?: string;
   dataConverter?: DataConverter;
@@ -100,15 +100,17 @@ export interface ClientDeps {
 
 /** Checks a client's options (the `table` of its type) and applies Temporal's defaults. */
 export function loadClientOptions(where: string, type: string, options: BaseClientOptions | undefined, table: Parameters<typeof checkOptions>[3]): ClientDeps {
-  if (!options?.connection) throw new TypeError(`${where}({ connection }): connection is required; create one with Connection.connect()`);
+  options ??= {};
   checkOptions(where, type, options, table);
   checkOptions(`${where}: dataConverter`, 'DataConverter', options.dataConverter, DATA_CONVERTER_OPTIONS);
   if (options.namespace !== undefined && (typeof options.namespace !== 'string' || !options.namespace)) throw new TypeError(`${where}: namespace must be a non-empty string`);
   const dataConverter = options.dataConverter ?? {};
+  // No connection: Temporal's default, a lazy one to ENDURE_ADDRESS or localhost:7233.
+  const connection = options.connection ?? Connection.lazy();
   return {
-    connection: options.connection,
+    connection,
     // Every call goes through the withDeadline / withAbortSignal scope it is made in.
-    engine: scopedEngine(options.connection.engine),
+    engine: scopedEngine(connection.engine),
     namespace: options.namespace ?? 'default',
     identity: options.identity ?? `${process.pid}@${hostname()}`,
     converter: dataConverter.payloadConverter ?? defaultPayloadConverter,

@@ -34,10 +34,10 @@ export class Client {
   /** Namespaces and search attributes (Endure's; Temporal has them on connection.operatorService). */
   readonly operator: OperatorClient;
 
-  constructor(options: ClientOptions) {
+  constructor(options?: ClientOptions) {
     const deps = loadClientOptions('new Client', 'ClientOptions', options, CLIENT_OPTIONS);
-    checkOptions('new Client: workflow', 'ClientOptions.workflow', options.workflow, CLIENT_WORKFLOW_OPTIONS);
-    const queryRejectCondition = checkQueryRejectCondition('new Client: workflow', options.workflow?.queryRejectCondition);
+    checkOptions('new Client: workflow', 'ClientOptions.workflow', options?.workflow, CLIENT_WORKFLOW_OPTIONS);
+    const queryRejectCondition = checkQueryRejectCondition('new Client: workflow', options?.workflow?.queryRejectCondition);
     const { connection, namespace, identity, dataConverter } = deps;
     this.connection = connection;
     this.namespace = namespace;

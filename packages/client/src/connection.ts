@@ -54,6 +54,15 @@ export class Connection extends EngineConnection {
   }
 
   /**
+   * A connection that opens on its first call, as Temporal's Connection.lazy: what `new Client()`
+   * without a connection uses (ENDURE_ADDRESS, else localhost:7233). Options are checked now.
+   */
+  static lazy(options?: ConnectionOptions): Connection {
+    checkOptions('Connection.lazy', 'ConnectionOptions', options, CONNECTION_OPTIONS_TABLE);
+    return new this(this.lazyTransportFor('Connection.lazy', options, Connection.lazy));
+  }
+
+  /**
    * Runs `fn` with a deadline (a Date, or epoch milliseconds) for every call it makes, as
    * Temporal's Connection.withDeadline: a wait (a result, an update waiting for a worker) ends by
    * then, and a call after it fails with DEADLINE_EXCEEDED. An update that has not reached its

@@ -64,10 +64,10 @@ export class WorkflowClient {
   readonly options: LoadedWorkflowClientOptions;
   private readonly deps: ClientDeps;
 
-  constructor(options: WorkflowClientOptions) {
+  constructor(options?: WorkflowClientOptions) {
     this.deps = loadClientOptions('new WorkflowClient', 'WorkflowClientOptions', options, WORKFLOW_CLIENT_OPTIONS);
     const { connection, namespace, identity, dataConverter } = this.deps;
-    this.options = { connection, namespace, identity, dataConverter, queryRejectCondition: checkQueryRejectCondition('new WorkflowClient', options.queryRejectCondition) };
+    this.options = { connection, namespace, identity, dataConverter, queryRejectCondition: checkQueryRejectCondition('new WorkflowClient', options?.queryRejectCondition) };
   }
 
   get connection(): Connection {

@@ -27,9 +27,30 @@ describe('client options', () => {
   });
   after(() => env.close());
 
-  it('connection is required, and named when missing', () => {
-    assert.throws(() => new Client({} as ClientOptions), /new Client\(\{ connection \}\): connection is required/);
-    assert.throws(() => new WorkflowClient({} as ClientOptions), /new WorkflowClient\(\{ connection \}\): connection is required/);
+  it('connection: without one, a lazy connection to ENDURE_ADDRESS (else localhost:7233), opened by the first call', async () => {
+    const saved = process.env['ENDURE_ADDRESS'];
+    process.env['ENDURE_ADDRESS'] = env.address;
+    try {
+      for (const client of [new Client(), new Client({} as ClientOptions)]) {
+        assert.equal(client.connection.address, env.address);
+        const h = await client.workflow.start('cart', { taskQueue, workflowId: uid() });
+        assert.equal((await env.client.workflow.getHandle(h.workflowId).describe()).status.name, 'RUNNING');
+        await h.terminate();
+        await client.connection.close();
+      }
+      const workflows = new WorkflowClient();
+      assert.equal(workflows.connection.address, env.address);
+      await workflows.connection.close();
+    } finally {
+      if (saved === undefined) delete process.env['ENDURE_ADDRESS'];
+      else process.env['ENDURE_ADDRESS'] = saved;
+    }
+    delete process.env['ENDURE_ADDRESS'];
+    try {
+      assert.equal(new Client().connection.address, 'http://localhost:7233');
+    } finally {
+      if (saved !== undefined) process.env['ENDURE_ADDRESS'] = saved;
+    }
   });
 
   it('namespace: the client works in that namespace only (default "default")', async () => {

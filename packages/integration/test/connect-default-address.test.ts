@@ -16,6 +16,7 @@ import { NativeConnection, Worker } from '@endure/worker';
 import { makeActivities } from '../src/activities.js';
 import { workflowsPath } from '../src/harness.js';
 import { startServerProcess } from '../src/server-process.js';
+import { withDevServerPort } from '../src/dev-port-lock.js';
 
 const ENDURE_BIN = join(dirname(createRequire(import.meta.url).resolve('@endure/server')), '..', '..', 'bin', 'endure.js');
 
@@ -74,7 +75,8 @@ describe('endure server start-dev on its default address', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('listens on 127.0.0.1:7233, which clients, workers and the CLI given no address reach; a second one says the port is taken', async (t) => {
+  it('listens on 127.0.0.1:7233, which clients, workers and the CLI given no address reach; a second one says the port is taken', (t) =>
+    withDevServerPort(async () => {
     if (await portTaken(7233)) {
       t.skip('port 7233 is in use by another process on this machine');
       return;
@@ -139,7 +141,7 @@ describe('endure server start-dev on its default address', () => {
     const keyed = await endure(['--address', 'sqlite:./endure.db', '--api-key', 'some-key-0123456789', 'workflow', 'list'], dir);
     assert.equal(keyed.code, 2);
     assert.match(keyed.stderr, /^error: --api-key \(or ENDURE_API_KEY\) is for a server; --address sqlite:\.\/endure\.db opens the database in this process/);
-  });
+    }));
 });
 
 describe('connections given no address, or one without a scheme', () => {

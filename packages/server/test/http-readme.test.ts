@@ -1,4 +1,4 @@
-// The README's curl example, request for request, against a real server with a worker.
+// The curl example of docs/server.md, request for request, against a real server with a worker.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -6,20 +6,20 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Worker } from '@endure/worker';
 import { raw, startTestServer } from './http-support/harness.js';
 
-const README = fileURLToPath(new URL('../../../../README.md', import.meta.url));
+const DOC = fileURLToPath(new URL('../../../../docs/server.md', import.meta.url));
 const workflowsPath = fileURLToPath(new URL('./http-support/workflows/hello.js', import.meta.url));
 
-/** The curl lines of the README: address, path, headers and body, as a shell would pass them. */
+/** The curl lines of docs/server.md: address, path, headers and body, as a shell would pass them. */
 function curlRequests(): { path: string; headers: Record<string, string>; body: string }[] {
-  const lines = readFileSync(README, 'utf8').split('\n').filter((l) => l.startsWith('curl '));
+  const lines = readFileSync(DOC, 'utf8').split('\n').filter((l) => l.startsWith('curl '));
   return lines.map((line) => {
     const m = /^curl -s http:\/\/127\.0\.0\.1:7233(\/v1\/\w+) -H '([^:]+): ([^']+)' -d '([^']*)'$/.exec(line);
-    assert.ok(m, `a curl line of the README has the expected shape: ${line}`);
+    assert.ok(m, `a curl line of docs/server.md has the expected shape: ${line}`);
     return { path: m[1]!, headers: { [m[2]!]: m[3]! }, body: m[4]! };
   });
 }
 
-describe('README server-mode example', () => {
+describe('docs/server.md server-mode example', () => {
   it('starts a workflow and reads its result with the documented requests', async () => {
     const requests = curlRequests();
     assert.deepEqual(requests.map((r) => r.path), ['/v1/startWorkflow', '/v1/getResult']);

@@ -30,6 +30,47 @@ export class EngineConnection {
     }
   }
 
+  /**
+   * A transport that opens on its first call (Temporal's Connection.lazy): options are checked
+   * now, the address is opened then. A failure to open fails that call, and the next call tries
+   * again.
+   */
+  protected static lazyTransportFor(where: string, options: ConnectOptions = {}, api: (...args: never[]) => unknown = this.lazyTransportFor): Transport {
+    const { address, embedded, remote } = resolveConnectOptions(where, options);
+    let opening: Promise<Transport> | undefined;
+    const open = () =>
+      (opening ??= openTransport(address, embedded, remote).catch(async (err: unknown) => {
+        opening = undefined;
+        throw await fromCaller(err, api);
+      }));
+    const calls = new Map<string, (req: unknown, signal?: AbortSignal) => Promise<unknown>>();
+    const lazyApi = new Proxy({} as EngineApi, {
+      get(_target, prop) {
+        // Not a thenable, and no symbols: only the API's operations are functions here.
+        if (typeof prop !== 'string' || prop === 'then') return undefined;
+        let call = calls.get(prop);
+        if (!call) {
+          call = async (req, signal) => {
+            const t = await open();
+            const op = (t.api as unknown as Record<string, ((r: unknown, s?: AbortSignal) => Promise<unknown>) | undefined>)[prop];
+            if (typeof op !== 'function') throw new TypeError(`the engine API has no operation '${prop}'`);
+            return op.call(t.api, req, signal);
+          };
+          calls.set(prop, call);
+        }
+        return call;
+      },
+    });
+    return {
+      address,
+      api: lazyApi,
+      close: async () => {
+        const t = await opening?.catch(() => undefined);
+        await t?.close();
+      },
+    };
+  }
+
   /** The address connected to, with its scheme (`localhost:7233` reads back as `http://localhost:7233`). */
   get address(): string {
     return this.transport.address;
