@@ -42,6 +42,16 @@ const TIMED_WAITS: ReadonlySet<string> = new Set(['getResult', 'updateWorkflow',
 /** How much sooner than the deadline a long-poll is asked to answer, and how late the answer may be. */
 const LONG_POLL_MARGIN_MS = 50;
 const LATE_ANSWER_MS = 2_000;
+/** Node fires a longer setTimeout after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A timer for a deadline, or none when it is further than a timer can wait (24.8 days): no call
+ * waits that long (a long-poll answers within its own timeout), and the next call checks again.
+ */
+function armed(fn: () => void, ms: number): NodeJS.Timeout | undefined {
+  return ms <= MAX_TIMER_MS ? setTimeout(fn, ms) : undefined;
+}
 
 function call(operation: string, fn: (req: unknown, signal?: AbortSignal) => Promise<unknown>, req: unknown, signal: AbortSignal | undefined, ctx: CallContext): Promise<unknown> {
   const stop = new AbortController();
@@ -66,9 +76,9 @@ function call(operation: string, fn: (req: unknown, signal?: AbortSignal) => Pro
       const timed = req as { timeoutMs?: unknown } | null;
       if (TIMED_WAITS.has(operation) && typeof timed?.timeoutMs === 'number') {
         req = { ...timed, timeoutMs: Math.max(1, Math.min(timed.timeoutMs, left - LONG_POLL_MARGIN_MS)) };
-        timer = setTimeout(passed, left + LATE_ANSWER_MS);
+        timer = armed(passed, left + LATE_ANSWER_MS);
       } else {
-        timer = setTimeout(passed, left);
+        timer = armed(passed, left);
       }
     }
     ctx.signal?.addEventListener('abort', onAbort, { once: true });

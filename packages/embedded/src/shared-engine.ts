@@ -1,11 +1,41 @@
 import { resolve } from 'node:path';
 import type { EngineApi } from '@endure/protocol';
 import { Engine, type EngineHealth, type EngineOptions } from '@endure/engine';
-import { SqliteStore } from '@endure/store-sqlite';
+import { SqliteStore, canonicalPath } from '@endure/store-sqlite';
 
 interface Shared {
   refs: number;
   ready: Promise<{ engine: Engine; store: SqliteStore }>;
+  /** The settings the engine was opened with: the first connection's. */
+  settings: EngineOptions;
+  /** Set once the last connection closed it: an open meanwhile waits, then opens it anew. */
+  closing?: Promise<void>;
+}
+
+/** The settings a connection may pass; a later connection to the same file must agree with the first. */
+const SETTINGS = ['maxPayloadBytes', 'clock', 'timerHorizonMs'] as const;
+
+/** The file's one name (symlinks, `..`), as the store's lock knows it; where it cannot be read, the store's open says why. */
+function keyOf(path: string): string {
+  try {
+    return canonicalPath(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Settings apply when the engine opens: a later connection that asks for different ones would be
+ * accepted and ignored, so it is refused, naming the setting.
+ */
+function checkJoin(file: string, opened: EngineOptions, asked: EngineOptions): void {
+  for (const name of SETTINGS) {
+    if (asked[name] === undefined || asked[name] === opened[name]) continue;
+    const was = opened[name] === undefined ? 'its default' : name === 'clock' ? 'another clock' : String(opened[name]);
+    throw new TypeError(
+      `embedded.${name}: the engine on ${file} is already open in this process with ${was}; its settings are those of the connection that opened it: pass the same value, or none`,
+    );
+  }
 }
 
 /** One engine per database file per process: every connection to the same file shares it. */
@@ -20,11 +50,17 @@ export interface SharedEngineHandle {
 }
 
 export async function openSharedEngine(path: string, opts: EngineOptions = {}): Promise<SharedEngineHandle> {
-  const abs = resolve(path);
-  let shared = open.get(abs);
-  if (!shared) {
+  const key = keyOf(path);
+  let shared = open.get(key);
+  while (shared?.closing) {
+    await shared.closing;
+    shared = open.get(key);
+  }
+  if (shared) {
+    checkJoin(path, shared.settings, opts);
+  } else {
     const ready = (async () => {
-      const store = await SqliteStore.open(abs);
+      const store = await SqliteStore.open(key);
       try {
         return { engine: await Engine.open(store, opts), store };
       } catch (err) {
@@ -32,9 +68,12 @@ export async function openSharedEngine(path: string, opts: EngineOptions = {}): 
         throw err;
       }
     })();
-    shared = { refs: 0, ready };
-    open.set(abs, shared);
-    ready.catch(() => open.delete(abs));
+    const created: Shared = { refs: 0, ready, settings: { ...opts } };
+    shared = created;
+    open.set(key, created);
+    ready.catch(() => {
+      if (open.get(key) === created) open.delete(key);
+    });
   }
   shared.refs++;
   const s = shared;
@@ -54,10 +93,14 @@ export async function openSharedEngine(path: string, opts: EngineOptions = {}): 
       if (closed) return;
       closed = true;
       if (--s.refs > 0) return;
-      open.delete(abs);
-      const { engine: e, store } = await s.ready;
-      await e.close();
-      await store.close();
+      s.closing = (async () => {
+        const { engine: e, store } = await s.ready;
+        await e.close();
+        await store.close();
+      })().finally(() => {
+        if (open.get(key) === s) open.delete(key);
+      });
+      await s.closing;
     },
   };
 }

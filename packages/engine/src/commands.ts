@@ -179,8 +179,11 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
             // Memo and search attributes carry over to the new run (as in Temporal), so it stays findable.
             memo: run.properties.memo,
             searchAttributes: run.properties.searchAttributes,
-            // A cron chain stays one: the continued run closes into the chain's next run.
+            // A cron chain stays one: the continued run closes into the chain's next run, and
+            // carries the chain's last result for a run after it that fails (start attributes
+            // are loaded before a cron run's task completes: cron-chain.ts).
             cronSchedule: run.state.cronSchedule,
+            lastCompletionResult: run.state.cronSchedule ? run.startAttributes?.lastCompletionResult : undefined,
             indexedSearchAttributes: run.properties.searchAttributes && indexSearchAttributes(core.namespaces.get(r.namespace), run.properties.searchAttributes, true),
           },
           r.runId,

@@ -36,8 +36,17 @@ export function startDelayedRun(core: EngineCore, run: Run): Promise<void> | und
 
 /** Queries need the workflow's code to have run; a waiting run's has not. */
 export function refuseQueryWhileDelayed(run: Run, queryType: string): void {
+  refuseWhileDelayed(run, `query '${queryType}'`, 'query it after that');
+}
+
+/** An update to a run that has not started either: no worker could accept it before then, so the caller is told at once instead of waiting. */
+export function refuseUpdateWhileDelayed(run: Run, updateName: string): void {
+  refuseWhileDelayed(run, `update '${updateName}'`, 'send it after that (a signal ends a startDelay early)');
+}
+
+function refuseWhileDelayed(run: Run, what: string, instead: string): void {
   if (!run.open || run.state.wft.status !== 'delayed') return;
   const at = new Date(run.state.executionTime ?? 0).toISOString();
   const why = run.state.delayedBy === 'cron' ? `waits for its cron schedule '${run.state.cronSchedule}'` : 'waits out its startDelay';
-  throw new ApiError('FAILED_PRECONDITION', `query '${queryType}': workflow '${run.record.workflowId}' has not started running: it ${why} until ${at}; query it after that`);
+  throw new ApiError('FAILED_PRECONDITION', `${what}: workflow '${run.record.workflowId}' has not started running: it ${why} until ${at}; ${instead}`);
 }

@@ -76,7 +76,7 @@ import {
   releaseActivityTask,
 } from './activity-tasks.js';
 import { describeRun } from './describe.js';
-import { refuseQueryWhileDelayed, startDelayedRun } from './delayed-start.js';
+import { refuseQueryWhileDelayed, refuseUpdateWhileDelayed, startDelayedRun } from './delayed-start.js';
 import { loadStartAttributes } from './cron/cron-chain.js';
 import { DELAYED_START_TIMER_ID } from './keys.js';
 import { namespaceInfo } from './namespaces.js';
@@ -122,7 +122,15 @@ export class Engine implements EngineApi {
     // Storage failures stop the whole engine (EngineCore.fail); nothing else to do per timer.
     const done = (p: Promise<void> | undefined) => void p?.catch(() => {});
     if (timerId.startsWith('timer:')) done(fireUserTimer(this.core, run, Number(timerId.slice(6))));
-    else if (timerId === 'run-timeout') done(loadStartAttributes(this.core, run).then(() => (run.open ? timeOutRun(this.core, run, 'RUN') : undefined)));
+    else if (timerId === 'run-timeout') {
+      // The timer is spent: a run whose first event cannot be read would never time out, so that
+      // read failing is a storage failure like any other, and stops the engine.
+      const loaded = loadStartAttributes(this.core, run).catch((err: unknown) => {
+        this.core.fail(err);
+        throw err;
+      });
+      done(loaded.then(() => (run.open ? timeOutRun(this.core, run, 'RUN') : undefined)));
+    }
     else if (timerId === DELAYED_START_TIMER_ID) done(startDelayedRun(this.core, run));
     else if (timerId === 'execution-timeout') done(timeOutRun(this.core, run, 'EXECUTION'));
     else if (timerId.startsWith('activity-')) activityDeadlinePassed(this.core, run, timerId);
@@ -214,17 +222,18 @@ export class Engine implements EngineApi {
     return queryRun(this.core, run, r.queryType, r.args, r.timeoutMs ?? 10_000);
   }
 
-  async updateWorkflow(req: UpdateWorkflowRequest): Promise<UpdateResponse> {
+  async updateWorkflow(req: UpdateWorkflowRequest, signal?: AbortSignal): Promise<UpdateResponse> {
     const r = parseRequest(UpdateWorkflowRequest, req, 'updateWorkflow request');
     const run = await this.resolveChainRun(r);
+    refuseUpdateWhileDelayed(run, r.updateName);
     await admitUpdate(this.core, run, r.updateId, r.updateName, r.args);
-    return waitForUpdate(this.core, run, r.updateId, r.waitForStage ?? 'COMPLETED', r.timeoutMs ?? DEFAULT_POLL_MS);
+    return waitForUpdate(this.core, run, r.updateId, r.waitForStage ?? 'COMPLETED', r.timeoutMs ?? DEFAULT_POLL_MS, signal);
   }
 
-  async pollUpdate(req: PollUpdateRequest): Promise<UpdateResponse> {
+  async pollUpdate(req: PollUpdateRequest, signal?: AbortSignal): Promise<UpdateResponse> {
     const r = parseRequest(PollUpdateRequest, req, 'pollUpdate request');
     const run = await this.resolveRun(r);
-    return waitForUpdate(this.core, run, r.updateId, r.waitForStage ?? 'COMPLETED', r.timeoutMs ?? DEFAULT_POLL_MS);
+    return waitForUpdate(this.core, run, r.updateId, r.waitForStage ?? 'COMPLETED', r.timeoutMs ?? DEFAULT_POLL_MS, signal);
   }
 
   async respondQueryTask(req: RespondQueryTaskRequest): Promise<void> {

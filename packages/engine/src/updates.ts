@@ -30,8 +30,8 @@ export async function admitUpdate(core: EngineCore, run: Run, updateId: string, 
   if (m.upsertTasks.length) await core.apply(run, m);
 }
 
-/** Waits until the update reaches `stage` (or the wait times out: the stage so far is returned). */
-export async function waitForUpdate(core: EngineCore, run: Run, updateId: string, stage: UpdateStage, timeoutMs: number): Promise<UpdateResponse> {
+/** Waits until the update reaches `stage` (or the wait times out or is aborted: the stage so far is returned). */
+export async function waitForUpdate(core: EngineCore, run: Run, updateId: string, stage: UpdateStage, timeoutMs: number, signal?: AbortSignal): Promise<UpdateResponse> {
   const deadline = core.now() + timeoutMs;
   for (;;) {
     core.check(); // a shut-down engine ends the wait (close() wakes every waiter)
@@ -44,7 +44,7 @@ export async function waitForUpdate(core: EngineCore, run: Run, updateId: string
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${run.record.workflowId}' closed (${run.record.status}) before update '${updateId}' completed`);
     const left = deadline - core.now();
     // Still waiting for a worker to take it: say whether any worker polls the run's queue.
-    if (left <= 0) return r.stage === 'ADMITTED' ? { ...r, taskQueuePolling: taskQueuePolling(core, run.record.namespace, run.record.taskQueue, 'workflow') } : r;
-    await core.waitForEvent(run.key, left);
+    if (left <= 0 || signal?.aborted) return r.stage === 'ADMITTED' ? { ...r, taskQueuePolling: taskQueuePolling(core, run.record.namespace, run.record.taskQueue, 'workflow') } : r;
+    await core.waitForEvent(run.key, left, signal);
   }
 }

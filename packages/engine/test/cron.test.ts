@@ -87,6 +87,11 @@ describe('cron schedules and delayed starts', () => {
       assert.equal(d.pendingWorkflowTask, undefined, 'no workflow task before the scheduled time');
       assert.equal(await poll(h.engine, 100), null, 'nothing runs before 00:01');
       await assert.rejects(h.engine.queryWorkflow({ namespace: ns, workflowId: 'report-1', queryType: 'state', args: [] }), /has not started running: it waits for its cron schedule/);
+      // An update could not be accepted before then either: said at once, not waited on.
+      await assert.rejects(
+        h.engine.updateWorkflow({ namespace: ns, workflowId: 'report-1', updateId: 'u-early', updateName: 'bump', args: [], waitForStage: 'ACCEPTED', timeoutMs: 60_000 }),
+        /update 'bump': workflow 'report-1' has not started running: it waits for its cron schedule .* send it after that/,
+      );
 
       clock.set('2030-01-01T00:01:00Z');
       const t1 = await runOnce(h.engine, [{ type: 'CompleteWorkflow', result: p(1) }]);

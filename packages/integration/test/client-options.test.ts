@@ -41,6 +41,8 @@ describe('client options', () => {
       const workflows = new WorkflowClient();
       assert.equal(workflows.connection.address, env.address);
       await workflows.connection.close();
+      // Closed stays closed: a later call does not open (and hold) the engine again.
+      await assert.rejects(workflows.getHandle(uid()).describe(), /the connection to .* is closed/);
     } finally {
       if (saved === undefined) delete process.env['ENDURE_ADDRESS'];
       else process.env['ENDURE_ADDRESS'] = saved;

@@ -78,6 +78,14 @@ describe('starting workflows', () => {
       const client = new Client({ connection });
       await assert.rejects(client.workflow.start('echoWorkflow', { taskQueue, workflowId: uid(), args: ['z'.repeat(2000)] }), /is 2\.0 KB, over the 1000 bytes payload limit/);
       await assert.rejects(Connection.connect({ address: `sqlite:${join(dir, 'x.db')}`, embedded: { maxPayloadBytes: -1 } }), /embedded\.maxPayloadBytes must be a positive whole number/);
+      // A second connection to the open engine joins it with the first one's settings: the same
+      // value or none is fine; another is refused by name rather than ignored. Another spelling
+      // of the same file joins the same engine.
+      for (const embedded of [{ maxPayloadBytes: 1000 }, {}]) await (await Connection.connect({ address: `sqlite:${join(dir, '.', 'l.db')}`, embedded })).close();
+      await assert.rejects(
+        Connection.connect({ address: `sqlite:${join(dir, 'l.db')}`, embedded: { maxPayloadBytes: 5000 } }),
+        /embedded\.maxPayloadBytes: the engine on .*l\.db is already open in this process with 1000; its settings are those of the connection that opened it/,
+      );
     } finally {
       await connection.close();
       rmSync(dir, { recursive: true, force: true });

@@ -341,8 +341,8 @@ export interface EngineApi {
   signalWorkflow(req: SignalWorkflowRequest): Promise<void>;
   queryWorkflow(req: QueryWorkflowRequest): Promise<QueryWorkflowResponse>;
   respondQueryTask(req: RespondQueryTaskRequest): Promise<void>;
-  updateWorkflow(req: UpdateWorkflowRequest): Promise<UpdateResponse>;
-  pollUpdate(req: PollUpdateRequest): Promise<UpdateResponse>;
+  updateWorkflow(req: UpdateWorkflowRequest, signal?: AbortSignal): Promise<UpdateResponse>;
+  pollUpdate(req: PollUpdateRequest, signal?: AbortSignal): Promise<UpdateResponse>;
   terminateWorkflow(req: TerminateWorkflowRequest): Promise<void>;
   pollWorkflowTask(req: PollRequest, signal?: AbortSignal): Promise<WorkflowTask | null>;
   pollWorkflowTasks(req: PollTasksRequest, signal?: AbortSignal): Promise<PollWorkflowTasksResponse>;

@@ -63,7 +63,7 @@ export interface TimeSkippingTestWorkflowEnvironmentOptions {
 }
 
 export interface ExistingServerTestWorkflowEnvironmentOptions {
-  /** An `endure server` (`http://host:port`) or a `sqlite:` file. Default `http://127.0.0.1:8233`, where `endure server start-dev` listens. */
+  /** An `endure server` (`http://host:port`) or a `sqlite:` file. Default `localhost:7233`, where `endure server start-dev` listens. */
   address?: string;
   /** Default `default`. */
   namespace?: string;

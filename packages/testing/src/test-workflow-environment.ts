@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Client, Connection, type AsyncCompletionClient, type WorkflowClient } from '@endure/client';
 import { NativeConnection } from '@endure/worker';
 import { checkOptions, toMs, type Duration } from '@endure/common';
-import { fromCaller, type EmbeddedOptions } from '@endure/transport';
+import { DEV_SERVER_ADDRESS, fromCaller, type EmbeddedOptions } from '@endure/transport';
 import type { EngineApi } from '@endure/protocol';
 import { VirtualClock } from './virtual-clock.js';
 import { WorkTracker } from './work-tracker.js';
@@ -31,7 +31,8 @@ import {
 const TIME_SKIPPING_TIMER_HORIZON_MS = 100 * 365 * 24 * 3600_000;
 
 /** Where createFromExistingServer looks when given no address: `endure server start-dev`. */
-const DEFAULT_SERVER_ADDRESS = 'http://127.0.0.1:8233';
+/** Where `endure server start-dev` listens, as Temporal's createFromExistingServer defaults to its dev server. */
+const DEFAULT_SERVER_ADDRESS = DEV_SERVER_ADDRESS;
 
 /** The same connection, but whose engine calls go through `engine` (the tracker's wrapper). */
 function withEngine<C extends { readonly engine: EngineApi }>(conn: C, engine: EngineApi): C {
@@ -101,8 +102,9 @@ export class TestWorkflowEnvironment {
     checkOptions('TestWorkflowEnvironment.createLocal', 'DevServerConfig', server, devServerOptionTable);
     const temp = server.dbFilename === undefined ? tempDatabase() : undefined;
     const address = temp ? temp.address : `sqlite:${resolve(server.dbFilename!)}`;
+    let nativeConnection: NativeConnection | undefined;
     try {
-      const nativeConnection = await NativeConnection.connect({ address });
+      nativeConnection = await NativeConnection.connect({ address });
       const connection = await Connection.connect({ address });
       const namespace = server.namespace ?? 'default';
       const env = new TestWorkflowEnvironment({ connection, nativeConnection, supportsTimeSkipping: false, address, namespace, clientOptions: opts.client, options: opts, tempDir: temp?.dir });
@@ -112,6 +114,7 @@ export class TestWorkflowEnvironment {
       });
       return env;
     } catch (err) {
+      await nativeConnection?.close().catch(() => {}); // before its file goes
       if (temp) rmSync(temp.dir, { recursive: true, force: true });
       throw await fromCaller(err, TestWorkflowEnvironment.createLocal);
     }
@@ -132,9 +135,10 @@ export class TestWorkflowEnvironment {
     const clock = new VirtualClock(() => tracker.bump());
     // A far timer horizon: every durable timer is held in memory, so a jump reaches it at once.
     const embedded: EmbeddedOptions = { clock, timerHorizonMs: TIME_SKIPPING_TIMER_HORIZON_MS };
+    let native: NativeConnection | undefined;
     try {
       // This first connection creates the engine, with the virtual clock.
-      const native = await NativeConnection.connect({ address, embedded });
+      native = await NativeConnection.connect({ address, embedded });
       const conn = await Connection.connect({ address, embedded });
       const skipper = new TimeSkipper(clock, tracker);
       return new TestWorkflowEnvironment({
@@ -150,13 +154,14 @@ export class TestWorkflowEnvironment {
         clock,
       });
     } catch (err) {
+      await native?.close().catch(() => {}); // before its file goes
       clock.close();
       rmSync(dir, { recursive: true, force: true });
       throw await fromCaller(err, TestWorkflowEnvironment.createTimeSkipping);
     }
   }
 
-  /** An environment on an engine that is already running (an `endure server`, by default at http://127.0.0.1:8233); teardown only closes the connections. */
+  /** An environment on an engine that is already running (an `endure server`, by default at localhost:7233, where `endure server start-dev` listens); teardown only closes the connections. */
   static async createFromExistingServer(opts: ExistingServerTestWorkflowEnvironmentOptions = {}): Promise<TestWorkflowEnvironment> {
     checkOptions('TestWorkflowEnvironment.createFromExistingServer', 'ExistingServerTestWorkflowEnvironmentOptions', opts, existingServerEnvOptionTable);
     const address = opts.address ?? DEFAULT_SERVER_ADDRESS;

@@ -38,11 +38,15 @@ export class EngineConnection {
   protected static lazyTransportFor(where: string, options: ConnectOptions = {}, api: (...args: never[]) => unknown = this.lazyTransportFor): Transport {
     const { address, embedded, remote } = resolveConnectOptions(where, options);
     let opening: Promise<Transport> | undefined;
-    const open = () =>
-      (opening ??= openTransport(address, embedded, remote).catch(async (err: unknown) => {
+    let closed = false;
+    const open = () => {
+      // Reopening after close() would take the database (or a pool) that nothing closes again.
+      if (closed) return Promise.reject(new Error(`the connection to ${address} is closed`));
+      return (opening ??= openTransport(address, embedded, remote).catch(async (err: unknown) => {
         opening = undefined;
         throw await fromCaller(err, api);
       }));
+    };
     const calls = new Map<string, (req: unknown, signal?: AbortSignal) => Promise<unknown>>();
     const lazyApi = new Proxy({} as EngineApi, {
       get(_target, prop) {
@@ -65,6 +69,7 @@ export class EngineConnection {
       address,
       api: lazyApi,
       close: async () => {
+        closed = true;
         const t = await opening?.catch(() => undefined);
         await t?.close();
       },
