@@ -22,7 +22,8 @@ export interface WorkflowOptions<A extends readonly unknown[] = unknown[]> {
   /**
    * A cron schedule (5 fields, or `@hourly`, `@daily`, `@every 30m`…; UTC): the run waits for the
    * next matching time, and each run that completes, fails or times out is followed by the next
-   * with the same arguments. Cancelling or terminating a run ends the chain.
+   * with the same arguments. Cancelling or terminating a run ends the chain (a run still waiting
+   * for its time is terminated at once; a cancel reaches it when it starts).
    */
   cronSchedule?: string;
   /** Wait this long before the workflow's first task (a signal ends the wait). Not with cronSchedule. */

@@ -1,7 +1,9 @@
 // A cron chain: when a run with a cron schedule completes, fails or times out (its run timeout),
 // the next run is created in the same atomic write as the close — the same input, waiting for the
 // schedule's next time — so a crash can neither lose the next run nor start it twice. Cancelling
-// or terminating a run ends the chain, as does the chain's execution timeout.
+// or terminating a run ends the chain, as does the chain's execution timeout. A run waiting for
+// its time is terminated at once, but a cancel request reaches it when it starts (like a signal):
+// if its code then completes anyway, the chain goes on.
 import { ApiError, type EventOf, type Failure, type Payload } from '@endure/protocol';
 import type { EngineCore } from '../engine-core.js';
 import type { Mutation, Run } from '../run.js';
