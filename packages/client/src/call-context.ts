@@ -95,17 +95,26 @@ function call(operation: string, fn: (req: unknown, signal?: AbortSignal) => Pro
   });
 }
 
-/** The engine, with each call bounded by the deadline and abort signal of the scope it is made in. */
+/**
+ * The engine, with each call bounded by the deadline and abort signal of the scope it is made in.
+ * One wrapper per operation, made on first use: every client call goes through here.
+ */
 export function scopedEngine(engine: EngineApi): EngineApi {
+  const wrapped = new Map<string | symbol, (req: unknown, signal?: AbortSignal) => Promise<unknown>>();
   return new Proxy(engine, {
     get(target, prop) {
+      const known = wrapped.get(prop);
+      if (known) return known;
       const v: unknown = Reflect.get(target, prop, target);
       if (typeof v !== 'function') return v;
       const fn = (v as (req: unknown, signal?: AbortSignal) => Promise<unknown>).bind(target);
-      return (req: unknown, signal?: AbortSignal) => {
+      const operation = String(prop);
+      const scoped = (req: unknown, signal?: AbortSignal) => {
         const ctx = scope.getStore();
-        return ctx && (ctx.deadline !== undefined || ctx.signal) ? call(String(prop), fn, req, signal, ctx) : fn(req, signal);
+        return ctx && (ctx.deadline !== undefined || ctx.signal) ? call(operation, fn, req, signal, ctx) : fn(req, signal);
       };
+      wrapped.set(prop, scoped);
+      return scoped;
     },
   });
 }
