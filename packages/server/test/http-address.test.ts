@@ -8,22 +8,22 @@ import { parseAddress } from '@endure/transport';
 
 describe('server addresses', () => {
   it('reads http:// and https:// addresses, keeping sqlite: as it was', () => {
-    assert.deepEqual(parseAddress('http://127.0.0.1:8233'), { kind: 'http', baseUrl: 'http://127.0.0.1:8233', secure: false, bare: false });
-    assert.deepEqual(parseAddress('https://endure.example.com:8233/'), { kind: 'http', baseUrl: 'https://endure.example.com:8233', secure: true, bare: false });
-    assert.deepEqual(parseAddress('http://[::1]:8233/endure/'), { kind: 'http', baseUrl: 'http://[::1]:8233/endure', secure: false, bare: false });
+    assert.deepEqual(parseAddress('http://127.0.0.1:8233'), { kind: 'http', baseUrl: 'http://127.0.0.1:8233', baseUrls: ['http://127.0.0.1:8233'], secure: false, bare: false });
+    assert.deepEqual(parseAddress('https://endure.example.com:8233/'), { kind: 'http', baseUrl: 'https://endure.example.com:8233', baseUrls: ['https://endure.example.com:8233'], secure: true, bare: false });
+    assert.deepEqual(parseAddress('http://[::1]:8233/endure/'), { kind: 'http', baseUrl: 'http://[::1]:8233/endure', baseUrls: ['http://[::1]:8233/endure'], secure: false, bare: false });
     assert.deepEqual(parseAddress('sqlite:./endure.db'), { kind: 'sqlite', path: './endure.db' });
   });
 
   it("reads Temporal's host:port without a scheme as a server, port 7233 if left out, https when asked", () => {
-    const http = (baseUrl: string) => ({ kind: 'http', baseUrl, secure: false, bare: true });
+    const http = (baseUrl: string) => ({ kind: 'http', baseUrl, baseUrls: [baseUrl], secure: false, bare: true });
     assert.deepEqual(parseAddress('localhost:7233'), http('http://localhost:7233'));
     assert.deepEqual(parseAddress('my-host.example.com:8080'), http('http://my-host.example.com:8080'));
     assert.deepEqual(parseAddress('10.1.2.3:9'), http('http://10.1.2.3:9'));
     assert.deepEqual(parseAddress('[::1]:7233'), http('http://[::1]:7233'));
     assert.deepEqual(parseAddress('endure_server'), http('http://endure_server:7233'), 'a host alone gets the dev server port, as in Temporal');
     assert.deepEqual(parseAddress('[::1]'), http('http://[::1]:7233'));
-    assert.deepEqual(parseAddress('ns.acct.tmprl.cloud:7233', 'https'), { kind: 'http', baseUrl: 'https://ns.acct.tmprl.cloud:7233', secure: true, bare: true });
-    assert.deepEqual(parseAddress('https://h:1', 'http'), { kind: 'http', baseUrl: 'https://h:1', secure: true, bare: false }, 'an explicit scheme is kept');
+    assert.deepEqual(parseAddress('ns.acct.tmprl.cloud:7233', 'https'), { kind: 'http', baseUrl: 'https://ns.acct.tmprl.cloud:7233', baseUrls: ['https://ns.acct.tmprl.cloud:7233'], secure: true, bare: true });
+    assert.deepEqual(parseAddress('https://h:1', 'http'), { kind: 'http', baseUrl: 'https://h:1', baseUrls: ['https://h:1'], secure: true, bare: false }, 'an explicit scheme is kept');
   });
 
   it('says what is wrong with a bad address, naming both kinds of address', () => {

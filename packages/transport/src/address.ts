@@ -18,8 +18,13 @@ export type ParsedAddress =
   | { kind: 'sqlite'; path: string }
   | {
       kind: 'http';
-      /** No trailing slash: routes are `${baseUrl}/v1/<operation>`. */
+      /** The first (or only) server. No trailing slash: routes are `${baseUrl}/v1/<operation>`. */
       baseUrl: string;
+      /**
+       * Every server of the address, in the order given (`http://a:7233,http://b:7233`: the nodes
+       * of a cluster); a connection uses one and moves to the next when it cannot be reached.
+       */
+      baseUrls: string[];
       secure: boolean;
       /** Written without a scheme (Temporal's `host:port`): whether it is https was the caller's choice. */
       bare: boolean;
@@ -41,7 +46,8 @@ function parseUrl(address: string): ParsedAddress {
   if (url.username || url.password) throw new AddressError(`address '${address}' contains credentials; pass the API key as the apiKey option instead`);
   if (url.search || url.hash) throw new AddressError(`address '${address}' has a query or fragment; use just the scheme, host and port, e.g. 'http://127.0.0.1:7233'`);
   const secure = url.protocol === 'https:';
-  return { kind: 'http', baseUrl: `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`, secure, bare: false };
+  const baseUrl = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  return { kind: 'http', baseUrl, baseUrls: [baseUrl], secure, bare: false };
 }
 
 /** `host`, `host:port`, `1.2.3.4:port`, `[::1]:port`: Temporal's address form (no scheme, no path). */
@@ -57,17 +63,43 @@ function parseBare(address: string, scheme: 'http' | 'https'): ParsedAddress | u
   const n = port === undefined ? DEV_SERVER_PORT : Number(port);
   if (!(n >= 1 && n <= 65535)) throw new AddressError(`address '${address}' has port ${port}; a port is a number from 1 to 65535`);
   const hostPart = v6 !== undefined ? `[${v6}]` : host!;
-  return { kind: 'http', baseUrl: `${scheme}://${hostPart}:${n}`, secure: scheme === 'https', bare: true };
+  const baseUrl = `${scheme}://${hostPart}:${n}`;
+  return { kind: 'http', baseUrl, baseUrls: [baseUrl], secure: scheme === 'https', bare: true };
 }
 
 /**
  * Reads a connection address. `bareScheme` is what an address without a scheme speaks: plain
- * HTTP unless the connection's TLS options say otherwise.
+ * HTTP unless the connection's TLS options say otherwise. Several servers (the nodes of a
+ * cluster) are one address with commas: `http://a:7233,http://b:7233` or `a:7233,b:7233`.
  */
 export function parseAddress(address: string, bareScheme: 'http' | 'https' = 'http'): ParsedAddress {
   if (typeof address !== 'string' || address.trim() === '') {
     throw new AddressError(`address must be a non-empty string such as ${EXAMPLES}`);
   }
+  if (address.includes(',') && !address.startsWith('sqlite:')) return parseServerList(address, bareScheme);
+  return parseOne(address, bareScheme);
+}
+
+/** `a,b,c`: every part a server address, all of them plain HTTP or all HTTPS (one TLS setting serves them). */
+function parseServerList(address: string, bareScheme: 'http' | 'https'): ParsedAddress {
+  const parts = address.split(',').map((p) => p.trim());
+  if (parts.some((p) => p === '')) {
+    throw new AddressError(`address '${address}' has an empty entry; list servers separated by single commas, e.g. 'http://a:7233,http://b:7233'`);
+  }
+  const servers = parts.map((p) => {
+    const one = parseOne(p, bareScheme);
+    if (one.kind !== 'http') throw new AddressError(`address '${address}' lists '${p}', which is not a server; a list of addresses names the servers of one cluster`);
+    return one;
+  });
+  const first = servers[0]!;
+  if (servers.some((s) => s.secure !== first.secure)) {
+    throw new AddressError(`address '${address}' mixes http:// and https:// servers; the servers of one cluster are reached the same way`);
+  }
+  const baseUrls = [...new Set(servers.map((s) => s.baseUrl))];
+  return { kind: 'http', baseUrl: first.baseUrl, baseUrls, secure: first.secure, bare: servers.every((s) => s.bare) };
+}
+
+function parseOne(address: string, bareScheme: 'http' | 'https'): ParsedAddress {
   if (address.startsWith('sqlite:')) {
     const path = address.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (!path) throw new AddressError(`address '${address}' names no file: use e.g. 'sqlite:./endure.db'`);

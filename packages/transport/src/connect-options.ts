@@ -156,5 +156,5 @@ export function resolveConnectOptions(where: string, opts: ConnectOptions = {}):
     ...(typeof tls === 'object' && tls !== null ? { tls: agentTls(where, tls) } : {}),
     ...(parsed.bare && implied ? { tlsImpliedByApiKey: true } : {}),
   };
-  return { address: parsed.baseUrl, remote };
+  return { address: parsed.baseUrls.join(','), remote };
 }

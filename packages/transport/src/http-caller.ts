@@ -71,7 +71,7 @@ function problemOf(status: number, text: string, base: string): ApiError {
  */
 function unreachable(base: string, operation: string, err: NodeJS.ErrnoException, reachedBefore: boolean, safe: boolean, opts: HttpOptions): ApiError {
   const tlsHint = tlsHintOf(err, opts);
-  const neverSent = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN';
+  const neverSent = NEVER_SENT.has(err.code ?? '');
   const broke = err.code === 'ECONNRESET' || err.code === 'EPIPE';
   if ((reachedBefore || broke) && !safe && !neverSent) {
     return new ApiError(
@@ -107,21 +107,18 @@ function tlsHintOf(err: NodeJS.ErrnoException, opts: HttpOptions): string {
   return '';
 }
 
-export class HttpCaller {
-  private readonly agent: Agent;
-  private readonly secure: boolean;
-  /** The parts of baseUrl, parsed once (a URL string per request costs a parse each time). */
-  private readonly target: { protocol: string; hostname: string; port: string; pathPrefix: string };
-  private closed = false;
-  /** Some request got an HTTP answer: the address is right, so later outages are transient. */
-  private reachedBefore = false;
+/** One server of the connection's address: its keep-alive pool and its URL's parts, parsed once. */
+class Endpoint {
+  readonly agent: Agent;
+  readonly secure: boolean;
+  readonly target: { protocol: string; hostname: string; port: string; pathPrefix: string };
 
   constructor(
-    private readonly baseUrl: string,
-    private readonly opts: HttpOptions = {},
+    readonly baseUrl: string,
+    tls: AgentTls | undefined,
   ) {
     this.secure = baseUrl.startsWith('https:');
-    this.agent = createAgent(this.secure, opts.tls);
+    this.agent = createAgent(this.secure, tls);
     const url = new URL(baseUrl);
     this.target = {
       protocol: url.protocol,
@@ -130,43 +127,103 @@ export class HttpCaller {
       pathPrefix: `${url.pathname.replace(/\/+$/, '')}/v1/`,
     };
   }
+}
+
+/**
+ * Calls the servers of an address. With several (a cluster's nodes), calls go to one until it
+ * cannot be reached, then to the next: a request that never left moves on at once, one that may
+ * have arrived only if resending it is safe (RETRY_SAFETY), and so does one a node answered
+ * UNAVAILABLE (shutting down, or cut off from its database) — another node can serve it.
+ */
+export class HttpCaller {
+  private readonly endpoints: Endpoint[];
+  /** The server calls go to first: the last one that answered. */
+  private current = 0;
+  private closed = false;
+  /** Some request got an HTTP answer: the address is right, so later outages are transient. */
+  private reachedBefore = false;
+
+  constructor(
+    baseUrls: readonly string[],
+    private readonly opts: HttpOptions = {},
+  ) {
+    if (baseUrls.length === 0) throw new TypeError('HttpCaller needs at least one server address');
+    this.endpoints = baseUrls.map((u) => new Endpoint(u, opts.tls));
+  }
+
+  private get addressText(): string {
+    return this.endpoints.map((e) => e.baseUrl).join(',');
+  }
 
   /** POSTs `body` to /v1/<operation>; resolves with the parsed answer. */
   async call(operation: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
-    if (this.closed) throw new ApiError('UNAVAILABLE', `the connection to ${this.baseUrl} is closed`);
+    if (this.closed) throw new ApiError('UNAVAILABLE', `the connection to ${this.addressText} is closed`);
     if (signal?.aborted) throw new CallAborted();
     const text = JSON.stringify(body ?? {});
     const wait = (body as { timeoutMs?: unknown } | undefined)?.timeoutMs;
     const timeoutMs = (typeof wait === 'number' && wait >= 0 ? wait : DEFAULT_WAIT_MS) + MARGIN_MS;
     const safe = resendable(operation, body);
+    const first = this.current;
+    const failures: { endpoint: Endpoint; err: NodeJS.ErrnoException }[] = [];
+    for (let tried = 0; tried < this.endpoints.length; tried++) {
+      const index = (first + tried) % this.endpoints.length;
+      const endpoint = this.endpoints[index]!;
+      const last = tried === this.endpoints.length - 1;
+      try {
+        const answer = await this.withStaleRetries(endpoint, operation, text, timeoutMs, safe, signal);
+        this.current = index;
+        return answer;
+      } catch (err) {
+        if (err instanceof Unreachable) {
+          const neverSent = NEVER_SENT.has(err.cause.code ?? '');
+          if (last || !(neverSent || safe)) throw this.unreachableError(failures, endpoint, operation, err.cause, safe);
+          failures.push({ endpoint, err: err.cause });
+          continue;
+        }
+        if (!last && safe && err instanceof ApiError && err.code === 'UNAVAILABLE' && err.details['retryable'] === true) continue;
+        throw err;
+      }
+    }
+    throw new Error('unreachable: the loop returns or throws on its last server');
+  }
+
+  private async withStaleRetries(endpoint: Endpoint, operation: string, text: string, timeoutMs: number, safe: boolean, signal?: AbortSignal): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(operation, text, timeoutMs, safe, signal);
+        return await this.once(endpoint, operation, text, timeoutMs, signal);
       } catch (err) {
-        const stale = err instanceof StaleSocket;
-        if (!stale) throw err;
-        if (attempt >= STALE_SOCKET_RETRIES || !safe) throw unreachable(this.baseUrl, operation, err.cause, this.reachedBefore, safe, this.opts);
+        if (!(err instanceof StaleSocket)) throw err;
+        if (attempt >= STALE_SOCKET_RETRIES || !safe) throw new Unreachable(err.cause);
       }
     }
   }
 
-  private once(operation: string, text: string, timeoutMs: number, safe: boolean, signal?: AbortSignal): Promise<unknown> {
+  /** The error for a call no server took: for one server as before, for several naming each one's reason. */
+  private unreachableError(failures: { endpoint: Endpoint; err: NodeJS.ErrnoException }[], endpoint: Endpoint, operation: string, err: NodeJS.ErrnoException, safe: boolean): ApiError {
+    const error = unreachable(endpoint.baseUrl, operation, err, this.reachedBefore, safe, this.opts);
+    if (failures.length === 0) return error;
+    const reasons = [...failures, { endpoint, err }].map((f) => `${f.endpoint.baseUrl}: ${reasonOf(f.err)}`).join('; ');
+    if (error.details['ambiguous'] === true) return error;
+    return new ApiError('UNAVAILABLE', `cannot reach any Endure server of ${this.addressText} (${reasons}); is \`endure server\` running?`, error.details);
+  }
+
+  private once(endpoint: Endpoint, operation: string, text: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { ...this.opts.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), accept: 'application/json' };
       const apiKey = typeof this.opts.apiKey === 'function' ? this.opts.apiKey() : this.opts.apiKey;
       if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
-      const send = this.secure ? httpsRequest : httpRequest;
+      const send = endpoint.secure ? httpsRequest : httpRequest;
       let outcome: 'aborted' | 'timeout' | undefined;
       const fail = (err: NodeJS.ErrnoException) => {
         cleanup();
         if (outcome === 'aborted') reject(new CallAborted());
-        else if (outcome === 'timeout') reject(new ApiError('DEADLINE_EXCEEDED', `no answer from the Endure server at ${this.baseUrl} to ${operation} within ${timeoutMs} ms`));
+        else if (outcome === 'timeout') reject(new ApiError('DEADLINE_EXCEEDED', `no answer from the Endure server at ${endpoint.baseUrl} to ${operation} within ${timeoutMs} ms`));
         else if (req.reusedSocket && !answered && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) reject(new StaleSocket(err));
-        else reject(unreachable(this.baseUrl, operation, err, this.reachedBefore, safe, this.opts));
+        else reject(new Unreachable(err));
       };
       let answered = false;
-      const t = this.target;
-      const options = { protocol: t.protocol, hostname: t.hostname, port: t.port, path: t.pathPrefix + operation, method: 'POST', agent: this.agent, headers };
+      const t = endpoint.target;
+      const options = { protocol: t.protocol, hostname: t.hostname, port: t.port, path: t.pathPrefix + operation, method: 'POST', agent: endpoint.agent, headers };
       const req: ClientRequest = send(options, (res) => {
         answered = true;
         this.reachedBefore = true;
@@ -176,11 +233,11 @@ export class HttpCaller {
         res.on('end', () => {
           cleanup();
           const body = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode !== 200) return reject(problemOf(res.statusCode ?? 0, body, this.baseUrl));
+          if (res.statusCode !== 200) return reject(problemOf(res.statusCode ?? 0, body, endpoint.baseUrl));
           try {
             resolve(JSON.parse(body));
           } catch {
-            reject(new ApiError('INTERNAL', `the Endure server at ${this.baseUrl} sent a reply that is not JSON: ${body.slice(0, 200)}`));
+            reject(new ApiError('INTERNAL', `the Endure server at ${endpoint.baseUrl} sent a reply that is not JSON: ${body.slice(0, 200)}`));
           }
         });
       });
@@ -198,13 +255,34 @@ export class HttpCaller {
         signal?.removeEventListener('abort', onAbort);
       };
       req.on('error', fail);
+      // A server whose host is gone (not just its port closed) never refuses: give up connecting
+      // after a while, as "never sent", so another server of the address can take the call.
+      req.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const connectTimer = setTimeout(() => req.destroy(Object.assign(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`), { code: 'ECONNTIMEOUT' })), CONNECT_TIMEOUT_MS);
+        socket.once('connect', () => clearTimeout(connectTimer));
+        socket.once('close', () => clearTimeout(connectTimer));
+      });
       req.end(text);
     });
   }
 
   close(): void {
     this.closed = true;
-    this.agent.destroy();
+    for (const e of this.endpoints) e.agent.destroy();
+  }
+}
+
+/** Errors of a request that never reached the server: safe to send to another one. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ECONNTIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** How long connecting to a server may take before the request counts as never sent. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** (Internal) the request failed at the network level; `call` decides whether another server gets it. */
+class Unreachable extends Error {
+  constructor(override readonly cause: NodeJS.ErrnoException) {
+    super(cause.message);
   }
 }
 

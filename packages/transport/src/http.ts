@@ -19,8 +19,8 @@ export interface HttpEngine {
   close(): void;
 }
 
-export function openHttp(baseUrl: string, opts: HttpOptions): HttpEngine {
-  const caller = new HttpCaller(baseUrl, opts);
+export function openHttp(baseUrls: readonly string[], opts: HttpOptions): HttpEngine {
+  const caller = new HttpCaller(baseUrls, opts);
   const batcher = new HttpBatcher(caller);
   const api: Partial<Record<EngineOperation, AnyCall>> = {};
   for (const operation of ENGINE_OPERATIONS) {

@@ -38,12 +38,12 @@ export interface EmbeddedOptions {
 /**
  * Connects to an engine by address: `sqlite:<file>` opens (or joins) the in-process engine
  * (@endure/embedded, loaded only then); `http://host:port` / `https://host:port` talks to an
- * endure server.
+ * endure server, and a comma-separated list of them to whichever of those servers answers.
  */
 export async function openTransport(address: string, embedded: EmbeddedOptions = {}, remote: HttpOptions = {}): Promise<Transport> {
   const parsed = parseAddress(address);
   if (parsed.kind === 'http') {
-    const h = openHttp(parsed.baseUrl, remote);
+    const h = openHttp(parsed.baseUrls, remote);
     return { address, api: h.api, close: async () => h.close() };
   }
   const t = await openEmbeddedEngine(parsed.path, embedded);
