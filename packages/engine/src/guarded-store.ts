@@ -38,5 +38,12 @@ const METHODS: Record<keyof Store, true> = {
   listApiKeys: true,
   deleteApiKey: true,
   deleteClosedRuns: true,
+  acquireShard: true,
+  renewShard: true,
+  releaseShard: true,
+  listShardLeases: true,
+  heartbeatNode: true,
+  listNodes: true,
+  removeNode: true,
   close: true,
 };

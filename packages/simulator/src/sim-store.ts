@@ -4,7 +4,7 @@
 // engine acknowledges nothing before that. A crash keeps the durable writes and any prefix of the
 // ones in flight (some may have reached the disk without their acknowledgement). A commit can
 // also fail (the write is lost) or be ambiguous (the write is kept, yet the engine sees an error).
-import type { ApiKeyRecord, CreateWorkflow, NamespaceRecord, Store, TokenKeyRecord, UpdateWorkflow } from '@endure/storage';
+import type { ApiKeyRecord, CreateWorkflow, NamespaceRecord, ShardLease, Store, TokenKeyRecord, UpdateWorkflow } from '@endure/storage';
 import { MemoryStore, emptyData, type Data } from '@endure/storage/memory';
 
 type Write =
@@ -14,7 +14,14 @@ type Write =
   | { kind: 'retention'; namespace: string; closedBefore: number; limit: number }
   | { kind: 'token-keys'; keys: TokenKeyRecord[] }
   | { kind: 'api-key'; key: ApiKeyRecord }
-  | { kind: 'delete-api-key'; keyId: string };
+  | { kind: 'delete-api-key'; keyId: string }
+  // Lease and membership writes carry the time they were made at: replaying them after a crash
+  // must give the same lease ends, whatever the clock says by then.
+  | { kind: 'acquire-shard'; shardId: number; nodeId: string; leaseMs: number; at: number }
+  | { kind: 'renew-shard'; lease: ShardLease; leaseMs: number; at: number }
+  | { kind: 'release-shard'; lease: ShardLease; at: number }
+  | { kind: 'heartbeat-node'; node: { nodeId: string; address: string; startedAt: number }; ttlMs: number; at: number }
+  | { kind: 'remove-node'; nodeId: string; at: number };
 
 interface InFlight {
   /** Index of the write in the log. */
@@ -34,8 +41,13 @@ export class SimDisk {
   private durable = 0;
   private inFlight: InFlight[] = [];
   data: Data = emptyData();
-  private store = new MemoryStore(this.data);
+  /** The time of the lease write being applied: the memory store's clock. */
+  private appliedAt = 0;
+  private store = new MemoryStore(this.data, () => this.appliedAt);
   private epoch = 0;
+
+  /** `now`: the simulation's clock, which lease and membership writes are stamped with. */
+  constructor(private readonly now: () => number = () => 0) {}
 
   /** A handle for one engine instance; it stops answering when the disk "crashes" under it. */
   open(): Store {
@@ -65,6 +77,13 @@ export class SimDisk {
       putTokenKeys: (keys) => write({ kind: 'token-keys', keys }),
       putApiKey: (key) => write({ kind: 'api-key', key }),
       deleteApiKey: (keyId) => write({ kind: 'delete-api-key', keyId }),
+      acquireShard: (shardId, nodeId, leaseMs) => write({ kind: 'acquire-shard', shardId, nodeId, leaseMs, at: this.now() }),
+      renewShard: (lease, leaseMs) => write({ kind: 'renew-shard', lease, leaseMs, at: this.now() }),
+      releaseShard: (lease) => write({ kind: 'release-shard', lease, at: this.now() }),
+      heartbeatNode: (node, ttlMs) => write({ kind: 'heartbeat-node', node, ttlMs, at: this.now() }),
+      removeNode: (nodeId) => write({ kind: 'remove-node', nodeId, at: this.now() }),
+      listShardLeases: () => read(() => s.listShardLeases()),
+      listNodes: () => read(() => s.listNodes()),
       getTokenKeys: () => read(() => s.getTokenKeys()),
       listApiKeys: () => read(() => s.listApiKeys()),
       getWorkflow: (k) => read(() => s.getWorkflow(k)),
@@ -126,7 +145,7 @@ export class SimDisk {
   /** Replays the surviving log into a fresh store: what a restarted process finds on disk. */
   private rebuild(): void {
     this.data = emptyData();
-    this.store = new MemoryStore(this.data);
+    this.store = new MemoryStore(this.data, () => this.appliedAt);
     for (const w of this.log) {
       this.apply(w).catch(() => {}); // the same state as when it was first applied: the same outcome again
     }
@@ -149,6 +168,21 @@ export class SimDisk {
         return s.putApiKey(w.key);
       case 'delete-api-key':
         return s.deleteApiKey(w.keyId);
+      case 'acquire-shard':
+        this.appliedAt = w.at;
+        return s.acquireShard(w.shardId, w.nodeId, w.leaseMs);
+      case 'renew-shard':
+        this.appliedAt = w.at;
+        return s.renewShard(w.lease, w.leaseMs);
+      case 'release-shard':
+        this.appliedAt = w.at;
+        return s.releaseShard(w.lease);
+      case 'heartbeat-node':
+        this.appliedAt = w.at;
+        return s.heartbeatNode(w.node, w.ttlMs);
+      case 'remove-node':
+        this.appliedAt = w.at;
+        return s.removeNode(w.nodeId);
     }
   }
 }

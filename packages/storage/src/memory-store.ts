@@ -7,6 +7,7 @@ import type { FilterExpr } from '@endure/protocol';
 import {
   type ApiKeyRecord,
   CurrentRunConflictError,
+  FencedOffError,
   VersionConflictError,
   checkFilter,
   checkPageSize,
@@ -16,6 +17,9 @@ import {
   encodePageToken,
   matchesFilter,
   type CreateWorkflow,
+  type Fence,
+  type NodeRecord,
+  type ShardLease,
   type ListWorkflowsPage,
   type ListWorkflowsQuery,
   type NamespaceRecord,
@@ -38,10 +42,23 @@ export interface Data {
   namespaces: Map<string, NamespaceRecord>;
   tokenKeys: TokenKeyRecord[];
   apiKeys: Map<string, ApiKeyRecord>;
+  shards: Map<number, ShardLease>;
+  nodes: Map<string, NodeRecord>;
 }
 
 export function emptyData(): Data {
-  return { runs: new Map(), current: new Map(), history: new Map(), tasks: new Map(), timers: new Map(), namespaces: new Map(), tokenKeys: [], apiKeys: new Map() };
+  return {
+    runs: new Map(),
+    current: new Map(),
+    history: new Map(),
+    tasks: new Map(),
+    timers: new Map(),
+    namespaces: new Map(),
+    tokenKeys: [],
+    apiKeys: new Map(),
+    shards: new Map(),
+    nodes: new Map(),
+  };
 }
 
 const runId = (k: RunKey): string => JSON.stringify([k.namespace, k.workflowId, k.runId]);
@@ -52,10 +69,23 @@ const taskOrder = (a: TaskRow, b: TaskRow): number =>
 
 export class MemoryStore implements Store {
   private closed = false;
-  constructor(private readonly d: Data) {}
+  /** `now`: the store's clock, which lease and node times are on (a simulator passes its virtual one). */
+  constructor(
+    private readonly d: Data,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   createWorkflow(c: CreateWorkflow): Promise<void> {
-    return this.mutate(() => this.create(c));
+    return this.mutate(() => {
+      this.checkFence(c.fence);
+      this.create(c);
+    });
+  }
+
+  private checkFence(fence: Fence | undefined): void {
+    if (!fence) return;
+    const current = this.d.shards.get(fence.shardId)?.token;
+    if (current !== fence.token) throw new FencedOffError(fence, current);
   }
 
   private create(c: CreateWorkflow): void {
@@ -74,6 +104,7 @@ export class MemoryStore implements Store {
 
   updateWorkflow(u: UpdateWorkflow): Promise<void> {
     return this.mutate(() => {
+      this.checkFence(u.fence);
       const actual = this.d.runs.get(runId(u.key))?.nextEventId;
       if (actual !== u.expectedNextEventId) throw new VersionConflictError(u.key, u.expectedNextEventId, actual);
       // Atomic: check the successor's compare-and-set before changing anything.
@@ -174,6 +205,55 @@ export class MemoryStore implements Store {
       for (const r of doomed) this.forget(r);
       return doomed.length;
     });
+  }
+
+  acquireShard(shardId: number, nodeId: string, leaseMs: number): Promise<ShardLease | undefined> {
+    return this.mutateTo(() => {
+      const held = this.d.shards.get(shardId);
+      const now = this.now();
+      if (held && held.nodeId !== nodeId && held.expiresAt > now) return undefined;
+      const token = held?.nodeId === nodeId ? held.token : (held?.token ?? 0) + 1;
+      const lease: ShardLease = { shardId, nodeId, token, expiresAt: now + leaseMs };
+      this.d.shards.set(shardId, lease);
+      return { ...lease };
+    });
+  }
+
+  renewShard(lease: ShardLease, leaseMs: number): Promise<ShardLease | undefined> {
+    return this.mutateTo(() => {
+      const held = this.d.shards.get(lease.shardId);
+      if (!held || held.nodeId !== lease.nodeId || held.token !== lease.token) return undefined;
+      held.expiresAt = this.now() + leaseMs;
+      return { ...held };
+    });
+  }
+
+  releaseShard(lease: ShardLease): Promise<void> {
+    return this.mutate(() => {
+      const held = this.d.shards.get(lease.shardId);
+      if (held && held.nodeId === lease.nodeId && held.token === lease.token) held.expiresAt = 0;
+    });
+  }
+
+  listShardLeases(): Promise<ShardLease[]> {
+    return this.read(() => [...this.d.shards.values()].sort((a, b) => a.shardId - b.shardId));
+  }
+
+  heartbeatNode(node: { nodeId: string; address: string; startedAt: number }, ttlMs: number): Promise<NodeRecord> {
+    return this.mutateTo(() => {
+      const now = this.now();
+      const record: NodeRecord = { nodeId: node.nodeId, address: node.address, startedAt: node.startedAt, heartbeatAt: now, expiresAt: now + ttlMs };
+      this.d.nodes.set(node.nodeId, record);
+      return { ...record };
+    });
+  }
+
+  listNodes(): Promise<NodeRecord[]> {
+    return this.read(() => [...this.d.nodes.values()].sort((a, b) => cmp(a.nodeId, b.nodeId)));
+  }
+
+  removeNode(nodeId: string): Promise<void> {
+    return this.mutate(() => void this.d.nodes.delete(nodeId));
   }
 
   private matching(namespace: string, filter: FilterExpr | undefined): WorkflowRecord[] {

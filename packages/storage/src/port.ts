@@ -1,3 +1,4 @@
+import type { Fence, ShardLeases } from './shard-leases.js';
 import type { ApiKeyRole, FilterExpr, HistoryEvent, Payload, SearchAttributeType, SearchAttributeValue, WorkflowStatus } from '@endure/protocol';
 
 /** The durable record of one run. `state` is the engine's own JSON; the store never looks inside. */
@@ -136,6 +137,8 @@ export interface CreateWorkflow {
    * a run id means "that run must still be the current one". The new run becomes current.
    */
   expectedCurrentRunId: string | null;
+  /** Made under a shard lease: applied only while its token is the shard's (else FencedOffError). */
+  fence?: Fence;
 }
 
 export interface UpdateWorkflow {
@@ -159,6 +162,8 @@ export interface UpdateWorkflow {
    * id, created in the same atomic write (its expectedCurrentRunId is the closing run's id).
    */
   continueAsNew?: CreateWorkflow;
+  /** Made under a shard lease: applied only while its token is the shard's (else FencedOffError). */
+  fence?: Fence;
 }
 
 /**
@@ -178,7 +183,7 @@ export interface UpdateWorkflow {
  * - `after` in listTasks is a position in the sort order, not necessarily a stored row;
  * - close() waits for mutations already issued, then releases the store.
  */
-export interface Store {
+export interface Store extends ShardLeases {
   createWorkflow(c: CreateWorkflow): Promise<void>;
   updateWorkflow(u: UpdateWorkflow): Promise<void>;
   getWorkflow(key: RunKey): Promise<WorkflowRecord | undefined>;

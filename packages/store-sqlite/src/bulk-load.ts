@@ -6,6 +6,7 @@ import type { CreateWorkflow } from '@endure/storage';
 import { canonicalPath, claimInProcess } from './lock.js';
 import { migrate } from './migrations.js';
 import { applyPlan, planCreate } from './mutations.js';
+import { ClusterTables } from './cluster.js';
 import { Statements } from './statements.js';
 
 export interface BulkLoadOptions {
@@ -33,11 +34,12 @@ export function bulkLoadWorkflows(path: string, runs: Iterable<CreateWorkflow>, 
     db.pragma('cache_size = -262144'); // 256 MB: random-key inserts into large indexes stay in memory
     db.pragma('foreign_keys = ON');
     const st = new Statements(db);
+    const cluster = new ClusterTables(db);
     const batch = opts.batch ?? 20_000;
     let written = 0;
     let pending: CreateWorkflow[] = [];
     const flush = db.transaction((items: CreateWorkflow[]) => {
-      for (const c of items) applyPlan(st, planCreate(c));
+      for (const c of items) applyPlan(st, planCreate(c), (fence) => cluster.checkFence(fence));
     });
     for (const c of runs) {
       pending.push(c);

@@ -1,6 +1,6 @@
 // Versioned schema migrations, tracked in PRAGMA user_version and applied at open.
 import type Database from 'better-sqlite3';
-import { V1_SCHEMA, V2_SCHEMA, V3_SCHEMA, V4_SCHEMA, V5_SCHEMA } from './schema.js';
+import { V1_SCHEMA, V2_SCHEMA, V3_SCHEMA, V4_SCHEMA, V5_SCHEMA, V7_SCHEMA } from './schema.js';
 import { moveRunProperties } from './move-run-properties.js';
 
 export interface Migration {
@@ -17,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, description: 'API keys', up: (db) => db.exec(V4_SCHEMA) },
   { version: 5, description: 'checksums of history events and run records', up: (db) => db.exec(V5_SCHEMA) },
   { version: 6, description: 'run properties apart from the run state', up: moveRunProperties },
+  { version: 7, description: 'shard leases and cluster nodes', up: (db) => db.exec(V7_SCHEMA) },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,7 +3,7 @@
 // be posted to the store thread). `applyPlan` runs there, inside the batch transaction.
 import type { HistoryEvent } from '@endure/protocol';
 import { CurrentRunConflictError, VersionConflictError } from '@endure/storage';
-import type { CreateWorkflow, RunKey, TaskRow, TimerRow, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
+import type { CreateWorkflow, Fence, RunKey, TaskRow, TimerRow, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
 import { keyParams, toTaskRow, toTimerRow, toWorkflowRow, type KeyParams, type TaskDbRow, type TimerDbRow, type WorkflowRow } from './rows.js';
 import type { Statements } from './statements.js';
 import { eventCrc, recordCrc } from './integrity.js';
@@ -21,6 +21,8 @@ export type Plan = PlanTexts &
   );
 
 interface PlanTexts {
+  /** Made under a shard lease: checked against the shard's token in the same savepoint. */
+  fence?: Fence;
   events: string[];
   /** JSON of the record's properties, when it carries them (then they are written; else kept). */
   properties?: string;
@@ -51,6 +53,7 @@ export function planCreate(c: CreateWorkflow): Plan {
     rows: planRows(k, c.tasks, [], c.timers, []),
     label: describe(c.record),
     attrs: planSearchAttributes(c.record, true),
+    ...(c.fence && { fence: { shardId: c.fence.shardId, token: c.fence.token } }),
   };
 }
 
@@ -77,6 +80,7 @@ export function planUpdate(u: UpdateWorkflow): Plan {
     rows: planRows(k, u.upsertTasks, u.deleteTasks, u.upsertTimers, u.deleteTimers),
     next: u.continueAsNew ? planCreate(u.continueAsNew) : undefined,
     attrs: planSearchAttributes(r, false),
+    ...(u.fence && { fence: { shardId: u.fence.shardId, token: u.fence.token } }),
   };
 }
 
@@ -84,7 +88,8 @@ export function planUpdate(u: UpdateWorkflow): Plan {
  * Runs a plan inside the batch transaction (in its own savepoint). Its checks read the database
  * as left by the earlier mutations of the same batch, so un-awaited mutations apply in call order.
  */
-export function applyPlan(st: Statements, p: Plan): void {
+export function applyPlan(st: Statements, p: Plan, checkFence: (fence: Fence | undefined) => void): void {
+  checkFence(p.fence);
   const k = p.key;
   p.row.crc = recordCrc(p.row);
   if (p.kind === 'create') {
@@ -110,7 +115,7 @@ export function applyPlan(st: Statements, p: Plan): void {
   for (const d of p.rows.delTimers) st.deleteTimer.run(d);
   for (const t of p.rows.tasks) st.upsertTask.run(t);
   for (const t of p.rows.timers) st.upsertTimer.run(t);
-  if (p.kind === 'update' && p.next) applyPlan(st, p.next); // continue-as-new: same savepoint, same fate
+  if (p.kind === 'update' && p.next) applyPlan(st, p.next, checkFence); // continue-as-new: same savepoint, same fate
 }
 
 /** Event ids must run contiguously from `first`, and the record's version must follow them. */

@@ -164,3 +164,23 @@ CREATE TABLE run_properties (
   PRIMARY KEY (namespace, workflow_id, run_id)
 );
 `;
+
+/**
+ * Version 7, the cluster's coordination (the port's shard leases): each shard's owner, lease end
+ * and fencing token, and the nodes as they last announced themselves.
+ */
+export const V7_SCHEMA = `
+CREATE TABLE shard_leases (
+  shard_id   INTEGER NOT NULL PRIMARY KEY,
+  node_id    TEXT    NOT NULL,
+  token      INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE cluster_nodes (
+  node_id      TEXT    NOT NULL PRIMARY KEY,
+  address      TEXT    NOT NULL,
+  started_at   INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+`;

@@ -11,6 +11,7 @@ import { DEFAULT_STRUCTURE_CHECK_MAX_BYTES, checkStructure, checkedHistory } fro
 import { WriteBatcher, type WriteStats } from './write-batcher.js';
 import { Visibility, isVisibilityPlan, type VisibilityPlan, type VisibilityReadOp } from './visibility.js';
 import { SecurityTables, isSecurityPlan, type SecurityPlan, type SecurityReadOp } from './security.js';
+import { ClusterTables, isClusterPlan, type ClusterPlan, type ClusterReadOp } from './cluster.js';
 import type { RunKey, TaskRow, TimerRow, WorkflowRecord } from '@endure/storage';
 
 export const MEMORY = ':memory:';
@@ -31,7 +32,8 @@ export type ReadOp =
   | { op: 'listTimers'; before: number; limit: number }
   | { op: 'listTasks'; limit: number; after?: TaskRow }
   | VisibilityReadOp
-  | SecurityReadOp;
+  | SecurityReadOp
+  | ClusterReadOp;
 
 export class SqliteCore {
   private constructor(
@@ -42,6 +44,7 @@ export class SqliteCore {
     private readonly batcher: WriteBatcher,
     private readonly visibility: Visibility,
     private readonly security: SecurityTables,
+    private readonly cluster: ClusterTables,
   ) {}
 
   /** Opens, locks and migrates `abs` (an absolute path, or ':memory:'). */
@@ -63,7 +66,7 @@ export class SqliteCore {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
-      return new SqliteCore(abs, db, new Statements(db), new WriteBatcher(db, opts.maxBatch, opts.minCommitIntervalMs ?? 0), new Visibility(db), new SecurityTables(db));
+      return new SqliteCore(abs, db, new Statements(db), new WriteBatcher(db, opts.maxBatch, opts.minCommitIntervalMs ?? 0), new Visibility(db), new SecurityTables(db), new ClusterTables(db));
     } catch (e) {
       db?.close();
       throw isLockBusy(e) ? lockedError(abs) : abs === MEMORY ? e : explainStorageError(e, abs);
@@ -76,10 +79,11 @@ export class SqliteCore {
   }
 
   /** Queues a mutation for the next group commit; resolves when it is durable. */
-  mutate(plan: Plan | VisibilityPlan | SecurityPlan): Promise<unknown> {
+  mutate(plan: Plan | VisibilityPlan | SecurityPlan | ClusterPlan): Promise<unknown> {
     if (isSecurityPlan(plan)) return this.batcher.submit(() => this.security.apply(plan));
+    if (isClusterPlan(plan)) return this.batcher.submit(() => this.cluster.apply(plan));
     if (isVisibilityPlan(plan)) return this.batcher.submit(() => this.visibility.apply(plan));
-    return this.batcher.submit(() => applyPlan(this.st, plan));
+    return this.batcher.submit(() => applyPlan(this.st, plan, (fence) => this.cluster.checkFence(fence)));
   }
 
   read(r: ReadOp): unknown {
@@ -104,6 +108,9 @@ export class SqliteCore {
       case 'getTokenKeys':
       case 'listApiKeys':
         return this.security.read(r);
+      case 'listShardLeases':
+      case 'listNodes':
+        return this.cluster.read(r);
       default:
         return this.visibility.read(r);
     }

@@ -5,7 +5,7 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { FilterExpr, HistoryEvent } from '@endure/protocol';
 import { checkFilter, checkPageSize, cursorOf, decodePageToken, encodePageToken } from '@endure/storage';
-import type { CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord, ApiKeyRecord } from '@endure/storage';
+import type { CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord, ApiKeyRecord, NodeRecord, ShardLease } from '@endure/storage';
 import { canonicalPath, claimInProcess, removeOwner, writeOwner } from './lock.js';
 import { preparePrivateFile } from './file-mode.js';
 import { planCreate, planUpdate, type Plan } from './mutations.js';
@@ -17,6 +17,7 @@ import type { WriteStats } from './write-batcher.js';
 import type { KeyParams } from './rows.js';
 import { toNamespaceRow, type VisibilityPlan } from './visibility.js';
 import { toApiKeyRow, toTokenKeyRows, type SecurityPlan } from './security.js';
+import type { ClusterPlan } from './cluster.js';
 
 export interface SqliteStoreOptions {
   /** How long a statement waits on a busy database before failing, in ms. Default 5000. */
@@ -177,6 +178,34 @@ export class SqliteStore implements Store {
     return this.mutate<boolean>(() => ({ kind: 'deleteApiKey', keyId }));
   }
 
+  acquireShard(shardId: number, nodeId: string, leaseMs: number): Promise<ShardLease | undefined> {
+    return this.mutate(() => ({ kind: 'acquireShard', shardId, nodeId, leaseMs }));
+  }
+
+  renewShard(lease: ShardLease, leaseMs: number): Promise<ShardLease | undefined> {
+    return this.mutate(() => ({ kind: 'renewShard', lease: { ...lease }, leaseMs }));
+  }
+
+  releaseShard(lease: ShardLease): Promise<void> {
+    return this.mutate(() => ({ kind: 'releaseShard', lease: { ...lease } }));
+  }
+
+  listShardLeases(): Promise<ShardLease[]> {
+    return this.read({ op: 'listShardLeases' }) as Promise<ShardLease[]>;
+  }
+
+  heartbeatNode(node: { nodeId: string; address: string; startedAt: number }, ttlMs: number): Promise<NodeRecord> {
+    return this.mutate(() => ({ kind: 'heartbeatNode', node: { nodeId: node.nodeId, address: node.address, startedAt: node.startedAt }, ttlMs }));
+  }
+
+  listNodes(): Promise<NodeRecord[]> {
+    return this.read({ op: 'listNodes' }) as Promise<NodeRecord[]>;
+  }
+
+  removeNode(nodeId: string): Promise<void> {
+    return this.mutate(() => ({ kind: 'removeNode', nodeId }));
+  }
+
   /**
    * Finds the runs, then deletes them in one mutation that checks each again. Calls are chained,
    * so no two race for the same runs and the count returned is exact (closed runs never reopen).
@@ -207,7 +236,7 @@ export class SqliteStore implements Store {
   }
 
   /** Resolves, once durable, to what the mutation returned on the store thread (most return nothing). */
-  private mutate<T = void>(plan: () => Plan | VisibilityPlan | SecurityPlan): Promise<T> {
+  private mutate<T = void>(plan: () => Plan | VisibilityPlan | SecurityPlan | ClusterPlan): Promise<T> {
     try {
       this.check();
       const p = plan();

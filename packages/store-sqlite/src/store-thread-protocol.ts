@@ -2,6 +2,7 @@ import type { CoreOptions, ReadOp } from './sqlite-core.js';
 import type { Plan } from './mutations.js';
 import type { VisibilityPlan } from './visibility.js';
 import type { SecurityPlan } from './security.js';
+import type { ClusterPlan } from './cluster.js';
 import type { WireError } from './errors.js';
 import type { WriteStats } from './write-batcher.js';
 
@@ -9,7 +10,7 @@ export type ToStore =
   | { type: 'open'; path: string; opts: CoreOptions }
   /** Several requests posted together (one message per tick instead of one per call). */
   | { type: 'batch'; items: ToStore[] }
-  | { type: 'mutate'; id: number; plan: Plan | VisibilityPlan | SecurityPlan }
+  | { type: 'mutate'; id: number; plan: Plan | VisibilityPlan | SecurityPlan | ClusterPlan }
   | { type: 'read'; id: number; read: ReadOp }
   | { type: 'close'; id: number };
 

@@ -19,7 +19,7 @@ void describe('schema migrations', () => {
       const db = new Database(file, { readonly: true });
       try {
         assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
-        assert.deepEqual(tables(db), ['api_keys', 'current_runs', 'history', 'namespaces', 'run_properties', 'search_attributes', 'tasks', 'timers', 'token_keys', 'workflows']);
+        assert.deepEqual(tables(db), ['api_keys', 'cluster_nodes', 'current_runs', 'history', 'namespaces', 'run_properties', 'search_attributes', 'shard_leases', 'tasks', 'timers', 'token_keys', 'workflows']);
         assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
       } finally {
         db.close();
