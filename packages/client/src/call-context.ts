@@ -3,7 +3,7 @@
 // as Temporal's gRPC calls do. The scope follows `fn`'s async work (AsyncLocalStorage); a
 // long-poll in flight is aborted at the engine too, so the server stops waiting for it.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { EngineApi } from '@endure/protocol';
+import { operationOf, type EngineApi } from '@endure/protocol';
 import { ServiceError } from './errors.js';
 
 interface CallContext {
@@ -33,12 +33,13 @@ export function deadlineMs(deadline: number | Date, where: string): number {
 }
 
 /**
- * Operations that wait up to their request's `timeoutMs` (long-polls). Under a deadline their
- * wait is cut to end just before it, so the engine answers with what it has (an update's stage,
- * the task queue no worker polls) and the caller can say what it was waiting for; the deadline
- * then ends the caller's next call. They are cut off only if that answer is late.
+ * Whether `operation` waits up to its request's `timeoutMs` (the operation table's `wait`: long-polls,
+ * queries). Under a deadline its wait is cut to end just before it, so the engine answers with
+ * what it has (an update's stage, the task queue no worker polls) and the caller can say what it
+ * was waiting for; the deadline then ends the caller's next call. It is cut off only if that
+ * answer is late.
  */
-const TIMED_WAITS: ReadonlySet<string> = new Set(['getResult', 'updateWorkflow', 'pollUpdate', 'queryWorkflow', 'getHistory']);
+const waitsForTimeout = (operation: string): boolean => operationOf(operation)?.spec.wait !== undefined;
 /** How much sooner than the deadline a long-poll is asked to answer, and how late the answer may be. */
 const LONG_POLL_MARGIN_MS = 50;
 const LATE_ANSWER_MS = 2_000;
@@ -74,7 +75,7 @@ function call(operation: string, fn: (req: unknown, signal?: AbortSignal) => Pro
       const passed = () => end(new ServiceError(`the call's deadline (withDeadline, ${new Date(ctx.deadline!).toISOString()}) passed before ${operation} completed`, 'DEADLINE_EXCEEDED'));
       if (left <= 0) return passed();
       const timed = req as { timeoutMs?: unknown } | null;
-      if (TIMED_WAITS.has(operation) && typeof timed?.timeoutMs === 'number') {
+      if (typeof timed?.timeoutMs === 'number' && waitsForTimeout(operation)) {
         req = { ...timed, timeoutMs: Math.max(1, Math.min(timed.timeoutMs, left - LONG_POLL_MARGIN_MS)) };
         timer = armed(passed, left + LATE_ANSWER_MS);
       } else {

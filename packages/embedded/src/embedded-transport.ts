@@ -19,8 +19,12 @@ const EMBEDDED_OPTIONS = optionTable<EmbeddedEngineOptions>('EmbeddedOptions', '
 /** The in-process engine as a transport (@endure/transport's Transport), which can also tell the engine's state. */
 export interface EmbeddedTransport {
   readonly address: string;
+  /** The engine's operations, each request validated first (the edge for callers in this process). */
   readonly api: EngineApi;
-  /** The engine itself, for what is not an API operation: the server checks API keys with it. */
+  /**
+   * The engine itself: its methods take requests already validated. The server, which validates
+   * at its own edge, calls it directly, and checks API keys with it.
+   */
   readonly engine: Engine;
   /** Whether the engine takes work: 'failed' after a storage failure (restart the process). */
   health(): EngineHealth;

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import type { EngineApi } from '@endure/protocol';
+import { validatingApi, type EngineApi } from '@endure/protocol';
 import { Engine, type EngineHealth, type EngineOptions } from '@endure/engine';
 import { SqliteStore, canonicalPath } from '@endure/store-sqlite';
 
 interface Shared {
   refs: number;
-  ready: Promise<{ engine: Engine; store: SqliteStore }>;
+  /** `api`: the engine with each request validated (this process's callers reach it through no other edge). */
+  ready: Promise<{ engine: Engine; api: EngineApi; store: SqliteStore }>;
   /** The settings the engine was opened with: the first connection's. */
   settings: EngineOptions;
   /** Set once the last connection closed it: an open meanwhile waits, then opens it anew. */
@@ -42,7 +43,9 @@ function checkJoin(file: string, opened: EngineOptions, asked: EngineOptions): v
 const open = new Map<string, Shared>();
 
 export interface SharedEngineHandle {
+  /** The engine's operations, each request validated first. */
   api: EngineApi;
+  /** The engine itself: its methods take requests already validated. */
   engine: Engine;
   /** The shared engine's state (see Engine.health). */
   health(): EngineHealth;
@@ -62,7 +65,8 @@ export async function openSharedEngine(path: string, opts: EngineOptions = {}): 
     const ready = (async () => {
       const store = await SqliteStore.open(key);
       try {
-        return { engine: await Engine.open(store, opts), store };
+        const engine = await Engine.open(store, opts);
+        return { engine, api: validatingApi(engine), store };
       } catch (err) {
         await store.close();
         throw err;
@@ -78,15 +82,16 @@ export async function openSharedEngine(path: string, opts: EngineOptions = {}): 
   shared.refs++;
   const s = shared;
   let engine: Engine;
+  let api: EngineApi;
   try {
-    ({ engine } = await s.ready);
+    ({ engine, api } = await s.ready);
   } catch (err) {
     s.refs--;
     throw err;
   }
   let closed = false;
   return {
-    api: engine,
+    api,
     engine,
     health: () => engine.health(),
     async close() {

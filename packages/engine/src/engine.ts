@@ -1,44 +1,43 @@
 import {
   ApiError,
-  CancelActivityTaskRequest,
-  CancelWorkflowRequest,
-  CompleteActivityTaskRequest,
-  CompleteWorkflowTaskRequest,
-  ExecutionRef,
-  FailActivityTaskRequest,
-  FailWorkflowTaskRequest,
-  GetHistoryRequest,
-  GetResultRequest,
-  HeartbeatActivityTaskRequest,
-  HeartbeatWorkflowTaskRequest,
-  PollRequest,
-  PollTasksRequest,
+  type CancelActivityTaskRequest,
+  type CancelWorkflowRequest,
+  type CompleteActivityTaskRequest,
+  type CompleteWorkflowTaskRequest,
+  type ExecutionRef,
+  type FailActivityTaskRequest,
+  type FailWorkflowTaskRequest,
+  type GetHistoryRequest,
+  type GetResultRequest,
+  type HeartbeatActivityTaskRequest,
+  type HeartbeatWorkflowTaskRequest,
+  type PollRequest,
+  type PollTasksRequest,
   type PollActivityTasksResponse,
   type PollWorkflowTasksResponse,
-  QueryWorkflowRequest,
-  RespondQueryTaskRequest,
-  SignalWorkflowRequest,
-  UpdateWorkflowRequest,
-  PollUpdateRequest,
-  ReleaseTaskRequest,
-  ActivityRef,
-  StartWorkflowRequest,
-  DescribeTaskQueueRequest,
-  ListWorkflowsRequest,
-  CountWorkflowsRequest,
-  RegisterNamespaceRequest,
-  NamespaceRef,
-  AddSearchAttributesRequest,
+  type QueryWorkflowRequest,
+  type RespondQueryTaskRequest,
+  type SignalWorkflowRequest,
+  type UpdateWorkflowRequest,
+  type PollUpdateRequest,
+  type ReleaseTaskRequest,
+  type ActivityRef,
+  type StartWorkflowRequest,
+  type DescribeTaskQueueRequest,
+  type ListWorkflowsRequest,
+  type CountWorkflowsRequest,
+  type RegisterNamespaceRequest,
+  type NamespaceRef,
+  type AddSearchAttributesRequest,
   SYSTEM_SEARCH_ATTRIBUTES,
-  parseRequest,
   type CountWorkflowsResponse,
   type DescribeTaskQueueResponse,
   type ListNamespacesResponse,
   type ListSearchAttributesResponse,
   type ListWorkflowsResponse,
   type RotateTokenKeyResponse,
-  CreateApiKeyRequest,
-  RevokeApiKeyRequest,
+  type CreateApiKeyRequest,
+  type RevokeApiKeyRequest,
   type ApiKeyInfo,
   type CreateApiKeyResponse,
   type ListApiKeysResponse,
@@ -92,7 +91,10 @@ const DEFAULT_POLL_MS = 60_000;
 
 /**
  * The engine: history, task queues and timers behind the EngineApi. Embedded mode calls it
- * in-process; server mode puts HTTP in front of the same object. Every request is validated here.
+ * in-process; server mode puts HTTP in front of the same object. Its methods take requests
+ * already validated at the edge (the server; `validatingApi` for callers in this process), so
+ * the schema checks are not repeated here; what only the engine can check (a token's
+ * signature, a cron schedule, registered search attributes) it checks.
  */
 export class Engine implements EngineApi {
   private readonly core: EngineCore;
@@ -164,15 +166,14 @@ export class Engine implements EngineApi {
   }
 
   async startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResponse> {
-    return startWorkflow(this.core, parseRequest(StartWorkflowRequest, req, 'startWorkflow request'));
+    return startWorkflow(this.core, req);
   }
 
   async describeWorkflow(req: ExecutionRef): Promise<WorkflowDescription> {
-    return describeRun(this.core, await this.resolveRun(parseRequest(ExecutionRef, req, 'describeWorkflow request')));
+    return describeRun(this.core, await this.resolveRun(req));
   }
 
-  async getHistory(req: GetHistoryRequest): Promise<GetHistoryResponse> {
-    const r = parseRequest(GetHistoryRequest, req, 'getHistory request');
+  async getHistory(r: GetHistoryRequest): Promise<GetHistoryResponse> {
     const run = await this.resolveRun(r);
     const from = r.fromEventId ?? 1;
     let events = await this.core.readHistory(run.key, from);
@@ -182,8 +183,7 @@ export class Engine implements EngineApi {
     return { runId: run.record.runId, events };
   }
 
-  async getResult(req: GetResultRequest, signal?: AbortSignal): Promise<GetResultResponse> {
-    const r = parseRequest(GetResultRequest, req, 'getResult request');
+  async getResult(r: GetResultRequest, signal?: AbortSignal): Promise<GetResultResponse> {
     const run = await this.resolveRun(r);
     const deadline = this.core.now() + (r.timeoutMs ?? DEFAULT_POLL_MS);
     while (run.open) {
@@ -199,49 +199,43 @@ export class Engine implements EngineApi {
     return { runId: run.record.runId, closeEvent };
   }
 
-  async requestCancelWorkflow(req: CancelWorkflowRequest): Promise<void> {
-    const r = parseRequest(CancelWorkflowRequest, req, 'requestCancelWorkflow request');
+  async requestCancelWorkflow(r: CancelWorkflowRequest): Promise<void> {
     const run = await this.resolveChainRun(r);
     if (alreadyApplied(run, r.requestId)) return run.lastCommit;
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status})`);
     await requestCancel(this.core, run, r.reason, r.identity, r.requestId);
   }
 
-  async signalWorkflow(req: SignalWorkflowRequest): Promise<void> {
-    const r = parseRequest(SignalWorkflowRequest, req, 'signalWorkflow request');
+  async signalWorkflow(r: SignalWorkflowRequest): Promise<void> {
     const run = await this.resolveRun(r);
     if (alreadyApplied(run, r.requestId)) return run.lastCommit;
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status}): it cannot receive signal '${r.signalName}'`);
     await signalRun(this.core, run, r.signalName, r.input, r.identity, r.requestId);
   }
 
-  async queryWorkflow(req: QueryWorkflowRequest): Promise<QueryWorkflowResponse> {
-    const r = parseRequest(QueryWorkflowRequest, req, 'queryWorkflow request');
+  async queryWorkflow(r: QueryWorkflowRequest): Promise<QueryWorkflowResponse> {
     const run = await this.resolveRun(r);
     refuseQueryWhileDelayed(run, r.queryType);
     return queryRun(this.core, run, r.queryType, r.args, r.timeoutMs ?? 10_000);
   }
 
-  async updateWorkflow(req: UpdateWorkflowRequest, signal?: AbortSignal): Promise<UpdateResponse> {
-    const r = parseRequest(UpdateWorkflowRequest, req, 'updateWorkflow request');
+  async updateWorkflow(r: UpdateWorkflowRequest, signal?: AbortSignal): Promise<UpdateResponse> {
     const run = await this.resolveChainRun(r);
     refuseUpdateWhileDelayed(run, r.updateName);
     await admitUpdate(this.core, run, r.updateId, r.updateName, r.args);
     return waitForUpdate(this.core, run, r.updateId, r.waitForStage ?? 'COMPLETED', r.timeoutMs ?? DEFAULT_POLL_MS, signal);
   }
 
-  async pollUpdate(req: PollUpdateRequest, signal?: AbortSignal): Promise<UpdateResponse> {
-    const r = parseRequest(PollUpdateRequest, req, 'pollUpdate request');
+  async pollUpdate(r: PollUpdateRequest, signal?: AbortSignal): Promise<UpdateResponse> {
     const run = await this.resolveRun(r);
     return waitForUpdate(this.core, run, r.updateId, r.waitForStage ?? 'COMPLETED', r.timeoutMs ?? DEFAULT_POLL_MS, signal);
   }
 
   async respondQueryTask(req: RespondQueryTaskRequest): Promise<void> {
-    respondQueryTask(this.core, parseRequest(RespondQueryTaskRequest, req, 'respondQueryTask request'));
+    respondQueryTask(this.core, req);
   }
 
-  async terminateWorkflow(req: CancelWorkflowRequest): Promise<void> {
-    const r = parseRequest(CancelWorkflowRequest, req, 'terminateWorkflow request');
+  async terminateWorkflow(r: CancelWorkflowRequest): Promise<void> {
     const run = await this.resolveChainRun(r);
     if (alreadyApplied(run, r.requestId)) return run.lastCommit;
     if (!run.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${r.workflowId}' is already closed (${run.record.status})`);
@@ -265,58 +259,54 @@ export class Engine implements EngineApi {
     }
   }
 
-  async pollWorkflowTask(req: PollRequest, signal?: AbortSignal): Promise<WorkflowTask | null> {
-    const r = parseRequest(PollRequest, req, 'pollWorkflowTask request');
+  async pollWorkflowTask(r: PollRequest, signal?: AbortSignal): Promise<WorkflowTask | null> {
     const [task] = await this.poll({ ...r, maxTasks: 1 }, 'workflow', signal, (ref) => dispatchWorkflowTask(this.core, ref));
     return task ?? null;
   }
 
-  async pollWorkflowTasks(req: PollTasksRequest, signal?: AbortSignal): Promise<PollWorkflowTasksResponse> {
-    const r = parseRequest(PollTasksRequest, req, 'pollWorkflowTasks request');
+  async pollWorkflowTasks(r: PollTasksRequest, signal?: AbortSignal): Promise<PollWorkflowTasksResponse> {
     return { tasks: await this.poll(r, 'workflow', signal, (ref) => dispatchWorkflowTask(this.core, ref)) };
   }
 
   async completeWorkflowTask(req: CompleteWorkflowTaskRequest): Promise<void> {
-    return completeWorkflowTask(this.core, parseRequest(CompleteWorkflowTaskRequest, req, 'completeWorkflowTask request'));
+    return completeWorkflowTask(this.core, req);
   }
 
   async heartbeatWorkflowTask(req: HeartbeatWorkflowTaskRequest): Promise<void> {
-    return heartbeatWorkflowTask(this.core, parseRequest(HeartbeatWorkflowTaskRequest, req, 'heartbeatWorkflowTask request'));
+    return heartbeatWorkflowTask(this.core, req);
   }
 
   async failWorkflowTask(req: FailWorkflowTaskRequest): Promise<void> {
-    return failWorkflowTask(this.core, parseRequest(FailWorkflowTaskRequest, req, 'failWorkflowTask request'));
+    return failWorkflowTask(this.core, req);
   }
 
-  async pollActivityTask(req: PollRequest, signal?: AbortSignal): Promise<ActivityTask | null> {
-    const r = parseRequest(PollRequest, req, 'pollActivityTask request');
+  async pollActivityTask(r: PollRequest, signal?: AbortSignal): Promise<ActivityTask | null> {
     const [task] = await this.poll({ ...r, maxTasks: 1 }, 'activity', signal, (ref) => dispatchActivityTask(this.core, ref, r.identity));
     return task ?? null;
   }
 
-  async pollActivityTasks(req: PollTasksRequest, signal?: AbortSignal): Promise<PollActivityTasksResponse> {
-    const r = parseRequest(PollTasksRequest, req, 'pollActivityTasks request');
+  async pollActivityTasks(r: PollTasksRequest, signal?: AbortSignal): Promise<PollActivityTasksResponse> {
     return { tasks: await this.poll(r, 'activity', signal, (ref) => dispatchActivityTask(this.core, ref, r.identity)) };
   }
 
   async completeActivityTask(req: CompleteActivityTaskRequest): Promise<void> {
-    return completeActivityTask(this.core, parseRequest(CompleteActivityTaskRequest, req, 'completeActivityTask request'));
+    return completeActivityTask(this.core, req);
   }
 
   async failActivityTask(req: FailActivityTaskRequest): Promise<void> {
-    return failActivityTask(this.core, parseRequest(FailActivityTaskRequest, req, 'failActivityTask request'));
+    return failActivityTask(this.core, req);
   }
 
   async cancelActivityTask(req: CancelActivityTaskRequest): Promise<void> {
-    return cancelActivityTask(this.core, parseRequest(CancelActivityTaskRequest, req, 'cancelActivityTask request'));
+    return cancelActivityTask(this.core, req);
   }
 
   async heartbeatActivityTask(req: HeartbeatActivityTaskRequest): Promise<HeartbeatActivityTaskResponse> {
-    return heartbeatActivityTask(this.core, parseRequest(HeartbeatActivityTaskRequest, req, 'heartbeatActivityTask request'));
+    return heartbeatActivityTask(this.core, req);
   }
 
   async releaseTask(req: { taskToken: string }): Promise<void> {
-    const t = this.core.tokens.decode(parseRequest(ReleaseTaskRequest, req, 'releaseTask request').taskToken);
+    const t = this.core.tokens.decode(req.taskToken);
     // A task handed out before a restart is not held by anyone here: nothing to release (its
     // dispatch number may even match a task handed out since).
     if (!t.fromThisInstance) return;
@@ -326,8 +316,7 @@ export class Engine implements EngineApi {
     else releaseActivityTask(this.core, run, t);
   }
 
-  async activityTaskToken(req: ActivityRef): Promise<{ taskToken: string }> {
-    const r = parseRequest(ActivityRef, req, 'activityTaskToken request');
+  async activityTaskToken(r: ActivityRef): Promise<{ taskToken: string }> {
     const run = await this.resolveRun(r);
     const a = Object.values(run.state.activities).find((x) => x.activityId === r.activityId);
     if (!run.open || !a) throw new ApiError('NOT_FOUND', `no running activity '${r.activityId}' in workflow '${r.workflowId}'`);
@@ -335,8 +324,7 @@ export class Engine implements EngineApi {
   }
 
   /** Task-queue facts for describe: pollers seen and backlog. */
-  async describeTaskQueue(req: DescribeTaskQueueRequest): Promise<DescribeTaskQueueResponse> {
-    const r = parseRequest(DescribeTaskQueueRequest, req, 'describeTaskQueue request');
+  async describeTaskQueue(r: DescribeTaskQueueRequest): Promise<DescribeTaskQueueResponse> {
     this.core.namespaces.get(r.namespace);
     return {
       workflow: this.core.matching.describe(r.namespace, r.taskQueue, 'workflow'),
@@ -345,28 +333,24 @@ export class Engine implements EngineApi {
     };
   }
 
-  async listWorkflows(req: ListWorkflowsRequest): Promise<ListWorkflowsResponse> {
-    const r = parseRequest(ListWorkflowsRequest, req, 'listWorkflows request');
+  async listWorkflows(r: ListWorkflowsRequest): Promise<ListWorkflowsResponse> {
     this.core.check();
     return listWorkflows(this.core, r);
   }
 
-  async countWorkflows(req: CountWorkflowsRequest): Promise<CountWorkflowsResponse> {
-    const r = parseRequest(CountWorkflowsRequest, req, 'countWorkflows request');
+  async countWorkflows(r: CountWorkflowsRequest): Promise<CountWorkflowsResponse> {
     this.core.check();
     return countWorkflows(this.core, r);
   }
 
-  async registerNamespace(req: RegisterNamespaceRequest): Promise<NamespaceInfo> {
-    const r = parseRequest(RegisterNamespaceRequest, req, 'registerNamespace request');
+  async registerNamespace(r: RegisterNamespaceRequest): Promise<NamespaceInfo> {
     this.core.check();
     const info = await this.core.namespaces.register(r);
     this.retention.namespacesChanged();
     return info;
   }
 
-  async describeNamespace(req: NamespaceRef): Promise<NamespaceInfo> {
-    const r = parseRequest(NamespaceRef, req, 'describeNamespace request');
+  async describeNamespace(r: NamespaceRef): Promise<NamespaceInfo> {
     this.core.check();
     return namespaceInfo(this.core.namespaces.get(r.namespace));
   }
@@ -376,14 +360,12 @@ export class Engine implements EngineApi {
     return { namespaces: this.core.namespaces.all().map(namespaceInfo) };
   }
 
-  async addSearchAttributes(req: AddSearchAttributesRequest): Promise<void> {
-    const r = parseRequest(AddSearchAttributesRequest, req, 'addSearchAttributes request');
+  async addSearchAttributes(r: AddSearchAttributesRequest): Promise<void> {
     this.core.check();
     await this.core.namespaces.addSearchAttributes(r.namespace, r.searchAttributes);
   }
 
-  async listSearchAttributes(req: NamespaceRef): Promise<ListSearchAttributesResponse> {
-    const r = parseRequest(NamespaceRef, req, 'listSearchAttributes request');
+  async listSearchAttributes(r: NamespaceRef): Promise<ListSearchAttributesResponse> {
     this.core.check();
     return { system: { ...SYSTEM_SEARCH_ATTRIBUTES }, custom: { ...this.core.namespaces.get(r.namespace).searchAttributes } };
   }
@@ -393,8 +375,7 @@ export class Engine implements EngineApi {
     return this.core.tokenKeys.rotate();
   }
 
-  async createApiKey(req: CreateApiKeyRequest): Promise<CreateApiKeyResponse> {
-    const r = parseRequest(CreateApiKeyRequest, req, 'createApiKey request');
+  async createApiKey(r: CreateApiKeyRequest): Promise<CreateApiKeyResponse> {
     this.core.check();
     return this.core.apiKeys.create(r);
   }
@@ -404,8 +385,7 @@ export class Engine implements EngineApi {
     return { keys: this.core.apiKeys.list() };
   }
 
-  async revokeApiKey(req: RevokeApiKeyRequest): Promise<void> {
-    const r = parseRequest(RevokeApiKeyRequest, req, 'revokeApiKey request');
+  async revokeApiKey(r: RevokeApiKeyRequest): Promise<void> {
     this.core.check();
     await this.core.apiKeys.revoke(r.keyId);
   }

@@ -40,8 +40,8 @@ describe('namespaces', () => {
     await h.engine.registerNamespace({ namespace: 'dup' });
     await assert.rejects(h.engine.registerNamespace({ namespace: 'dup' }), code('ALREADY_EXISTS', /namespace 'dup' already exists; see it with `endure namespace describe dup`/));
     await assert.rejects(h.engine.registerNamespace({ namespace: 'default' }), code('ALREADY_EXISTS', /already exists/));
-    await assert.rejects(h.engine.registerNamespace({ namespace: 'bad name!' }), code('INVALID_ARGUMENT', /namespace: namespace names are letters, digits/));
-    await assert.rejects(h.engine.registerNamespace({ namespace: 'short', retentionMs: 1000 }), code('INVALID_ARGUMENT', /retentionMs must be at least 60000/));
+    await assert.rejects(h.api.registerNamespace({ namespace: 'bad name!' }), code('INVALID_ARGUMENT', /namespace: namespace names are letters, digits/));
+    await assert.rejects(h.api.registerNamespace({ namespace: 'short', retentionMs: 1000 }), code('INVALID_ARGUMENT', /retentionMs must be at least 60000/));
     assert.equal((await h.engine.describeNamespace({ namespace: 'dup' })).retentionMs, DEFAULT_RETENTION_MS);
     await h.close();
   });
@@ -108,7 +108,7 @@ describe('the search-attribute registry', () => {
   it('adds keys with types, accepts the same type again, and refuses a type change, a system name or a bad name', async () => {
     const h = await openEngine(join(dir, 'registry.db'));
     const e = h.engine;
-    const add = (searchAttributes: Record<string, string>) => e.addSearchAttributes({ namespace: 'default', searchAttributes } as never);
+    const add = (searchAttributes: Record<string, string>) => h.api.addSearchAttributes({ namespace: 'default', searchAttributes } as never);
     await add({ CustomerId: 'Keyword', Amount: 'Double' });
     await add({ CustomerId: 'Keyword' });
     await assert.rejects(add({ CustomerId: 'Int' }), code('INVALID_ARGUMENT', /'CustomerId' is already registered as Keyword in namespace 'default' and cannot become Int/));

@@ -48,11 +48,11 @@ describe('polls for several tasks', () => {
   });
 
   it('refuses maxTasks out of range, naming the field and the bound', async () => {
-    const { engine, close } = await openEngine(join(dir, 'bad.db'));
+    const { api, close } = await openEngine(join(dir, 'bad.db'));
     try {
-      await assert.rejects(engine.pollActivityTasks({ ...poll, maxTasks: 0 }), /invalid pollActivityTasks request: maxTasks: .*>=1/);
-      await assert.rejects(engine.pollWorkflowTasks({ ...poll, maxTasks: MAX_TASKS_PER_POLL + 1 }), /invalid pollWorkflowTasks request: maxTasks: .*<=64/);
-      await assert.rejects(engine.pollWorkflowTasks({ ...poll } as never), /maxTasks/);
+      await assert.rejects(api.pollActivityTasks({ ...poll, maxTasks: 0 }), /invalid pollActivityTasks request: maxTasks: .*>=1/);
+      await assert.rejects(api.pollWorkflowTasks({ ...poll, maxTasks: MAX_TASKS_PER_POLL + 1 }), /invalid pollWorkflowTasks request: maxTasks: .*<=64/);
+      await assert.rejects(api.pollWorkflowTasks({ ...poll } as never), /maxTasks/);
     } finally {
       await close();
     }

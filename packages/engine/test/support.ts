@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command, Payload, WorkflowTask } from '@endure/protocol';
+import { validatingApi, type Command, type EngineApi, type Payload, type WorkflowTask } from '@endure/protocol';
 import { SqliteStore } from '@endure/store-sqlite';
 import { Engine, systemClock, type Clock, type EngineOpenOptions } from '../src/index.js';
 
@@ -26,6 +26,8 @@ export class TestClock implements Clock {
 
 export interface OpenEngine {
   engine: Engine;
+  /** The engine as callers reach it (the embedded transport, the server): each request validated first. */
+  api: EngineApi;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function openEngine(file: string, opts: EngineOpenOptions = {}): Pr
   const engine = await Engine.open(store, opts);
   return {
     engine,
+    api: validatingApi(engine),
     close: async () => {
       await engine.close();
       await store.close();

@@ -148,7 +148,7 @@ describe('listWorkflows and countWorkflows over SQLite', () => {
     await assert.rejects(h.engine.listWorkflows({ namespace: ns, query: "Amount = 'ten'" }), /invalid query at column 10: Amount is an Int; expected an integer/);
     await assert.rejects(h.engine.countWorkflows({ namespace: ns, query: 'Colour = 1' }), /unknown search attribute 'Colour'.*Region.*endure operator search-attribute create --name Colour/);
     await assert.rejects(h.engine.listWorkflows({ namespace: ns, query: "WorkflowId = 'x' ORDER BY StartTime" }), /ORDER BY is not supported/);
-    await assert.rejects(h.engine.listWorkflows({ namespace: ns, pageSize: 0 }), /pageSize: pageSize must be at least 1/);
+    await assert.rejects(h.api.listWorkflows({ namespace: ns, pageSize: 0 }), /pageSize: pageSize must be at least 1/);
   });
 });
 

@@ -5,21 +5,6 @@ import { RetryPolicy } from './retry.js';
 import { Command } from './commands.js';
 import { HistoryEvent, ActivityTimeouts } from './events.js';
 import { TaskQueuePolling, WorkflowExecutionEntry } from './visibility.js';
-import type { CreateApiKeyRequest, CreateApiKeyResponse, ListApiKeysResponse, RevokeApiKeyRequest, RotateTokenKeyResponse } from './security.js';
-import type {
-  AddSearchAttributesRequest,
-  CountWorkflowsRequest,
-  CountWorkflowsResponse,
-  DescribeTaskQueueRequest,
-  DescribeTaskQueueResponse,
-  ListNamespacesResponse,
-  ListSearchAttributesResponse,
-  ListWorkflowsRequest,
-  ListWorkflowsResponse,
-  NamespaceInfo,
-  NamespaceRef,
-  RegisterNamespaceRequest,
-} from './visibility.js';
 
 const id = (what: string) =>
   z.string().min(1, `${what} must not be empty`).max(1000, `${what} must be at most 1000 characters`);
@@ -327,100 +312,5 @@ export type ReleaseTaskRequest = z.infer<typeof ReleaseTaskRequest>;
 /** A worker still working on a workflow task (running its local activities): restarts its timeout. */
 export const HeartbeatWorkflowTaskRequest = z.object({ taskToken: z.string() });
 export type HeartbeatWorkflowTaskRequest = z.infer<typeof HeartbeatWorkflowTaskRequest>;
-
-/**
- * Every operation the client and worker packages use. The embedded transport calls an engine
- * object directly; the HTTP transport maps each method to one route.
- */
-export interface EngineApi {
-  startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResponse>;
-  describeWorkflow(req: ExecutionRef): Promise<WorkflowDescription>;
-  getHistory(req: GetHistoryRequest): Promise<GetHistoryResponse>;
-  getResult(req: GetResultRequest, signal?: AbortSignal): Promise<GetResultResponse>;
-  requestCancelWorkflow(req: CancelWorkflowRequest): Promise<void>;
-  signalWorkflow(req: SignalWorkflowRequest): Promise<void>;
-  queryWorkflow(req: QueryWorkflowRequest): Promise<QueryWorkflowResponse>;
-  respondQueryTask(req: RespondQueryTaskRequest): Promise<void>;
-  updateWorkflow(req: UpdateWorkflowRequest, signal?: AbortSignal): Promise<UpdateResponse>;
-  pollUpdate(req: PollUpdateRequest, signal?: AbortSignal): Promise<UpdateResponse>;
-  terminateWorkflow(req: TerminateWorkflowRequest): Promise<void>;
-  pollWorkflowTask(req: PollRequest, signal?: AbortSignal): Promise<WorkflowTask | null>;
-  pollWorkflowTasks(req: PollTasksRequest, signal?: AbortSignal): Promise<PollWorkflowTasksResponse>;
-  completeWorkflowTask(req: CompleteWorkflowTaskRequest): Promise<void>;
-  failWorkflowTask(req: FailWorkflowTaskRequest): Promise<void>;
-  pollActivityTask(req: PollRequest, signal?: AbortSignal): Promise<ActivityTask | null>;
-  pollActivityTasks(req: PollTasksRequest, signal?: AbortSignal): Promise<PollActivityTasksResponse>;
-  completeActivityTask(req: CompleteActivityTaskRequest): Promise<void>;
-  failActivityTask(req: FailActivityTaskRequest): Promise<void>;
-  cancelActivityTask(req: CancelActivityTaskRequest): Promise<void>;
-  heartbeatActivityTask(req: HeartbeatActivityTaskRequest): Promise<HeartbeatActivityTaskResponse>;
-  releaseTask(req: ReleaseTaskRequest): Promise<void>;
-  heartbeatWorkflowTask(req: HeartbeatWorkflowTaskRequest): Promise<void>;
-  /** The task token of an activity's current attempt, found by its ids. */
-  activityTaskToken(req: ActivityRef): Promise<ActivityTaskTokenResponse>;
-
-  // Visibility and operations (issue 4): listing, namespaces, search attributes, task queues.
-  listWorkflows(req: ListWorkflowsRequest): Promise<ListWorkflowsResponse>;
-  countWorkflows(req: CountWorkflowsRequest): Promise<CountWorkflowsResponse>;
-  registerNamespace(req: RegisterNamespaceRequest): Promise<NamespaceInfo>;
-  describeNamespace(req: NamespaceRef): Promise<NamespaceInfo>;
-  listNamespaces(req: Record<string, never>): Promise<ListNamespacesResponse>;
-  addSearchAttributes(req: AddSearchAttributesRequest): Promise<void>;
-  listSearchAttributes(req: NamespaceRef): Promise<ListSearchAttributesResponse>;
-  describeTaskQueue(req: DescribeTaskQueueRequest): Promise<DescribeTaskQueueResponse>;
-
-  // Security (issue 10).
-  /** Makes a new task-token signing key; the previous one still verifies until the next rotation. */
-  rotateTokenKey(req: Record<string, never>): Promise<RotateTokenKeyResponse>;
-  /** Makes an API key for the server; the answer holds its secret, shown this once. */
-  createApiKey(req: CreateApiKeyRequest): Promise<CreateApiKeyResponse>;
-  /** The API keys: ids, roles, namespaces, never secrets. */
-  listApiKeys(req: Record<string, never>): Promise<ListApiKeysResponse>;
-  revokeApiKey(req: RevokeApiKeyRequest): Promise<void>;
-}
-
-/** Every EngineApi operation by name; in server mode each is the route `POST /v1/<name>`. */
-export const ENGINE_OPERATIONS = [
-  'startWorkflow',
-  'describeWorkflow',
-  'getHistory',
-  'getResult',
-  'requestCancelWorkflow',
-  'signalWorkflow',
-  'queryWorkflow',
-  'respondQueryTask',
-  'updateWorkflow',
-  'pollUpdate',
-  'terminateWorkflow',
-  'pollWorkflowTask',
-  'pollWorkflowTasks',
-  'completeWorkflowTask',
-  'failWorkflowTask',
-  'pollActivityTask',
-  'pollActivityTasks',
-  'completeActivityTask',
-  'failActivityTask',
-  'cancelActivityTask',
-  'heartbeatActivityTask',
-  'releaseTask',
-  'heartbeatWorkflowTask',
-  'activityTaskToken',
-  'listWorkflows',
-  'countWorkflows',
-  'registerNamespace',
-  'describeNamespace',
-  'listNamespaces',
-  'addSearchAttributes',
-  'listSearchAttributes',
-  'describeTaskQueue',
-  'rotateTokenKey',
-  'createApiKey',
-  'listApiKeys',
-  'revokeApiKey',
-] as const satisfies readonly (keyof EngineApi)[];
-export type EngineOperation = (typeof ENGINE_OPERATIONS)[number];
-// Compile-time guard: a method added to EngineApi but not to the list above fails to build here.
-const everyOperationListed: Record<Exclude<keyof EngineApi, EngineOperation>, never> = {};
-void everyOperationListed;
 
 export { ActivityTimeouts };

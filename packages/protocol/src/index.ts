@@ -13,3 +13,5 @@ export * from './list-filter/ast.js';
 export { parseListFilter, MAX_FILTER_DEPTH, MAX_FILTER_TERMS } from './list-filter/parser.js';
 export { parseRfc3339 } from './list-filter/values.js';
 export * from './retry-safety.js';
+export * from './operations.js';
+export { validateRequest, validatingApi } from './validating-api.js';

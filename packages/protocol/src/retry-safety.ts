@@ -1,7 +1,8 @@
 // What a caller may do when it cannot tell whether a request was applied (the connection dropped
-// after sending it, the server restarted before answering): stated once per operation, used by
-// the HTTP transport (it resends only what is safe) and listed in the API documentation.
-import type { EngineOperation } from './api.js';
+// after sending it, the server restarted before answering): stated once per operation (`retry` in
+// the operation table), used by the HTTP transport (it resends only what is safe) and listed in
+// the API documentation.
+import { operationOf } from './operations.js';
 
 /**
  * - `read`: changes nothing (a poll hands out tasks, but a task whose answer was lost is handed
@@ -17,45 +18,6 @@ import type { EngineOperation } from './api.js';
  */
 export type RetrySafety = 'read' | 'keyed' | 'idempotent' | 'once' | 'unsafe';
 
-export const RETRY_SAFETY: Record<EngineOperation, RetrySafety> = {
-  startWorkflow: 'keyed',
-  describeWorkflow: 'read',
-  getHistory: 'read',
-  getResult: 'read',
-  requestCancelWorkflow: 'keyed',
-  signalWorkflow: 'keyed',
-  queryWorkflow: 'read',
-  respondQueryTask: 'idempotent',
-  updateWorkflow: 'keyed',
-  pollUpdate: 'read',
-  terminateWorkflow: 'keyed',
-  pollWorkflowTask: 'read',
-  pollWorkflowTasks: 'read',
-  completeWorkflowTask: 'keyed',
-  failWorkflowTask: 'keyed',
-  pollActivityTask: 'read',
-  pollActivityTasks: 'read',
-  completeActivityTask: 'keyed',
-  failActivityTask: 'keyed',
-  cancelActivityTask: 'keyed',
-  heartbeatActivityTask: 'idempotent',
-  releaseTask: 'idempotent',
-  heartbeatWorkflowTask: 'idempotent',
-  activityTaskToken: 'read',
-  listWorkflows: 'read',
-  countWorkflows: 'read',
-  registerNamespace: 'once',
-  describeNamespace: 'read',
-  listNamespaces: 'read',
-  addSearchAttributes: 'once',
-  listSearchAttributes: 'read',
-  describeTaskQueue: 'read',
-  rotateTokenKey: 'unsafe',
-  createApiKey: 'unsafe',
-  listApiKeys: 'read',
-  revokeApiKey: 'once',
-};
-
 /** What each kind promises a caller, as the API documentation states it. */
 export const RETRY_SAFETY_DOC: Record<RetrySafety, string> = {
   read: 'Changes nothing: safe to resend at any time.',
@@ -65,9 +27,9 @@ export const RETRY_SAFETY_DOC: Record<RetrySafety, string> = {
   unsafe: 'A repeat applies it again (rotates again, makes another key): never resent automatically; after an ambiguous failure, look before trying again.',
 };
 
-/** True if resending this request cannot apply it twice. */
-export function safeToResend(operation: EngineOperation, request: unknown): boolean {
-  const safety = RETRY_SAFETY[operation];
+/** True if resending this request cannot apply it twice (false for a name that is no operation). */
+export function safeToResend(operation: string, request: unknown): boolean {
+  const safety = operationOf(operation)?.spec.retry;
   if (safety !== 'keyed') return safety === 'read' || safety === 'idempotent';
   const r = request as { requestId?: unknown; updateId?: unknown } | undefined;
   return typeof (operation === 'updateWorkflow' ? r?.updateId : r?.requestId) === 'string';

@@ -2,37 +2,12 @@
 // turn together (checked by counting what reaches a real server through a small proxy).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request, type Server } from 'node:http';
 import { openTransport } from '@endure/transport';
 import { ApiError } from '@endure/protocol';
-import { errorOf, post, raw, startTestServer, type TestServer } from './http-support/harness.js';
+import { countingProxy, errorOf, post, raw, startTestServer, type TestServer } from './http-support/harness.js';
 
 const start = (workflowId: string) => ({ namespace: 'default', workflowId, workflowType: 'waiter', taskQueue: 'batch', input: [] });
 type Results = { results: ({ result: unknown } | { error: { code: string; message: string } })[] };
-
-/** Forwards every request to `target`, counting them by path. */
-async function countingProxy(target: string): Promise<{ url: string; counts: Map<string, number>; close(): Promise<void> }> {
-  const counts = new Map<string, number>();
-  const { hostname, port } = new URL(target);
-  const server: Server = createServer((req, res) => {
-    counts.set(req.url ?? '', (counts.get(req.url ?? '') ?? 0) + 1);
-    const out = request({ hostname, port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(out);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    counts,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
-}
 
 describe('HTTP batch', () => {
   let ts: TestServer;

@@ -1,26 +1,10 @@
 // Sends the calls made in the same event-loop turn as one `POST /v1/batch` (a lone call goes
 // as itself). Under load a worker completes many tasks in one turn; one HTTP exchange for all
 // of them saves a request, a response and their system calls per call, which on loopback cost
-// more than the engine's work. Only short calls are batched: a slow one would hold up the rest.
+// more than the engine's work. Only short calls are batched (the operation table's `batched`):
+// a slow one would hold up the rest.
 import { ApiError } from '@endure/protocol';
 import { apiErrorOf, type HttpCaller } from './http-caller.js';
-
-/** Operations that answer as soon as their write is durable (none waits for anything else). */
-export const BATCHABLE = new Set<string>([
-  'startWorkflow',
-  'signalWorkflow',
-  'requestCancelWorkflow',
-  'terminateWorkflow',
-  'completeWorkflowTask',
-  'failWorkflowTask',
-  'completeActivityTask',
-  'failActivityTask',
-  'cancelActivityTask',
-  'heartbeatActivityTask',
-  'heartbeatWorkflowTask',
-  'releaseTask',
-  'respondQueryTask',
-]);
 
 /** The server's bound on calls per batch (MAX_BATCH_CALLS); a bigger turn is sent in parts. */
 const MAX_CALLS = 256;

@@ -2,7 +2,7 @@
 // errors rebuilt as the ApiError the server reported (or UNAVAILABLE when it cannot be reached).
 import { request as httpRequest, type Agent, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ApiError, ApiErrorCode, safeToResend, type EngineOperation } from '@endure/protocol';
+import { ApiError, ApiErrorCode, safeToResend } from '@endure/protocol';
 import { createAgent, type AgentTls } from './http-agent.js';
 
 export interface HttpOptions {
@@ -26,7 +26,7 @@ const MARGIN_MS = 10_000;
 const DEFAULT_WAIT_MS = 60_000;
 /**
  * A reused keep-alive socket the server just closed fails at once; requests that are safe to
- * resend (protocol's RETRY_SAFETY: reads, and changes carrying an idempotency key) are resent.
+ * resend (the operation table's `retry`: reads, and changes carrying an idempotency key) are resent.
  */
 const STALE_SOCKET_RETRIES = 3;
 
@@ -36,7 +36,7 @@ export function resendable(operation: string, body: unknown): boolean {
     const calls = (body as { calls?: { operation: string; request: unknown }[] } | undefined)?.calls ?? [];
     return calls.every((c) => resendable(c.operation, c.request));
   }
-  return safeToResend(operation as EngineOperation, body);
+  return safeToResend(operation, body);
 }
 
 /** The ApiError an error body `{ error: { code, message, details? } }` stands for; undefined if it is not one. */

@@ -1,18 +1,11 @@
-// The http:// and https:// transport: the EngineApi of a remote endure server, one route per method.
-import { ENGINE_OPERATIONS, type EngineApi, type EngineOperation, type GetResultRequest } from '@endure/protocol';
+// The http:// and https:// transport: the EngineApi of a remote endure server, one route per
+// operation of protocol's table. Operations the table marks `batched` travel in batches; a long-poll
+// that the caller aborts answers what the engine answers when aborted (the table's `abortedAnswer`).
+import { ENGINE_OPERATIONS, specOf, type EngineApi, type EngineOperation } from '@endure/protocol';
 import { CallAborted, HttpCaller, type HttpOptions } from './http-caller.js';
-import { BATCHABLE, HttpBatcher } from './http-batcher.js';
+import { HttpBatcher } from './http-batcher.js';
 
 type AnyCall = (req: unknown, signal?: AbortSignal) => Promise<unknown>;
-
-/** What an aborted long-poll answers, as the engine answers it: no task, no close event. */
-const ABORTED_ANSWER: Partial<Record<EngineOperation, (req: unknown) => unknown>> = {
-  pollWorkflowTask: () => null,
-  pollActivityTask: () => null,
-  pollWorkflowTasks: () => ({ tasks: [] }),
-  pollActivityTasks: () => ({ tasks: [] }),
-  getResult: (req) => ({ runId: (req as GetResultRequest).runId ?? '' }),
-};
 
 export interface HttpEngine {
   api: EngineApi;
@@ -24,11 +17,12 @@ export function openHttp(baseUrls: readonly string[], opts: HttpOptions): HttpEn
   const batcher = new HttpBatcher(caller);
   const api: Partial<Record<EngineOperation, AnyCall>> = {};
   for (const operation of ENGINE_OPERATIONS) {
-    if (BATCHABLE.has(operation)) {
+    const spec = specOf(operation);
+    if (spec.batched) {
       api[operation] = (req, signal) => (signal ? caller.call(operation, req, signal) : batcher.call(operation, req));
       continue;
     }
-    const onAbort = ABORTED_ANSWER[operation];
+    const onAbort = spec.wait?.ends === 'signal' ? spec.wait.abortedAnswer : undefined;
     api[operation] = async (req, signal) => {
       try {
         return await caller.call(operation, req, signal);

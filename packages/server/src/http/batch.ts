@@ -1,8 +1,8 @@
 // POST /v1/batch: several calls in one HTTP exchange. The http transport sends the calls its
 // process makes in the same event-loop turn together (under load a worker completes many tasks
 // at once), which saves a request, a response and their system calls per call. Each call is
-// routed, validated and answered as if it came alone; long-polls cannot be batched, since one
-// would hold up every other answer.
+// routed, validated and answered as if it came alone; calls that wait (long-polls, queries: the
+// operation table's `wait`) cannot be batched, since one would hold up every other answer.
 import { z } from 'zod';
 import { ApiError, parseRequest, type EngineOperation } from '@endure/protocol';
 import { ErrorBody, errorReply } from './http-errors.js';

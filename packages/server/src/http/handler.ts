@@ -1,4 +1,5 @@
-// Serves one HTTP request: routing, authentication, the body, validation, the engine call, the reply.
+// Serves one HTTP request: routing, authentication, the body, validation (the only one: the engine
+// it calls takes parsed requests), the engine call, the reply.
 // Also tracks requests in flight, so shutdown can end long-polls and wait for the rest.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseRequest, type EngineApi, type EngineOperation, type ListNamespacesResponse } from '@endure/protocol';
@@ -112,15 +113,16 @@ export class ApiHandler {
 
   private async invoke(operation: EngineOperation, route: Route, request: unknown, call: InFlight): Promise<unknown> {
     const fn = (this.api[operation] as (req: unknown, signal?: AbortSignal) => Promise<unknown>).bind(this.api);
-    if (!route.wait) return fn(request);
-    const stop = this.longPollStop(call, route.wait === 'signal');
-    if (route.wait !== 'signal') {
+    const wait = route.wait;
+    // A call that only its timeout ends (a query) is waited for like any other.
+    if (!wait || wait.ends === 'timeout') return fn(request);
+    const stop = this.longPollStop(call, wait.ends === 'signal');
+    if (wait.ends === 'asking-again') {
       // Cannot be interrupted: at shutdown, answer with what is there now.
-      const immediate = route.wait as (api: EngineApi, req: unknown) => Promise<unknown>;
-      return Promise.race([fn(request), onAbort(stop.signal).then(() => immediate(this.api, request))]);
+      return Promise.race([fn(request), onAbort(stop.signal).then(() => fn(wait.now(request)))]);
     }
     const result = await fn(request, stop.signal);
-    if (route.handsOutTask && result && stop.signal.aborted) {
+    if (wait.handsOutTasks && result && stop.signal.aborted) {
       // Handed out to a poller that is gone (or about to be refused): offer them again now, not after a timeout.
       const many = (result as { tasks?: { taskToken: string }[] }).tasks;
       const tasks = many ?? [result as { taskToken: string }];

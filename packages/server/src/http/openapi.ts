@@ -1,8 +1,9 @@
-// The OpenAPI 3.1 document of the HTTP API (`GET /v1/openapi.json`), generated from the route
-// table's zod schemas, so it cannot drift from what the server validates.
+// The OpenAPI 3.1 document of the HTTP API (`GET /v1/openapi.json`), generated from the operation
+// table's zod schemas (and the route table's access), so it cannot drift from what the server
+// validates.
 import { z } from 'zod';
 import * as protocol from '@endure/protocol';
-import { ENGINE_OPERATIONS, RETRY_SAFETY, RETRY_SAFETY_DOC } from '@endure/protocol';
+import { ENGINE_OPERATIONS, RETRY_SAFETY_DOC } from '@endure/protocol';
 import { ErrorBody } from './http-errors.js';
 import { BatchRequest, BatchResponse, MAX_BATCH_CALLS } from './batch.js';
 import * as routes from './routes.js';
@@ -17,7 +18,6 @@ function schemaNames(): Map<z.ZodType, string> {
     for (const [name, value] of entries) if (value instanceof z.ZodType && !names.has(value)) names.set(value, rename(name));
   };
   add(Object.entries(protocol));
-  add(Object.entries(routes));
   names.set(ErrorBody, 'ErrorBody');
   return names;
 }
@@ -43,8 +43,8 @@ function build(): Record<string, unknown> {
       post: {
         operationId: operation,
         summary: route.summary,
-        description: `Resending: ${RETRY_SAFETY_DOC[RETRY_SAFETY[operation]]}`,
-        'x-endure-retry-safety': RETRY_SAFETY[operation],
+        description: `Resending: ${RETRY_SAFETY_DOC[route.retry]}`,
+        'x-endure-retry-safety': route.retry,
         // Which API-key roles may call it, and where it acts (see the route table).
         'x-endure-access': { roles: [...route.access.roles], namespace: route.access.namespace },
         requestBody: { required: true, content: json(register(route.request)) },

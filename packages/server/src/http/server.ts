@@ -56,7 +56,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await probePort(opts.port, opts.host);
   const transport = await openEmbeddedTransport(opts.db, opts.engine);
   const engine = transport.engine;
-  const handler = new ApiHandler(transport.api, opts, new ApiKeyCheck(opts.apiKeys, (key) => engine.authenticateApiKey(key)), transport.health);
+  // The handler validates each request at the edge, so it calls the engine itself (no second validation).
+  const handler = new ApiHandler(engine, opts, new ApiKeyCheck(opts.apiKeys, (key) => engine.authenticateApiKey(key)), transport.health);
   const limits = timeoutOptions(opts);
   const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, ...limits }, handler.listener) : createHttpServer(limits, handler.listener);
   applyConnectionLimits(server, opts);

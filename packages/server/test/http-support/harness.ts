@@ -1,7 +1,7 @@
 // Test helpers for the HTTP server: temp databases, in-process and child-process servers, raw requests.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,5 +150,29 @@ export function smallFileSystem(sizeKb: number): { dir: string; remove(): void }
       execFileSync('umount', [t.dir], { stdio: 'pipe' });
       t.remove();
     },
+  };
+}
+
+/** Forwards every request to `target`, counting them by path. */
+export async function countingProxy(target: string): Promise<{ url: string; counts: Map<string, number>; close(): Promise<void> }> {
+  const counts = new Map<string, number>();
+  const { hostname, port } = new URL(target);
+  const server: Server = createServer((req, res) => {
+    counts.set(req.url ?? '', (counts.get(req.url ?? '') ?? 0) + 1);
+    const out = httpRequest({ hostname, port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(out);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    counts,
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
   };
 }
