@@ -3,6 +3,11 @@
 // task, delete a timer), written statement by statement and as a few set-based statements over
 // arrays, and point reads of a record. Prints medians in ms.
 //   node packages/store-postgres/dist/bench/driver-bench.js [postgres://127.0.0.1:5432/test]
+// The store uses `postgres`: set-based commits came out even (within ±15% either way across runs
+// on a loaded 2-core machine), 200 concurrent point reads 4-5x faster (it pipelines queries on
+// its connections; pg's pool runs one per connection), one-at-a-time reads mixed; and
+// statements issued together in a transaction pipeline, which batch-write.ts relies on.
+// Statement-per-row writes cost ~7x set-based ones at 100 runs with either driver.
 import pg from 'pg';
 import postgres from 'postgres';
 
