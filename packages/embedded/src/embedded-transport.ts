@@ -2,6 +2,7 @@ import type { EngineApi } from '@endure/protocol';
 import { checkOptions, optionTable } from '@endure/common';
 import type { Engine, EngineHealth, EngineOptions } from '@endure/engine';
 import { openSharedEngine } from './shared-engine.js';
+import { isPostgresTarget } from './open-store.js';
 
 /**
  * Settings of the in-process engine, used by whichever connection opens it first. The same
@@ -28,10 +29,15 @@ export interface EmbeddedTransport {
   readonly engine: Engine;
   /** Whether the engine takes work: 'failed' after a storage failure (restart the process). */
   health(): EngineHealth;
+  /** Records the URL of the endure server serving this database, so a second opener is told to connect there. */
+  recordServerUrl(url: string): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Opens (or joins) the in-process engine on the SQLite file `path`. */
+/**
+ * Opens (or joins) the in-process engine on `path`: a SQLite file, or a `postgres://` /
+ * `postgresql://` address (a schema of a PostgreSQL database, `?schema=name`, default `endure`).
+ */
 export async function openEmbeddedTransport(path: string, options: EmbeddedEngineOptions = {}): Promise<EmbeddedTransport> {
   checkOptions('embedded engine options', 'EmbeddedOptions', options, EMBEDDED_OPTIONS);
   const { maxPayloadBytes } = options;
@@ -39,5 +45,6 @@ export async function openEmbeddedTransport(path: string, options: EmbeddedEngin
     throw new TypeError(`embedded.maxPayloadBytes must be a positive whole number of bytes, got ${maxPayloadBytes}`);
   }
   const h = await openSharedEngine(path, options);
-  return { address: `sqlite:${path}`, api: h.api, engine: h.engine, health: h.health, close: () => h.close() };
+  const address = isPostgresTarget(path) ? path : `sqlite:${path}`;
+  return { address, api: h.api, engine: h.engine, health: h.health, recordServerUrl: (url) => h.recordServerUrl(url), close: () => h.close() };
 }

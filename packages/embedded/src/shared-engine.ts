@@ -1,12 +1,11 @@
-import { resolve } from 'node:path';
 import { validatingApi, type EngineApi } from '@endure/protocol';
 import { Engine, type EngineHealth, type EngineOptions } from '@endure/engine';
-import { SqliteStore, canonicalPath } from '@endure/store-sqlite';
+import { databaseKey, displayTarget, openStore, type OpenedStore } from './open-store.js';
 
 interface Shared {
   refs: number;
   /** `api`: the engine with each request validated (this process's callers reach it through no other edge). */
-  ready: Promise<{ engine: Engine; api: EngineApi; store: SqliteStore }>;
+  ready: Promise<{ engine: Engine; api: EngineApi; opened: OpenedStore }>;
   /** The settings the engine was opened with: the first connection's. */
   settings: EngineOptions;
   /** Set once the last connection closed it: an open meanwhile waits, then opens it anew. */
@@ -15,15 +14,6 @@ interface Shared {
 
 /** The settings a connection may pass; a later connection to the same file must agree with the first. */
 const SETTINGS = ['maxPayloadBytes', 'clock', 'timerHorizonMs'] as const;
-
-/** The file's one name (symlinks, `..`), as the store's lock knows it; where it cannot be read, the store's open says why. */
-function keyOf(path: string): string {
-  try {
-    return canonicalPath(path);
-  } catch {
-    return resolve(path);
-  }
-}
 
 /**
  * Settings apply when the engine opens: a later connection that asks for different ones would be
@@ -34,12 +24,12 @@ function checkJoin(file: string, opened: EngineOptions, asked: EngineOptions): v
     if (asked[name] === undefined || asked[name] === opened[name]) continue;
     const was = opened[name] === undefined ? 'its default' : name === 'clock' ? 'another clock' : String(opened[name]);
     throw new TypeError(
-      `embedded.${name}: the engine on ${file} is already open in this process with ${was}; its settings are those of the connection that opened it: pass the same value, or none`,
+      `embedded.${name}: the engine on ${displayTarget(file)} is already open in this process with ${was}; its settings are those of the connection that opened it: pass the same value, or none`,
     );
   }
 }
 
-/** One engine per database file per process: every connection to the same file shares it. */
+/** One engine per database per process: every connection to the same file (or PostgreSQL schema) shares it. */
 const open = new Map<string, Shared>();
 
 export interface SharedEngineHandle {
@@ -49,11 +39,14 @@ export interface SharedEngineHandle {
   engine: Engine;
   /** The shared engine's state (see Engine.health). */
   health(): EngineHealth;
+  /** Records the URL of the endure server serving this database, for the error a second opener sees. */
+  recordServerUrl(url: string): Promise<void>;
   close(): Promise<void>;
 }
 
+/** `path`: a SQLite file, or a `postgres://` address (see open-store.ts). */
 export async function openSharedEngine(path: string, opts: EngineOptions = {}): Promise<SharedEngineHandle> {
-  const key = keyOf(path);
+  const key = await databaseKey(path);
   let shared = open.get(key);
   while (shared?.closing) {
     await shared.closing;
@@ -63,12 +56,12 @@ export async function openSharedEngine(path: string, opts: EngineOptions = {}): 
     checkJoin(path, shared.settings, opts);
   } else {
     const ready = (async () => {
-      const store = await SqliteStore.open(key);
+      const opened = await openStore(path, key);
       try {
-        const engine = await Engine.open(store, opts);
-        return { engine, api: validatingApi(engine), store };
+        const engine = await Engine.open(opened.store, opts);
+        return { engine, api: validatingApi(engine), opened };
       } catch (err) {
-        await store.close();
+        await opened.store.close();
         throw err;
       }
     })();
@@ -94,14 +87,15 @@ export async function openSharedEngine(path: string, opts: EngineOptions = {}): 
     api,
     engine,
     health: () => engine.health(),
+    recordServerUrl: async (url) => (await s.ready).opened.recordServerUrl(url),
     async close() {
       if (closed) return;
       closed = true;
       if (--s.refs > 0) return;
       s.closing = (async () => {
-        const { engine: e, store } = await s.ready;
+        const { engine: e, opened } = await s.ready;
         await e.close();
-        await store.close();
+        await opened.store.close();
       })().finally(() => {
         if (open.get(key) === s) open.delete(key);
       });

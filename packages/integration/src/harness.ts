@@ -6,14 +6,17 @@ import { Client, Connection, type WorkflowHandle } from '@endure/client';
 import { DefaultLogger, NativeConnection, Worker, type WorkerOptions } from '@endure/worker';
 import type { EngineApi } from '@endure/protocol';
 import { startServerProcess, type ServerProcess } from './server-process.js';
+import { freshPostgresSchema } from './postgres-schema.js';
 
 /**
- * Which deployment the suite runs against: `embedded` (sqlite: in this process, the default) or
- * `server` (a real `endure server` child process, reached over http://). The test runner runs the
- * integration suite once in each mode (ENDURE_TEST_MODE=server for the second).
+ * Which deployment the suite runs against: `embedded` (sqlite: in this process, the default),
+ * `server` (a real `endure server` child process, reached over http://) or `postgres` (the engine
+ * in this process on a fresh schema of the test PostgreSQL database). The test runner runs the
+ * integration suite once in each of the first two (ENDURE_TEST_MODE=server for the second).
  */
-export type TestMode = 'embedded' | 'server';
-export const testMode: TestMode = process.env['ENDURE_TEST_MODE'] === 'server' ? 'server' : 'embedded';
+export type TestMode = 'embedded' | 'server' | 'postgres';
+const MODE = process.env['ENDURE_TEST_MODE'];
+export const testMode: TestMode = MODE === 'server' || MODE === 'postgres' ? MODE : 'embedded';
 /** For `it(..., { skip })` on tests of embedded-only features. */
 export const embeddedOnly = testMode === 'server' ? 'embedded-only feature (ENDURE_TEST_MODE=server)' : false;
 
@@ -47,8 +50,8 @@ export interface RunningWorker {
 }
 
 /**
- * A fresh engine on a temporary SQLite file — in this process, or behind a real server process
- * (see TestMode) — with a client and helpers for workers.
+ * A fresh engine on a temporary SQLite file — in this process, or behind a real server process —
+ * or on a fresh PostgreSQL schema (see TestMode), with a client and helpers for workers.
  */
 export class TestEnv {
   private workers: RunningWorker[] = [];
@@ -58,15 +61,18 @@ export class TestEnv {
     readonly connection: Connection,
     readonly client: Client,
     readonly server: ServerProcess | undefined,
+    /** Drops the PostgreSQL schema of a `postgres` mode environment. */
+    private readonly dropSchema?: () => Promise<void>,
   ) {}
 
   static async create(): Promise<TestEnv> {
     const dir = mkdtempSync(join(tmpdir(), 'endure-it-'));
     const db = join(dir, 'endure.db');
+    const pg = testMode === 'postgres' ? freshPostgresSchema('it') : undefined;
     const server = testMode === 'server' ? await startServerProcess(db) : undefined;
-    const address = server ? server.address : `sqlite:${db}`;
+    const address = server ? server.address : pg ? pg.address : `sqlite:${db}`;
     const connection = await Connection.connect({ address });
-    return new TestEnv(dir, address, connection, new Client({ connection }), server);
+    return new TestEnv(dir, address, connection, new Client({ connection }), server, pg?.drop);
   }
 
   /** Creates and runs a worker on this engine; stopped by close(). */
@@ -103,6 +109,7 @@ export class TestEnv {
     const code = await this.server?.stop();
     if (this.server && code !== 0) throw new Error(`server exited with code ${code} on SIGTERM; stderr:\n${this.server.stderr()}`);
     rmSync(this.dir, { recursive: true, force: true });
+    await this.dropSchema?.();
   }
 }
 

@@ -48,7 +48,7 @@ describe('options Endure does not implement', () => {
     const db = `sqlite:${join(dir, 'x.db')}`;
     await assert.rejects(Connection.connect({ address: db, apiKey: KEY }), /apiKey apply to an endure server; 'sqlite:.*' opens the engine inside this process/);
     await assert.rejects(NativeConnection.connect({ address: db, tls: true, metadata: {} }), /tls, metadata apply to an endure server/);
-    await assert.rejects(Connection.connect({ address: 'localhost:1', embedded: { maxPayloadBytes: 10 } }), /embedded settings apply to 'sqlite:' addresses/);
+    await assert.rejects(Connection.connect({ address: 'localhost:1', embedded: { maxPayloadBytes: 10 } }), /embedded settings apply to 'sqlite:' and 'postgres:\/\/' addresses/);
     await assert.rejects(Connection.connect({ address: 'http://h:1', tls: true }), /tls is set but 'http:\/\/h:1' is a plain http:\/\/ address/);
     await assert.rejects(Connection.connect({ address: 'https://h:1', tls: false }), /tls: false contradicts the https:\/\/ address/);
     await assert.rejects(Connection.connect({ address: 'h:1', metadata: { 'x-bin': Buffer.from('x') as never } }), /metadata 'x-bin' must be a string; binary \(Buffer\) metadata/);

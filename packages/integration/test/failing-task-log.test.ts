@@ -26,8 +26,9 @@ describe('a workflow task that keeps failing', () => {
     const quiet = logger.entries.filter((e) => e.level === 'DEBUG' && /^workflow task failed again \(attempt [34]\): bug: order total is NaN$/.test(e.message));
     assert.equal(quiet.length, 2);
 
-    const address = env.address.startsWith('sqlite:') ? `sqlite:${resolve(env.address.slice('sqlite:'.length))}` : env.address;
-    const note = env.address.startsWith('sqlite:') ? ' (once this process has stopped: it holds the database)' : '';
+    // A postgres:// address has a `?schema=`, which the shell needs quoted.
+    const address = env.address.startsWith('sqlite:') ? `sqlite:${resolve(env.address.slice('sqlite:'.length))}` : env.address.includes('?') ? `'${env.address}'` : env.address;
+    const note = env.address.startsWith('sqlite:') || env.address.startsWith('postgres:') ? ' (once this process has stopped: it holds the database)' : '';
     const ids = `--workflow-id ${h.workflowId} --run-id ${h.firstExecutionRunId}`;
     const lines = warnings[0]!.message.split('\n');
     assert.equal(lines[0], `workflow task failed, attempt 1, workflow '${h.workflowId}' (type 'alwaysBroken', run ${h.firstExecutionRunId}): bug: order total is NaN`);

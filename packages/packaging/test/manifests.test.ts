@@ -11,7 +11,7 @@ describe('public package manifests', () => {
 
   it('are all the packages but bench, integration, crash-tests, simulator and packaging', () => {
     const names = publicPackages().map((p) => p.manifest.name.replace('@endure/', '')).sort();
-    assert.deepEqual(names, ['activity', 'client', 'common', 'core', 'embedded', 'engine', 'envconfig', 'protocol', 'server', 'storage', 'store-sqlite', 'testing', 'transport', 'worker', 'workflow']);
+    assert.deepEqual(names, ['activity', 'client', 'common', 'core', 'embedded', 'engine', 'envconfig', 'protocol', 'server', 'storage', 'store-postgres', 'store-sqlite', 'testing', 'transport', 'worker', 'workflow']);
   });
 
   it('let an HTTP client install without the engine: the embedded engine comes with worker, testing and server', () => {

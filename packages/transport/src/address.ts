@@ -1,5 +1,6 @@
-// Connection addresses. The scheme picks the deployment: `sqlite:<file>` is the embedded engine,
-// `http(s)://host:port` an endure server. Temporal's form, `host:port` without a scheme, is an
+// Connection addresses. The scheme picks the deployment: `sqlite:<file>` is the embedded engine
+// on a SQLite file, `postgres://…` (or `postgresql://…`) the embedded engine on a PostgreSQL
+// schema, `http(s)://host:port` an endure server. Temporal's form, `host:port` without a scheme, is an
 // endure server too (the TLS options decide http or https), so code written for Temporal
 // connects unchanged; with no address at all, that is the dev server's `localhost:7233`.
 
@@ -16,6 +17,8 @@ export function defaultAddress(): string {
 
 export type ParsedAddress =
   | { kind: 'sqlite'; path: string }
+  /** The whole address: user, password, host, database and `?schema=` are the store's to read. */
+  | { kind: 'postgres'; url: string }
   | {
       kind: 'http';
       /** The first (or only) server. No trailing slash: routes are `${baseUrl}/v1/<operation>`. */
@@ -34,7 +37,7 @@ export class AddressError extends Error {
   override name = 'AddressError';
 }
 
-const EXAMPLES = `'localhost:7233' or 'https://host:7233' for an endure server, or 'sqlite:./endure.db' for the embedded engine`;
+const EXAMPLES = `'localhost:7233' or 'https://host:7233' for an endure server, or 'sqlite:./endure.db' or 'postgres://host/db' for the embedded engine`;
 
 function parseUrl(address: string): ParsedAddress {
   let url: URL;
@@ -76,7 +79,8 @@ export function parseAddress(address: string, bareScheme: 'http' | 'https' = 'ht
   if (typeof address !== 'string' || address.trim() === '') {
     throw new AddressError(`address must be a non-empty string such as ${EXAMPLES}`);
   }
-  if (address.includes(',') && !address.startsWith('sqlite:')) return parseServerList(address, bareScheme);
+  // A database address is one address even with commas in it (PostgreSQL's multi-host URLs).
+  if (address.includes(',') && !address.startsWith('sqlite:') && !/^postgres(ql)?:\/\//i.test(address)) return parseServerList(address, bareScheme);
   return parseOne(address, bareScheme);
 }
 
@@ -105,6 +109,7 @@ function parseOne(address: string, bareScheme: 'http' | 'https'): ParsedAddress 
     if (!path) throw new AddressError(`address '${address}' names no file: use e.g. 'sqlite:./endure.db'`);
     return { kind: 'sqlite', path };
   }
+  if (/^postgres(ql)?:\/\//i.test(address)) return { kind: 'postgres', url: address };
   // Before looking for a scheme: in `localhost:7233`, `localhost:` is not one.
   const bare = parseBare(address, bareScheme);
   if (bare) return bare;

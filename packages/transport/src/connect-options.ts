@@ -42,7 +42,7 @@ export interface ConnectOptions {
   apiKey?: string | (() => string);
   /** Headers sent with every request (Temporal's gRPC metadata), e.g. for a proxy in front of the server. */
   metadata?: Metadata;
-  /** For `sqlite:` addresses: settings of the in-process engine (the first connection's apply). */
+  /** For `sqlite:` and `postgres://` addresses: settings of the in-process engine (the first connection's apply). */
   embedded?: EmbeddedOptions;
 }
 
@@ -138,14 +138,14 @@ export function resolveConnectOptions(where: string, opts: ConnectOptions = {}):
     if (err instanceof AddressError) err.message = `${where}: ${err.message}`;
     throw err;
   }
-  if (parsed.kind === 'sqlite') {
+  if (parsed.kind === 'sqlite' || parsed.kind === 'postgres') {
     const serverOnly = [tlsAsked ? 'tls' : '', apiKey ? 'apiKey' : '', metadata !== undefined ? 'metadata' : ''].filter(Boolean);
     if (serverOnly.length > 0) {
       throw new TypeError(`${where}: ${serverOnly.join(', ')} apply to an endure server; '${address}' opens the engine inside this process, which has no network connection to secure or authenticate`);
     }
     return { address, ...(embedded ? { embedded } : {}), remote: {} };
   }
-  if (embedded !== undefined) throw new TypeError(`${where}: embedded settings apply to 'sqlite:' addresses; the engine at '${address}' runs in its server`);
+  if (embedded !== undefined) throw new TypeError(`${where}: embedded settings apply to 'sqlite:' and 'postgres://' addresses; the engine at '${address}' runs in its server`);
   if (!parsed.bare && parsed.secure && tls === false) throw new TypeError(`${where}: tls: false contradicts the https:// address '${address}'; use http:// or drop tls`);
   if (!parsed.bare && !parsed.secure && tlsAsked) {
     throw new TypeError(`${where}: tls is set but '${address}' is a plain http:// address; write https://, or just the host and port`);

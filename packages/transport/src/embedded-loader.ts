@@ -1,4 +1,4 @@
-// `sqlite:` addresses run the engine in this process, which lives in @endure/embedded (the engine,
+// `sqlite:` and `postgres://` addresses run the engine in this process, which lives in @endure/embedded (the engine,
 // SQLite and its native module). It is loaded here, on first use, so that a client that only
 // talks HTTP needs neither installed nor loaded; it is an optional peer dependency of this
 // package (@endure/worker, @endure/testing and @endure/server depend on it).
@@ -30,12 +30,12 @@ async function load(): Promise<EmbeddedModule> {
   } catch (err) {
     if (!isMissingEmbedded(err)) throw err;
     throw new EmbeddedEngineMissingError(
-      `a 'sqlite:' address runs the engine in this process, which needs the package @endure/embedded: npm install @endure/embedded (or connect to an endure server with an 'http://' address)`,
+      `a 'sqlite:' or 'postgres://' address runs the engine in this process, which needs the package @endure/embedded: npm install @endure/embedded (or connect to an endure server with an 'http://' address)`,
     );
   }
 }
 
-/** Opens (or joins) the in-process engine on the SQLite file `path`. */
+/** Opens (or joins) the in-process engine on the SQLite file `path`, or the `postgres://` address. */
 export async function openEmbeddedEngine(path: string, options: EmbeddedOptions): Promise<Transport> {
   return (await load()).openEmbeddedTransport(path, options);
 }

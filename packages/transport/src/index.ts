@@ -36,8 +36,8 @@ export interface EmbeddedOptions {
 }
 
 /**
- * Connects to an engine by address: `sqlite:<file>` opens (or joins) the in-process engine
- * (@endure/embedded, loaded only then); `http://host:port` / `https://host:port` talks to an
+ * Connects to an engine by address: `sqlite:<file>` or `postgres://…` opens (or joins) the
+ * in-process engine (@endure/embedded, loaded only then); `http://host:port` / `https://host:port` talks to an
  * endure server, and a comma-separated list of them to whichever of those servers answers.
  */
 export async function openTransport(address: string, embedded: EmbeddedOptions = {}, remote: HttpOptions = {}): Promise<Transport> {
@@ -46,7 +46,7 @@ export async function openTransport(address: string, embedded: EmbeddedOptions =
     const h = openHttp(parsed.baseUrls, remote);
     return { address, api: h.api, close: async () => h.close() };
   }
-  const t = await openEmbeddedEngine(parsed.path, embedded);
+  const t = await openEmbeddedEngine(parsed.kind === 'sqlite' ? parsed.path : parsed.url, embedded);
   return { address, api: t.api, close: () => t.close() };
 }
 

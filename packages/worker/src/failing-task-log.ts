@@ -81,6 +81,10 @@ export class FailingTaskLog {
         // once this process has stopped.
         global.push('--address', shellWord(`sqlite:${resolve(address.slice('sqlite:'.length))}`));
         note = ' (once this process has stopped: it holds the database)';
+      } else if (/^postgres(ql)?:\/\//i.test(address)) {
+        // An embedded engine too, on a PostgreSQL schema; a password stays out of the log.
+        global.push('--address', shellWord(address.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')));
+        note = ' (once this process has stopped: it holds the database)';
       } else {
         global.push('--address', shellWord(address));
       }

@@ -32,7 +32,7 @@ export async function withClient<T>(cmd: Command, fn: (ctx: CommandContext) => P
   // The CLI has no TLS flags: an address without a scheme is plain HTTP even with a key (write
   // https://host:port for TLS), where a program's connection would follow Temporal's rule.
   const parsed = parseAddress(g.address);
-  if (apiKey !== undefined && parsed.kind === 'sqlite') {
+  if (apiKey !== undefined && (parsed.kind === 'sqlite' || parsed.kind === 'postgres')) {
     throw usageError(`--api-key (or ENDURE_API_KEY) is for a server; --address ${g.address} opens the database in this process, which needs no key: leave the key out`);
   }
   const plain = apiKey !== undefined && parsed.kind === 'http' && parsed.bare;

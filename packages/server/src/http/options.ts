@@ -10,7 +10,7 @@ export interface ServerLogEntry {
 }
 
 export interface ServerOptions {
-  /** SQLite file of the embedded engine (created when missing). */
+  /** SQLite file of the embedded engine (created when missing), or a `postgres://` address (its schema created when missing). */
   db: string;
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
@@ -80,7 +80,7 @@ function whole(value: number | undefined, fallback: number, name: string, min: n
 }
 
 export function resolveOptions(opts: ServerOptions): ResolvedOptions {
-  if (typeof opts.db !== 'string' || opts.db.trim() === '') throw new ServerConfigError('db must name the SQLite file to serve (--db <file>)');
+  if (typeof opts.db !== 'string' || opts.db.trim() === '') throw new ServerConfigError('db must name the SQLite file or the postgres:// address to serve (--db <file or address>)');
   const host = opts.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') throw new ServerConfigError('host must be a host name or IP address (--host)');
   const port = whole(opts.port, DEV_SERVER_PORT, 'port (--port)', 0);

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   } catch (err) {
     fail((err as Error).message, 2);
   }
-  if (!values.db) fail('--db <file> is required: the SQLite file to serve', 2);
+  if (!values.db) fail('--db <file or address> is required: the SQLite file or the postgres:// address to serve', 2);
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) fail('--tls-cert and --tls-key go together', 2);
   const port = integer(values.port, '--port');
   const maxBodyBytes = integer(values['max-body-bytes'], '--max-body-bytes');

@@ -3,7 +3,6 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { openEmbeddedTransport } from '@endure/embedded';
-import { recordServerUrl } from '@endure/store-sqlite';
 import { ApiKeyCheck } from './auth.js';
 import { ApiHandler } from './handler.js';
 import { applyConnectionLimits, timeoutOptions } from './connection-limits.js';
@@ -70,9 +69,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const urlHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const url = `${opts.tls ? 'https' : 'http'}://${urlHost}:${port}`;
-  // Another process opening the file is told to connect here instead.
-  recordServerUrl(opts.db, url);
-  opts.log({ level: 'info', message: `endure server listening on ${url} (db ${opts.db})`, url, db: opts.db });
+  // Another process opening the database is told to connect here instead.
+  await transport.recordServerUrl(url).catch(() => undefined); // a courtesy, never a reason not to serve
+  const db = shownDb(opts.db);
+  opts.log({ level: 'info', message: `endure server listening on ${url} (db ${db})`, url, db });
   let closing: Promise<void> | undefined;
   const close = async () => {
     const stopped = new Promise<void>((r) => server.close(() => r()));
@@ -84,4 +84,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     opts.log({ level: 'info', message: 'endure server stopped' });
   };
   return { url, host: opts.host, port, close: () => (closing ??= close()) };
+}
+
+/** The database as logs show it: a PostgreSQL address without its password. */
+export function shownDb(db: string): string {
+  return db.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
 }

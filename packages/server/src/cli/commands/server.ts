@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEV_SERVER_ADDRESS, DEV_SERVER_PORT } from '@endure/transport';
 import { startServer, ServerConfigError, type RunningServer, type ServerLogEntry } from '../../index.js';
+import { shownDb } from '../../http/server.js';
 import { durationMs, port, positiveInt } from '../input.js';
 import { outputOption, print, printJson, type OutputFormat } from '../output.js';
 import { globalOptions } from '../context.js';
@@ -47,8 +48,9 @@ function firstStopSignal(): Promise<string> {
 
 async function startDev(f: StartDevFlags, cmd: Command): Promise<void> {
   if (Boolean(f.tlsCert) !== Boolean(f.tlsKey)) throw usageError('--tls-cert and --tls-key go together: give both PEM files or neither');
-  const db = resolve(f.db);
-  mkdirSync(dirname(db), { recursive: true, mode: 0o700 }); // a new directory is private, like the database in it
+  const postgres = /^postgres(ql)?:\/\//i.test(f.db);
+  const db = postgres ? f.db : resolve(f.db);
+  if (!postgres) mkdirSync(dirname(db), { recursive: true, mode: 0o700 }); // a new directory is private, like the database in it
   const apiKeys = globalOptions(cmd).apiKey;
   const stop = firstStopSignal();
   let server;
@@ -71,9 +73,9 @@ async function startDev(f: StartDevFlags, cmd: Command): Promise<void> {
     throw err instanceof ServerConfigError ? usageError(err.message) : err;
   }
   const address = clientAddress(server);
-  if (f.output === 'json') printJson({ url: server.url, address, host: server.host, port: server.port, db, pid: process.pid });
+  if (f.output === 'json') printJson({ url: server.url, address, host: server.host, port: server.port, db: shownDb(db), pid: process.pid });
   else {
-    print(`Endure server listening on ${server.url} (db ${db})`);
+    print(`Endure server listening on ${server.url} (db ${shownDb(db)})`);
     print(
       address === DEV_SERVER_ADDRESS
         ? `Clients connect to ${address}, the default: Connection.connect() and NativeConnection.connect() without an address, and endure commands without --address. Ctrl+C stops it.`
@@ -99,8 +101,8 @@ export function registerServerCommands(program: Command): void {
   const server = program.command('server').description('run an Endure server');
   server
     .command('start-dev')
-    .description('run a server on a SQLite file until SIGINT/SIGTERM (keys from the global --api-key)')
-    .option('--db <file>', 'SQLite file (created when missing)', '.endure/endure.db')
+    .description('run a server on a SQLite file or a PostgreSQL schema until SIGINT/SIGTERM (keys from the global --api-key)')
+    .option('--db <file or address>', 'SQLite file (created when missing), or postgres://[user@]host[:port]/database[?schema=name] (the schema is created when missing)', '.endure/endure.db')
     .option('--port <port>', "port to listen on (Temporal's, where clients connect by default); 0 picks a free one", port, DEV_SERVER_PORT)
     .option('--host <host>', 'interface to listen on; anything but loopback needs --api-key or --insecure-no-auth', '127.0.0.1')
     .option('--insecure-no-auth', 'serve a non-loopback address without API keys (anyone who reaches it can use it)')

@@ -1,0 +1,55 @@
+// The database an embedded engine runs on: a SQLite file (`sqlite:` addresses hand over its
+// path) or a PostgreSQL schema (`postgres://` / `postgresql://` addresses, handed over whole).
+// @endure/store-postgres is loaded only for the latter, so SQLite users never load its driver.
+import { resolve } from 'node:path';
+import type { Store } from '@endure/storage';
+import { SqliteStore, canonicalPath, recordServerUrl } from '@endure/store-sqlite';
+
+export interface OpenedStore {
+  store: Store;
+  /** Tells whoever tries to open this database next that the endure server at `url` serves it. */
+  recordServerUrl(url: string): Promise<void>;
+}
+
+export function isPostgresTarget(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+/**
+ * One name per database, so two spellings of it meet the same engine: the file's canonical path
+ * (symlinks, `..`; where it cannot be read, the store's open says why), or the PostgreSQL
+ * address as parsed, with its schema.
+ */
+export async function databaseKey(target: string): Promise<string> {
+  if (isPostgresTarget(target)) {
+    const { parsePostgresAddress } = await import('@endure/store-postgres');
+    const a = parsePostgresAddress(target);
+    return `${a.url}#${a.schema}`;
+  }
+  try {
+    return canonicalPath(target);
+  } catch {
+    return resolve(target);
+  }
+}
+
+export async function openStore(target: string, key: string): Promise<OpenedStore> {
+  if (isPostgresTarget(target)) {
+    const { PostgresStore } = await import('@endure/store-postgres');
+    const store = await PostgresStore.open(target);
+    return { store, recordServerUrl: (url) => store.recordServerUrl(url) };
+  }
+  const store = await SqliteStore.open(key);
+  return {
+    store,
+    recordServerUrl: (url) => {
+      recordServerUrl(key, url);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** How messages show the database: a PostgreSQL address without its password. */
+export function displayTarget(target: string): string {
+  return isPostgresTarget(target) ? target.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : target;
+}

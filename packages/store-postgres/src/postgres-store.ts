@@ -1,0 +1,254 @@
+// The Store port on PostgreSQL. Writes go through one session (the writer), which holds the
+// schema's owner lock and group-commits mutations in call order (write-batcher.ts); reads use a
+// small pool of their own, so they never wait behind a commit.
+import type { FilterExpr, HistoryEvent } from '@endure/protocol';
+import type { ApiKeyRecord, NodeRecord, ShardLease, CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
+import { parsePostgresAddress, type PostgresAddress } from './address.js';
+import { deleteApiKeyJob, deleteClosedRunsJob, getNamespace, getTokenKeys, listApiKeys, listNamespaces, putApiKeyJob, putNamespaceJob, putTokenKeysJob } from './admin-ops.js';
+import { acquireShardJob, heartbeatNodeJob, listNodes, listShardLeases, releaseShardJob, removeNodeJob, renewShardJob } from './cluster.js';
+import { connect, type Sql } from './connect.js';
+import { migrate } from './migrations.js';
+import { claimOwnerLock, ownerLockKey, writeOwnerRow } from './owner-lock.js';
+import { planCreate, planUpdate } from './plan.js';
+import { Reads } from './reads.js';
+import { WriteBatcher, type Job, type WriteStats } from './write-batcher.js';
+
+export interface PostgresStoreOptions {
+  /** The schema the store lives in (created if missing); wins over the address's `?schema=`. Default `endure`. */
+  schema?: string;
+  /** Connections of the read pool. Default 4. */
+  readConnections?: number;
+  /** Most mutations committed in one transaction. Default 1000. */
+  maxBatch?: number;
+  /** How long open waits for another owner to let go of the schema, in ms. Default 1000. */
+  lockTimeoutMs?: number;
+}
+
+export class PostgresStore implements Store {
+  /** The store is the only writer of its schema: a second open, here or elsewhere, fails. */
+  readonly exclusive = true;
+  private closed = false;
+  private broken: Error | undefined;
+  /** The last deleteClosedRuns call: the next one starts after it, so counts are exact. */
+  private retention: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly address: PostgresAddress,
+    private readonly writer: Sql,
+    private readonly reader: Sql,
+    private readonly batcher: WriteBatcher,
+    private readonly reads: Reads,
+  ) {}
+
+  /** What messages call this store: the address (without password) and schema. */
+  get where(): string {
+    return describeWhere(this.address);
+  }
+
+  /**
+   * Connects, takes the schema's owner lock (SchemaLockedError naming the holder if another
+   * store has it) and brings the schema to the latest version (SchemaVersionError if it was
+   * written by a newer version).
+   */
+  static async open(address: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const a = parsePostgresAddress(address, opts.schema);
+    const where = describeWhere(a);
+    let store: PostgresStore | undefined;
+    const writer = connect(a, { max: 1, onclose: () => store?.breakWith(new Error(`${where}: the connection that holds the owner lock closed; Endure stops here, and a restart reconnects`)) });
+    const reader = connect(a, { max: opts.readConnections ?? 4 });
+    try {
+      await claimOwnerLock(writer, a.schema, where, opts.lockTimeoutMs ?? 1000);
+      await migrate(writer, a.schema, where);
+      await writeOwnerRow(writer);
+    } catch (e) {
+      await Promise.allSettled([writer.end({ timeout: 1 }), reader.end({ timeout: 1 })]);
+      throw explainConnect(e, where);
+    }
+    const batcher = new WriteBatcher(writer, ownerLockKey(a.schema), opts.maxBatch ?? 1000, (e) => store?.breakWith(e), (e) => explainError(e, where));
+    store = new PostgresStore(a, writer, reader, batcher, new Reads(reader, where));
+    return store;
+  }
+
+  /** Records the URL of the endure server serving this store, for the error a second opener sees. */
+  async recordServerUrl(url: string): Promise<void> {
+    await writeOwnerRow(this.writer, url);
+  }
+
+  createWorkflow(c: CreateWorkflow): Promise<void> {
+    return this.mutate(() => ({ run: planCreate(c) }));
+  }
+
+  updateWorkflow(u: UpdateWorkflow): Promise<void> {
+    return this.mutate(() => ({ run: planUpdate(u) }));
+  }
+
+  getWorkflow(key: RunKey): Promise<WorkflowRecord | undefined> {
+    return this.read(() => this.reads.getWorkflow(key));
+  }
+
+  getCurrentRun(namespace: string, workflowId: string): Promise<WorkflowRecord | undefined> {
+    return this.read(() => this.reads.getCurrentRun(namespace, workflowId));
+  }
+
+  readHistory(key: RunKey, fromEventId?: number, limit?: number): Promise<HistoryEvent[]> {
+    return this.read(() => this.reads.readHistory(key, fromEventId, limit));
+  }
+
+  listTimers(before: number, limit: number): Promise<TimerRow[]> {
+    return this.read(() => this.reads.listTimers(before, limit));
+  }
+
+  listTasks(limit: number, after?: TaskRow): Promise<TaskRow[]> {
+    return this.read(() => this.reads.listTasks(limit, after));
+  }
+
+  listWorkflows(q: ListWorkflowsQuery): Promise<ListWorkflowsPage> {
+    return this.read(() => this.reads.listWorkflows(q));
+  }
+
+  countWorkflows(namespace: string, filter?: FilterExpr): Promise<number> {
+    return this.read(() => this.reads.countWorkflows(namespace, filter));
+  }
+
+  putNamespace(ns: NamespaceRecord): Promise<void> {
+    return this.mutate(() => ({ apply: putNamespaceJob(ns) }));
+  }
+
+  getNamespace(name: string): Promise<NamespaceRecord | undefined> {
+    return this.read(() => getNamespace(this.reader, name));
+  }
+
+  listNamespaces(): Promise<NamespaceRecord[]> {
+    return this.read(() => listNamespaces(this.reader));
+  }
+
+  getTokenKeys(): Promise<TokenKeyRecord[]> {
+    return this.read(() => getTokenKeys(this.reader));
+  }
+
+  putTokenKeys(keys: TokenKeyRecord[]): Promise<void> {
+    return this.mutate(() => ({ apply: putTokenKeysJob(keys) }));
+  }
+
+  putApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.mutate(() => ({ apply: putApiKeyJob(key) }));
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.read(() => listApiKeys(this.reader));
+  }
+
+  deleteApiKey(keyId: string): Promise<boolean> {
+    return this.mutate<boolean>(() => ({ apply: deleteApiKeyJob(keyId) }));
+  }
+
+  deleteClosedRuns(namespace: string, closedBefore: number, limit: number): Promise<number> {
+    const run = this.retention.then(() => {
+      if (!Number.isInteger(limit) || limit < 0) throw new Error(`deleteClosedRuns: limit must be a non-negative integer, got ${limit}`);
+      if (limit === 0) return 0;
+      return this.mutate<number>(() => ({ apply: deleteClosedRunsJob(namespace, closedBefore, limit) }));
+    });
+    this.retention = run.catch(() => undefined);
+    return run;
+  }
+
+  acquireShard(shardId: number, nodeId: string, leaseMs: number): Promise<ShardLease | undefined> {
+    return this.mutate(() => ({ apply: acquireShardJob(shardId, nodeId, leaseMs) }));
+  }
+
+  renewShard(lease: ShardLease, leaseMs: number): Promise<ShardLease | undefined> {
+    return this.mutate(() => ({ apply: renewShardJob(lease, leaseMs) }));
+  }
+
+  releaseShard(lease: ShardLease): Promise<void> {
+    return this.mutate(() => ({ apply: releaseShardJob(lease) }));
+  }
+
+  listShardLeases(): Promise<ShardLease[]> {
+    return this.read(() => listShardLeases(this.reader));
+  }
+
+  heartbeatNode(node: { nodeId: string; address: string; startedAt: number }, ttlMs: number): Promise<NodeRecord> {
+    return this.mutate(() => ({ apply: heartbeatNodeJob(node, ttlMs) }));
+  }
+
+  listNodes(): Promise<NodeRecord[]> {
+    return this.read(() => listNodes(this.reader));
+  }
+
+  removeNode(nodeId: string): Promise<void> {
+    return this.mutate(() => ({ apply: removeNodeJob(nodeId) }));
+  }
+
+  /** Write counters; `commits` counts transactions. */
+  stats(): WriteStats {
+    return this.batcher.stats();
+  }
+
+  /** Commits mutations already issued, then releases the owner lock and the connections. Later calls reject. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.batcher.idle();
+    try {
+      // Explicitly, before disconnecting: a session's locks go only once the server has noticed it
+      // ended, and a reopen right after close must not find the schema still held.
+      if (!this.broken) await this.writer`SELECT pg_advisory_unlock_all()`;
+    } finally {
+      this.broken ??= new Error(`store ${this.where} is closed`);
+      await Promise.allSettled([this.writer.end({ timeout: 5 }), this.reader.end({ timeout: 5 })]);
+    }
+  }
+
+  private mutate<T = void>(make: () => Job): Promise<T> {
+    try {
+      this.check();
+      return this.batcher.submit(make()) as Promise<T>;
+    } catch (e) {
+      // Callers of the port only ever see failed promises, never synchronous throws.
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  private async read<T>(fn: () => Promise<T>): Promise<T> {
+    this.check();
+    try {
+      return await fn();
+    } catch (e) {
+      throw explainError(e, this.where);
+    }
+  }
+
+  private check(): void {
+    if (this.broken) throw this.broken;
+    if (this.closed) throw new Error(`store ${this.where} is closed`);
+  }
+
+  private breakWith(e: Error): void {
+    if (this.closed) return;
+    this.broken ??= e;
+    this.batcher.fail(e);
+  }
+}
+
+function describeWhere(a: PostgresAddress): string {
+  return `PostgreSQL schema ${a.schema} at ${a.display}`;
+}
+
+/** A database error as the caller sees it: naming the database; port errors pass unchanged. */
+function explainError(e: unknown, where: string): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string' || err.message.includes(where)) return err;
+  return Object.assign(new Error(`${where}: ${err.message} (${code})`), { code });
+}
+
+/** Why open failed, with the fix when the cause is a common one. */
+function explainConnect(e: unknown, where: string): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const code = (err as { code?: unknown }).code;
+  if (code === 'ECONNREFUSED') return Object.assign(new Error(`cannot connect to ${where}: nothing accepts connections there (ECONNREFUSED); start PostgreSQL or fix the host and port`), { code });
+  if (code === '3D000') return Object.assign(new Error(`cannot open ${where}: ${err.message}; create the database first (createdb)`), { code });
+  if (code === '28P01' || code === '28000') return Object.assign(new Error(`cannot open ${where}: ${err.message}; check the user and password in the address`), { code });
+  return explainError(err, where);
+}
