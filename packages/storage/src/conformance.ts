@@ -14,6 +14,7 @@ import { namespacesRetentionSuite } from './conformance/namespaces-retention.js'
 import { tokenKeysSuite } from './conformance/token-keys.js';
 import { apiKeysSuite } from './conformance/api-keys.js';
 import { runPropertiesSuite } from './conformance/run-properties.js';
+import { importRunSuite } from './conformance/import-run.js';
 
 export type { MakeStore, StoreHarness } from './conformance/harness.js';
 
@@ -43,5 +44,6 @@ export function runStoreConformance(name: string, makeStore: MakeStore, opts: Co
     tokenKeysSuite(withStore, opts.durable ?? true);
     apiKeysSuite(withStore, opts.durable ?? true);
     runPropertiesSuite(withStore, opts.durable ?? true);
+    importRunSuite(withStore, opts.durable ?? true);
   });
 }
