@@ -7,6 +7,8 @@ import type { RunKey, Store, TaskRow, TimerRow, WorkflowRecord } from './port.js
 /** Events per readHistory call: a long history is read in pieces, never in one answer. */
 export const HISTORY_PAGE = 1000;
 const TASK_PAGE = 10_000;
+/** Runs whose reads are in flight at once: reads issued together reach the store together. */
+export const READS_IN_FLIGHT = 32;
 
 export const runKeyOf = (k: RunKey): string => JSON.stringify([k.namespace, k.workflowId, k.runId]);
 

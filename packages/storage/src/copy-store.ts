@@ -4,13 +4,14 @@
 // then the target is read back and checked against what was read from the source.
 import type { Store } from './port.js';
 import { fingerprintOf, type RunFingerprint } from './copy-fingerprint.js';
-import { inParallel, readWholeHistory, rowsByRun, runKeyOf, runPages } from './copy-reads.js';
+import { READS_IN_FLIGHT, inParallel, readWholeHistory, rowsByRun, runKeyOf, runPages } from './copy-reads.js';
 import { verifyCopy } from './copy-verify.js';
+import { WriteWindow } from './copy-window.js';
 
 export { CopyVerificationError } from './copy-verify.js';
 
-/** Runs read and written at once: enough to share commits in the target, little memory. */
-const RUNS_IN_FLIGHT = 32;
+/** Writes issued and not yet durable: many share one commit of the target; the events bound the memory. */
+const WRITES_IN_FLIGHT = { runs: 2000, events: 100_000 };
 
 export type CopyProgress =
   | { phase: 'copy'; namespace: string; runs: number }
@@ -59,16 +60,17 @@ export async function copyStore(from: Store, to: Store, onProgress?: (p: CopyPro
   const rows = await rowsByRun(from);
   const fingerprints = new Map<string, RunFingerprint>();
   const copies: NamespaceCopy[] = [];
+  const writes = new WriteWindow(WRITES_IN_FLIGHT.runs, WRITES_IN_FLIGHT.events);
   for (const { name } of namespaces) {
     const copy: NamespaceCopy = { name, runs: 0, open: 0, closed: 0, events: 0, tasks: 0, timers: 0 };
     for await (const page of runPages(from, name)) {
-      await inParallel(page, RUNS_IN_FLIGHT, async (record) => {
+      await inParallel(page, READS_IN_FLIGHT, async (record) => {
         const id = runKeyOf(record);
         const events = await readWholeHistory(from, record);
         const current = (await from.getCurrentRun(record.namespace, record.workflowId))?.runId === record.runId;
         const tasks = rows.tasks.get(id) ?? [];
         const timers = rows.timers.get(id) ?? [];
-        await to.importRun({ record, events, tasks, timers, current });
+        await writes.add(events.length, () => to.importRun({ record, events, tasks, timers, current }));
         fingerprints.set(id, fingerprintOf(record, events, tasks.length, timers.length, current));
         copy.runs++;
         if (record.status === 'RUNNING') copy.open++;
@@ -77,6 +79,7 @@ export async function copyStore(from: Store, to: Store, onProgress?: (p: CopyPro
         copy.tasks += tasks.length;
         copy.timers += timers.length;
       });
+      await writes.drain();
       onProgress?.({ phase: 'copy', namespace: name, runs: copy.runs });
     }
     copies.push(copy);

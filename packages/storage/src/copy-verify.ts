@@ -4,7 +4,7 @@
 import type { NamespaceRecord, Store } from './port.js';
 import type { CopyProgress, CopySummary } from './copy-store.js';
 import { HistoryDigest, canonicalJson, digestOf, type RunFingerprint } from './copy-fingerprint.js';
-import { HISTORY_PAGE, inParallel, rowsByRun, runKeyOf, runPages } from './copy-reads.js';
+import { HISTORY_PAGE, READS_IN_FLIGHT, inParallel, rowsByRun, runKeyOf, runPages } from './copy-reads.js';
 
 const MAX_LISTED = 10;
 
@@ -43,7 +43,7 @@ export async function verifyCopy(
     if (source !== target) diffs.push(`namespace ${name} has ${target} runs in the target, ${source} in the source`);
     let checked = 0;
     for await (const page of runPages(to, name)) {
-      await inParallel(page, 32, async (record) => {
+      await inParallel(page, READS_IN_FLIGHT, async (record) => {
         const id = runKeyOf(record);
         const run = `run ${record.namespace}/${record.workflowId}/${record.runId}`;
         seen.add(id);
