@@ -44,7 +44,7 @@ describe('endure db migrate', () => {
 
   it('refuses bad addresses in one line naming the flag, with the exit code of each', async () => {
     const cases: [string[], number, string][] = [
-      [['--from', 'mysql://h/db', '--to', 'sqlite:x.db'], 2, "error: --from mysql://h/db has the scheme 'mysql:', which is no database: use 'sqlite:./endure.db' or 'postgres://user@host:5432/database'\n"],
+      [['--from', 'mysql://me:secret@h/db', '--to', 'sqlite:x.db'], 2, "error: --from mysql://me:***@h/db has the scheme 'mysql:', which is no database: use 'sqlite:./endure.db' or 'postgres://user@host:5432/database'\n"],
       [['--from', `sqlite:${file('a.db')}`, '--to', './b.db'], 2, "error: --to ./b.db is no database address: use 'sqlite:./endure.db' or 'postgres://user@host:5432/database'\n"],
       [['--from', 'sqlite:', '--to', 'sqlite:x.db'], 2, "error: --from sqlite: names no file: write e.g. 'sqlite:./endure.db'\n"],
       [['--from', `sqlite:${file('a.db')}`, '--to', `sqlite:${dir}/../${dir.split('/').at(-1)}/a.db`], 2, `error: --from and --to name the same database (sqlite:${file('a.db')}); give a new, empty database as --to\n`],

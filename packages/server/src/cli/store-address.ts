@@ -6,10 +6,14 @@ import type { Store } from '@endure/storage';
 import { SqliteStore, canonicalPath } from '@endure/store-sqlite';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 
+/** `text` is the address as messages show it: a PostgreSQL password is masked. */
 export type StoreAddress = { kind: 'sqlite'; path: string; text: string } | { kind: 'postgres'; url: string; text: string };
 
 const PG_PACKAGE = '@endure/store-postgres';
 const EXAMPLES = "'sqlite:./endure.db' or 'postgres://user@host:5432/database'";
+
+/** The address as messages show it: a password in it (`//user:password@`) masked. */
+const shown = (address: string): string => address.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 
 /** Reads the address given to `flag`; a usage error names the flag, the address and the forms it takes. */
 export function parseStoreAddress(flag: string, address: string): StoreAddress {
@@ -18,10 +22,10 @@ export function parseStoreAddress(flag: string, address: string): StoreAddress {
     if (!path) throw usageError(`${flag} ${address} names no file: write e.g. 'sqlite:./endure.db'`);
     return { kind: 'sqlite', path, text: address };
   }
-  if (/^postgres(ql)?:\/\//i.test(address)) return { kind: 'postgres', url: address, text: address };
+  if (/^postgres(ql)?:\/\//i.test(address)) return { kind: 'postgres', url: address, text: shown(address) };
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(address)?.[1];
   const what = scheme ? `has the scheme '${scheme}:', which is no database` : 'is no database address';
-  throw usageError(`${flag} ${address} ${what}: use ${EXAMPLES}`);
+  throw usageError(`${flag} ${shown(address)} ${what}: use ${EXAMPLES}`);
 }
 
 /** Whether two addresses name the same database (a copy onto itself is refused before opening). */

@@ -21,20 +21,20 @@ function progress(p: CopyProgress): void {
 async function migrate(f: MigrateFlags): Promise<void> {
   const from = parseStoreAddress('--from', f.from);
   const to = parseStoreAddress('--to', f.to);
-  if (sameDatabase(from, to)) throw usageError(`--from and --to name the same database (${f.from}); give a new, empty database as --to`);
+  if (sameDatabase(from, to)) throw usageError(`--from and --to name the same database (${from.text}); give a new, empty database as --to`);
   const stores: Store[] = [];
   let summary: CopySummary;
   try {
     // The source first: if an engine holds it, nothing is created at the target.
     stores.push(await openStoreAt(from, true));
     stores.push(await openStoreAt(to, false));
-    process.stderr.write(`copying ${f.from} to ${f.to}\n`);
+    process.stderr.write(`copying ${from.text} to ${to.text}\n`);
     summary = await copyStore(stores[0]!, stores[1]!, progress);
   } finally {
     for (const s of stores.reverse()) await s.close();
   }
-  if (f.output === 'json') return printJson({ from: f.from, to: f.to, verified: true, ...summary });
-  print(`Copied ${f.from} to ${f.to} and verified the copy: ${summary.runs} run(s), ${summary.events} history event(s), ${summary.tasks} task(s), ${summary.timers} timer(s).`);
+  if (f.output === 'json') return printJson({ from: from.text, to: to.text, verified: true, ...summary });
+  print(`Copied ${from.text} to ${to.text} and verified the copy: ${summary.runs} run(s), ${summary.events} history event(s), ${summary.tasks} task(s), ${summary.timers} timer(s).`);
   printTable(
     ['Namespace', 'Runs', 'Open', 'Closed', 'Events', 'Tasks', 'Timers'],
     summary.namespaces.map((n) => [n.name, ...[n.runs, n.open, n.closed, n.events, n.tasks, n.timers].map(String)]),
