@@ -11,7 +11,7 @@ import { copyStore, type CopyProgress } from '@endure/storage/copy';
 import { SqliteStore, bulkLoadWorkflows } from '@endure/store-sqlite';
 import { log, round, target, type ScenarioResult } from './harness.js';
 
-const RUNS = Number(process.env['BENCH_MIGRATE_RUNS'] ?? 20_000);
+const RUNS = Number(process.env['BENCH_MIGRATE_RUNS'] ?? 10_000);
 const EVENTS = 20;
 const T0 = Date.UTC(2025, 0, 1);
 const payload = (i: number) => [{ metadata: { encoding: 'json/plain' }, data: JSON.stringify({ step: i, note: 'x'.repeat(150) }) }];
