@@ -1,6 +1,6 @@
 // `endure db migrate`'s copy (copyStore) from one SQLite file to another: runs per second and
 // how the time splits between copying and verifying. The source is written with
-// bulkLoadWorkflows (createWorkflow's own rows): BENCH_MIGRATE_RUNS runs (default 20,000) of 20
+// bulkLoadWorkflows (createWorkflow's own rows): BENCH_MIGRATE_RUNS runs (default 10,000) of 20
 // history events each, a tenth open with a task and a timer, the rest completed.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
