@@ -8,6 +8,7 @@ export const SCENARIOS: Record<string, () => Promise<{ run(): Promise<ScenarioRe
   mem: () => import('./mem.js'),
   listing: () => import('./listing.js'),
   'memo-writes': () => import('./memo-writes.js'),
+  migrate: () => import('./migrate.js'),
   startup: () => import('./startup.js'),
   'server-w1': () => import('./server-w1.js'),
   'server-w2': () => import('./server-w2.js'),

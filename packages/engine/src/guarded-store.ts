@@ -21,6 +21,7 @@ export function guardStore(store: Store, onDamage: (err: StoredDataCorruptError)
 /** Every method of the port (a compile error here means a new one must be listed). */
 const METHODS: Record<keyof Store, true> = {
   createWorkflow: true,
+  importRun: true,
   updateWorkflow: true,
   getWorkflow: true,
   getCurrentRun: true,

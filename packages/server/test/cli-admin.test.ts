@@ -152,7 +152,7 @@ describe('endure: connection errors and help', () => {
   it('--help lists the command groups and documents exit codes and environment variables; --version prints it', async () => {
     const help = await endure(['--help']);
     assert.equal(help.code, 0);
-    for (const group of ['server', 'workflow', 'namespace', 'task-queue', 'operator']) assert.match(help.stdout, new RegExp(`^  ${group}\\b`, 'm'));
+    for (const group of ['server', 'workflow', 'namespace', 'task-queue', 'operator', 'db']) assert.match(help.stdout, new RegExp(`^  ${group}\\b`, 'm'));
     assert.match(help.stdout, /Exit codes:\n\s+0\s+success\n\s+1\s+the operation failed.*\n\s+2\s+usage error[^]*?\n\s+3\s+cannot reach the server/);
     assert.match(help.stdout, /ENDURE_ADDRESS/);
     const wfHelp = await endure(['workflow', 'start', '--help']);

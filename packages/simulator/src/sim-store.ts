@@ -4,12 +4,13 @@
 // engine acknowledges nothing before that. A crash keeps the durable writes and any prefix of the
 // ones in flight (some may have reached the disk without their acknowledgement). A commit can
 // also fail (the write is lost) or be ambiguous (the write is kept, yet the engine sees an error).
-import type { ApiKeyRecord, CreateWorkflow, NamespaceRecord, ShardLease, Store, TokenKeyRecord, UpdateWorkflow } from '@endure/storage';
+import type { ApiKeyRecord, CreateWorkflow, ImportRun, NamespaceRecord, ShardLease, Store, TokenKeyRecord, UpdateWorkflow } from '@endure/storage';
 import { MemoryStore, emptyData, type Data } from '@endure/storage/memory';
 
 type Write =
   | { kind: 'create'; c: CreateWorkflow }
   | { kind: 'update'; u: UpdateWorkflow }
+  | { kind: 'import'; r: ImportRun }
   | { kind: 'namespace'; ns: NamespaceRecord }
   | { kind: 'retention'; namespace: string; closedBefore: number; limit: number }
   | { kind: 'token-keys'; keys: TokenKeyRecord[] }
@@ -72,6 +73,7 @@ export class SimDisk {
     return {
       createWorkflow: (c) => write({ kind: 'create', c }),
       updateWorkflow: (u) => write({ kind: 'update', u }),
+      importRun: (r) => write({ kind: 'import', r }),
       putNamespace: (ns) => write({ kind: 'namespace', ns }),
       deleteClosedRuns: (namespace, closedBefore, limit) => write({ kind: 'retention', namespace, closedBefore, limit }),
       putTokenKeys: (keys) => write({ kind: 'token-keys', keys }),
@@ -158,6 +160,8 @@ export class SimDisk {
         return s.createWorkflow(w.c);
       case 'update':
         return s.updateWorkflow(w.u);
+      case 'import':
+        return s.importRun(w.r);
       case 'namespace':
         return s.putNamespace(w.ns);
       case 'retention':

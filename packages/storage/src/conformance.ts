@@ -15,6 +15,8 @@ import { tokenKeysSuite } from './conformance/token-keys.js';
 import { apiKeysSuite } from './conformance/api-keys.js';
 import { runPropertiesSuite } from './conformance/run-properties.js';
 import { shardLeasesSuite } from './conformance/shard-leases.js';
+import { importRunSuite } from './conformance/import-run.js';
+import { copyStoreSuite } from './conformance/copy-store.js';
 
 export type { MakeStore, StoreHarness } from './conformance/harness.js';
 
@@ -45,5 +47,7 @@ export function runStoreConformance(name: string, makeStore: MakeStore, opts: Co
     apiKeysSuite(withStore, opts.durable ?? true);
     runPropertiesSuite(withStore, opts.durable ?? true);
     shardLeasesSuite(withStore, opts.durable ?? true);
+    importRunSuite(withStore, opts.durable ?? true);
+    copyStoreSuite(withStore, opts.durable ?? true);
   });
 }

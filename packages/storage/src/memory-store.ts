@@ -20,6 +20,8 @@ import {
   type Fence,
   type NodeRecord,
   type ShardLease,
+  type ImportRun,
+  checkImportRun,
   type ListWorkflowsPage,
   type ListWorkflowsQuery,
   type NamespaceRecord,
@@ -100,6 +102,21 @@ export class MemoryStore implements Store {
       this.d.history.set(runId(c.record), structuredClone(c.events));
       this.rows(c.record, c.tasks, [], c.timers, []);
     }
+  }
+
+  importRun(r: ImportRun): Promise<void> {
+    return this.mutate(() => {
+      checkImportRun(r);
+      const { namespace, workflowId } = r.record;
+      const idKey = JSON.stringify([namespace, workflowId]);
+      const current = this.d.current.get(idKey);
+      if (r.current && current !== undefined) throw new CurrentRunConflictError(namespace, workflowId, current);
+      if (this.d.runs.has(runId(r.record))) throw new Error('run exists');
+      this.d.runs.set(runId(r.record), stored(r.record, undefined));
+      if (r.current) this.d.current.set(idKey, r.record.runId);
+      this.d.history.set(runId(r.record), structuredClone(r.events));
+      this.rows(r.record, r.tasks, [], r.timers, []);
+    });
   }
 
   updateWorkflow(u: UpdateWorkflow): Promise<void> {

@@ -141,6 +141,25 @@ export interface CreateWorkflow {
   fence?: Fence;
 }
 
+/**
+ * A run written as another store holds it (moving a database: `copyStore`). Unlike
+ * createWorkflow, the record may be in any status with any close time, and the current-run
+ * pointer is set only when asked, so a workflow id's earlier runs can be written in any order.
+ */
+export interface ImportRun {
+  record: WorkflowRecord;
+  /** The run's whole history: ids 1 up to record.nextEventId - 1, in order, no gap. */
+  events: HistoryEvent[];
+  /** The run's task and timer rows; each must name this run. */
+  tasks: TaskRow[];
+  timers: TimerRow[];
+  /**
+   * Whether the run is its workflow id's current run. True: the id must have no current run yet
+   * (else CurrentRunConflictError) and this run becomes it. False: the pointer is left alone.
+   */
+  current: boolean;
+}
+
 export interface UpdateWorkflow {
   key: RunKey;
   /** The update applies only if the stored record's nextEventId equals this. */
@@ -185,6 +204,12 @@ export interface UpdateWorkflow {
  */
 export interface Store extends ShardLeases {
   createWorkflow(c: CreateWorkflow): Promise<void>;
+  /**
+   * Writes one whole run atomically (record, history, tasks, timers, search attributes,
+   * properties), durable like any mutation and ordered with them. Rejects, changing nothing, if
+   * the run exists, if `checkImportRun` refuses it, or on the current-run rule of ImportRun.
+   */
+  importRun(r: ImportRun): Promise<void>;
   updateWorkflow(u: UpdateWorkflow): Promise<void>;
   getWorkflow(key: RunKey): Promise<WorkflowRecord | undefined>;
   /** The current (latest started) run of a workflow id. */

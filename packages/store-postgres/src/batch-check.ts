@@ -31,7 +31,7 @@ const withSuccessors = (plans: readonly RunPlan[]) => plans.flatMap((p) => (p.ne
 export async function loadState(tx: TxSql, plans: readonly RunPlan[]): Promise<BatchState> {
   const all = withSuccessors(plans);
   const runs = new Map<string, RunState | null>(all.map((p) => [runKey(p), null]));
-  const current = new Map<string, string | null>(all.filter((p) => p.kind === 'create').map((p) => [idKey(p), null]));
+  const current = new Map<string, string | null>(all.filter((p) => p.kind === 'create' && p.setsCurrent !== false).map((p) => [idKey(p), null]));
   const col = <T>(keys: Iterable<string>, i: number) => [...keys].map((k) => k.split('\u0000')[i] as T);
   const [stored, currents, tokens] = await Promise.all([
     query<{ namespace: string; workflow_id: string; run_id: string; next_event_id: number; status: string }[]>(
@@ -84,12 +84,14 @@ function check(p: RunPlan, state: BatchState, undo: (() => void)[]): void {
       throw new VersionConflictError({ namespace: p.namespace, workflowId: p.workflowId, runId: p.runId }, p.expected, stored?.next);
     }
   } else {
-    const ik = idKey(p);
-    const current = state.current.get(ik) ?? null;
-    if (current !== p.expectedCurrentRunId) throw new CurrentRunConflictError(p.namespace, p.workflowId, current);
     if (stored) throw new Error(`run ${describe(p)} already exists`);
-    state.current.set(ik, p.runId);
-    undo.push(() => state.current.set(ik, current));
+    if (p.setsCurrent !== false) {
+      const ik = idKey(p);
+      const current = state.current.get(ik) ?? null;
+      if (current !== p.expectedCurrentRunId) throw new CurrentRunConflictError(p.namespace, p.workflowId, current);
+      state.current.set(ik, p.runId);
+      undo.push(() => state.current.set(ik, current));
+    }
   }
   state.runs.set(rk, { next: p.record.nextEventId, status: p.record.status });
   undo.push(() => state.runs.set(rk, stored));

@@ -34,7 +34,7 @@ export async function writeRuns(tx: TxSql, plans: readonly RunPlan[], before: Ba
     const rk = runKey(p);
     if (p.kind === 'create') {
       creates.push(p);
-      current.set(idKey(p), p);
+      if (p.setsCurrent !== false) current.set(idKey(p), p);
       startTimes.set(rk, p.record.startTime);
     } else {
       const prev = updates.get(rk);

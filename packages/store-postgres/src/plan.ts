@@ -2,7 +2,8 @@
 // rows (so later changes to the caller's objects cannot leak in). The write batcher checks the
 // plans' preconditions in call order and writes the accepted ones together (batch-*.ts).
 import type { HistoryEvent, SearchAttributeValue } from '@endure/protocol';
-import type { CreateWorkflow, Fence, RunKey, TaskRow, TimerRow, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
+import { checkImportRun } from '@endure/storage';
+import type { CreateWorkflow, Fence, ImportRun, RunKey, TaskRow, TimerRow, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
 import { eventCrc, recordCrc } from './integrity.js';
 
 export interface RecordRow {
@@ -33,6 +34,8 @@ export interface RunPlan {
   expected: number;
   /** Create: the workflow id's current run it requires. */
   expectedCurrentRunId: string | null;
+  /** Create: whether the run becomes its workflow id's current run (an import may leave the pointer alone). Default true. */
+  setsCurrent?: boolean;
   /** A RUNNING record: the stored run must still be running (a closed run never reopens). */
   running: boolean;
   events: { id: number; text: string; crc: number }[];
@@ -60,6 +63,12 @@ export function planCreate(c: CreateWorkflow): RunPlan {
     ...rowChanges(r, c.tasks, [], c.timers, []),
     ...fenceOf(c.fence),
   };
+}
+
+/** A whole run as another store held it: a create that sets the current-run pointer only when asked. */
+export function planImport(r: ImportRun): RunPlan {
+  checkImportRun(r);
+  return { ...planCreate({ record: r.record, events: r.events, tasks: r.tasks, timers: r.timers, expectedCurrentRunId: null }), setsCurrent: r.current };
 }
 
 export function planUpdate(u: UpdateWorkflow): RunPlan {

@@ -2,14 +2,14 @@
 // schema's owner lock and group-commits mutations in call order (write-batcher.ts); reads use a
 // small pool of their own, so they never wait behind a commit.
 import type { FilterExpr, HistoryEvent } from '@endure/protocol';
-import type { ApiKeyRecord, NodeRecord, ShardLease, CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
+import type { ApiKeyRecord, ImportRun, NodeRecord, ShardLease, CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
 import { parsePostgresAddress, type PostgresAddress } from './address.js';
 import { deleteApiKeyJob, deleteClosedRunsJob, getNamespace, getTokenKeys, listApiKeys, listNamespaces, putApiKeyJob, putNamespaceJob, putTokenKeysJob } from './admin-ops.js';
 import { acquireShardJob, heartbeatNodeJob, listNodes, listShardLeases, releaseShardJob, removeNodeJob, renewShardJob } from './cluster.js';
 import { connect, type Sql } from './connect.js';
 import { migrate } from './migrations.js';
 import { claimOwnerLock, ownerLockKey, writeOwnerRow } from './owner-lock.js';
-import { planCreate, planUpdate } from './plan.js';
+import { planCreate, planImport, planUpdate } from './plan.js';
 import { Reads } from './reads.js';
 import { WriteBatcher, type Job, type WriteStats } from './write-batcher.js';
 
@@ -76,6 +76,10 @@ export class PostgresStore implements Store {
 
   createWorkflow(c: CreateWorkflow): Promise<void> {
     return this.mutate(() => ({ run: planCreate(c) }));
+  }
+
+  importRun(r: ImportRun): Promise<void> {
+    return this.mutate(() => ({ run: planImport(r) }));
   }
 
   updateWorkflow(u: UpdateWorkflow): Promise<void> {

@@ -41,7 +41,7 @@ export class Reads {
       UNION ALL
       (SELECT event_id, event, crc, NULL FROM history
        WHERE namespace = ${k.namespace} AND workflow_id = ${k.workflowId} AND run_id = ${k.runId} AND event_id >= ${fromEventId}
-       ORDER BY event_id LIMIT ${limit ?? null}::int)`;
+       ORDER BY event_id LIMIT ${limit ?? null}::bigint)`;
     const meta = rows.find((r) => r.event_id === null);
     const events = rows.filter((r): r is typeof r & { event_id: number } => r.event_id !== null).sort((a, b) => a.event_id - b.event_id);
     const texts = checkedHistory(k, events, fromEventId, limit ?? null, meta?.next ?? null, this.where);
@@ -51,7 +51,7 @@ export class Reads {
   async listTimers(before: number, limit: number): Promise<TimerRow[]> {
     const rows = await this.sql<TimerDbRow[]>`
       SELECT ${this.sql.unsafe(TIMER_COLS)} FROM timers WHERE fire_at < ${before}::float8
-      ORDER BY fire_at, namespace, workflow_id, run_id, timer_id LIMIT ${limit}::int`;
+      ORDER BY fire_at, namespace, workflow_id, run_id, timer_id LIMIT ${limit}::bigint`;
     return rows.map(fromTimerRow);
   }
 
@@ -61,7 +61,7 @@ export class Reads {
       : this.sql``;
     const rows = await this.sql<TaskDbRow[]>`
       SELECT ${this.sql.unsafe(TASK_COLS)} FROM tasks ${seek}
-      ORDER BY visible_at, namespace, workflow_id, run_id, task_id LIMIT ${limit}::int`;
+      ORDER BY visible_at, namespace, workflow_id, run_id, task_id LIMIT ${limit}::bigint`;
     return rows.map(fromTaskRow);
   }
 

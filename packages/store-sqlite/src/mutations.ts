@@ -2,8 +2,8 @@
 // it into rows (plain data, so later changes to the caller's objects cannot leak in, and it can
 // be posted to the store thread). `applyPlan` runs there, inside the batch transaction.
 import type { HistoryEvent } from '@endure/protocol';
-import { CurrentRunConflictError, VersionConflictError } from '@endure/storage';
-import type { CreateWorkflow, Fence, RunKey, TaskRow, TimerRow, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
+import { CurrentRunConflictError, VersionConflictError, checkImportRun } from '@endure/storage';
+import type { CreateWorkflow, Fence, ImportRun, RunKey, TaskRow, TimerRow, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
 import { keyParams, toTaskRow, toTimerRow, toWorkflowRow, type KeyParams, type TaskDbRow, type TimerDbRow, type WorkflowRow } from './rows.js';
 import type { Statements } from './statements.js';
 import { eventCrc, recordCrc } from './integrity.js';
@@ -16,7 +16,7 @@ import { planSearchAttributes, type AttributesPlan } from './search-attribute-ro
  */
 export type Plan = PlanTexts &
   (
-    | { kind: 'create'; key: KeyParams; row: WorkflowRow; expectedCurrentRunId: string | null; rows: RowChanges; label: string; attrs?: AttributesPlan }
+    | { kind: 'create'; key: KeyParams; row: WorkflowRow; expectedCurrentRunId: string | null; setsCurrent: boolean; rows: RowChanges; label: string; attrs?: AttributesPlan }
     | { kind: 'update'; key: KeyParams; row: WorkflowRow & { expected: number }; lean: boolean; rows: RowChanges; next?: Plan; attrs?: AttributesPlan }
   );
 
@@ -46,6 +46,7 @@ export function planCreate(c: CreateWorkflow): Plan {
     key: k,
     row: toWorkflowRow(c.record),
     expectedCurrentRunId: c.expectedCurrentRunId,
+    setsCurrent: true,
     events: eventTexts(c.events),
     properties: propertiesText(c.record),
     firstEventId: c.record.nextEventId - c.events.length,
@@ -55,6 +56,14 @@ export function planCreate(c: CreateWorkflow): Plan {
     attrs: planSearchAttributes(c.record, true),
     ...(c.fence && { fence: { shardId: c.fence.shardId, token: c.fence.token } }),
   };
+}
+
+/** A whole run as another store held it: a create that may leave the current-run pointer alone. */
+export function planImport(r: ImportRun): Plan {
+  checkImportRun(r);
+  const plan = planCreate({ record: r.record, events: r.events, tasks: r.tasks, timers: r.timers, expectedCurrentRunId: null });
+  if (plan.kind === 'create') plan.setsCurrent = r.current;
+  return plan;
 }
 
 export function planUpdate(u: UpdateWorkflow): Plan {
@@ -93,11 +102,13 @@ export function applyPlan(st: Statements, p: Plan, checkFence: (fence: Fence | u
   const k = p.key;
   p.row.crc = recordCrc(p.row);
   if (p.kind === 'create') {
-    const current = st.getCurrentRunId.get({ namespace: k.namespace, workflow_id: k.workflow_id }) ?? null;
-    if (current !== p.expectedCurrentRunId) throw new CurrentRunConflictError(k.namespace, k.workflow_id, current);
+    if (p.setsCurrent) {
+      const current = st.getCurrentRunId.get({ namespace: k.namespace, workflow_id: k.workflow_id }) ?? null;
+      if (current !== p.expectedCurrentRunId) throw new CurrentRunConflictError(k.namespace, k.workflow_id, current);
+    }
     if (st.getNextEventId.get(k) !== undefined) throw new Error(`run ${p.label} already exists`);
     st.insertWorkflow.run(p.row);
-    st.setCurrentRun.run(k);
+    if (p.setsCurrent) st.setCurrentRun.run(k);
   } else if ((p.lean ? st.updateRunningWorkflow : st.updateWorkflow).run(p.row).changes !== 1) {
     // The conditional UPDATE is the compare-and-set; the SELECT only runs to explain a miss.
     const key = { namespace: k.namespace, workflowId: k.workflow_id, runId: k.run_id };

@@ -5,10 +5,10 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { FilterExpr, HistoryEvent } from '@endure/protocol';
 import { checkFilter, checkPageSize, cursorOf, decodePageToken, encodePageToken } from '@endure/storage';
-import type { CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord, ApiKeyRecord, NodeRecord, ShardLease } from '@endure/storage';
+import type { CreateWorkflow, ImportRun, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord, ApiKeyRecord, NodeRecord, ShardLease } from '@endure/storage';
 import { canonicalPath, claimInProcess, removeOwner, writeOwner } from './lock.js';
 import { preparePrivateFile } from './file-mode.js';
-import { planCreate, planUpdate, type Plan } from './mutations.js';
+import { planCreate, planImport, planUpdate, type Plan } from './mutations.js';
 import { packRequests } from './plan-wire.js';
 import { fromWire } from './errors.js';
 import { MEMORY, type CoreOptions, type ReadOp } from './sqlite-core.js';
@@ -96,6 +96,10 @@ export class SqliteStore implements Store {
 
   createWorkflow(c: CreateWorkflow): Promise<void> {
     return this.mutate(() => planCreate(c));
+  }
+
+  importRun(r: ImportRun): Promise<void> {
+    return this.mutate(() => planImport(r));
   }
 
   updateWorkflow(u: UpdateWorkflow): Promise<void> {

@@ -9,6 +9,7 @@ import { registerNamespaceCommands } from './commands/namespace.js';
 import { registerTaskQueueCommands } from './commands/task-queue.js';
 import { registerOperatorCommands } from './commands/operator.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerDbCommands } from './commands/db.js';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -23,7 +24,8 @@ ${EXIT_CODES_HELP}
 Examples:
   endure server start-dev
   endure workflow start --type order -t orders -w order-42 -i '"42"'
-  endure workflow list -q "ExecutionStatus = 'Running'" -o json`;
+  endure workflow list -q "ExecutionStatus = 'Running'" -o json
+  endure db migrate --from sqlite:./endure.db --to postgres://127.0.0.1:5432/endure`;
 
 export function buildProgram(): Command {
   const program = new Command('endure')
@@ -39,5 +41,6 @@ export function buildProgram(): Command {
   registerNamespaceCommands(program);
   registerTaskQueueCommands(program);
   registerOperatorCommands(program);
+  registerDbCommands(program);
   return program;
 }
