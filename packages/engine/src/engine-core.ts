@@ -5,7 +5,9 @@ import { Matching, type TaskRef } from './matching.js';
 import { TimerQueue, systemClock, type Clock } from './timer-queue.js';
 import { Run, Mutation } from './run.js';
 import type { RunState } from './run-state.js';
-import { runKeyString, WFT_TASK_ID } from './keys.js';
+import { runKeyString } from './keys.js';
+import { parseTaskId, WFT_TASK_ID } from './task-ids.js';
+import { formatTimerId, parseTimerId, type TimerId } from './timer-ids.js';
 import { Namespaces } from './namespaces.js';
 import { guardStore } from './guarded-store.js';
 import { withRequestIds } from './request-ids.js';
@@ -33,7 +35,7 @@ export interface EngineOptions {
   newId?: () => string;
 }
 
-type TimerHandler = (run: Run, timerId: string) => void;
+type TimerHandler = (run: Run, timer: TimerId) => void;
 
 /** Whether the engine takes work (see `Engine.health`). */
 export type EngineHealth =
@@ -289,9 +291,16 @@ export class EngineCore {
     return { namespace: r.namespace, taskQueue: r.taskQueue, kind: 'workflow', workflowId: r.workflowId, runId: r.runId, taskId: WFT_TASK_ID, visibleAt: at };
   }
 
-  timerRow(run: Run, timerId: string, fireAt: number): TimerRow {
+  timerRow(run: Run, timer: TimerId, fireAt: number): TimerRow {
     const r = run.record;
-    return { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, timerId, fireAt };
+    return { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, timerId: formatTimerId(timer), fireAt };
+  }
+
+  /** Removes a timer of the run: its row in `m`, and from memory at once. */
+  deleteTimer(run: Run, m: Mutation, timer: TimerId): void {
+    const id = formatTimerId(timer);
+    m.deleteTimers.push(id);
+    this.timers.delete(`timer\u0000${runKeyString(run.key)}\u0000${id}`);
   }
 
   /** Offers a task now, or at its visible time. */
@@ -314,15 +323,12 @@ export class EngineCore {
     });
   }
 
-  disarmTimer(key: RunKey, timerId: string): void {
-    this.timers.delete(`timer\u0000${runKeyString(key)}\u0000${timerId}`);
-  }
-
   private async fireDurableTimer(t: TimerRow): Promise<void> {
     try {
+      const timer = parseTimerId(t.timerId, `workflow ${t.workflowId} run ${t.runId} in namespace ${t.namespace}`);
       const run = await this.load(t);
-      // Effects (fx:) are owed by closed runs too: telling a parent, closing children.
-      if (run && (run.open || t.timerId.startsWith('fx:'))) this.timerHandler(run, t.timerId);
+      // Effects are owed by closed runs too: telling a parent, closing children.
+      if (run && (run.open || timer.kind === 'effect')) this.timerHandler(run, timer);
     } catch (err) {
       if (!(err instanceof ApiError)) this.fail(err);
     }
@@ -333,6 +339,9 @@ export class EngineCore {
     let after: TaskRow | undefined;
     for (;;) {
       const page = await this.store.listTasks(1000, after);
+      // Checked here, where a task row is first read, so one this release cannot hand out stops it
+      // at open rather than waiting unseen in a queue.
+      for (const row of page) parseTaskId(row.taskId, `workflow ${row.workflowId} run ${row.runId} in namespace ${row.namespace}`);
       // A failed workflow task retries at once after a restart: the restart may carry the fix.
       for (const row of page) this.offerAt(row.kind === 'workflow' ? { ...row, visibleAt: 0 } : row);
       if (page.length < 1000) break;
