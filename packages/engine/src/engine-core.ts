@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, CLOSE_EVENT_TYPES, type HistoryEvent, type Payload } from '@endure/protocol';
-import type { RunKey, Store, TaskRow, TimerRow } from '@endure/storage';
+import { StoredDataCorruptError, type RunKey, type Store, type TaskRow, type TimerRow, type WorkflowRecord } from '@endure/storage';
+import type { RunState } from './run-state.js';
 import { Matching, type TaskRef } from './matching.js';
 import { TimerQueue, systemClock, type Clock } from './timer-queue.js';
 import { Run, Mutation } from './run.js';
-import type { RunState } from './run-state.js';
 import { runKeyString } from './keys.js';
 import { parseTaskId, WFT_TASK_ID } from './task-ids.js';
 import { formatTimerId, parseTimerId, type TimerId } from './timer-ids.js';
 import { Namespaces } from './namespaces.js';
 import { guardStore } from './guarded-store.js';
-import { withRequestIds } from './request-ids.js';
+import { decodeRunState, encodeRunState, RunStateVersionError } from './run-state-codec.js';
 import { TokenKeyRing } from './token-keys.js';
 import { TaskTokens } from './task-token.js';
 import { ApiKeys } from './api-keys.js';
@@ -164,7 +164,7 @@ export class EngineCore {
       p = (async () => {
         const record = await this.store.getWorkflow(key);
         if (!record) return undefined;
-        const run = new Run(record, withRequestIds(JSON.parse(record.state) as RunState), record.properties ?? {});
+        const run = new Run(record, this.decodeState(record), record.properties ?? {});
         if (run.open) run.tail = await this.store.readHistory(key, run.state.lastSawUpTo + 1);
         const raced = this.runs.get(k) ?? this.evicted.get(k)?.deref();
         if (raced) return raced;
@@ -175,6 +175,23 @@ export class EngineCore {
       this.loading.set(k, p);
     }
     return p;
+  }
+
+  /**
+   * A stored state this release cannot read: damage stops the engine, as damage the store finds
+   * does (guarded-store.ts); a newer release's state refuses this run only.
+   */
+  private decodeState(record: WorkflowRecord): RunState {
+    try {
+      return decodeRunState(record, record.state);
+    } catch (err) {
+      if (err instanceof StoredDataCorruptError) {
+        this.fail(err);
+        throw new ApiError('DATA_LOSS', err.message);
+      }
+      if (err instanceof RunStateVersionError) throw new ApiError('FAILED_PRECONDITION', err.message);
+      throw err;
+    }
   }
 
   async mustLoad(key: RunKey): Promise<Run> {
@@ -230,7 +247,7 @@ export class EngineCore {
       startTime: r.startTime,
       closeTime: close ? now : r.closeTime,
       nextEventId: expected + events.length,
-      state: JSON.stringify(run.state),
+      state: encodeRunState(run.state),
     };
     // Search attributes and properties go to the store only when they change: it re-indexes the
     // former then, and the latter hold the memo, which may be large (issue 10).

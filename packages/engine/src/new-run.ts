@@ -3,6 +3,7 @@ import type { CreateWorkflow, RunProperties, TaskRow, TimerRow, WorkflowRecord }
 import type { EngineCore } from './engine-core.js';
 import { Run } from './run.js';
 import { newRunState } from './run-state.js';
+import { encodeRunState } from './run-state-codec.js';
 
 export interface NewRunParams {
   namespace: string;
@@ -102,7 +103,7 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
     startTime: now,
     closeTime: null,
     nextEventId: events.length + 1,
-    state: JSON.stringify(state),
+    state: encodeRunState(state),
     ...(p.indexedSearchAttributes && { searchAttributes: p.indexedSearchAttributes }),
     ...(hasProperties && { properties }),
   };
