@@ -2,15 +2,20 @@
 // object type, keyed by the type's own fields: a field added to RunState does not compile until
 // it has a check here, and an optional field must have an optional check.
 import type { ActivityState, ChildState, RunState, WorkflowTaskState } from './run-state.js';
+import { SEQ } from './timer-ids.js';
 
-/** What is wrong at `path`, or undefined. `exact`: an unknown field is wrong; `dropUnknown`: it is deleted. */
-type Check = (v: unknown, path: string, mode: Mode) => string | undefined;
+/**
+ * What is wrong with `v`, or undefined: the path below `v` then the problem (`.attempt is "2", not
+ * an integer`), built only when there is one. `exact`: an unknown field is wrong; `dropUnknown`: it
+ * is deleted.
+ */
+type Check = (v: unknown, mode: Mode) => string | undefined;
 type Mode = 'exact' | 'dropUnknown';
 type Optional = Check & { optional: true };
 type Fields<T> = { [K in keyof T]-?: undefined extends T[K] ? Optional : Check };
 
 const shown = (v: unknown) => (v === undefined ? 'missing' : JSON.stringify(v).slice(0, 40));
-const expect = (ok: (v: unknown) => boolean, what: string): Check => (v, path) => (ok(v) ? undefined : `${path} is ${shown(v)}, not ${what}`);
+const expect = (ok: (v: unknown) => boolean, what: string): Check => (v) => (ok(v) ? undefined : ` is ${shown(v)}, not ${what}`);
 
 const num = expect((v) => typeof v === 'number' && Number.isFinite(v), 'a number');
 const int = expect((v) => Number.isSafeInteger(v), 'an integer');
@@ -20,24 +25,32 @@ const oneOf = (...values: string[]) => expect((v) => values.includes(v as string
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Payloads, failures, retry policies and timeouts were validated when they came in: here only their kind is checked. */
 const anObject = expect(isObject, 'an object');
-const payloads: Check = (v, path, mode) => (Array.isArray(v) ? v.map((p, i) => anObject(p, `${path}.${i}`, mode)).find((x) => x) : `${path} is ${shown(v)}, not a list`);
+const payloads: Check = (v, mode) => {
+  if (!Array.isArray(v)) return ` is ${shown(v)}, not a list`;
+  for (let i = 0; i < v.length; i++) {
+    const problem = anObject(v[i], mode);
+    if (problem) return `.${i}${problem}`;
+  }
+  return undefined;
+};
 
 function optional(check: Check): Optional {
-  return Object.assign((v: unknown, path: string, mode: Mode) => (v === undefined ? undefined : check(v, path, mode)), { optional: true as const });
+  return Object.assign((v: unknown, mode: Mode) => (v === undefined ? undefined : check(v, mode)), { optional: true as const });
 }
 
 function object<T>(fields: Fields<T>): Check {
   const table = fields as Record<string, Check>;
-  return (v, path, mode) => {
-    if (!isObject(v)) return `${path} is ${shown(v)}, not an object`;
-    for (const name of Object.keys(v)) {
+  const names = Object.keys(table);
+  return (v, mode) => {
+    if (!isObject(v)) return ` is ${shown(v)}, not an object`;
+    for (const name in v) {
       if (Object.hasOwn(table, name)) continue;
-      if (mode === 'exact') return `${path}.${name} is not a field of it`;
+      if (mode === 'exact') return `.${name} is not a field of it`;
       delete v[name];
     }
-    for (const [name, check] of Object.entries(table)) {
-      const problem = check(v[name], `${path}.${name}`, mode);
-      if (problem) return problem;
+    for (const name of names) {
+      const problem = table[name]!(v[name], mode);
+      if (problem) return `.${name}${problem}`;
     }
     return undefined;
   };
@@ -45,12 +58,12 @@ function object<T>(fields: Fields<T>): Check {
 
 /** An object used as a map: every key an integer (a command's seq) or any string, every value checked. */
 function map(check: Check, keys: 'seq' | 'any'): Check {
-  return (v, path, mode) => {
-    if (!isObject(v)) return `${path} is ${shown(v)}, not an object`;
-    for (const [k, value] of Object.entries(v)) {
-      if (keys === 'seq' && !/^(0|[1-9][0-9]*)$/.test(k)) return `${path} has the key ${shown(k)}, not a number`;
-      const problem = check(value, `${path}.${k}`, mode);
-      if (problem) return problem;
+  return (v, mode) => {
+    if (!isObject(v)) return ` is ${shown(v)}, not an object`;
+    for (const k in v) {
+      if (keys === 'seq' && !SEQ.test(k)) return ` has the key ${shown(k)}, not a number`;
+      const problem = check(v[k], mode);
+      if (problem) return `.${k}${problem}`;
     }
     return undefined;
   };
@@ -131,5 +144,6 @@ const runState = object<RunState>({
 
 /** What is wrong with a parsed state (its `v` removed), or undefined if it is a RunState. */
 export function checkRunState(fields: Record<string, unknown>, mode: Mode): string | undefined {
-  return runState(fields, 'state', mode);
+  const problem = runState(fields, mode);
+  return problem && `state${problem}`;
 }
