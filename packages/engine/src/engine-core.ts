@@ -37,6 +37,9 @@ export interface EngineOptions {
 
 type TimerHandler = (run: Run, timer: TimerId) => void;
 
+/** A durable timer's key in the in-memory deadline queue. */
+const armedTimerKey = (key: RunKey, timerId: string) => `timer\u0000${runKeyString(key)}\u0000${timerId}`;
+
 /** Whether the engine takes work (see `Engine.health`). */
 export type EngineHealth =
   | { status: 'serving' }
@@ -317,7 +320,7 @@ export class EngineCore {
   deleteTimer(run: Run, m: Mutation, timer: TimerId): void {
     const id = formatTimerId(timer);
     m.deleteTimers.push(id);
-    this.timers.delete(`timer\u0000${runKeyString(run.key)}\u0000${id}`);
+    this.timers.delete(armedTimerKey(run.key, id));
   }
 
   /** Offers a task now, or at its visible time. */
@@ -335,7 +338,7 @@ export class EngineCore {
   /** Loads a durable timer into the in-memory queue if it is due within the horizon. */
   armTimer(t: TimerRow): void {
     if (t.fireAt > this.now() + this.timerHorizonMs) return;
-    this.timers.set(`timer\u0000${runKeyString(t)}\u0000${t.timerId}`, t.fireAt, () => {
+    this.timers.set(armedTimerKey(t, t.timerId), t.fireAt, () => {
       void this.fireDurableTimer(t);
     });
   }
