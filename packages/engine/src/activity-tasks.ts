@@ -16,7 +16,9 @@ import { Mutation, type Run } from './run.js';
 import type { TaskRef } from './matching.js';
 import type { ActivityState } from './run-state.js';
 import type { TokenData } from './task-token.js';
-import { activityTaskId, runKeyString } from './keys.js';
+import { runKeyString } from './keys.js';
+import { activityTaskId, parseTaskId } from './task-ids.js';
+import type { ActivityDeadline, TimerId } from './timer-ids.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
 import { alreadyApplied, rememberOutcome } from './request-ids.js';
 
@@ -30,11 +32,11 @@ function disarmAttempt(core: EngineCore, run: Run, seq: number): void {
 }
 
 /** The durable deadline timers an activity has (only those its timeouts created). */
-export function activityTimerIds(a: ActivityState | undefined): string[] {
+export function activityTimerIds(a: ActivityState | undefined): TimerId[] {
   if (!a) return [];
-  const ids: string[] = [];
-  if (a.timeouts.scheduleToCloseTimeoutMs) ids.push(`activity-s2c:${a.seq}`);
-  if (a.timeouts.scheduleToStartTimeoutMs) ids.push(`activity-s2s:${a.seq}`);
+  const ids: TimerId[] = [];
+  if (a.timeouts.scheduleToCloseTimeoutMs) ids.push({ kind: 'activityDeadline', seq: a.seq, deadline: 'scheduleToClose' });
+  if (a.timeouts.scheduleToStartTimeoutMs) ids.push({ kind: 'activityDeadline', seq: a.seq, deadline: 'scheduleToStart' });
   return ids;
 }
 
@@ -47,15 +49,14 @@ export function clearActivity(core: EngineCore, run: Run, seq: number, m: Mutati
   delete run.state.activities[seq];
   disarmAttempt(core, run, seq);
   m.deleteTasks.push(activityTaskId(seq));
-  for (const id of activityTimerIds(a)) {
-    m.deleteTimers.push(id);
-    core.disarmTimer(run.key, id);
-  }
+  for (const id of activityTimerIds(a)) core.deleteTimer(run, m, id);
 }
 
 export async function dispatchActivityTask(core: EngineCore, ref: TaskRef, identity: string): Promise<ActivityTask | null> {
+  const id = parseTaskId(ref.taskId);
+  if (id.kind !== 'activity') throw new Error(`internal: task '${ref.taskId}' offered on an activity task queue`);
+  const seq = id.seq;
   const run = await core.load(ref);
-  const seq = Number(ref.taskId.slice('activity:'.length));
   const a = run?.open ? run.state.activities[seq] : undefined;
   if (!run || !a || run.activityStarts.has(seq) || a.cancelRequested) return null;
   const now = core.now();
@@ -161,14 +162,12 @@ function attemptTimedOut(core: EngineCore, run: Run, seq: number, dispatchId: nu
 }
 
 /** A durable activity deadline (schedule-to-close, schedule-to-start) passed. */
-export function activityDeadlinePassed(core: EngineCore, run: Run, timerId: string): void {
-  const [kind, seqText] = timerId.split(':');
-  const seq = Number(seqText);
+export function activityDeadlinePassed(core: EngineCore, run: Run, seq: number, deadline: ActivityDeadline): void {
   const a = run.state.activities[seq];
   const m = new Mutation();
-  m.deleteTimers.push(timerId);
-  if (a && (kind === 'activity-s2c' || !run.activityStarts.has(seq))) {
-    const type: TimeoutType = kind === 'activity-s2c' ? 'SCHEDULE_TO_CLOSE' : 'SCHEDULE_TO_START';
+  core.deleteTimer(run, m, { kind: 'activityDeadline', seq, deadline });
+  if (a && (deadline === 'scheduleToClose' || !run.activityStarts.has(seq))) {
+    const type: TimeoutType = deadline === 'scheduleToClose' ? 'SCHEDULE_TO_CLOSE' : 'SCHEDULE_TO_START';
     const attempt = a.attempt;
     const failure = activityFailure(a, 'TIMEOUT', timeoutFailure(a, type));
     clearActivity(core, run, seq, m);

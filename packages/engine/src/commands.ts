@@ -2,7 +2,7 @@ import { ApiError, type Command, type NewEvent, type Payload } from '@endure/pro
 import type { EngineCore } from './engine-core.js';
 import type { Mutation, Run } from './run.js';
 import { closeRun } from './lifecycle.js';
-import { activityTaskId, userTimerId } from './keys.js';
+import { activityTaskId } from './task-ids.js';
 import { clearActivity } from './activity-tasks.js';
 import { prepareRun } from './new-run.js';
 import { indexSearchAttributes } from './search-attributes.js';
@@ -72,8 +72,8 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         const row = { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, taskQueue, kind: 'activity' as const, taskId: activityTaskId(c.seq), visibleAt: now };
         m.upsertTasks.push(row);
         m.offers.push(row);
-        if (c.timeouts.scheduleToCloseTimeoutMs) m.upsertTimers.push(core.timerRow(run, `activity-s2c:${c.seq}`, now + c.timeouts.scheduleToCloseTimeoutMs));
-        if (c.timeouts.scheduleToStartTimeoutMs) m.upsertTimers.push(core.timerRow(run, `activity-s2s:${c.seq}`, now + c.timeouts.scheduleToStartTimeoutMs));
+        if (c.timeouts.scheduleToCloseTimeoutMs) m.upsertTimers.push(core.timerRow(run, { kind: 'activityDeadline', seq: c.seq, deadline: 'scheduleToClose' }, now + c.timeouts.scheduleToCloseTimeoutMs));
+        if (c.timeouts.scheduleToStartTimeoutMs) m.upsertTimers.push(core.timerRow(run, { kind: 'activityDeadline', seq: c.seq, deadline: 'scheduleToStart' }, now + c.timeouts.scheduleToStartTimeoutMs));
         break;
       }
       case 'RequestCancelActivity': {
@@ -92,14 +92,13 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
         const fireAt = timerBase + c.durationMs;
         m.event({ type: 'TimerStarted', attributes: { seq: c.seq, durationMs: c.durationMs, fireAt } });
         run.state.timers[c.seq] = { fireAt };
-        m.upsertTimers.push(core.timerRow(run, userTimerId(c.seq), fireAt));
+        m.upsertTimers.push(core.timerRow(run, { kind: 'userTimer', seq: c.seq }, fireAt));
         break;
       }
       case 'CancelTimer': {
         m.event({ type: 'TimerCanceled', attributes: { seq: c.seq } });
         delete run.state.timers[c.seq];
-        m.deleteTimers.push(userTimerId(c.seq));
-        core.disarmTimer(run.key, userTimerId(c.seq));
+        core.deleteTimer(run, m, { kind: 'userTimer', seq: c.seq });
         break;
       }
       case 'AcceptUpdate':
@@ -128,13 +127,13 @@ export function applyCommands(core: EngineCore, run: Run, m: Mutation, commands:
           workflowId: c.workflowId, workflowType: c.workflowType, taskQueue, input: c.args, parentClosePolicy: c.parentClosePolicy, status: 'initiated',
           workflowExecutionTimeoutMs: c.workflowExecutionTimeoutMs, workflowRunTimeoutMs: c.workflowRunTimeoutMs, workflowTaskTimeoutMs: c.workflowTaskTimeoutMs,
         };
-        m.upsertTimers.push(core.timerRow(run, `fx:child-start:${c.seq}`, now));
+        m.upsertTimers.push(core.timerRow(run, { kind: 'effect', effect: { kind: 'childStart', seq: c.seq } }, now));
         break;
       }
       case 'RequestExternal':
         m.event({ type: 'ExternalWorkflowRequestInitiated', attributes: { seq: c.seq, kind: c.kind, workflowId: c.workflowId, runId: c.runId, signalName: c.signalName, input: c.args } });
         (run.state.externalRequests ??= {})[c.seq] = { kind: c.kind, workflowId: c.workflowId, runId: c.runId, signalName: c.signalName, input: c.args };
-        m.upsertTimers.push(core.timerRow(run, `fx:external:${c.seq}`, now));
+        m.upsertTimers.push(core.timerRow(run, { kind: 'effect', effect: { kind: 'external', seq: c.seq } }, now));
         break;
       case 'RecordLocalActivityMarker':
         m.event({ type: 'LocalActivityMarkerRecorded', attributes: { seq: c.seq, activityType: c.activityType, attempt: c.attempt, result: c.result, failure: c.failure } });

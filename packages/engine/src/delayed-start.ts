@@ -4,15 +4,13 @@
 import { ApiError } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
-import { DELAYED_START_TIMER_ID } from './keys.js';
 
 /** Ends the wait in `m`: the first workflow task is offered, the timer removed. */
 export function endDelay(core: EngineCore, run: Run, m: Mutation, at: number): void {
   run.state.wft = { status: 'scheduled', attempt: 1 };
   delete run.state.delayedBy;
   run.state.executionTime = at;
-  m.deleteTimers.push(DELAYED_START_TIMER_ID);
-  core.disarmTimer(run.key, DELAYED_START_TIMER_ID);
+  core.deleteTimer(run, m, { kind: 'delayedStart' });
   const row = core.wftRow(run, core.now());
   m.upsertTasks.push(row);
   m.offers.push(row);

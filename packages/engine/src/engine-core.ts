@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, CLOSE_EVENT_TYPES, type HistoryEvent, type Payload } from '@endure/protocol';
-import type { RunKey, Store, TaskRow, TimerRow } from '@endure/storage';
+import { StoredDataCorruptError, type RunKey, type Store, type TaskRow, type TimerRow, type WorkflowRecord } from '@endure/storage';
+import type { RunState } from './run-state.js';
 import { Matching, type TaskRef } from './matching.js';
 import { TimerQueue, systemClock, type Clock } from './timer-queue.js';
 import { Run, Mutation } from './run.js';
-import type { RunState } from './run-state.js';
-import { runKeyString, WFT_TASK_ID } from './keys.js';
+import { runKeyString } from './keys.js';
+import { parseTaskId, WFT_TASK_ID } from './task-ids.js';
+import { formatTimerId, parseTimerId, type TimerId } from './timer-ids.js';
 import { Namespaces } from './namespaces.js';
 import { guardStore } from './guarded-store.js';
-import { withRequestIds } from './request-ids.js';
+import { decodeRunState, encodeRunState, RunStateVersionError } from './run-state-codec.js';
 import { TokenKeyRing } from './token-keys.js';
 import { TaskTokens } from './task-token.js';
 import { ApiKeys } from './api-keys.js';
@@ -33,7 +35,10 @@ export interface EngineOptions {
   newId?: () => string;
 }
 
-type TimerHandler = (run: Run, timerId: string) => void;
+type TimerHandler = (run: Run, timer: TimerId) => void;
+
+/** A durable timer's key in the in-memory deadline queue. */
+const armedTimerKey = (key: RunKey, timerId: string) => `timer\u0000${runKeyString(key)}\u0000${timerId}`;
 
 /** Whether the engine takes work (see `Engine.health`). */
 export type EngineHealth =
@@ -162,7 +167,7 @@ export class EngineCore {
       p = (async () => {
         const record = await this.store.getWorkflow(key);
         if (!record) return undefined;
-        const run = new Run(record, withRequestIds(JSON.parse(record.state) as RunState), record.properties ?? {});
+        const run = new Run(record, this.decodeState(record), record.properties ?? {});
         if (run.open) run.tail = await this.store.readHistory(key, run.state.lastSawUpTo + 1);
         const raced = this.runs.get(k) ?? this.evicted.get(k)?.deref();
         if (raced) return raced;
@@ -173,6 +178,23 @@ export class EngineCore {
       this.loading.set(k, p);
     }
     return p;
+  }
+
+  /**
+   * A stored state this release cannot read: damage stops the engine, as damage the store finds
+   * does (guarded-store.ts); a newer release's state refuses this run only.
+   */
+  private decodeState(record: WorkflowRecord): RunState {
+    try {
+      return decodeRunState(record, record.state);
+    } catch (err) {
+      if (err instanceof StoredDataCorruptError) {
+        this.fail(err);
+        throw new ApiError('DATA_LOSS', err.message);
+      }
+      if (err instanceof RunStateVersionError) throw new ApiError('FAILED_PRECONDITION', err.message);
+      throw err;
+    }
   }
 
   async mustLoad(key: RunKey): Promise<Run> {
@@ -228,7 +250,7 @@ export class EngineCore {
       startTime: r.startTime,
       closeTime: close ? now : r.closeTime,
       nextEventId: expected + events.length,
-      state: JSON.stringify(run.state),
+      state: encodeRunState(run.state),
     };
     // Search attributes and properties go to the store only when they change: it re-indexes the
     // former then, and the latter hold the memo, which may be large (issue 10).
@@ -289,9 +311,16 @@ export class EngineCore {
     return { namespace: r.namespace, taskQueue: r.taskQueue, kind: 'workflow', workflowId: r.workflowId, runId: r.runId, taskId: WFT_TASK_ID, visibleAt: at };
   }
 
-  timerRow(run: Run, timerId: string, fireAt: number): TimerRow {
+  timerRow(run: Run, timer: TimerId, fireAt: number): TimerRow {
     const r = run.record;
-    return { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, timerId, fireAt };
+    return { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, timerId: formatTimerId(timer), fireAt };
+  }
+
+  /** Removes a timer of the run: its row in `m`, and from memory at once. */
+  deleteTimer(run: Run, m: Mutation, timer: TimerId): void {
+    const id = formatTimerId(timer);
+    m.deleteTimers.push(id);
+    this.timers.delete(armedTimerKey(run.key, id));
   }
 
   /** Offers a task now, or at its visible time. */
@@ -309,20 +338,17 @@ export class EngineCore {
   /** Loads a durable timer into the in-memory queue if it is due within the horizon. */
   armTimer(t: TimerRow): void {
     if (t.fireAt > this.now() + this.timerHorizonMs) return;
-    this.timers.set(`timer\u0000${runKeyString(t)}\u0000${t.timerId}`, t.fireAt, () => {
+    this.timers.set(armedTimerKey(t, t.timerId), t.fireAt, () => {
       void this.fireDurableTimer(t);
     });
   }
 
-  disarmTimer(key: RunKey, timerId: string): void {
-    this.timers.delete(`timer\u0000${runKeyString(key)}\u0000${timerId}`);
-  }
-
   private async fireDurableTimer(t: TimerRow): Promise<void> {
     try {
+      const timer = parseTimerId(t.timerId, `workflow ${t.workflowId} run ${t.runId} in namespace ${t.namespace}`);
       const run = await this.load(t);
-      // Effects (fx:) are owed by closed runs too: telling a parent, closing children.
-      if (run && (run.open || t.timerId.startsWith('fx:'))) this.timerHandler(run, t.timerId);
+      // Effects are owed by closed runs too: telling a parent, closing children.
+      if (run && (run.open || timer.kind === 'effect')) this.timerHandler(run, timer);
     } catch (err) {
       if (!(err instanceof ApiError)) this.fail(err);
     }
@@ -333,6 +359,9 @@ export class EngineCore {
     let after: TaskRow | undefined;
     for (;;) {
       const page = await this.store.listTasks(1000, after);
+      // Checked here, where a task row is first read, so one this release cannot hand out stops it
+      // at open rather than waiting unseen in a queue.
+      for (const row of page) parseTaskId(row.taskId, `workflow ${row.workflowId} run ${row.runId} in namespace ${row.namespace}`);
       // A failed workflow task retries at once after a restart: the restart may carry the fix.
       for (const row of page) this.offerAt(row.kind === 'workflow' ? { ...row, visibleAt: 0 } : row);
       if (page.length < 1000) break;

@@ -59,14 +59,13 @@ import { EngineCore, type EngineHealth, type EngineOptions } from './engine-core
 import type { Run } from './run.js';
 import type { TaskRef } from './matching.js';
 import { startWorkflow } from './start.js';
-import { fireUserTimer, requestCancel, signalRun, terminateRun, timeOutRun } from './lifecycle.js';
+import { requestCancel, signalRun, terminateRun } from './lifecycle.js';
 import { queryRun, respondQueryTask } from './queries.js';
 import { admitUpdate, waitForUpdate } from './updates.js';
 import { taskQueuePolling } from './task-queue-polling.js';
-import { runEffect } from './effects.js';
+import { fireTimer } from './fire-timer.js';
 import { completeWorkflowTask, dispatchWorkflowTask, failWorkflowTask, heartbeatWorkflowTask, releaseWorkflowTask, retryBackedOffNow } from './workflow-tasks.js';
 import {
-  activityDeadlinePassed,
   cancelActivityTask,
   completeActivityTask,
   dispatchActivityTask,
@@ -75,9 +74,7 @@ import {
   releaseActivityTask,
 } from './activity-tasks.js';
 import { describeRun } from './describe.js';
-import { refuseQueryWhileDelayed, refuseUpdateWhileDelayed, startDelayedRun } from './delayed-start.js';
-import { loadStartAttributes } from './cron/cron-chain.js';
-import { DELAYED_START_TIMER_ID } from './keys.js';
+import { refuseQueryWhileDelayed, refuseUpdateWhileDelayed } from './delayed-start.js';
 import { namespaceInfo } from './namespaces.js';
 import { countWorkflows, listWorkflows } from './visibility.js';
 import { RetentionSweeper, type RetentionOptions } from './retention.js';
@@ -103,7 +100,7 @@ export class Engine implements EngineApi {
   private constructor(store: Store, opts: EngineOpenOptions) {
     this.core = new EngineCore(store, opts);
     this.retention = new RetentionSweeper(this.core, opts.retention);
-    this.core.onDurableTimer((run, timerId) => this.onTimer(run, timerId));
+    this.core.onDurableTimer((run, timer) => fireTimer(this.core, run, timer));
     this.core.newPollerHook = (ns, q, kind) => {
       if (kind === 'workflow') retryBackedOffNow(this.core, ns, q);
     };
@@ -118,29 +115,6 @@ export class Engine implements EngineApi {
     await e.core.recover();
     e.retention.start();
     return e;
-  }
-
-  private onTimer(run: Run, timerId: string): void {
-    // Storage failures stop the whole engine (EngineCore.fail); nothing else to do per timer.
-    const done = (p: Promise<void> | undefined) => void p?.catch(() => {});
-    if (timerId.startsWith('timer:')) done(fireUserTimer(this.core, run, Number(timerId.slice(6))));
-    else if (timerId === 'run-timeout') {
-      // The timer is spent: a run whose first event cannot be read would never time out, so that
-      // read failing is a storage failure like any other, and stops the engine.
-      const loaded = loadStartAttributes(this.core, run).catch((err: unknown) => {
-        this.core.fail(err);
-        throw err;
-      });
-      done(loaded.then(() => (run.open ? timeOutRun(this.core, run, 'RUN') : undefined)));
-    }
-    else if (timerId === DELAYED_START_TIMER_ID) done(startDelayedRun(this.core, run));
-    else if (timerId === 'execution-timeout') done(timeOutRun(this.core, run, 'EXECUTION'));
-    else if (timerId.startsWith('activity-')) activityDeadlinePassed(this.core, run, timerId);
-    else if (timerId.startsWith('fx:')) {
-      runEffect(this.core, run, timerId).catch((err: unknown) => {
-        if (!(err instanceof ApiError)) this.core.fail(err);
-      });
-    }
   }
 
   private async resolveRun(ref: ExecutionRef): Promise<Run> {

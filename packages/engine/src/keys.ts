@@ -8,8 +8,3 @@ export function queueKeyString(namespace: string, taskQueue: string, kind: 'work
   return `${kind}\u0000${namespace}\u0000${taskQueue}`;
 }
 
-export const WFT_TASK_ID = 'wft';
-export const activityTaskId = (seq: number) => `activity:${seq}`;
-export const userTimerId = (seq: number) => `timer:${seq}`;
-/** The durable timer that offers a delayed run's first workflow task (delayed-start.ts). */
-export const DELAYED_START_TIMER_ID = 'delayed-start';

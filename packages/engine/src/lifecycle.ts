@@ -1,7 +1,8 @@
 import type { Payload, WorkflowStatus } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
-import { activityTaskId, DELAYED_START_TIMER_ID, userTimerId, WFT_TASK_ID } from './keys.js';
+import { activityTaskId, WFT_TASK_ID } from './task-ids.js';
+import { formatTimerId, type TimerId } from './timer-ids.js';
 import { activityTimerIds } from './activity-tasks.js';
 import { rememberRequest } from './request-ids.js';
 import { inputWhileDelayed } from './delayed-start.js';
@@ -17,10 +18,10 @@ export function scheduleWorkflowTask(core: EngineCore, run: Run, m: Mutation): v
   m.offers.push(row);
 }
 
-/** Every timer id a run may hold, so closing it removes them all. */
-function allTimerIds(run: Run): string[] {
-  const ids = ['run-timeout', 'execution-timeout', DELAYED_START_TIMER_ID];
-  for (const seq of Object.keys(run.state.timers)) ids.push(userTimerId(Number(seq)));
+/** Every timer a run may hold but its effects, so closing it removes them all. */
+function allTimerIds(run: Run): TimerId[] {
+  const ids: TimerId[] = [{ kind: 'runTimeout' }, { kind: 'executionTimeout' }, { kind: 'delayedStart' }];
+  for (const seq of Object.keys(run.state.timers)) ids.push({ kind: 'userTimer', seq: Number(seq) });
   for (const a of Object.values(run.state.activities)) ids.push(...activityTimerIds(a));
   return ids;
 }
@@ -30,18 +31,16 @@ export function closeRun(core: EngineCore, run: Run, m: Mutation, status: Workfl
   m.close = { status };
   core.backoff.delete(run); // a closed run has no task left to retry
   m.deleteTasks.push(WFT_TASK_ID, ...Object.keys(run.state.activities).map((s) => activityTaskId(Number(s))));
-  const timerIds = allTimerIds(run);
-  m.deleteTimers.push(...timerIds);
-  for (const id of timerIds) core.disarmTimer(run.key, id);
+  for (const id of allTimerIds(run)) core.deleteTimer(run, m, id);
   run.state.activities = {};
   run.state.timers = {};
   run.state.wft = { status: 'none', attempt: 1 };
   // Effects on other runs, made durable here and carried out by effects.ts.
   const now = core.now();
   // A run followed by another (continue-as-new, the next run of a cron chain) leaves telling the parent to the last.
-  if (run.state.parent && status !== 'CONTINUED_AS_NEW' && !m.continueAsNew) m.upsertTimers.push(core.timerRow(run, 'fx:notify-parent', now));
+  if (run.state.parent && status !== 'CONTINUED_AS_NEW' && !m.continueAsNew) m.upsertTimers.push(core.timerRow(run, { kind: 'effect', effect: { kind: 'notifyParent' } }, now));
   for (const [seq, c] of Object.entries(run.state.children ?? {})) {
-    if (c.parentClosePolicy !== 'ABANDON') m.upsertTimers.push(core.timerRow(run, `fx:close-child:${seq}`, now));
+    if (c.parentClosePolicy !== 'ABANDON') m.upsertTimers.push(core.timerRow(run, { kind: 'effect', effect: { kind: 'closeChild', seq: Number(seq) } }, now));
   }
 }
 
@@ -83,7 +82,7 @@ export function fireUserTimer(core: EngineCore, run: Run, seq: number): Promise<
   if (!run.state.timers[seq]) return undefined; // cancelled, or already fired
   delete run.state.timers[seq];
   const m = new Mutation().event({ type: 'TimerFired', attributes: { seq } });
-  m.deleteTimers.push(userTimerId(seq));
+  m.deleteTimers.push(formatTimerId({ kind: 'userTimer', seq }));
   scheduleWorkflowTask(core, run, m);
   return core.apply(run, m);
 }

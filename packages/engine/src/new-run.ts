@@ -3,7 +3,7 @@ import type { CreateWorkflow, RunProperties, TaskRow, TimerRow, WorkflowRecord }
 import type { EngineCore } from './engine-core.js';
 import { Run } from './run.js';
 import { newRunState } from './run-state.js';
-import { DELAYED_START_TIMER_ID } from './keys.js';
+import { encodeRunState } from './run-state-codec.js';
 
 export interface NewRunParams {
   namespace: string;
@@ -103,7 +103,7 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
     startTime: now,
     closeTime: null,
     nextEventId: events.length + 1,
-    state: JSON.stringify(state),
+    state: encodeRunState(state),
     ...(p.indexedSearchAttributes && { searchAttributes: p.indexedSearchAttributes }),
     ...(hasProperties && { properties }),
   };
@@ -111,11 +111,11 @@ export function prepareRun(core: EngineCore, p: NewRunParams, expectedCurrentRun
   run.tail = [...events];
   if (p.cronSchedule && events[0]!.type === 'WorkflowExecutionStarted') run.startAttributes = events[0]!.attributes;
   const timers: TimerRow[] = [];
-  if (p.workflowRunTimeoutMs) timers.push(core.timerRow(run, 'run-timeout', begins + p.workflowRunTimeoutMs));
-  if (executionExpirationTime) timers.push(core.timerRow(run, 'execution-timeout', executionExpirationTime));
+  if (p.workflowRunTimeoutMs) timers.push(core.timerRow(run, { kind: 'runTimeout' }, begins + p.workflowRunTimeoutMs));
+  if (executionExpirationTime) timers.push(core.timerRow(run, { kind: 'executionTimeout' }, executionExpirationTime));
   // A delayed run's first task is offered by a durable timer, so a restart neither loses the
   // wait nor cuts it short (stored workflow tasks are offered at once after a restart).
-  if (delay) timers.push(core.timerRow(run, DELAYED_START_TIMER_ID, begins));
+  if (delay) timers.push(core.timerRow(run, { kind: 'delayedStart' }, begins));
   const task = delay ? undefined : core.wftRow(run, now);
   return { run, create: { record, events, tasks: task ? [task] : [], timers, expectedCurrentRunId }, task, timers };
 }

@@ -1,6 +1,7 @@
 import { ApiError, type Payload, type QueryWorkflowResponse, type RespondQueryTaskRequest, type WorkflowTask } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import type { Run } from './run.js';
+import { queryTaskId } from './task-ids.js';
 
 interface PendingQuery {
   queryType: string;
@@ -17,7 +18,6 @@ function queries(core: EngineCore): Map<string, PendingQuery> {
   return m;
 }
 
-export const QUERY_TASK_PREFIX = 'query:';
 
 /** Offers a query task on the run's task queue and waits for a worker to answer it. */
 export function queryRun(core: EngineCore, run: Run, queryType: string, args: Payload[], timeoutMs: number): Promise<QueryWorkflowResponse> {
@@ -35,7 +35,7 @@ export function queryRun(core: EngineCore, run: Run, queryType: string, args: Pa
       f(v);
     };
     queries(core).set(id, { queryType, args, resolve: done(resolve), reject: done(reject) });
-    const ref = { kind: 'workflow' as const, namespace: r.namespace, taskQueue: r.taskQueue, workflowId: r.workflowId, runId: r.runId, taskId: `${QUERY_TASK_PREFIX}${id}` };
+    const ref = { kind: 'workflow' as const, namespace: r.namespace, taskQueue: r.taskQueue, workflowId: r.workflowId, runId: r.runId, taskId: queryTaskId(id) };
     // Input the workflow has not processed yet (a signal just sent) is seen by the query: it
     // goes out once the pending workflow task is done (EngineCore.apply releases it).
     if (run.workflowTaskPending) run.heldQueries.push(ref);
@@ -44,8 +44,7 @@ export function queryRun(core: EngineCore, run: Run, queryType: string, args: Pa
 }
 
 /** A query task for a poller, or null if nobody waits for that query any more. */
-export function dispatchQueryTask(core: EngineCore, run: Run, taskId: string): WorkflowTask | null {
-  const id = taskId.slice(QUERY_TASK_PREFIX.length);
+export function dispatchQueryTask(core: EngineCore, run: Run, id: string): WorkflowTask | null {
   const q = queries(core).get(id);
   if (!q) return null;
   const r = run.record;

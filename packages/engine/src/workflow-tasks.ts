@@ -3,11 +3,12 @@ import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
 import type { TaskRef } from './matching.js';
 import type { TokenData, VerifiedToken } from './task-token.js';
-import { runKeyString, WFT_TASK_ID } from './keys.js';
+import { runKeyString } from './keys.js';
+import { parseTaskId, WFT_TASK_ID } from './task-ids.js';
 import { applyCommands, validateCommands } from './commands.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
 import { alreadyApplied, rememberOutcome } from './request-ids.js';
-import { dispatchQueryTask, QUERY_TASK_PREFIX } from './queries.js';
+import { dispatchQueryTask } from './queries.js';
 import { loadStartAttributes } from './cron/cron-chain.js';
 
 /** Back-off after a failed workflow task: short at first (a flaky bug), then at most 10 s. */
@@ -19,8 +20,10 @@ const timeoutKey = (run: Run) => `wft-timeout\u0000${runKeyString(run.key)}`;
 
 /** Hands a workflow task to a poller, or null if the task is no longer wanted. */
 export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Promise<WorkflowTask | null> {
+  const id = parseTaskId(ref.taskId);
+  if (id.kind === 'activity') throw new Error(`internal: task '${ref.taskId}' offered on a workflow task queue`);
   const run = await core.load(ref);
-  if (run && ref.taskId.startsWith(QUERY_TASK_PREFIX)) return dispatchQueryTask(core, run, ref.taskId);
+  if (run && id.kind === 'query') return dispatchQueryTask(core, run, id.queryId);
   // 'delayed': the run's first task waits for its time (its timer offers it then).
   if (!run?.open || run.wftStarted || run.state.wft.status === 'none' || run.state.wft.status === 'delayed') return null;
   const now = core.now();

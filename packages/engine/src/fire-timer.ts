@@ -1,0 +1,44 @@
+// What a run's durable timer does when it fires: one case per kind of timer, so a new kind does
+// not compile until it is handled here.
+import { ApiError } from '@endure/protocol';
+import type { EngineCore } from './engine-core.js';
+import type { Run } from './run.js';
+import type { TimerId } from './timer-ids.js';
+import { fireUserTimer, timeOutRun } from './lifecycle.js';
+import { activityDeadlinePassed } from './activity-tasks.js';
+import { startDelayedRun } from './delayed-start.js';
+import { loadStartAttributes } from './cron/cron-chain.js';
+import { runEffect } from './effects.js';
+
+export function fireTimer(core: EngineCore, run: Run, timer: TimerId): void {
+  // Storage failures stop the whole engine (EngineCore.fail); nothing else to do per timer.
+  const done = (p: Promise<void> | undefined) => void p?.catch(() => {});
+  switch (timer.kind) {
+    case 'userTimer':
+      return done(fireUserTimer(core, run, timer.seq));
+    case 'activityDeadline':
+      return activityDeadlinePassed(core, run, timer.seq, timer.deadline);
+    case 'runTimeout': {
+      // The timer is spent: a run whose first event cannot be read would never time out, so that
+      // read failing is a storage failure like any other, and stops the engine.
+      const loaded = loadStartAttributes(core, run).catch((err: unknown) => {
+        core.fail(err);
+        throw err;
+      });
+      return done(loaded.then(() => (run.open ? timeOutRun(core, run, 'RUN') : undefined)));
+    }
+    case 'executionTimeout':
+      return done(timeOutRun(core, run, 'EXECUTION'));
+    case 'delayedStart':
+      return done(startDelayedRun(core, run));
+    case 'effect':
+      runEffect(core, run, timer.effect).catch((err: unknown) => {
+        if (!(err instanceof ApiError)) core.fail(err);
+      });
+      return;
+    default: {
+      const unknown: never = timer;
+      throw new Error(`internal: a timer of unknown kind ${JSON.stringify(unknown)}`);
+    }
+  }
+}
