@@ -94,11 +94,11 @@ export interface Env {
  * The embedded default on a fresh SQLite file in its own temp dir (WAL, synchronous=FULL — the
  * store's defaults, untouched): a running worker with the no-op activity, and a client.
  */
-export async function setup(workflows: string, tuning: WorkerTuning): Promise<Env> {
+export async function setup(workflows: string, tuning: WorkerTuning, database?: string): Promise<Env> {
   Object.assign(tuning, workerOverrides());
   const dir = mkdtempSync(join(tmpdir(), 'endure-bench-'));
   const dbFile = join(dir, 'bench.db');
-  const address = `sqlite:${dbFile}`;
+  const address = database ?? `sqlite:${dbFile}`;
   const workerConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection: workerConnection,
@@ -125,9 +125,9 @@ export async function setup(workflows: string, tuning: WorkerTuning): Promise<En
   return { dir, dbFile, worker, client, teardown };
 }
 
-/** Runs `fn` with a fresh environment and always tears it down. */
-export async function withEnv<T>(workflows: string, tuning: WorkerTuning, fn: (env: Env) => Promise<T>): Promise<T> {
-  const env = await setup(workflows, tuning);
+/** Runs `fn` with a fresh environment (a new SQLite file, or the `database` address given) and always tears it down. */
+export async function withEnv<T>(workflows: string, tuning: WorkerTuning, fn: (env: Env) => Promise<T>, database?: string): Promise<T> {
+  const env = await setup(workflows, tuning, database);
   try {
     return await fn(env);
   } finally {

@@ -12,6 +12,8 @@ export const SCENARIOS: Record<string, () => Promise<{ run(): Promise<ScenarioRe
   startup: () => import('./startup.js'),
   'server-w1': () => import('./server-w1.js'),
   'server-w2': () => import('./server-w2.js'),
+  'pg-w1': () => import('./pg-w1.js'),
+  'pg-w2': () => import('./pg-w2.js'),
 };
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);

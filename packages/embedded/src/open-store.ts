@@ -24,7 +24,8 @@ export async function databaseKey(target: string): Promise<string> {
   if (isPostgresTarget(target)) {
     const { parsePostgresAddress } = await import('@endure/store-postgres');
     const a = parsePostgresAddress(target);
-    return `${a.url}#${a.schema}`;
+    // postgres:// and postgresql:// are one scheme: the same database whichever is written.
+    return `${a.url.replace(/^postgresql:/i, 'postgres:')}#${a.schema}`;
   }
   try {
     return canonicalPath(target);

@@ -48,6 +48,7 @@ describe('endure db migrate', () => {
       [['--from', `sqlite:${file('a.db')}`, '--to', './b.db'], 2, "error: --to ./b.db is no database address: use 'sqlite:./endure.db' or 'postgres://user@host:5432/database'\n"],
       [['--from', 'sqlite:', '--to', 'sqlite:x.db'], 2, "error: --from sqlite: names no file: write e.g. 'sqlite:./endure.db'\n"],
       [['--from', `sqlite:${file('a.db')}`, '--to', `sqlite:${dir}/../${dir.split('/').at(-1)}/a.db`], 2, `error: --from and --to name the same database (sqlite:${file('a.db')}); give a new, empty database as --to\n`],
+      [['--from', 'postgres://127.0.0.1:5432/test?schema=same', '--to', 'postgresql://127.0.0.1:5432/test?schema=same'], 2, 'error: --from and --to name the same database (postgres://127.0.0.1:5432/test?schema=same); give a new, empty database as --to\n'],
       [['--from', `sqlite:${file('missing.db')}`, '--to', `sqlite:${file('e.db')}`], 1, `error: database ${file('missing.db')} does not exist (from sqlite:${file('missing.db')})\n`],
       [['--from', `sqlite:${file('a.db')}`], 2, "error: required option '--to <address>' not specified\n"],
     ];

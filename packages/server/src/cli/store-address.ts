@@ -31,7 +31,20 @@ export function parseStoreAddress(flag: string, address: string): StoreAddress {
 /** Whether two addresses name the same database (a copy onto itself is refused before opening). */
 export function sameDatabase(a: StoreAddress, b: StoreAddress): boolean {
   if (a.kind === 'sqlite' && b.kind === 'sqlite') return canonicalPath(a.path) === canonicalPath(b.path);
-  return a.kind === 'postgres' && b.kind === 'postgres' && a.url === b.url;
+  return a.kind === 'postgres' && b.kind === 'postgres' && pgKey(a.url) === pgKey(b.url);
+}
+
+/** A PostgreSQL address without its scheme's spelling, and with its schema (default `endure`) made explicit. */
+function pgKey(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url.replace(/^postgres(ql)?:/i, 'postgres:'));
+  } catch {
+    return url; // not a URL: opening it will say so
+  }
+  const schema = u.searchParams.get('schema') ?? 'endure';
+  u.searchParams.delete('schema');
+  return `${u.toString()}#${schema}`;
 }
 
 /**
