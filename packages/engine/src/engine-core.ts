@@ -6,6 +6,8 @@ import { Matching, type TaskRef } from './matching.js';
 import { TimerQueue, systemClock, type Clock } from './timer-queue.js';
 import { Run, Mutation } from './run.js';
 import { runKeyString } from './keys.js';
+import { RunCache } from './run-cache.js';
+import { RunWaiters } from './run-waiters.js';
 import { parseTaskId, WFT_TASK_ID } from './task-ids.js';
 import { formatTimerId, parseTimerId, type TimerId } from './timer-ids.js';
 import { Namespaces } from './namespaces.js';
@@ -68,18 +70,8 @@ export class EngineCore {
   readonly tokens: TaskTokens;
   /** The server's API keys (loaded at open). */
   readonly apiKeys: ApiKeys;
-  private readonly runs = new Map<string, Run>();
-  /**
-   * Runs dropped from the cache that someone may still hold (a caller between `await load()`
-   * and its next line): reloading returns that same object, so there is never a second copy.
-   */
-  private readonly evicted = new Map<string, WeakRef<Run>>();
-  private readonly collected = new FinalizationRegistry<string>((k) => {
-    if (this.evicted.get(k)?.deref() === undefined) this.evicted.delete(k);
-  });
-  private readonly loading = new Map<string, Promise<Run | undefined>>();
-  private readonly waiters = new Map<string, Set<() => void>>();
-  private readonly maxCachedRuns: number;
+  private readonly runs: RunCache;
+  private readonly waiters: RunWaiters;
   private readonly timerHorizonMs: number;
   private timerHandler: TimerHandler = () => {};
   private nextDispatchId = 1;
@@ -105,7 +97,11 @@ export class EngineCore {
     this.newId = opts.newId ?? randomUUID;
     this.maxPayloadBytes = opts.maxPayloadBytes ?? 2 * 1024 * 1024;
     this.timerHorizonMs = opts.timerHorizonMs ?? 60_000;
-    this.maxCachedRuns = opts.maxCachedRuns ?? 20_000;
+    this.waiters = new RunWaiters(this.waits);
+    this.runs = new RunCache(
+      opts.maxCachedRuns ?? 20_000,
+      (run, k) => Boolean(run.uncommitted || run.wftStarted || run.activityStarts.size) || this.backoff.has(run) || this.waiters.has(k),
+    );
     this.timers = new TimerQueue(this.clock);
     this.namespaces = new Namespaces(this.store, this.clock.now, (err) => this.fail(err));
     this.tokenKeys = new TokenKeyRing(this.store, this.clock.now);
@@ -115,7 +111,7 @@ export class EngineCore {
       this.clock.now,
       this.waits,
       (ns, q, kind) => this.newPollerHook(ns, q, kind),
-      (ref) => this.runs.get(runKeyString(ref))?.stickyWorkerId,
+      (ref) => this.runs.peek(ref)?.stickyWorkerId,
       opts.stickyTimeoutMs,
     );
   }
@@ -148,36 +144,13 @@ export class EngineCore {
   /** Loads a run into memory (once, however many callers ask at the same time). */
   async load(key: RunKey): Promise<Run | undefined> {
     this.check();
-    const k = runKeyString(key);
-    const cached = this.runs.get(k);
-    if (cached) {
-      this.runs.delete(k); // most recently used goes last
-      this.runs.set(k, cached);
-      return cached;
-    }
-    const held = this.evicted.get(k)?.deref();
-    if (held) {
-      this.evicted.delete(k);
-      this.trimCache();
-      this.runs.set(k, held);
-      return held;
-    }
-    let p = this.loading.get(k);
-    if (!p) {
-      p = (async () => {
-        const record = await this.store.getWorkflow(key);
-        if (!record) return undefined;
-        const run = new Run(record, this.decodeState(record), record.properties ?? {});
-        if (run.open) run.tail = await this.store.readHistory(key, run.state.lastSawUpTo + 1);
-        const raced = this.runs.get(k) ?? this.evicted.get(k)?.deref();
-        if (raced) return raced;
-        this.trimCache(); // before inserting, so the run being handed out is never the one dropped
-        this.runs.set(k, run);
-        return run;
-      })().finally(() => this.loading.delete(k));
-      this.loading.set(k, p);
-    }
-    return p;
+    return this.runs.load(key, async () => {
+      const record = await this.store.getWorkflow(key);
+      if (!record) return undefined;
+      const run = new Run(record, this.decodeState(record), record.properties ?? {});
+      if (run.open) run.tail = await this.store.readHistory(key, run.state.lastSawUpTo + 1);
+      return run;
+    });
   }
 
   /**
@@ -205,20 +178,18 @@ export class EngineCore {
 
   /** Puts a run being created into the cache; `created` is its pending create write. */
   adopt(run: Run, created: Promise<void>): void {
-    this.trimCache();
     run.lastCommit = created;
     run.uncommitted++;
     created.then(
       () => run.uncommitted--,
       () => run.uncommitted--,
     );
-    this.runs.set(runKeyString(run.key), run);
+    this.runs.add(run);
   }
 
   /** Drops a run whose create was refused. */
   forget(run: Run): void {
-    const k = runKeyString(run.key);
-    if (this.runs.get(k) === run) this.runs.delete(k);
+    this.runs.remove(run);
   }
 
   /**
@@ -289,7 +260,7 @@ export class EngineCore {
       () => {
         run.uncommitted--;
         for (const t of m.upsertTimers) this.armTimer(t);
-        if (events.length) this.notify(run.key);
+        if (events.length) this.waiters.wake(run.key);
       },
       (err: unknown) => this.fail(err),
     );
@@ -302,7 +273,7 @@ export class EngineCore {
     this.failure = err instanceof Error ? err : new Error(String(err));
     this.matching.close();
     this.timers.clear();
-    this.wakeAllWaiters();
+    this.waiters.wakeAll();
   }
 
   /** A task row for the run's workflow task, visible at `at`. */
@@ -385,64 +356,22 @@ export class EngineCore {
 
   /** Resolves when the run gets a new event, or after timeoutMs; false on timeout. */
   waitForEvent(key: RunKey, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    const k = runKeyString(key);
-    return new Promise((resolve) => {
-      let set = this.waiters.get(k);
-      if (!set) this.waiters.set(k, (set = new Set()));
-      const done = (v: boolean) => {
-        cancelTimer();
-        signal?.removeEventListener('abort', onAbort);
-        set!.delete(wake);
-        if (set!.size === 0) this.waiters.delete(k);
-        resolve(v);
-      };
-      const wake = () => done(true);
-      const onAbort = () => done(false);
-      const cancelTimer = this.waits.schedule(timeoutMs, () => done(false), true);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      set.add(wake);
-    });
+    return this.waiters.waitForEvent(key, timeoutMs, signal);
   }
 
   /** Wakes everyone waiting on the run (also for outcomes that write no event, like rejections). */
   wake(key: RunKey): void {
-    this.notify(key);
-  }
-
-  private notify(key: RunKey): void {
-    const set = this.waiters.get(runKeyString(key));
-    if (set) for (const w of [...set]) w();
-  }
-
-  private wakeAllWaiters(): void {
-    for (const set of this.waiters.values()) for (const w of [...set]) w();
+    this.waiters.wake(key);
   }
 
   /** Retention deleted the namespace's runs that closed before `closedBefore`: forget them here too. */
   dropClosedRuns(namespace: string, closedBefore: number): void {
-    const gone = (run: Run) => run.record.namespace === namespace && run.record.closeTime !== null && run.record.closeTime < closedBefore;
-    for (const [k, run] of this.runs) if (gone(run)) this.runs.delete(k);
-    for (const [k, ref] of this.evicted) {
-      const run = ref.deref();
-      if (!run || gone(run)) this.evicted.delete(k);
-    }
-  }
-
-  /** Drops idle runs from memory once there are too many (their state is all on disk). */
-  private trimCache(): void {
-    if (this.runs.size < this.maxCachedRuns) return;
-    for (const [k, run] of this.runs) {
-      if (this.runs.size <= this.maxCachedRuns * 0.9) break;
-      if (run.uncommitted || run.wftStarted || run.activityStarts.size || this.backoff.has(run) || this.waiters.has(k)) continue;
-      this.runs.delete(k);
-      this.evicted.set(k, new WeakRef(run));
-      this.collected.register(run, k);
-    }
+    this.runs.dropWhere((run) => run.record.namespace === namespace && run.record.closeTime !== null && run.record.closeTime < closedBefore);
   }
 
   /** Reads history, after this engine's pending writes for the run are durable. */
   async readHistory(key: RunKey, fromEventId: number): Promise<HistoryEvent[]> {
-    const run = this.runs.get(runKeyString(key));
+    const run = this.runs.peek(key);
     if (run) await run.lastCommit.catch(() => {});
     return this.store.readHistory(key, fromEventId);
   }
@@ -470,7 +399,7 @@ export class EngineCore {
     this.scanStop?.();
     this.matching.close();
     this.timers.clear();
-    this.wakeAllWaiters();
+    this.waiters.wakeAll();
     await Promise.allSettled([...this.runs.values()].map((r) => r.lastCommit));
   }
 }
