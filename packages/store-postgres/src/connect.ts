@@ -8,6 +8,8 @@ export type TxSql = postgres.TransactionSql;
 
 export interface ConnectOptions {
   max: number;
+  /** PostgreSQL's statement_timeout for the session, in ms: a database that hangs fails a statement instead of hanging it. */
+  statementTimeoutMs: number;
   /** Called when a connection closes (other than by `end()`). */
   onclose?: () => void;
 }
@@ -21,7 +23,7 @@ export function connect(a: PostgresAddress, opts: ConnectOptions): Sql {
     connect_timeout: 10,
     onnotice: () => undefined,
     onclose: opts.onclose,
-    connection: { search_path: a.schema, application_name: 'endure' },
+    connection: { search_path: a.schema, application_name: 'endure', statement_timeout: Math.max(1, Math.round(opts.statementTimeoutMs)) },
   });
 }
 

@@ -22,6 +22,11 @@ export interface PostgresStoreOptions {
   maxBatch?: number;
   /** How long open waits for another owner to let go of the schema, in ms. Default 1000. */
   lockTimeoutMs?: number;
+  /**
+   * Longest a statement may run, in ms (PostgreSQL's statement_timeout): a database that stops
+   * answering fails the write (and the store stops) instead of hanging it. Default 60000.
+   */
+  statementTimeoutMs?: number;
 }
 
 export class PostgresStore implements Store {
@@ -54,8 +59,9 @@ export class PostgresStore implements Store {
     const a = parsePostgresAddress(address, opts.schema);
     const where = describeWhere(a);
     let store: PostgresStore | undefined;
-    const writer = connect(a, { max: 1, onclose: () => store?.breakWith(new Error(`${where}: the connection that holds the owner lock closed; Endure stops here, and a restart reconnects`)) });
-    const reader = connect(a, { max: opts.readConnections ?? 4 });
+    const statementTimeoutMs = opts.statementTimeoutMs ?? 60_000;
+    const writer = connect(a, { max: 1, statementTimeoutMs, onclose: () => store?.breakWith(new Error(`${where}: the connection that holds the owner lock closed; Endure stops here, and a restart reconnects`)) });
+    const reader = connect(a, { max: opts.readConnections ?? 4, statementTimeoutMs });
     try {
       await claimOwnerLock(writer, a.schema, where, opts.lockTimeoutMs ?? 1000);
       await migrate(writer, a.schema, where);

@@ -11,8 +11,11 @@
 // engine does after any failed write.
 import { checkInOrder, loadState, type BatchState } from './batch-check.js';
 import { writeRuns } from './batch-write.js';
-import { isConnectionError, type Sql, type TxSql } from './connect.js';
+import { errorCode, isConnectionError, type Sql, type TxSql } from './connect.js';
 import type { RunPlan } from './plan.js';
+
+/** SQLSTATE of a statement cancelled by statement_timeout. */
+const STATEMENT_TIMEOUT = '57014';
 
 /** A mutation as the batcher runs it: a run plan, or an operation of its own (namespaces, keys, retention). */
 export type Job = { run: RunPlan } | { apply: (tx: TxSql) => Promise<unknown> };
@@ -96,6 +99,15 @@ export class WriteBatcher {
     try {
       outcomes = await this.transaction(batch.map((p) => p.job));
     } catch (e) {
+      if (errorCode(e) === STATEMENT_TIMEOUT && !this.broken) {
+        // Rolled back, so nothing was committed; retrying each mutation alone would wait the
+        // timeout once per mutation. The database is not answering: stop, as after a failed write.
+        const err = new Error(`${this.explain(e).message}; the database did not finish the write within the statement timeout (statementTimeoutMs), and nothing of it was committed: Endure stops here, and a restart recovers from what the database holds`);
+        this.onBroken(err);
+        this.fail(err);
+        for (const p of batch) p.reject(err);
+        return;
+      }
       if (this.broken || isConnectionError(e) || e instanceof OwnershipLostError) {
         const err =
           this.broken ??

@@ -97,4 +97,40 @@ describe('PostgresStore group commit', () => {
       await reopened.close();
     }
   });
+
+  it('a database that stops answering fails the writes after statementTimeoutMs, all at once and committing nothing, and the store stops', async () => {
+    const s = freshSchema('gc');
+    dropped.push(() => s.drop());
+    const store = await PostgresStore.open(s.address, { statementTimeoutMs: 300 });
+    const blocker = postgres(TEST_DATABASE, { max: 1, onnotice: () => undefined });
+    try {
+      await store.createWorkflow(createOf('before'));
+      // Another session holds the table, so every write waits on it, as on a hung database.
+      const held = blocker.begin(async (tx) => {
+        await tx.unsafe(`LOCK TABLE "${s.schema}".workflows IN ACCESS EXCLUSIVE MODE`);
+        await new Promise((r) => setTimeout(r, 3_000));
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const started = Date.now();
+      const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.createWorkflow(createOf(`stuck${i}`))));
+      const took = Date.now() - started;
+      for (const r of results) {
+        assert.equal(r.status, 'rejected');
+        assert.match(((r as PromiseRejectedResult).reason as Error).message, /statement timeout.*statementTimeoutMs.*nothing of it was committed/);
+      }
+      assert.ok(took < 2_500, `rejected after one timeout, not one per write (${took} ms)`);
+      await assert.rejects(store.createWorkflow(createOf('later')), /statementTimeoutMs/);
+      await held;
+    } finally {
+      await store.close();
+      await blocker.end({ timeout: 5 });
+    }
+    const reopened = await PostgresStore.open(s.address, { lockTimeoutMs: 30_000 });
+    try {
+      assert.ok(await reopened.getWorkflow({ namespace: 'default', workflowId: 'before', runId: 'r1' }));
+      assert.equal(await reopened.countWorkflows('default'), 1, 'none of the timed-out writes committed');
+    } finally {
+      await reopened.close();
+    }
+  });
 });
