@@ -3,30 +3,15 @@
 // serves it over HTTP.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, Connection } from '@endure/client';
-import { NativeConnection, Worker } from '@endure/worker';
-import { memoryLogger, uid, workflowsPath } from '../src/harness.js';
-import { makeActivities } from '../src/activities.js';
+import { Connection } from '@endure/client';
+import { uid } from '../src/harness.js';
+import { bootApp } from '../src/app-boot.js';
 import { freshPostgresSchema } from '../src/postgres-schema.js';
 import { startServerProcess } from '../src/server-process.js';
 
 const taskQueue = 'postgres';
 
-async function boot(address: string) {
-  const conn = await Connection.connect({ address });
-  const wconn = await NativeConnection.connect({ address });
-  const worker = await Worker.create({ connection: wconn, taskQueue, workflowsPath: workflowsPath('basic'), activities: makeActivities().activities, logger: memoryLogger() });
-  const running = worker.run();
-  return {
-    client: new Client({ connection: conn }),
-    async down() {
-      worker.shutdown();
-      await running;
-      await wconn.close();
-      await conn.close(); // last connection: the embedded engine closes too
-    },
-  };
-}
+const boot = (address: string) => bootApp(address, taskQueue);
 
 describe('the engine on PostgreSQL', () => {
   const drops: (() => Promise<void>)[] = [];

@@ -4,30 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HistoryEvent } from '@endure/protocol';
-import { Client, Connection } from '@endure/client';
-import { NativeConnection, Worker } from '@endure/worker';
-import { memoryLogger, uid, workflowsPath } from '../src/harness.js';
-import { makeActivities } from '../src/activities.js';
+import type { Client } from '@endure/client';
+import { uid } from '../src/harness.js';
+import { bootApp } from '../src/app-boot.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'endure-restart-'));
 const taskQueue = 'restart';
 
-/** Opens the engine on `address` with a worker and a client: a whole "process" of the app. */
-async function boot(address: string) {
-  const conn = await Connection.connect({ address });
-  const wconn = await NativeConnection.connect({ address });
-  const worker = await Worker.create({ connection: wconn, taskQueue, workflowsPath: workflowsPath('basic'), activities: makeActivities().activities, logger: memoryLogger() });
-  const running = worker.run();
-  return {
-    client: new Client({ connection: conn }),
-    async down() {
-      worker.shutdown();
-      await running;
-      await wconn.close();
-      await conn.close(); // last connection: the embedded engine closes too
-    },
-  };
-}
+const boot = (address: string) => bootApp(address, taskQueue);
 
 const timerEvents = (events: HistoryEvent[]) => ({
   started: events.find((e) => e.type === 'TimerStarted') as Extract<HistoryEvent, { type: 'TimerStarted' }> | undefined,
