@@ -1,19 +1,14 @@
 // Durable effects on other runs. Each is a timer row on the run that owes it, due at once, so it
 // survives a crash (recovery re-arms timers) and may run more than once: every effect here is
-// idempotent, and its timer row is deleted only once it is done.
+// idempotent, and its timer row is deleted only once it is done. The other run is asked through
+// `core.runActions` (run-actions.ts): this engine, or in a cluster the node owning its shard. A
+// refusal that is final (not found, closed) is recorded; one that may pass (UNAVAILABLE: a shard
+// moving, a node down) is thrown, and the effect is tried again.
 import { ApiError, CLOSE_EVENT_TYPES, type Failure, type HistoryEvent } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
-import { requestCancel, scheduleWorkflowTask, signalRun, terminateRun } from './lifecycle.js';
-import { startWorkflow } from './start.js';
-import { alreadyApplied } from './request-ids.js';
+import { scheduleWorkflowTask } from './lifecycle.js';
 import { formatTimerId, type Effect } from './timer-ids.js';
-
-async function currentRun(core: EngineCore, namespace: string, workflowId: string, runId?: string): Promise<Run | undefined> {
-  if (runId) return core.load({ namespace, workflowId, runId });
-  const rec = await core.store.getCurrentRun(namespace, workflowId);
-  return rec ? core.load(rec) : undefined;
-}
 
 /** Finishes an effect: removes its timer (and anything else `m` holds) on the run that owed it. */
 function done(core: EngineCore, run: Run, effect: Effect, m = new Mutation()): Promise<void> {
@@ -48,15 +43,14 @@ async function startChild(core: EngineCore, run: Run, effect: Effect & { kind: '
   if (!run.open || !c || c.status !== 'initiated') return done(core, run, effect);
   const m = new Mutation();
   try {
-    const started = await startWorkflow(
-      core,
-      {
+    const started = await core.runActions(r.namespace, c.workflowId).startChildWorkflow({
+      request: {
         namespace: r.namespace, workflowId: c.workflowId, workflowType: c.workflowType, taskQueue: c.taskQueue, input: c.input,
         workflowExecutionTimeoutMs: c.workflowExecutionTimeoutMs, workflowRunTimeoutMs: c.workflowRunTimeoutMs, workflowTaskTimeoutMs: c.workflowTaskTimeoutMs,
         requestId: `${r.runId}:child:${seq}`, // a retried effect finds the run it started
       },
-      { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, seq },
-    );
+      parent: { namespace: r.namespace, workflowId: r.workflowId, runId: r.runId, seq },
+    });
     if (run.state.children?.[seq]?.status !== 'initiated') return; // raced with another attempt
     if (!run.open) return done(core, run, effect); // closed meanwhile: its close-child effect handles the child
     c.status = 'started';
@@ -74,21 +68,13 @@ async function startChild(core: EngineCore, run: Run, effect: Effect & { kind: '
 async function notifyParent(core: EngineCore, run: Run, effect: Effect & { kind: 'notifyParent' }): Promise<void> {
   const r = run.record;
   const p = run.state.parent;
-  const parent = p ? await core.load(p) : undefined;
-  const c = parent?.state.children?.[p!.seq];
-  if (parent?.open && c?.status === 'initiated' && c.workflowId === r.workflowId) {
-    // The parent has not recorded this child as started yet: tell it after, never before.
-    core.armTimer({ ...run.key, timerId: formatTimerId({ kind: 'effect', effect }), fireAt: core.now() + 50 });
-    return;
-  }
-  if (parent?.open && c && c.workflowId === r.workflowId) {
-    const close = (await core.readHistory(run.key, r.nextEventId - 1)).find((e) => CLOSE_EVENT_TYPES.has(e.type));
-    // Checked again after the read: the parent may have closed, or been told, meanwhile.
-    if (close && parent.open && parent.state.children?.[p!.seq] === c) {
-      delete parent.state.children![p!.seq];
-      const m = new Mutation().event({ type: 'ChildWorkflowExecutionClosed', attributes: { seq: p!.seq, workflowId: r.workflowId, runId: r.runId, ...outcomeOf(close) } });
-      scheduleWorkflowTask(core, parent, m);
-      await core.apply(parent, m);
+  const close = p && (run.closeEvent ?? (await core.readHistory(run.key, r.nextEventId - 1)).find((e) => CLOSE_EVENT_TYPES.has(e.type)));
+  if (p && close) {
+    const told = await core.runActions(p.namespace, p.workflowId).recordChildClosed({ parent: p, child: { workflowId: r.workflowId, runId: r.runId }, outcome: outcomeOf(close) });
+    if (!told.done) {
+      // The parent has not recorded this child as started yet: tell it after, never before.
+      core.armTimer({ ...run.key, timerId: formatTimerId({ kind: 'effect', effect }), fireAt: core.now() + 50 });
+      return;
     }
   }
   return done(core, run, effect);
@@ -97,13 +83,16 @@ async function notifyParent(core: EngineCore, run: Run, effect: Effect & { kind:
 async function closeChild(core: EngineCore, run: Run, effect: Effect & { kind: 'closeChild' }): Promise<void> {
   const r = run.record;
   const c = run.state.children?.[effect.seq];
-  const child = c ? await currentRun(core, r.namespace, c.workflowId, undefined) : undefined;
-  if (c && child?.open && child.state.parent?.runId === r.runId) {
-    if (c.parentClosePolicy === 'TERMINATE') await terminateRun(core, child, `parent ${r.workflowId} closed (parentClosePolicy TERMINATE)`);
-    else if (c.parentClosePolicy === 'REQUEST_CANCEL') await requestCancel(core, child, `parent ${r.workflowId} closed (parentClosePolicy REQUEST_CANCEL)`);
+  if (c && (c.parentClosePolicy === 'TERMINATE' || c.parentClosePolicy === 'REQUEST_CANCEL')) {
+    const policy = c.parentClosePolicy;
+    const reason = `parent ${r.workflowId} closed (parentClosePolicy ${policy})`;
+    await core.runActions(r.namespace, c.workflowId).closeChild({ namespace: r.namespace, workflowId: c.workflowId, parentRunId: r.runId, policy, reason });
   }
   return done(core, run, effect);
 }
+
+/** Refusals an external signal or cancel records as its failure: they will not pass by trying again. */
+const FINAL_REFUSALS = new Set(['NOT_FOUND', 'FAILED_PRECONDITION', 'INVALID_ARGUMENT', 'PAYLOAD_TOO_LARGE']);
 
 async function requestExternal(core: EngineCore, run: Run, effect: Effect & { kind: 'external' }): Promise<void> {
   const seq = effect.seq;
@@ -112,19 +101,18 @@ async function requestExternal(core: EngineCore, run: Run, effect: Effect & { ki
   if (!x) return done(core, run, effect);
   let failure: Failure | undefined;
   try {
-    const target = await currentRun(core, r.namespace, x.workflowId, x.runId);
-    if (!target) throw new ApiError('NOT_FOUND', `workflow '${x.workflowId}' not found`);
-    // A re-fired effect (a crash before its timer row was deleted) finds its signal applied.
+    const target = core.runActions(r.namespace, x.workflowId);
+    // A re-fired effect (a crash before its timer row was deleted) finds its request applied: the target answers as if it were new.
     const requestId = `${r.runId}:external:${seq}`;
-    if (alreadyApplied(target, requestId)) await target.lastCommit;
-    else if (!target.open) throw new ApiError('FAILED_PRECONDITION', `workflow '${x.workflowId}' is already closed (${target.record.status})`);
-    else if (x.kind === 'signal') await signalRun(core, target, x.signalName ?? '', x.input ?? [], undefined, requestId);
-    else await requestCancel(core, target, `requested by workflow ${r.workflowId}`, undefined, requestId);
+    const ref = { namespace: r.namespace, workflowId: x.workflowId, runId: x.runId, requestId };
+    if (x.kind === 'signal') await target.signalWorkflow({ ...ref, signalName: x.signalName ?? '', input: x.input ?? [] });
+    else await target.requestCancelWorkflow({ ...ref, reason: `requested by workflow ${r.workflowId}` });
   } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
+    if (!(err instanceof ApiError && FINAL_REFUSALS.has(err.code))) throw err;
     failure = failureOf(err);
   }
-  delete run.state.externalRequests![seq];
+  if (!run.state.externalRequests?.[seq]) return; // done by another attempt meanwhile
+  delete run.state.externalRequests[seq];
   const m = new Mutation();
   if (run.open) m.event({ type: 'ExternalWorkflowRequestDone', attributes: { seq, kind: x.kind, failure } });
   return done(core, run, effect, m);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, CLOSE_EVENT_TYPES, type HistoryEvent, type Payload } from '@endure/protocol';
-import { StoredDataCorruptError, type RunKey, type Store, type TaskRow, type TimerRow, type WorkflowRecord } from '@endure/storage';
+import { FencedOffError, StoredDataCorruptError, type Fence, type RunKey, type Store, type TaskRow, type TimerRow, type WorkflowRecord } from '@endure/storage';
 import type { RunState } from './run-state.js';
 import { Matching, type TaskRef } from './matching.js';
 import { TimerQueue, systemClock, type Clock } from './timer-queue.js';
@@ -16,6 +16,19 @@ import { decodeRunState, encodeRunState, RunStateVersionError } from './run-stat
 import { TokenKeyRing } from './token-keys.js';
 import { TaskTokens } from './task-token.js';
 import { ApiKeys } from './api-keys.js';
+import { OwnedShards, ShardNotOwnedError } from './cluster/owned-shards.js';
+import type { RunActions } from './run-actions.js';
+import { dropShard } from './cluster/shard-handover.js';
+
+/** An engine that is one node of a cluster: it owns the runs of the shards its node holds leases on. */
+export interface ClusterOptions {
+  /** How many shards the runs are split into; every node of a cluster must agree on it. */
+  shardCount: number;
+  /** The node owning `shardId` now, for effects on runs there; undefined when no node is known to (the effect is retried). */
+  peer(shardId: number): RunActions | undefined;
+  /** The engine gave a shard up by itself (a write of it failed or was fenced off): stop renewing its lease. */
+  onShardLost?(shardId: number, why: string): void;
+}
 
 export interface EngineOptions {
   clock?: Clock;
@@ -35,6 +48,8 @@ export interface EngineOptions {
   waits?: Clock;
   /** New run ids and randomness seeds. Default: random UUIDs; a simulator passes a seeded source. */
   newId?: () => string;
+  /** One node of a cluster: owns only the shards handed to it (adoptShards), every write fenced. */
+  cluster?: ClusterOptions;
 }
 
 type TimerHandler = (run: Run, timer: TimerId) => void;
@@ -86,6 +101,11 @@ export class EngineCore {
   newPollerHook: (namespace: string, taskQueue: string, kind: TaskRef['kind']) => void = () => {};
 
   readonly store: Store;
+  /** The shards owned, in a cluster; undefined for a single engine, which owns every run. */
+  readonly shards: OwnedShards | undefined;
+  private readonly cluster: ClusterOptions | undefined;
+  /** This engine's own answers to effects on its runs (the Engine, set once it exists). */
+  local: RunActions | undefined;
 
   constructor(
     store: Store,
@@ -97,6 +117,8 @@ export class EngineCore {
     this.newId = opts.newId ?? randomUUID;
     this.maxPayloadBytes = opts.maxPayloadBytes ?? 2 * 1024 * 1024;
     this.timerHorizonMs = opts.timerHorizonMs ?? 60_000;
+    this.cluster = opts.cluster;
+    this.shards = opts.cluster ? new OwnedShards(opts.cluster.shardCount) : undefined;
     this.waiters = new RunWaiters(this.waits);
     this.runs = new RunCache(
       opts.maxCachedRuns ?? 20_000,
@@ -144,6 +166,7 @@ export class EngineCore {
   /** Loads a run into memory (once, however many callers ask at the same time). */
   async load(key: RunKey): Promise<Run | undefined> {
     this.check();
+    this.shards?.fenceOf(key); // another node's run is refused, never loaded here
     return this.runs.load(key, async () => {
       const record = await this.store.getWorkflow(key);
       if (!record) return undefined;
@@ -201,6 +224,8 @@ export class EngineCore {
     this.check();
     // A closed run's history is final: nothing may follow its close event. A transition that
     // checked `open` and then awaited something could get here after a close that raced it.
+    if (run.retired) throw this.moved(run);
+    const fence = this.shards?.fenceOf(run.key);
     if (!run.open && (m.events.length > 0 || m.close || m.upsertTasks.length > 0)) {
       throw new ApiError('FAILED_PRECONDITION', `workflow ${run.record.workflowId} is already closed (${run.record.status})`);
     }
@@ -245,6 +270,7 @@ export class EngineCore {
       upsertTimers: m.upsertTimers,
       deleteTimers: m.deleteTimers,
       continueAsNew: m.continueAsNew?.create,
+      fence,
     });
     run.lastCommit = p;
     run.uncommitted++;
@@ -262,9 +288,63 @@ export class EngineCore {
         for (const t of m.upsertTimers) this.armTimer(t);
         if (events.length) this.waiters.wake(run.key);
       },
-      (err: unknown) => this.fail(err),
+      (err: unknown) => this.writeFailed(run.key, err),
     );
     return p;
+  }
+
+  /** The fence a write of the run must carry (undefined for a single engine); refused when its shard is not here. */
+  fenceOf(key: RunKey): Fence | undefined {
+    return this.shards?.fenceOf(key);
+  }
+
+  /** Throws if `run` is a stale copy (its shard left this node): a wait on it must end. */
+  checkHeld(run: Run): void {
+    if (run.retired) throw this.moved(run);
+  }
+
+  private moved(run: Run): ShardNotOwnedError {
+    const shardId = this.shards?.shardOf(run.record.namespace, run.record.workflowId) ?? 0;
+    return new ShardNotOwnedError(shardId, `workflow '${run.record.workflowId}' of namespace '${run.record.namespace}'`);
+  }
+
+  /** Where an effect on the runs of `workflowId` goes: this engine, or the node owning their shard. */
+  runActions(namespace: string, workflowId: string): RunActions {
+    const local = this.local!;
+    if (!this.shards || this.shards.ownsRun({ namespace, workflowId })) return local;
+    const shardId = this.shards.shardOf(namespace, workflowId);
+    const peer = this.cluster!.peer(shardId);
+    if (!peer) throw new ShardNotOwnedError(shardId, `workflow '${workflowId}' of namespace '${namespace}'`);
+    return peer;
+  }
+
+  /**
+   * A write of the run failed: memory is ahead of disk. A single engine stops; a cluster node
+   * gives up the run's shard (its memory of it is dropped; whoever owns it next reads the store).
+   */
+  writeFailed(key: RunKey, err: unknown): void {
+    if (!this.shards || err instanceof StoredDataCorruptError) return this.fail(err);
+    const shardId = err instanceof FencedOffError ? err.fence.shardId : this.shards.shardOf(key.namespace, key.workflowId);
+    if (!this.shards.owns(shardId)) return;
+    const why = err instanceof FencedOffError ? err.message : `a write failed: ${err instanceof Error ? err.message : String(err)}`;
+    void dropShard(this, shardId);
+    this.cluster!.onShardLost?.(shardId, why);
+  }
+
+  /** Drops the runs `gone` names from memory, marking each copy retired (its shard left this node); returns them. */
+  retireRunsWhere(gone: (run: Run) => boolean): Run[] {
+    const retired = this.runs.dropWhere(gone);
+    for (const run of retired) {
+      run.retired = true;
+      this.backoff.delete(run);
+      this.waiters.wake(run.key);
+    }
+    return retired;
+  }
+
+  /** The horizon durable timers are loaded within, from now. */
+  timerHorizon(): number {
+    return this.now() + this.timerHorizonMs;
   }
 
   /** A storage write failed: state in memory may be ahead of disk, so stop taking work. */
@@ -309,6 +389,7 @@ export class EngineCore {
   /** Loads a durable timer into the in-memory queue if it is due within the horizon. */
   armTimer(t: TimerRow): void {
     if (t.fireAt > this.now() + this.timerHorizonMs) return;
+    if (this.shards && !this.shards.ownsRun(t)) return;
     this.timers.set(armedTimerKey(t, t.timerId), t.fireAt, () => {
       void this.fireDurableTimer(t);
     });
@@ -327,18 +408,25 @@ export class EngineCore {
 
   /** Startup: offer every stored task and arm the near timers; then keep loading timers ahead. */
   async recover(): Promise<void> {
+    // A cluster node owns nothing yet: each shard's work is loaded as the shard is adopted.
+    if (!this.shards) await this.offerStoredTasks(() => true);
+    await this.scanTimers();
+  }
+
+  /** Offers the stored tasks `wanted` picks (recovery; a cluster node adopting shards). */
+  async offerStoredTasks(wanted: (row: TaskRow) => boolean): Promise<void> {
     let after: TaskRow | undefined;
     for (;;) {
       const page = await this.store.listTasks(1000, after);
+      const rows = page.filter(wanted);
       // Checked here, where a task row is first read, so one this release cannot hand out stops it
       // at open rather than waiting unseen in a queue.
-      for (const row of page) parseTaskId(row.taskId, `workflow ${row.workflowId} run ${row.runId} in namespace ${row.namespace}`);
-      // A failed workflow task retries at once after a restart: the restart may carry the fix.
-      for (const row of page) this.offerAt(row.kind === 'workflow' ? { ...row, visibleAt: 0 } : row);
+      for (const row of rows) parseTaskId(row.taskId, `workflow ${row.workflowId} run ${row.runId} in namespace ${row.namespace}`);
+      // A failed workflow task retries at once after a restart (or a move): it may carry the fix.
+      for (const row of rows) this.offerAt(row.kind === 'workflow' ? { ...row, visibleAt: 0 } : row);
       if (page.length < 1000) break;
       after = page[page.length - 1];
     }
-    await this.scanTimers();
   }
 
   private async scanTimers(): Promise<void> {
@@ -348,7 +436,11 @@ export class EngineCore {
     for (const t of rows) this.armTimer(t);
     // A full page means more are due soon than fit in one read: look again shortly.
     this.scanStop = this.clock.schedule(rows.length === page ? 1000 : this.timerHorizonMs / 2, () => {
-      this.scanTimers().catch((err: unknown) => this.fail(err));
+      this.scanTimers().catch((err: unknown) => {
+        if (!this.shards || err instanceof StoredDataCorruptError) return this.fail(err);
+        // A cluster node outlives a database that is down a while: its leases lapse meanwhile, and it looks again soon.
+        this.scanStop = this.clock.schedule(1000, () => void this.scanTimers().catch(() => {}));
+      });
     });
   }
 

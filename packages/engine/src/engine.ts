@@ -52,8 +52,9 @@ import {
   type StartWorkflowResponse,
   type WorkflowDescription,
   type WorkflowTask,
+  type PeerApi,
 } from '@endure/protocol';
-import type { Store } from '@endure/storage';
+import type { Fence, Store } from '@endure/storage';
 import { alreadyApplied } from './request-ids.js';
 import { EngineCore, type EngineHealth, type EngineOptions } from './engine-core.js';
 import type { Run } from './run.js';
@@ -78,6 +79,8 @@ import { refuseQueryWhileDelayed, refuseUpdateWhileDelayed } from './delayed-sta
 import { namespaceInfo } from './namespaces.js';
 import { countWorkflows, listWorkflows } from './visibility.js';
 import { RetentionSweeper, type RetentionOptions } from './retention.js';
+import { closeChild, recordChildClosed } from './run-actions.js';
+import { adoptShards, dropShard } from './cluster/shard-handover.js';
 
 export interface EngineOpenOptions extends EngineOptions {
   /** How often closed runs past their namespace's retention are deleted, and in what batches. */
@@ -93,12 +96,13 @@ const DEFAULT_POLL_MS = 60_000;
  * the schema checks are not repeated here; what only the engine can check (a token's
  * signature, a cron schedule, registered search attributes) it checks.
  */
-export class Engine implements EngineApi {
+export class Engine implements EngineApi, PeerApi {
   private readonly core: EngineCore;
   private readonly retention: RetentionSweeper;
 
   private constructor(store: Store, opts: EngineOpenOptions) {
     this.core = new EngineCore(store, opts);
+    this.core.local = this;
     this.retention = new RetentionSweeper(this.core, opts.retention);
     this.core.onDurableTimer((run, timer) => fireTimer(this.core, run, timer));
     this.core.newPollerHook = (ns, q, kind) => {
@@ -162,11 +166,13 @@ export class Engine implements EngineApi {
     const deadline = this.core.now() + (r.timeoutMs ?? DEFAULT_POLL_MS);
     while (run.open) {
       this.core.check(); // a failed or shut-down engine ends the wait
+      this.core.checkHeld(run); // so does the run's shard moving to another node
       const left = deadline - this.core.now();
       if (left <= 0 || signal?.aborted) return { runId: run.record.runId };
       await this.core.waitForEvent(run.key, left, signal);
     }
     this.core.check();
+    this.core.checkHeld(run);
     await run.lastCommit; // a result is only given once it is durable
     // A run this engine closed keeps its close event; one loaded closed reads it from the store.
     const closeEvent = run.closeEvent ?? this.core.closeEventOf(await this.core.readHistory(run.key, run.record.nextEventId - 1));
@@ -379,6 +385,40 @@ export class Engine implements EngineApi {
    */
   health(): EngineHealth {
     return this.core.health();
+  }
+
+  // --- what other nodes of a cluster ask of this one's runs (run-actions.ts) ---
+
+  async startChildWorkflow(r: Parameters<PeerApi['startChildWorkflow']>[0]): Promise<StartWorkflowResponse> {
+    return startWorkflow(this.core, r.request, r.parent);
+  }
+
+  async recordChildClosed(r: Parameters<PeerApi['recordChildClosed']>[0]): Promise<{ done: boolean }> {
+    this.core.check();
+    return recordChildClosed(this.core, r);
+  }
+
+  async closeChild(r: Parameters<PeerApi['closeChild']>[0]): Promise<void> {
+    this.core.check();
+    return closeChild(this.core, r);
+  }
+
+  // --- shard ownership, for a cluster node (EngineOptions.cluster) ---
+
+  /** Starts owning these shards (their leases' fences): their stored tasks are offered, their near timers armed. */
+  adoptShards(fences: Fence[]): Promise<void> {
+    this.core.check();
+    return adoptShards(this.core, fences);
+  }
+
+  /** Stops owning a shard; resolves once the writes it had in flight have settled (then its lease may be released). */
+  dropShard(shardId: number): Promise<void> {
+    return dropShard(this.core, shardId);
+  }
+
+  /** The shards this engine owns now (a cluster node), ascending; undefined for a single engine. */
+  ownedShards(): number[] | undefined {
+    return this.core.shards?.ids();
   }
 
   /** Stops dispatching and waits for issued writes to be durable. Does not close the store. */

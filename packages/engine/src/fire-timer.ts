@@ -10,6 +10,9 @@ import { startDelayedRun } from './delayed-start.js';
 import { loadStartAttributes } from './cron/cron-chain.js';
 import { runEffect } from './effects.js';
 
+/** How soon an effect whose other run could not be reached is tried again. */
+const EFFECT_RETRY_MS = 1000;
+
 export function fireTimer(core: EngineCore, run: Run, timer: TimerId): void {
   // Storage failures stop the whole engine (EngineCore.fail); nothing else to do per timer.
   const done = (p: Promise<void> | undefined) => void p?.catch(() => {});
@@ -33,7 +36,11 @@ export function fireTimer(core: EngineCore, run: Run, timer: TimerId): void {
       return done(startDelayedRun(core, run));
     case 'effect':
       runEffect(core, run, timer.effect).catch((err: unknown) => {
-        if (!(err instanceof ApiError)) core.fail(err);
+        if (!(err instanceof ApiError)) return core.fail(err);
+        // The other run's node is unreachable or its shard is moving: try again shortly (its row stays until done).
+        if (err.code === 'UNAVAILABLE' && core.health().status === 'serving' && !run.retired) {
+          core.armTimer(core.timerRow(run, timer, core.now() + EFFECT_RETRY_MS));
+        }
       });
       return;
     default: {

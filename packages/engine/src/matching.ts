@@ -195,6 +195,20 @@ export class Matching {
     return [...names];
   }
 
+  /** Forgets the queued and held work `gone` names (its run's shard left this node). */
+  dropWhere(gone: (ref: TaskRef) => boolean): void {
+    for (const q of this.queues.values()) {
+      const kept = q.ready.slice(q.head).filter((ref) => !gone(ref) || (this.queued.delete(refKey(ref)), false));
+      q.ready = kept;
+      q.head = 0;
+      for (const [workerId, held] of q.sticky) {
+        const stay = held.filter((h) => !gone(h.ref) || (h.cancel(), this.queued.delete(refKey(h.ref)), false));
+        if (stay.length) q.sticky.set(workerId, stay);
+        else q.sticky.delete(workerId);
+      }
+    }
+  }
+
   /** Releases every waiting poller with null (engine shutting down). */
   close(): void {
     for (const q of this.queues.values()) {

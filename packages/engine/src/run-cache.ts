@@ -72,13 +72,21 @@ export class RunCache {
     if (this.runs.get(k) === run) this.runs.delete(k);
   }
 
-  /** Drops every run (cached or held by weak reference) that `gone` says no longer exists. */
-  dropWhere(gone: (run: Run) => boolean): void {
-    for (const [k, run] of this.runs) if (gone(run)) this.runs.delete(k);
+  /** Drops every run (cached or held by weak reference) that `gone` says no longer exists; returns them. */
+  dropWhere(gone: (run: Run) => boolean): Run[] {
+    const dropped: Run[] = [];
+    for (const [k, run] of this.runs) {
+      if (!gone(run)) continue;
+      this.runs.delete(k);
+      dropped.push(run);
+    }
     for (const [k, ref] of this.evicted) {
       const run = ref.deref();
-      if (!run || gone(run)) this.evicted.delete(k);
+      if (run && !gone(run)) continue;
+      this.evicted.delete(k);
+      if (run) dropped.push(run);
     }
+    return dropped;
   }
 
   /** The runs in memory. */

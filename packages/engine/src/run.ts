@@ -36,6 +36,11 @@ export class Run {
   rejectedUpdates = new Map<string, Failure>();
   /** Request ids of task outcomes applied lately (request-ids.ts): a resend is answered, not refused. */
   appliedOutcomes = new Set<string>();
+  /**
+   * The run's shard left this node (cluster): this copy is stale, and is never written or waited
+   * on again; the shard's new owner loads the run afresh from the store.
+   */
+  retired = false;
   /** A cron run's start attributes (its input…), kept once read: the chain's next run repeats them (cron/cron-chain.ts). */
   startAttributes: EventOf<'WorkflowExecutionStarted'>['attributes'] | undefined;
 

@@ -102,7 +102,7 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewR
   // its first task is offered at once too (tasks never wait for commits, acknowledgements do).
   // The compare-and-set cannot fail here: this engine owns the store and starts of one id are
   // serialized above, so the task's completion is never queued behind a refused create.
-  const created = core.store.createWorkflow(create);
+  const created = core.store.createWorkflow({ ...create, fence: core.fenceOf(run.key) });
   core.adopt(run, created);
   if (task) core.offerAt(task);
   try {
@@ -112,7 +112,7 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewR
     if (err instanceof CurrentRunConflictError) {
       throw new ApiError('ALREADY_STARTED', `workflow id '${req.workflowId}' was started concurrently (run ${err.currentRunId ?? '?'})`);
     }
-    core.fail(err);
+    core.writeFailed(run.key, err);
     throw err;
   }
   for (const t of timers) core.armTimer(t);

@@ -60,6 +60,11 @@ export class TimerQueue {
     e.fire = () => {}; // removed lazily from the heap
   }
 
+  /** Deletes every deadline whose key `gone` names. */
+  deleteWhere(gone: (key: string) => boolean): void {
+    for (const key of [...this.byKey.keys()]) if (gone(key)) this.delete(key);
+  }
+
   clear(): void {
     this.cancelAlarm?.();
     this.heap = [];

@@ -35,6 +35,7 @@ export async function waitForUpdate(core: EngineCore, run: Run, updateId: string
   const deadline = core.now() + timeoutMs;
   for (;;) {
     core.check(); // a shut-down engine ends the wait (close() wakes every waiter)
+    core.checkHeld(run); // so does the run's shard moving to another node
     const r = updateStatus(run, updateId);
     if (!r) throw new ApiError('NOT_FOUND', `update '${updateId}' not found on workflow '${run.record.workflowId}' run ${run.record.runId}`);
     if (reached(r, stage)) {

@@ -15,3 +15,4 @@ export { parseRfc3339 } from './list-filter/values.js';
 export * from './retry-safety.js';
 export * from './operations.js';
 export { validateRequest, validatingApi } from './validating-api.js';
+export * from './peer-operations.js';
