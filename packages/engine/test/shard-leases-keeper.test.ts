@@ -23,7 +23,7 @@ function cluster() {
     const keeper = new ShardLeasesKeeper(
       s,
       { nodeId, address: `http://${nodeId}:7233`, shardCount: SHARDS, leaseMs: LEASE_MS, clock },
-      { gained: (l) => log.push(`+${l.shardId}@${l.token}`), lost: (id, why) => log.push(`-${id} ${why}`), failed: (e) => errors.push(e) },
+      { gained: (l) => log.push(`+${l.shardId}@${l.token}`), lost: (id, why) => void log.push(`-${id} ${why}`), failed: (e) => errors.push(e) },
     );
     nodes.set(nodeId, { keeper, log, errors });
     return keeper;

@@ -26,8 +26,12 @@ export interface ShardLeasesKeeperOptions {
 export interface ShardOwnershipEvents {
   /** This node now owns `lease.shardId`: load its work. */
   gained(lease: ShardLease): void;
-  /** This node no longer owns `shardId` (taken over, released, or not renewed in time): drop it. */
-  lost(shardId: number, why: string): void;
+  /**
+   * This node no longer owns `shardId` (taken over, released, or not renewed in time): drop it.
+   * A promise returned is waited for before the lease is released (a hand-over in good order
+   * lets the writes in flight land first); a lease that ran out is not waited for.
+   */
+  lost(shardId: number, why: string): Promise<void> | void;
   /** A round failed (the store unreachable, say); the next round tries again. Leases run out meanwhile. */
   failed(err: unknown): void;
 }
@@ -93,10 +97,22 @@ export class ShardLeasesKeeper {
     this.stopTimer?.();
     await this.ticking;
     for (const { lease } of [...this.held.values()]) {
-      this.drop(lease.shardId, 'the node is stopping');
+      await this.drop(lease.shardId, 'the node is stopping');
       await this.store.releaseShard(lease);
     }
     await this.store.removeNode(this.opts.nodeId);
+  }
+
+  /**
+   * Gives one shard up now (its owner found its memory of it unusable: a write failed): stops
+   * renewing it and releases it, so it is taken again — by this node or another — and loaded
+   * afresh from the store. A release that fails leaves the lease to run out.
+   */
+  async giveUp(shardId: number, why: string): Promise<void> {
+    const h = this.held.get(shardId);
+    if (!h) return;
+    await this.drop(shardId, why);
+    await this.store.releaseShard(h.lease).catch(() => {});
   }
 
   /** Stops without releasing anything: what a crash looks like to the others (for tests and the simulator). */
@@ -104,7 +120,7 @@ export class ShardLeasesKeeper {
     this.stopped = true;
     this.halted = true;
     this.stopTimer?.();
-    for (const shardId of [...this.held.keys()]) this.drop(shardId, 'the node halted');
+    for (const shardId of [...this.held.keys()]) void this.drop(shardId, 'the node halted');
   }
 
   private schedule(): void {
@@ -148,7 +164,7 @@ export class ShardLeasesKeeper {
     if (this.held.size > target || (starved && this.held.size > fair && most[0] === nodeId)) {
       const shardId = Math.max(...this.held.keys());
       const { lease } = this.held.get(shardId)!;
-      this.drop(shardId, `rebalancing: ${live} nodes share ${this.opts.shardCount} shards`);
+      await this.drop(shardId, `rebalancing: ${live} nodes share ${this.opts.shardCount} shards`);
       await this.store.releaseShard(lease);
     }
   }
@@ -172,11 +188,11 @@ export class ShardLeasesKeeper {
   /** Gives up, locally, every shard whose lease may have ended without a renewal coming back. */
   private expireUnsafe(): void {
     const now = this.opts.clock.now();
-    for (const [shardId, h] of this.held) if (now >= h.safeUntil) this.drop(shardId, 'its lease was not renewed in time');
+    for (const [shardId, h] of this.held) if (now >= h.safeUntil) void this.drop(shardId, 'its lease was not renewed in time');
   }
 
-  private drop(shardId: number, why: string): void {
-    if (!this.held.delete(shardId)) return;
-    this.events.lost(shardId, why);
+  private drop(shardId: number, why: string): Promise<void> {
+    if (!this.held.delete(shardId)) return Promise.resolve();
+    return Promise.resolve(this.events.lost(shardId, why)).catch(() => {});
   }
 }

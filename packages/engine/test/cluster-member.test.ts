@@ -1,0 +1,57 @@
+// Cluster members over one store, on real time with short leases: a second node gets its share,
+// a halted node's shards are taken over, and its runs finish on the node that took them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryStore, emptyData } from '@endure/storage/memory';
+import { ClusterMember, type RunActions } from '../src/index.js';
+import { completeTask, p } from './support.js';
+
+const SHARDS = 8;
+
+async function eventually(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('a second node gets its share; a halted node is taken over and its runs finish elsewhere', async () => {
+  const store = new MemoryStore(emptyData());
+  const members = new Map<string, ClusterMember>();
+  const join = async (nodeId: string) => {
+    const m = await ClusterMember.join(store, {
+      nodeId,
+      address: `mem://${nodeId}`,
+      shardCount: SHARDS,
+      leaseMs: 600,
+      tickMs: 100,
+      peerAt: (address) => members.get(address.slice('mem://'.length))!.engine as RunActions,
+    });
+    members.set(nodeId, m);
+    return m;
+  };
+  const a = await join('a');
+  assert.equal(a.engine.ownedShards()?.length, SHARDS, 'a lone node owns every shard');
+  const b = await join('b');
+  await eventually('the shards are shared evenly', () => a.engine.ownedShards()!.length === SHARDS / 2 && b.engine.ownedShards()!.length === SHARDS / 2);
+
+  // Runs on a's shards, started through a and left waiting for their next task.
+  const ids: string[] = [];
+  for (let i = 0; ids.length < 3; i++) {
+    const id = `w-${i}`;
+    const shard = (await import('../src/index.js')).shardOf('default', id, SHARDS);
+    if (a.ownerOf(shard)?.nodeId !== 'a') continue;
+    await a.engine.startWorkflow({ namespace: 'default', workflowId: id, workflowType: 'W', taskQueue: 'q', input: [] });
+    ids.push(id);
+  }
+  await a.halt(); // a crash, as the others see it: nothing released
+  await eventually('b owns every shard', () => b.engine.ownedShards()!.length === SHARDS);
+  for (let n = 0; n < ids.length; n++) await completeTask(b.engine, 'default', 'q', [{ type: 'CompleteWorkflow', result: p('done') }]);
+  for (const id of ids) {
+    const r = await b.engine.getResult({ namespace: 'default', workflowId: id, timeoutMs: 5000 });
+    assert.equal(r.closeEvent?.type, 'WorkflowExecutionCompleted', id);
+  }
+  await b.leave();
+  assert.deepEqual((await store.listNodes()).map((n) => n.nodeId), ['a'], 'b left the node list; a, halted, is still on it until removed');
+});
