@@ -41,6 +41,7 @@ import {
   type ApiKeyInfo,
   type CreateApiKeyResponse,
   type ListApiKeysResponse,
+  type DescribeClusterResponse,
   type NamespaceInfo,
   type ActivityTask,
   type EngineApi,
@@ -78,6 +79,7 @@ import { refuseQueryWhileDelayed, refuseUpdateWhileDelayed } from './delayed-sta
 import { namespaceInfo } from './namespaces.js';
 import { countWorkflows, listWorkflows } from './visibility.js';
 import { RetentionSweeper, type RetentionOptions } from './retention.js';
+import { describeCluster } from './cluster/describe-cluster.js';
 
 export interface EngineOpenOptions extends EngineOptions {
   /** How often closed runs past their namespace's retention are deleted, and in what batches. */
@@ -362,6 +364,16 @@ export class Engine implements EngineApi {
   async revokeApiKey(r: RevokeApiKeyRequest): Promise<void> {
     this.core.check();
     await this.core.apiKeys.revoke(r.keyId);
+  }
+
+  /**
+   * Nodes and shard leases as the store records them. Judged on `waits`, the wall clock even
+   * when `clock` is virtual (time skipping), as the store's lease times are; a simulator sets
+   * both to its own.
+   */
+  async describeCluster(_req: Record<string, never> = {}): Promise<DescribeClusterResponse> {
+    this.core.check();
+    return describeCluster(this.core.store, this.core.waits.now());
   }
 
   /**
