@@ -62,4 +62,4 @@ export { type WorkflowExecutionInfo, type AsyncWorkflowListIterable } from './wo
 export { type WorkflowExecutionStatusName } from './workflow-status.js';
 export { OperatorClient, type RegisterNamespaceOptions } from './operator-client.js';
 export { TaskQueueClient } from './task-queue-client.js';
-export type { NamespaceInfo, SearchAttributeType, ListSearchAttributesResponse, DescribeTaskQueueResponse, TaskQueuePoller } from '@endure/protocol';
+export type { NamespaceInfo, SearchAttributeType, ListSearchAttributesResponse, DescribeTaskQueueResponse, TaskQueuePoller, DescribeClusterResponse, ClusterNode, ClusterShard } from '@endure/protocol';

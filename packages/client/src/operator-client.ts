@@ -1,4 +1,4 @@
-import type { ApiKeyInfo, ApiKeyRole, CreateApiKeyResponse, EngineApi, ListSearchAttributesResponse, NamespaceInfo, RotateTokenKeyResponse, SearchAttributeType } from '@endure/protocol';
+import type { ApiKeyInfo, ApiKeyRole, CreateApiKeyResponse, DescribeClusterResponse, EngineApi, ListSearchAttributesResponse, NamespaceInfo, RotateTokenKeyResponse, SearchAttributeType } from '@endure/protocol';
 import { optionalMs, type Duration } from '@endure/common';
 import { serviceCall as call } from './service-call.js';
 
@@ -70,5 +70,10 @@ export class OperatorClient {
   /** Revokes an API key by its id: requests carrying it are refused from now on. */
   revokeApiKey(keyId: string): Promise<void> {
     return call(() => this.engine.revokeApiKey({ keyId }));
+  }
+
+  /** The cluster's nodes and shard leases as the database records them (a single engine: mode 'single'). */
+  describeCluster(): Promise<DescribeClusterResponse> {
+    return call(() => this.engine.describeCluster({}));
   }
 }

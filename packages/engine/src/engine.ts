@@ -41,6 +41,7 @@ import {
   type ApiKeyInfo,
   type CreateApiKeyResponse,
   type ListApiKeysResponse,
+  type DescribeClusterResponse,
   type NamespaceInfo,
   type ActivityTask,
   type EngineApi,
@@ -81,6 +82,7 @@ import { countWorkflows, listWorkflows } from './visibility.js';
 import { RetentionSweeper, type RetentionOptions } from './retention.js';
 import { closeChild, recordChildClosed } from './run-actions.js';
 import { adoptShards, dropShard } from './cluster/shard-handover.js';
+import { describeCluster } from './cluster/describe-cluster.js';
 
 export interface EngineOpenOptions extends EngineOptions {
   /** How often closed runs past their namespace's retention are deleted, and in what batches. */
@@ -368,6 +370,17 @@ export class Engine implements EngineApi, PeerApi {
   async revokeApiKey(r: RevokeApiKeyRequest): Promise<void> {
     this.core.check();
     await this.core.apiKeys.revoke(r.keyId);
+  }
+
+  /**
+   * Nodes and shard leases as the store records them. Judged on `waits`, the wall clock even
+   * when `clock` is virtual (time skipping), as the store's lease times are; a simulator sets
+   * both to its own.
+   */
+  async describeCluster(_req: Record<string, never> = {}): Promise<DescribeClusterResponse> {
+    this.core.check();
+    const shards = this.core.shards;
+    return describeCluster(this.core.store, this.core.waits.now(), shards && { shardCount: shards.shardCount });
   }
 
   /**

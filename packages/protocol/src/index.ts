@@ -9,6 +9,7 @@ export * from './api.js';
 export * from './errors.js';
 export * from './visibility.js';
 export * from './security.js';
+export * from './cluster.js';
 export * from './list-filter/ast.js';
 export { parseListFilter, MAX_FILTER_DEPTH, MAX_FILTER_TERMS } from './list-filter/parser.js';
 export { parseRfc3339 } from './list-filter/values.js';

@@ -54,6 +54,7 @@ import {
   RegisterNamespaceRequest,
 } from './visibility.js';
 import { CreateApiKeyRequest, CreateApiKeyResponse, ListApiKeysResponse, RevokeApiKeyRequest, RotateTokenKeyResponse } from './security.js';
+import { DescribeClusterResponse } from './cluster.js';
 import type { RetrySafety } from './retry-safety.js';
 
 /** The request of operations that take nothing, and the answer of those that return nothing (`void` in process). */
@@ -212,6 +213,12 @@ export const OPERATIONS = {
   }),
   listApiKeys: op({ summary: 'The API keys: ids, roles, namespaces, creation times; never their secrets.', request: Empty, response: ListApiKeysResponse, retry: 'read' }),
   revokeApiKey: op({ summary: 'Revoke an API key: requests carrying it are refused from now on.', request: RevokeApiKeyRequest, response: Empty, retry: 'once' }),
+  describeCluster: op({
+    summary: 'The cluster: its nodes (address, alive or not, the shards each holds), every shard lease, and the shards nobody holds.',
+    request: Empty,
+    response: DescribeClusterResponse,
+    retry: 'read',
+  }),
 };
 
 export type EngineOperation = keyof typeof OPERATIONS;

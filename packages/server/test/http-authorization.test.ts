@@ -58,6 +58,7 @@ function requestFor(ns: string, taskToken: string, waitMs: number): Record<Engin
     createApiKey: { namespaces: [ns], role: 'reader' },
     listApiKeys: {},
     revokeApiKey: { keyId: 'no-such-key' },
+    describeCluster: {},
   };
 }
 
@@ -67,7 +68,7 @@ function requestFor(ns: string, taskToken: string, waitMs: number): Record<Engin
  */
 const READS: EngineOperation[] = [
   'describeWorkflow', 'getHistory', 'getResult', 'queryWorkflow', 'pollUpdate', 'listWorkflows', 'countWorkflows',
-  'describeNamespace', 'listNamespaces', 'listSearchAttributes', 'describeTaskQueue',
+  'describeNamespace', 'listNamespaces', 'listSearchAttributes', 'describeTaskQueue', 'describeCluster',
 ];
 const COMPLETE_ACTIVITY: EngineOperation[] = ['completeActivityTask', 'failActivityTask', 'cancelActivityTask', 'heartbeatActivityTask'];
 const ALLOWED: Record<Exclude<ApiKeyRole, 'admin'>, EngineOperation[]> = {
@@ -79,8 +80,8 @@ const ALLOWED: Record<Exclude<ApiKeyRole, 'admin'>, EngineOperation[]> = {
     'describeNamespace', 'listNamespaces', 'getHistory',
   ],
 };
-/** Operations that act on every namespace: only an admin key for all namespaces may call them. */
-const GLOBAL: EngineOperation[] = ['rotateTokenKey', 'createApiKey', 'listApiKeys', 'revokeApiKey'];
+/** Operations that act on every namespace: only a key for all namespaces (of a role they allow) may call them. */
+const GLOBAL: EngineOperation[] = ['rotateTokenKey', 'createApiKey', 'listApiKeys', 'revokeApiKey', 'describeCluster'];
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
@@ -147,7 +148,7 @@ describe('namespace-scoped API keys: every operation', () => {
       const e = errorOf(r);
       assert.equal(e.code, 'PERMISSION_DENIED');
       if (GLOBAL.includes(operation)) {
-        assert.match(e.message, new RegExp(`^API key '${inA.admin.keyId}' \\(role admin, namespace ns-a\\) may not call ${operation}: it acts on every namespace, so it needs a key for all namespaces \\('\\*'\\)$`));
+        assert.match(e.message, new RegExp(`^API key '${inA[role].keyId}' \\(role ${role}, namespace ns-a\\) may not call ${operation}: it acts on every namespace, so it needs a key for all namespaces \\('\\*'\\)$`));
       } else {
         assert.equal(e.message, `API key '${inA[role].keyId}' (role ${role}) may not act in namespace 'ns-b': it is scoped to namespace ns-a; use a key for 'ns-b'`, operation);
         assert.deepEqual(e.details, { operation, namespace: B, keyId: inA[role].keyId, role, namespaces: [A] });
@@ -167,7 +168,7 @@ describe('namespace-scoped API keys: every operation', () => {
     for (const role of ['reader', 'writer', 'worker', 'admin'] as const) {
       for (const operation of ENGINE_OPERATIONS) {
         const r = await post(ts.url, operation, requests[operation], bearer(inA[role].key));
-        const allowed = role === 'admin' ? !GLOBAL.includes(operation) : ALLOWED[role].includes(operation);
+        const allowed = !GLOBAL.includes(operation) && (role === 'admin' || ALLOWED[role].includes(operation));
         if (allowed) {
           // It reached the engine, which may still refuse it on its own terms (a closed run, a used token).
           assert.ok(r.status !== 403 && r.status !== 401, `${role} may call ${operation}: HTTP ${r.status} ${r.text}`);
@@ -185,6 +186,16 @@ describe('namespace-scoped API keys: every operation', () => {
     assert.deepEqual(await names(inA.worker.key), [A]);
     assert.deepEqual(await names(readerEverywhere.key), ['default', A, B]);
     assert.deepEqual(await names(SERVER_KEY), ['default', A, B]);
+  });
+
+  it('describeCluster, a read of the whole deployment: a reader for all namespaces may call it, a worker for all may not', async () => {
+    const described = (await ok(post(ts.url, 'describeCluster', {}, bearer(readerEverywhere.key)))) as { mode: string };
+    assert.equal(described.mode, 'single');
+    const workerEverywhere = (await ok(admin('createApiKey', { namespaces: ['*'], role: 'worker' }))) as CreateApiKeyResponse;
+    const refused = await post(ts.url, 'describeCluster', {}, bearer(workerEverywhere.key));
+    assert.equal(refused.status, 403, refused.text);
+    assert.match(errorOf(refused).message, /may not call describeCluster: that needs role reader or writer or admin$/);
+    await ok(admin('revokeApiKey', { keyId: workerEverywhere.keyId }));
   });
 
   it('checks each call of a batch on its own', async () => {

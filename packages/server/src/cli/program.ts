@@ -10,6 +10,7 @@ import { registerTaskQueueCommands } from './commands/task-queue.js';
 import { registerOperatorCommands } from './commands/operator.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerClusterCommands } from './commands/cluster.js';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
@@ -42,5 +43,6 @@ export function buildProgram(): Command {
   registerTaskQueueCommands(program);
   registerOperatorCommands(program);
   registerDbCommands(program);
+  registerClusterCommands(program);
   return program;
 }

@@ -47,6 +47,10 @@ export const ACCESS: { [K in EngineOperation]: Access } = {
   createApiKey: { roles: ADMINS, namespace: 'global' },
   listApiKeys: { roles: ADMINS, namespace: 'global' },
   revokeApiKey: { roles: ADMINS, namespace: 'global' },
+  // A read, so a read-only key for monitoring may call it; 'global' because node addresses and
+  // the shard layout are shared by every namespace: a key scoped to some namespaces (a tenant's)
+  // does not see the deployment's machines.
+  describeCluster: { roles: READERS, namespace: 'global' },
 };
 
 export const ROUTES = Object.fromEntries(ENGINE_OPERATIONS.map((op) => [op, { ...specOf(op), access: ACCESS[op] }])) as { readonly [K in EngineOperation]: Route };
