@@ -25,8 +25,11 @@ export class ApiKeys {
     private readonly now: () => number,
   ) {}
 
+  /** Reads the keys (again, in a cluster: a key made or revoked on another node). */
   async load(): Promise<void> {
-    for (const k of await this.store.listApiKeys()) this.byId.set(k.keyId, k);
+    const stored = await this.store.listApiKeys();
+    this.byId.clear();
+    for (const k of stored) this.byId.set(k.keyId, k);
   }
 
   /** Makes a key; its secret is in the answer only. Memory follows once the write is durable. */

@@ -83,6 +83,7 @@ import { RetentionSweeper, type RetentionOptions } from './retention.js';
 import { closeChild, recordChildClosed } from './run-actions.js';
 import { adoptShards, dropShard } from './cluster/shard-handover.js';
 import { describeCluster } from './cluster/describe-cluster.js';
+import { peerCredential, verifyPeerCredential } from './cluster/peer-credential.js';
 
 export interface EngineOpenOptions extends EngineOptions {
   /** How often closed runs past their namespace's retention are deleted, and in what batches. */
@@ -417,6 +418,28 @@ export class Engine implements EngineApi, PeerApi {
   }
 
   // --- shard ownership, for a cluster node (EngineOptions.cluster) ---
+
+  /** What this node presents to the others of its cluster (peer-credential.ts). */
+  peerCredential(): string {
+    return peerCredential(this.core.tokenKeys);
+  }
+
+  /** Whether a request's credential is another node's of this cluster (see peerCredential). */
+  isPeerCredential(presented: string): boolean {
+    return verifyPeerCredential(this.core.tokenKeys, presented);
+  }
+
+  /**
+   * Reads again what every node of a cluster shares and each holds in memory: namespaces, API keys
+   * and the task-token keys. A node calls it every round, and at once when a request names one it
+   * does not know (made on another node a moment ago).
+   */
+  async refreshSharedState(): Promise<void> {
+    this.core.check();
+    await this.core.namespaces.load();
+    await this.core.tokenKeys.load();
+    await this.core.apiKeys.load();
+  }
 
   /** Starts owning these shards (their leases' fences): their stored tasks are offered, their near timers armed. */
   adoptShards(fences: Fence[]): Promise<void> {

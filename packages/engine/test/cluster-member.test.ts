@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryStore, emptyData } from '@endure/storage/memory';
-import { ClusterMember, type RunActions } from '../src/index.js';
+import { ClusterMember, clusterApi, shardOf, type NodeApi, type RunActions } from '../src/index.js';
 import { completeTask, p } from './support.js';
 
 const SHARDS = 8;
@@ -54,4 +54,32 @@ test('a second node gets its share; a halted node is taken over and its runs fin
   }
   await b.leave();
   assert.deepEqual((await store.listNodes()).map((n) => n.nodeId), ['a'], 'b left the node list; a, halted, is still on it until removed');
+});
+
+test('any node answers: runs are served by their owner, polls reach tasks on every node, completions follow their token', async () => {
+  const store = new MemoryStore(emptyData());
+  const members = new Map<string, ClusterMember>();
+  const nodeApi = (address: string): NodeApi => members.get(address.slice('mem://'.length))!.engine;
+  for (const nodeId of ['a', 'b']) {
+    members.set(nodeId, await ClusterMember.join(store, { nodeId, address: `mem://${nodeId}`, shardCount: SHARDS, leaseMs: 600, tickMs: 100, peerAt: nodeApi }));
+  }
+  const [a, b] = [members.get('a')!, members.get('b')!];
+  await eventually('the shards are shared', () => a.engine.ownedShards()!.length === SHARDS / 2 && b.engine.ownedShards()!.length === SHARDS / 2);
+  await Promise.all([a.refresh(), b.refresh()]);
+  const viaA = clusterApi(a, nodeApi);
+  // Workflow ids owned by b, started and driven entirely through a.
+  const ids: string[] = [];
+  for (let i = 0; ids.length < 4; i++) if (b.ownerOf(shardOf('default', `r-${i}`, SHARDS))?.nodeId === 'b') ids.push(`r-${i}`);
+  for (const id of ids) await viaA.startWorkflow({ namespace: 'default', workflowId: id, workflowType: 'W', taskQueue: 'q', input: [] });
+  for (let n = 0; n < ids.length; n++) {
+    const t = await viaA.pollWorkflowTask({ namespace: 'default', taskQueue: 'q', identity: 'w', timeoutMs: 5000 });
+    assert.ok(t && ids.includes(t.workflowId), 'a poll through a reaches the tasks held by b');
+    await viaA.completeWorkflowTask({ taskToken: t.taskToken, commands: [{ type: 'CompleteWorkflow', result: p(t.workflowId) }], sawUpTo: t.lastEventId, time: Date.now() });
+  }
+  for (const id of ids) {
+    const r = await viaA.getResult({ namespace: 'default', workflowId: id, timeoutMs: 5000 });
+    assert.deepEqual(r.closeEvent?.attributes, { result: p(id) });
+  }
+  assert.equal(await viaA.pollWorkflowTask({ namespace: 'default', taskQueue: 'q', identity: 'w', timeoutMs: 100 }), null, 'nothing handed out twice');
+  await Promise.all([a.leave(), b.leave()]);
 });

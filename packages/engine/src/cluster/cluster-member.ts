@@ -8,6 +8,7 @@ import { Engine, type EngineOpenOptions } from '../engine.js';
 import type { RunActions } from '../run-actions.js';
 import { ShardLeasesKeeper, type ShardLeasesKeeperOptions } from './shard-leases-keeper.js';
 import { systemClock } from '../timer-queue.js';
+import { shardOf } from './shard-of.js';
 
 export interface ClusterMemberOptions extends Omit<ShardLeasesKeeperOptions, 'clock'> {
   /** The engine's options (its clock is the keeper's too); `cluster` is filled in here. */
@@ -99,6 +100,20 @@ export class ClusterMember {
       return undefined;
     }
     return this.opts.peerAt(owner.address);
+  }
+
+  get nodeId(): string {
+    return this.opts.nodeId;
+  }
+
+  shardOf(namespace: string, workflowId: string): number {
+    return shardOf(namespace, workflowId, this.opts.shardCount);
+  }
+
+  /** The nodes whose last heartbeat still counts, as last read (this one always among them). */
+  liveNodes(): NodeRecord[] {
+    const now = Math.max(0, ...this.nodes.map((n) => n.heartbeatAt));
+    return this.nodes.filter((n) => n.expiresAt > now || n.nodeId === this.opts.nodeId);
   }
 
   /** Who owns `shardId` as last read (this node's own leases are always current). */

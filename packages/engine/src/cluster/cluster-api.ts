@@ -1,0 +1,161 @@
+// The API a cluster node serves: any node answers any request. A request about a run goes to the
+// node owning the run's shard (this one, or forwarded); a completion goes where its task token's
+// run is; a poll waits on every node at once (each holds the tasks of its own shards) and takes
+// the first task any of them hands out; the rest (namespaces, listing, keys) any node answers
+// from the shared database. A request that finds the shard moved, or its owner unreachable before
+// anything was sent, is tried again once the lease table is read again.
+import {
+  ApiError,
+  ENGINE_OPERATIONS,
+  type DescribeTaskQueueResponse,
+  type EngineApi,
+  type EngineOperation,
+  type PeerApi,
+} from '@endure/protocol';
+import type { Engine } from '../engine.js';
+import { tokenRunOf } from '../task-token.js';
+import type { ClusterMember } from './cluster-member.js';
+import { fanOutPoll, type PollOperation } from './poll-fan-out.js';
+
+/** Where an operation is served in a cluster. */
+type Routing = 'run' | 'taskToken' | 'poll' | 'taskQueue' | 'anyNode';
+
+/** One entry per operation: a new operation does not compile until it says where it is served. */
+export const CLUSTER_ROUTING: { readonly [K in EngineOperation]: Routing } = {
+  startWorkflow: 'run',
+  describeWorkflow: 'run',
+  getHistory: 'run',
+  getResult: 'run',
+  requestCancelWorkflow: 'run',
+  signalWorkflow: 'run',
+  queryWorkflow: 'run',
+  respondQueryTask: 'taskToken',
+  updateWorkflow: 'run',
+  pollUpdate: 'run',
+  terminateWorkflow: 'run',
+  pollWorkflowTask: 'poll',
+  pollWorkflowTasks: 'poll',
+  completeWorkflowTask: 'taskToken',
+  failWorkflowTask: 'taskToken',
+  pollActivityTask: 'poll',
+  pollActivityTasks: 'poll',
+  completeActivityTask: 'taskToken',
+  failActivityTask: 'taskToken',
+  cancelActivityTask: 'taskToken',
+  heartbeatActivityTask: 'taskToken',
+  releaseTask: 'taskToken',
+  heartbeatWorkflowTask: 'taskToken',
+  activityTaskToken: 'run',
+  listWorkflows: 'anyNode',
+  countWorkflows: 'anyNode',
+  registerNamespace: 'anyNode',
+  describeNamespace: 'anyNode',
+  listNamespaces: 'anyNode',
+  addSearchAttributes: 'anyNode',
+  listSearchAttributes: 'anyNode',
+  describeTaskQueue: 'taskQueue',
+  rotateTokenKey: 'anyNode',
+  createApiKey: 'anyNode',
+  listApiKeys: 'anyNode',
+  revokeApiKey: 'anyNode',
+  describeCluster: 'anyNode',
+};
+
+/** Another node's API and node-to-node operations; its answers are its own engine's (never routed again). */
+export type NodeApi = EngineApi & PeerApi;
+
+/** Pauses between tries when a shard's owner is moving or cannot be reached: about 2 s in all. */
+const RETRY_PAUSES_MS = [50, 200, 500, 1200];
+
+type AnyCall = (req: unknown, signal?: AbortSignal) => Promise<unknown>;
+const call = (api: EngineApi, op: EngineOperation): AnyCall => (api[op] as AnyCall).bind(api);
+
+/** A refusal that proves nothing was applied, so another try (elsewhere) is safe. */
+function worthAnotherTry(err: unknown): boolean {
+  if (!(err instanceof ApiError) || err.code !== 'UNAVAILABLE') return false;
+  const d = err.details as { shardId?: unknown; retryable?: unknown; ambiguous?: unknown } | undefined;
+  return typeof d?.shardId === 'number' || (d?.retryable === true && d.ambiguous !== true);
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function clusterApi(member: ClusterMember, nodeApi: (address: string) => NodeApi): EngineApi {
+  const engine: Engine = member.engine;
+  const shardOf = (namespace: string, workflowId: string) => member.shardOf(namespace, workflowId);
+
+  /** Calls `op` on the owner of `shardId`, following the shard if it moves while we ask. */
+  async function atOwner(shardId: number, op: EngineOperation, req: unknown, signal?: AbortSignal): Promise<unknown> {
+    let last: unknown;
+    for (let attempt = 0; ; attempt++) {
+      const owner = member.ownerOf(shardId);
+      if (owner) {
+        const api = owner.nodeId === member.nodeId ? engine : nodeApi(owner.address);
+        try {
+          return await withFreshSharedState(() => call(api, op)(req, signal));
+        } catch (err) {
+          if (!worthAnotherTry(err)) throw err;
+          last = err;
+        }
+      }
+      if (attempt >= RETRY_PAUSES_MS.length || signal?.aborted) break;
+      await pause(RETRY_PAUSES_MS[attempt]!);
+      await member.refresh();
+    }
+    const why = last instanceof Error ? `: ${last.message}` : ': no node holds its lease right now (a node died and its leases have not run out yet)';
+    throw new ApiError('UNAVAILABLE', `shard ${shardId} has no reachable owner${why}; retry shortly`, { retryable: true, shardId });
+  }
+
+  /** A namespace, API key or token key made on another node a moment ago: read them again, once. */
+  async function withFreshSharedState<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const stale = err instanceof ApiError && ((err.code === 'NOT_FOUND' && 'namespace' in (err.details ?? {})) || (err.code === 'INVALID_ARGUMENT' && /does not hold/.test(err.message)));
+      if (!stale) throw err;
+      await engine.refreshSharedState();
+      return fn();
+    }
+  }
+
+  async function describeTaskQueue(req: Parameters<EngineApi['describeTaskQueue']>[0]): Promise<DescribeTaskQueueResponse> {
+    const mine = await withFreshSharedState(() => engine.describeTaskQueue(req));
+    // Pollers are seen on every node (polls wait on all of them); the backlog is each node's own.
+    const others = await Promise.all(member.liveNodes().filter((n) => n.nodeId !== member.nodeId).map((n) => nodeApi(n.address).describeTaskQueue(req).catch(() => undefined)));
+    for (const o of others) {
+      if (!o) continue;
+      mine.workflow.backlog += o.workflow.backlog;
+      mine.activity.backlog += o.activity.backlog;
+    }
+    return mine;
+  }
+
+  const api: Partial<Record<EngineOperation, AnyCall>> = {};
+  for (const op of ENGINE_OPERATIONS) {
+    const local = call(engine, op);
+    switch (CLUSTER_ROUTING[op]) {
+      case 'run':
+        api[op] = (req, signal) => {
+          const r = req as { namespace: string; workflowId: string };
+          return atOwner(shardOf(r.namespace, r.workflowId), op, req, signal);
+        };
+        break;
+      case 'taskToken':
+        api[op] = (req, signal) => {
+          const run = tokenRunOf((req as { taskToken: string }).taskToken);
+          // Not token-shaped: the local engine refuses it with the reason.
+          return run ? atOwner(shardOf(run.namespace, run.workflowId), op, req, signal) : local(req, signal);
+        };
+        break;
+      case 'poll':
+        api[op] = (req, signal) => withFreshSharedState(() => fanOutPoll(member, nodeApi, op as PollOperation, req as never, signal));
+        break;
+      case 'taskQueue':
+        api[op] = (req) => describeTaskQueue(req as Parameters<EngineApi['describeTaskQueue']>[0]);
+        break;
+      case 'anyNode':
+        api[op] = (req, signal) => withFreshSharedState(() => local(req, signal));
+        break;
+    }
+  }
+  return api as unknown as EngineApi;
+}
