@@ -54,3 +54,5 @@ export { EngineConnection } from './connection-base.js';
 export { resolveConnectOptions, TLS_CONFIG_TABLE, type ConnectOptions, type TLSConfig, type Metadata } from './connect-options.js';
 export { localhostFirstLookup } from './http-agent.js';
 export { fromCaller } from './caller-stack.js';
+export { openHttp, type HttpEngine } from './http.js';
+export { HttpCaller } from './http-caller.js';

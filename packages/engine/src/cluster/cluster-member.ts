@@ -127,7 +127,7 @@ export class ClusterMember {
     return this.nodes;
   }
 
-  /** Reads the lease table and the node list again (after each keeper round, and when an owner is not known). */
+  /** Reads the lease table, the node list and the shared settings again (every round, and when an owner is not known). */
   refresh(): Promise<void> {
     this.refreshing ??= (async () => {
       const [leases, nodes] = await Promise.all([this.store.listShardLeases(), this.store.listNodes()]);
@@ -140,6 +140,8 @@ export class ClusterMember {
       }
       this.owners = owners;
       this.nodes = nodes;
+      // Namespaces, API keys and token keys made on other nodes meanwhile.
+      if (this.engine.health().status === 'serving') await this.engine.refreshSharedState();
     })()
       .catch((err: unknown) => this.opts.log?.(`reading the lease table failed: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => (this.refreshing = undefined));

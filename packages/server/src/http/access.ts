@@ -38,6 +38,8 @@ export interface Principal {
   role: ApiKeyRole;
   /** The namespaces it may act in; ['*'] for all. */
   namespaces: readonly string[];
+  /** Another node of this server's cluster (its peer credential checked): may call node-to-node operations and have requests served locally. */
+  peer?: true;
 }
 
 /** What a server without required keys grants a caller who sends none (today's behaviour: everything). */

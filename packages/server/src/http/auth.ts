@@ -14,6 +14,8 @@ function unauthenticated(message: string): HttpProblem {
 }
 
 const SERVER_KEY: Principal = { name: "the server's API key", role: 'admin', namespaces: [ALL_NAMESPACES] };
+const PEER: Principal = { name: 'another node of this cluster', role: 'admin', namespaces: [ALL_NAMESPACES], peer: true };
+const PEER_PREFIX = 'endure-peer.';
 
 /** Finds a stored API key by what a request presents (the engine's, in memory). */
 export type StoredKeyLookup = (presented: string) => ApiKeyInfo | undefined;
@@ -24,6 +26,8 @@ export class ApiKeyCheck {
   constructor(
     keys: readonly string[],
     private readonly stored: StoredKeyLookup = () => undefined,
+    /** In a cluster: whether a credential is another node's (cluster/peer-credential in the engine). */
+    private readonly peer?: (presented: string) => boolean,
   ) {
     // Hashing first makes every comparison the same length, so timing reveals nothing of a key.
     this.digests = keys.map(digest);
@@ -57,6 +61,10 @@ export class ApiKeyCheck {
     }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) throw unauthenticated("the Authorization header must be 'Bearer <key>'");
+    if (this.peer && m[1]!.startsWith(PEER_PREFIX)) {
+      if (this.peer(m[1]!)) return PEER;
+      throw unauthenticated('the peer credential is not valid for this cluster (its task-token keys were rotated a moment ago? the next round of the nodes reads them again)');
+    }
     const given = digest(m[1]!);
     let ok = false;
     for (const d of this.digests) ok = timingSafeEqual(given, d) || ok; // no early exit

@@ -2,7 +2,8 @@
 // it calls takes parsed requests), the engine call, the reply.
 // Also tracks requests in flight, so shutdown can end long-polls and wait for the rest.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseRequest, type EngineApi, type EngineOperation, type ListNamespacesResponse } from '@endure/protocol';
+import type { z } from 'zod';
+import { parseRequest, peerOperationOf, PEER_OPERATIONS, type EngineApi, type EngineOperation, type ListNamespacesResponse, type PeerApi } from '@endure/protocol';
 import type { EngineHealth } from '@endure/embedded';
 import type { ApiKeyCheck } from './auth.js';
 import { authorize, visibleNamespaces, type Principal } from './access.js';
@@ -13,6 +14,7 @@ import { answerProbe, probeOf } from './health.js';
 import { openApiDocument } from './openapi.js';
 import type { ResolvedOptions } from './options.js';
 import { routeOf, type Route } from './routes.js';
+import { FORWARDED_HEADER } from '../cluster/peer-links.js';
 
 interface InFlight {
   /**
@@ -51,6 +53,11 @@ export class ApiHandler {
     private readonly auth: ApiKeyCheck,
     /** The engine's state, for the health probes. */
     private readonly engineHealth: () => EngineHealth,
+    /**
+     * A cluster node's own engine: what other nodes' forwarded requests and node-to-node
+     * operations are served by (`api` routes every other request to the node owning it).
+     */
+    private readonly local?: EngineApi & PeerApi,
   ) {}
 
   /** The node:http request listener. */
@@ -81,6 +88,9 @@ export class ApiHandler {
     }
     if (this.closing) throw new HttpProblem(503, 'UNAVAILABLE', 'the server is shutting down; retry once it (or its replacement) is up', { connection: 'close' });
     const principal = this.auth.check(req);
+    // Another node asking on a client's behalf: served here, never routed again.
+    const api = principal.peer && this.local && req.headers[FORWARDED_HEADER] === '1' ? this.local : this.api;
+    if (path.startsWith('/v1/peer/')) return this.servePeer(req, path, principal.peer === true);
     if (path === '/v1/openapi.json') {
       if (method !== 'GET') throw new HttpProblem(405, 'INVALID_ARGUMENT', `use GET ${path}`, { allow: 'GET' });
       return openApiDocument();
@@ -89,7 +99,7 @@ export class ApiHandler {
     if (operation === 'batch') {
       if (method !== 'POST') throw new HttpProblem(405, 'INVALID_ARGUMENT', `use POST /v1/batch with a JSON body (not ${method})`, { allow: 'POST' });
       // Each call is authorized on its own, as if it came alone.
-      const callOne = (op: EngineOperation, route: Route, request: unknown) => this.authorized(principal, op, route, request, () => this.invoke(op, route, request, call));
+      const callOne = (op: EngineOperation, route: Route, request: unknown) => this.authorized(principal, op, route, request, () => this.invoke(api, op, route, request, call));
       return runBatch(await readJsonBody(req, this.opts.maxBodyBytes), callOne, (err, op) =>
         this.opts.log({ level: 'error', message: `POST /v1/batch (${op.slice(0, 64)}) failed: ${(err as Error)?.stack ?? String(err)}` }),
       );
@@ -101,7 +111,19 @@ export class ApiHandler {
     if (method !== 'POST') throw new HttpProblem(405, 'INVALID_ARGUMENT', `use POST /v1/${operation} with a JSON body (not ${method})`, { allow: 'POST' });
     const body = await readJsonBody(req, this.opts.maxBodyBytes);
     const request = parseRequest(route.request, body, `${operation} request`);
-    return this.authorized(principal, operation as EngineOperation, route, request, () => this.invoke(operation as EngineOperation, route, request, call));
+    return this.authorized(principal, operation as EngineOperation, route, request, () => this.invoke(api, operation as EngineOperation, route, request, call));
+  }
+
+  /** A node-to-node operation (protocol's PEER_OPERATIONS): only for the other nodes of this cluster. */
+  private async servePeer(req: IncomingMessage, path: string, fromPeer: boolean): Promise<unknown> {
+    const name = peerOperationOf(path.slice('/v1/peer/'.length));
+    if (!this.local || !name) throw new HttpProblem(404, 'NOT_FOUND', `no such endpoint: ${path.slice(0, 200)} (node-to-node operations exist only on a cluster node)`);
+    if (!fromPeer) throw new HttpProblem(403, 'PERMISSION_DENIED', `${path.slice(0, 200)} is for the nodes of the cluster only (they present a peer credential)`);
+    if (req.method !== 'POST') throw new HttpProblem(405, 'INVALID_ARGUMENT', `use POST ${path.slice(0, 200)}`, { allow: 'POST' });
+    const schema: z.ZodType = PEER_OPERATIONS[name].request;
+    const request = parseRequest(schema, await readJsonBody(req, this.opts.maxBodyBytes), `${name} request`);
+    const local = this.local;
+    return (local[name] as (r: unknown) => Promise<unknown>).call(local, request);
   }
 
   /** Checks the caller may make the call (before it reaches the engine), makes it, and cuts a namespace listing to what the caller may see. */
@@ -111,8 +133,8 @@ export class ApiHandler {
     return route.access.namespace === 'listed' ? visibleNamespaces(principal, result as ListNamespacesResponse) : result;
   }
 
-  private async invoke(operation: EngineOperation, route: Route, request: unknown, call: InFlight): Promise<unknown> {
-    const fn = (this.api[operation] as (req: unknown, signal?: AbortSignal) => Promise<unknown>).bind(this.api);
+  private async invoke(api: EngineApi, operation: EngineOperation, route: Route, request: unknown, call: InFlight): Promise<unknown> {
+    const fn = (api[operation] as (req: unknown, signal?: AbortSignal) => Promise<unknown>).bind(api);
     const wait = route.wait;
     // A call that only its timeout ends (a query) is waited for like any other.
     if (!wait || wait.ends === 'timeout') return fn(request);
@@ -126,7 +148,7 @@ export class ApiHandler {
       // Handed out to a poller that is gone (or about to be refused): offer them again now, not after a timeout.
       const many = (result as { tasks?: { taskToken: string }[] }).tasks;
       const tasks = many ?? [result as { taskToken: string }];
-      await Promise.all(tasks.map((t) => this.api.releaseTask({ taskToken: t.taskToken }).catch(() => {})));
+      await Promise.all(tasks.map((t) => api.releaseTask({ taskToken: t.taskToken }).catch(() => {})));
       return many ? { tasks: [] } : null;
     }
     return result;

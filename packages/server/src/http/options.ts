@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { DEV_SERVER_PORT, type EmbeddedOptions } from '@endure/transport';
+import type { ClusterSettings } from '../cluster/cluster-node.js';
 
 export interface ServerLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -37,6 +38,11 @@ export interface ServerOptions {
   shutdownGraceMs?: number;
   /** Settings of the embedded engine (payload limit, clock). */
   engine?: EmbeddedOptions;
+  /**
+   * Serve as one node of a cluster (--cluster): several servers on one postgres:// database, each
+   * owning a share of the runs' shards, any of them answering any request.
+   */
+  cluster?: ClusterSettings;
   /** Receives the server's log entries (start, stop, internal errors). Default: none. */
   logger?: (entry: ServerLogEntry) => void;
 }
@@ -57,6 +63,7 @@ export interface ResolvedOptions {
   requestTimeoutMs: number;
   shutdownGraceMs: number;
   engine: EmbeddedOptions;
+  cluster?: ClusterSettings;
   log: (entry: ServerLogEntry) => void;
 }
 
@@ -113,6 +120,19 @@ export function resolveOptions(opts: ServerOptions): ResolvedOptions {
     requestTimeoutMs,
     shutdownGraceMs: whole(opts.shutdownGraceMs, 10_000, 'shutdownGraceMs', 0),
     engine: opts.engine ?? {},
+    ...(opts.cluster ? { cluster: checkCluster(opts.cluster, opts.db) } : {}),
     log: opts.logger ?? (() => {}),
   };
+}
+
+function checkCluster(c: ClusterSettings, db: string): ClusterSettings {
+  if (!/^postgres(ql)?:\/\//i.test(db)) {
+    throw new ServerConfigError(`a cluster node (--cluster) needs a postgres:// database that every node reaches (--db), not '${db}': a SQLite file belongs to one process`);
+  }
+  if (c.shardCount !== undefined) whole(c.shardCount, 0, 'cluster shardCount (--shards)', 1);
+  if (c.shardCount !== undefined && c.shardCount > 4096) throw new ServerConfigError(`cluster shardCount (--shards) must be at most 4096, got ${c.shardCount}`);
+  if (c.leaseMs !== undefined) whole(c.leaseMs, 0, 'cluster leaseMs (--lease-ms)', 300);
+  if (c.nodeId !== undefined && !/^[\w.:@-]{1,100}$/.test(c.nodeId)) throw new ServerConfigError(`cluster nodeId (--node-id) must be 1 to 100 letters, digits or . : @ _ -, got '${c.nodeId}'`);
+  if (c.advertiseUrl !== undefined && !/^https?:\/\/[^/]+\/?$/.test(c.advertiseUrl)) throw new ServerConfigError(`cluster advertiseUrl (--advertise-url) must be an http(s)://host:port base URL, got '${c.advertiseUrl}'`);
+  return c;
 }

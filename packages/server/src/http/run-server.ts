@@ -2,6 +2,7 @@
 //   node dist/src/http/run-server.js --db <file> [--host H] [--port P] [--api-key K]...
 //        [--insecure-no-auth] [--tls-cert F --tls-key F] [--max-body-bytes N]
 //        [--max-connections N] [--headers-timeout-ms N] [--request-timeout-ms N]
+//        [--cluster [--shards N] [--node-id ID] [--lease-ms N]]
 // When ready it prints one JSON line on stdout: {"url":…,"host":…,"port":…,"pid":…}. Logs are JSON
 // lines on stderr. SIGTERM/SIGINT stop it gracefully (exit 0); bad options exit 2, other failures 1.
 import { parseArgs } from 'node:util';
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
         'max-connections': { type: 'string' },
         'headers-timeout-ms': { type: 'string' },
         'request-timeout-ms': { type: 'string' },
+        cluster: { type: 'boolean' },
+        shards: { type: 'string' },
+        'node-id': { type: 'string' },
+        'lease-ms': { type: 'string' },
       },
       strict: true,
     }));
@@ -48,6 +53,8 @@ async function main(): Promise<void> {
   const maxConnections = integer(values['max-connections'], '--max-connections');
   const headersTimeoutMs = integer(values['headers-timeout-ms'], '--headers-timeout-ms');
   const requestTimeoutMs = integer(values['request-timeout-ms'], '--request-timeout-ms');
+  const shardCount = integer(values.shards, '--shards');
+  const leaseMs = integer(values['lease-ms'], '--lease-ms');
   const server = await startServer({
     db: values.db,
     ...(values.host ? { host: values.host } : {}),
@@ -59,6 +66,9 @@ async function main(): Promise<void> {
     ...(maxConnections !== undefined ? { maxConnections } : {}),
     ...(headersTimeoutMs !== undefined ? { headersTimeoutMs } : {}),
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+    ...(values.cluster
+      ? { cluster: { ...(shardCount !== undefined ? { shardCount } : {}), ...(leaseMs !== undefined ? { leaseMs } : {}), ...(values['node-id'] ? { nodeId: values['node-id'] } : {}) } }
+      : {}),
     logger: (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`),
   }).catch((err: unknown) => fail((err as Error).message, err instanceof ServerConfigError ? 2 : 1));
   process.stdout.write(`${JSON.stringify({ url: server.url, host: server.host, port: server.port, pid: process.pid })}\n`);

@@ -20,6 +20,11 @@ interface StartDevFlags {
   maxConnections?: number;
   headersTimeout?: number;
   requestTimeout?: number;
+  cluster?: boolean;
+  shards?: number;
+  nodeId?: string;
+  advertiseUrl?: string;
+  leaseMs?: number;
   output: OutputFormat;
 }
 
@@ -48,6 +53,8 @@ function firstStopSignal(): Promise<string> {
 
 async function startDev(f: StartDevFlags, cmd: Command): Promise<void> {
   if (Boolean(f.tlsCert) !== Boolean(f.tlsKey)) throw usageError('--tls-cert and --tls-key go together: give both PEM files or neither');
+  const clusterFlags = (['shards', 'nodeId', 'advertiseUrl', 'leaseMs'] as const).filter((k) => f[k] !== undefined);
+  if (!f.cluster && clusterFlags.length) throw usageError(`--${clusterFlags[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is a cluster setting: add --cluster (and a postgres:// --db)`);
   const postgres = /^postgres(ql)?:\/\//i.test(f.db);
   const db = postgres ? f.db : resolve(f.db);
   if (!postgres) mkdirSync(dirname(db), { recursive: true, mode: 0o700 }); // a new directory is private, like the database in it
@@ -66,6 +73,16 @@ async function startDev(f: StartDevFlags, cmd: Command): Promise<void> {
       ...(f.maxConnections !== undefined ? { maxConnections: f.maxConnections } : {}),
       ...(f.headersTimeout !== undefined ? { headersTimeoutMs: f.headersTimeout } : {}),
       ...(f.requestTimeout !== undefined ? { requestTimeoutMs: f.requestTimeout } : {}),
+      ...(f.cluster
+        ? {
+            cluster: {
+              ...(f.shards !== undefined ? { shardCount: f.shards } : {}),
+              ...(f.nodeId !== undefined ? { nodeId: f.nodeId } : {}),
+              ...(f.advertiseUrl !== undefined ? { advertiseUrl: f.advertiseUrl } : {}),
+              ...(f.leaseMs !== undefined ? { leaseMs: f.leaseMs } : {}),
+            },
+          }
+        : {}),
       logger: logToStderr,
     });
   } catch (err) {
@@ -111,6 +128,11 @@ export function registerServerCommands(program: Command): void {
     .option('--max-connections <n>', 'connections open at once at most, default 1000 (each waiting result and worker poll holds one); more are refused', positiveInt('--max-connections'))
     .option('--headers-timeout <duration>', "how long a client may take to send a request's headers, default 10s", durationMs('--headers-timeout'))
     .option('--request-timeout <duration>', 'how long a client may take to send a whole request, body included, default 30s (long-polls wait after it, unaffected)', durationMs('--request-timeout'))
+    .option('--cluster', 'serve as one node of a cluster: several servers on one postgres:// --db share the work, any of them answers any request')
+    .option('--shards <n>', 'cluster: how many shards runs are split into (every node must agree), default 64', positiveInt('--shards'))
+    .option('--node-id <id>', "cluster: this node's name, default host:port:random")
+    .option('--advertise-url <url>', 'cluster: the URL other nodes reach this one at, default the URL it listens on')
+    .option('--lease-ms <duration>', "cluster: how soon a dead node's work is taken over, default 10s", durationMs('--lease-ms'))
     .addOption(outputOption())
     .action((f: StartDevFlags, cmd: Command) => startDev(f, cmd));
 }
