@@ -34,11 +34,25 @@ export async function databaseKey(target: string): Promise<string> {
   }
 }
 
-export async function openStore(target: string, key: string): Promise<OpenedStore> {
+export interface OpenStoreOptions {
+  /**
+   * Open the database as one node of a cluster, sharing it with other nodes (PostgreSQL only:
+   * see PostgresStoreOptions.shared). Default false: this process owns the database alone.
+   */
+  shared?: boolean;
+}
+
+export async function openStore(target: string, key: string, opts: OpenStoreOptions = {}): Promise<OpenedStore> {
   if (isPostgresTarget(target)) {
     const { PostgresStore } = await import('@endure/store-postgres');
-    const store = await PostgresStore.open(target);
+    const store = await PostgresStore.open(target, { shared: opts.shared === true });
+    // A cluster's nodes name themselves in the store (heartbeatNode), not as its one owner.
+    if (opts.shared) return { store, recordServerUrl: () => Promise.resolve() };
     return { store, recordServerUrl: (url) => store.recordServerUrl(url) };
+  }
+  if (opts.shared) {
+    // One process owns a SQLite file (its lock, its group commit); nodes on other machines cannot share a file at all.
+    throw new Error(`database ${target} is a SQLite file, which cannot be shared by several nodes (shared: true): use a PostgreSQL address (postgres://host/database?schema=name) for a cluster, or open the file unshared`);
   }
   const store = await SqliteStore.open(key);
   return {

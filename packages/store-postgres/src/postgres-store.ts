@@ -1,14 +1,15 @@
 // The Store port on PostgreSQL. Writes go through one session (the writer), which holds the
-// schema's owner lock and group-commits mutations in call order (write-batcher.ts); reads use a
-// small pool of their own, so they never wait behind a commit.
+// schema lock (owner-lock.ts: alone, or shared with a cluster's other nodes) and group-commits
+// mutations in call order (write-batcher.ts); reads use a small pool of their own, so they never
+// wait behind a commit.
 import type { FilterExpr, HistoryEvent } from '@endure/protocol';
 import type { ApiKeyRecord, ImportRun, NodeRecord, ShardLease, CreateWorkflow, ListWorkflowsPage, ListWorkflowsQuery, NamespaceRecord, RunKey, Store, TaskRow, TimerRow, TokenKeyRecord, UpdateWorkflow, WorkflowRecord } from '@endure/storage';
 import { parsePostgresAddress, type PostgresAddress } from './address.js';
 import { deleteApiKeyJob, deleteClosedRunsJob, getNamespace, getTokenKeys, listApiKeys, listNamespaces, putApiKeyJob, putNamespaceJob, putTokenKeysJob } from './admin-ops.js';
 import { acquireShardJob, heartbeatNodeJob, listNodes, listShardLeases, releaseShardJob, removeNodeJob, renewShardJob } from './cluster.js';
-import { connect, type Sql } from './connect.js';
+import { connect, isConnectionError, isUnreachableError, type Sql } from './connect.js';
 import { migrate } from './migrations.js';
-import { claimOwnerLock, ownerLockKey, writeOwnerRow } from './owner-lock.js';
+import { SchemaLockedError, claimOwnerLock, ownerLockKey, writeOwnerRow, type LockMode } from './owner-lock.js';
 import { planCreate, planImport, planUpdate } from './plan.js';
 import { Reads } from './reads.js';
 import { WriteBatcher, type Job, type WriteStats } from './write-batcher.js';
@@ -27,11 +28,27 @@ export interface PostgresStoreOptions {
    * answering fails the write (and the store stops) instead of hanging it. Default 60000.
    */
   statementTimeoutMs?: number;
+  /**
+   * Longest a connection attempt may take, in ms: while the database's host does not answer,
+   * calls fail after this long instead of hanging. Default 10000.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Open the schema as one node of a cluster: several shared stores, in several processes, write
+   * one schema at once, each run's writes fenced by its shard's lease (`fence` on CreateWorkflow
+   * and UpdateWorkflow), which the engine above must use. A shared store outlives a lost
+   * connection or a PostgreSQL restart: the calls in flight fail (a write batch with
+   * StorageOutcomeUnknownError), and the next call reconnects. Default false: the store owns the
+   * schema alone (an engine that keeps runs in memory as the truth), and stops when its
+   * connection is lost, since its lock went with it. The two never mix: a shared store is refused
+   * while an exclusive one holds the schema, and the other way round.
+   */
+  shared?: boolean;
 }
 
 export class PostgresStore implements Store {
-  /** The store is the only writer of its schema: a second open, here or elsewhere, fails. */
-  readonly exclusive = true;
+  /** Whether the store is the only writer of its schema (a second open, here or elsewhere, fails), or one node of a cluster (`shared`). */
+  readonly exclusive: boolean;
   private closed = false;
   private broken: Error | undefined;
   /** The last deleteClosedRuns call: the next one starts after it, so counts are exact. */
@@ -43,7 +60,10 @@ export class PostgresStore implements Store {
     private readonly reader: Sql,
     private readonly batcher: WriteBatcher,
     private readonly reads: Reads,
-  ) {}
+    mode: LockMode,
+  ) {
+    this.exclusive = mode === 'exclusive';
+  }
 
   /** What messages call this store: the address (without password) and schema. */
   get where(): string {
@@ -51,32 +71,43 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Connects, takes the schema's owner lock (SchemaLockedError naming the holder if another
-   * store has it) and brings the schema to the latest version (SchemaVersionError if it was
-   * written by a newer version).
+   * Connects, takes the schema lock (SchemaLockedError naming the holder if a store of the other
+   * mode, or another exclusive store, has it) and brings the schema to the latest version
+   * (SchemaVersionError if it was written by a newer version).
    */
   static async open(address: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const a = parsePostgresAddress(address, opts.schema);
     const where = describeWhere(a);
+    const mode: LockMode = opts.shared ? 'shared' : 'exclusive';
     let store: PostgresStore | undefined;
-    const statementTimeoutMs = opts.statementTimeoutMs ?? 60_000;
-    const writer = connect(a, { max: 1, statementTimeoutMs, onclose: () => store?.breakWith(new Error(`${where}: the connection that holds the owner lock closed; Endure stops here, and a restart reconnects`)) });
-    const reader = connect(a, { max: opts.readConnections ?? 4, statementTimeoutMs });
+    const timeouts = { statementTimeoutMs: opts.statementTimeoutMs ?? 60_000, connectTimeoutMs: opts.connectTimeoutMs ?? 10_000 };
+    const writer = connect(a, { max: 1, ...timeouts, onclose: () => store?.writerClosed() });
+    const reader = connect(a, { max: opts.readConnections ?? 4, ...timeouts });
     try {
-      await claimOwnerLock(writer, a.schema, where, opts.lockTimeoutMs ?? 1000);
+      await claimOwnerLock(writer, a.schema, where, opts.lockTimeoutMs ?? 1000, mode);
       await migrate(writer, a.schema, where);
-      await writeOwnerRow(writer);
+      if (mode === 'exclusive') await writeOwnerRow(writer);
     } catch (e) {
       await Promise.allSettled([writer.end({ timeout: 1 }), reader.end({ timeout: 1 })]);
       throw explainConnect(e, where);
     }
-    const batcher = new WriteBatcher(writer, ownerLockKey(a.schema), opts.maxBatch ?? 1000, (e) => store?.breakWith(e), (e) => explainError(e, where));
-    store = new PostgresStore(a, writer, reader, batcher, new Reads(reader, where));
+    const batcher = new WriteBatcher(writer, {
+      lock: { key: ownerLockKey(a.schema), mode },
+      maxBatch: opts.maxBatch ?? 1000,
+      onBroken: (e) => store?.breakWith(e),
+      explain: (e) => explainError(e, where),
+      lockedOut: () => new SchemaLockedError(where),
+    });
+    store = new PostgresStore(a, writer, reader, batcher, new Reads(reader, where), mode);
     return store;
   }
 
-  /** Records the URL of the endure server serving this store, for the error a second opener sees. */
+  /**
+   * Records the URL of the endure server serving this store, for the error a second opener sees.
+   * Exclusive stores only: a cluster's nodes name themselves with heartbeatNode.
+   */
   async recordServerUrl(url: string): Promise<void> {
+    if (!this.exclusive) throw new Error(`${this.where}: recordServerUrl is for a store that owns its schema alone; a shared store's node records its address with heartbeatNode`);
     await writeOwnerRow(this.writer, url);
   }
 
@@ -195,15 +226,16 @@ export class PostgresStore implements Store {
     return this.batcher.stats();
   }
 
-  /** Commits mutations already issued, then releases the owner lock and the connections. Later calls reject. */
+  /** Commits mutations already issued, then releases the schema lock and the connections. Later calls reject. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.batcher.idle();
     try {
       // Explicitly, before disconnecting: a session's locks go only once the server has noticed it
-      // ended, and a reopen right after close must not find the schema still held.
-      if (!this.broken) await this.writer`SELECT pg_advisory_unlock_all()`;
+      // ended, and a reopen right after close must not find the schema still held. Not on a
+      // session that was lost: that would connect again only to let go.
+      if (!this.broken && this.batcher.holdsSessionLock) await this.writer`SELECT pg_advisory_unlock_all()`;
     } finally {
       this.broken ??= new Error(`store ${this.where} is closed`);
       await Promise.allSettled([this.writer.end({ timeout: 5 }), this.reader.end({ timeout: 5 })]);
@@ -234,6 +266,15 @@ export class PostgresStore implements Store {
     if (this.closed) throw new Error(`store ${this.where} is closed`);
   }
 
+  /**
+   * The writer's session ended, and the schema lock with it. An exclusive store stops (another
+   * process may own the schema now); a shared one takes the lock again on its next write.
+   */
+  private writerClosed(): void {
+    if (this.exclusive) this.breakWith(new Error(`${this.where}: the connection that holds the owner lock closed; Endure stops here, and a restart reconnects`));
+    else this.batcher.sessionEnded();
+  }
+
   private breakWith(e: Error): void {
     if (this.closed) return;
     this.broken ??= e;
@@ -245,11 +286,16 @@ function describeWhere(a: PostgresAddress): string {
   return `PostgreSQL schema ${a.schema} at ${a.display}`;
 }
 
-/** A database error as the caller sees it: naming the database; port errors pass unchanged. */
+/**
+ * A database error as the caller sees it: naming the database, and saying when it could not be
+ * reached or the connection was lost; port errors pass unchanged.
+ */
 function explainError(e: unknown, where: string): Error {
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as { code?: unknown }).code;
   if (typeof code !== 'string' || err.message.includes(where)) return err;
+  if (isUnreachableError(err)) return Object.assign(new Error(`${where} is unreachable: ${err.message} (${code}); is PostgreSQL running there?`), { code });
+  if (isConnectionError(err)) return Object.assign(new Error(`${where}: the connection was lost before the answer came: ${err.message} (${code})`), { code });
   return Object.assign(new Error(`${where}: ${err.message} (${code})`), { code });
 }
 

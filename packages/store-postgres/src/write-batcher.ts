@@ -7,15 +7,23 @@
 // left out by the in-order check (batch-check.ts); if the transaction fails anyway (a statement
 // error), it is rolled back and its mutations are retried one transaction each, in order, so only
 // the bad one rejects. If the connection is lost, whether COMMIT took effect is unknown: every
-// mutation of the batch rejects with StorageOutcomeUnknownError and the store stops, as the
-// engine does after any failed write.
+// mutation of the batch rejects with StorageOutcomeUnknownError. A transaction is all or
+// nothing, so a batch never half-applies, whatever happens to the connection.
+//
+// What comes next depends on the schema lock's mode. An exclusive store stops after a write that
+// failed so (its engine does too, and a restart recovers from the database): its lock went with
+// the session, and another process may own the schema now. A shared store (a cluster node) goes
+// on: its writes are fenced by shard leases, not by the session, so the next batch reconnects
+// (the driver does so on the next query) and takes the lock in share mode again.
 import { checkInOrder, loadState, type BatchState } from './batch-check.js';
 import { writeRuns } from './batch-write.js';
-import { errorCode, isConnectionError, type Sql, type TxSql } from './connect.js';
+import { errorCode, isConnectionError, isUnreachableError, type Sql, type TxSql } from './connect.js';
+import type { LockMode } from './owner-lock.js';
 import type { RunPlan } from './plan.js';
 
 /** SQLSTATE of a statement cancelled by statement_timeout. */
 const STATEMENT_TIMEOUT = '57014';
+const RETAKE_SHARED = 'pg_try_advisory_lock_shared';
 
 /** A mutation as the batcher runs it: a run plan, or an operation of its own (namespaces, keys, retention). */
 export type Job = { run: RunPlan } | { apply: (tx: TxSql) => Promise<unknown> };
@@ -45,21 +53,47 @@ interface Pending {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: Error };
 
+export interface BatcherOptions {
+  /** The schema lock (owner-lock.ts) every transaction checks, and the mode the store holds it in. */
+  lock: { key: string; mode: LockMode };
+  /** Most mutations committed in one transaction. */
+  maxBatch: number;
+  /** Called when an exclusive store must stop (a shared one never does). */
+  onBroken: (e: Error) => void;
+  /** Turns a database error into the one the caller sees (naming the database). */
+  explain: (e: unknown) => Error;
+  /** The error a shared store's write gets while an exclusive store holds the schema. */
+  lockedOut: () => Error;
+}
+
+/** The schema lock was not this session's when the transaction checked it. */
+class LockCheckFailed extends Error {}
+
 export class WriteBatcher {
   private queue: Pending[] = [];
   private running: Promise<void> | undefined;
   private broken: Error | undefined;
   private readonly s: WriteStats = { commits: 0, mutations: 0, rejected: 0, failedBatches: 0, largestBatch: 0 };
+  /**
+   * Shared mode: whether the writer's current session holds the schema lock in share mode. Open
+   * takes it; a lost connection loses it (sessionEnded), and the next transaction takes it again.
+   */
+  private sessionLocked = true;
 
   constructor(
     private readonly writer: Sql,
-    /** Checked at the start of every transaction: the owner lock is still this session's. */
-    private readonly lockKey: string,
-    private readonly maxBatch: number,
-    private readonly onBroken: (e: Error) => void,
-    /** Turns a database error into the one the caller sees (naming the database). */
-    private readonly explain: (e: unknown) => Error,
+    private readonly o: BatcherOptions,
   ) {}
+
+  /** The writer's session ended: in shared mode, the next transaction takes the lock again. */
+  sessionEnded(): void {
+    this.sessionLocked = false;
+  }
+
+  /** Whether the writer's session is known to hold the schema lock (so unlocking it needs no reconnect). */
+  get holdsSessionLock(): boolean {
+    return this.sessionLocked && !this.broken;
+  }
 
   submit(job: Job): Promise<unknown> {
     if (this.broken) return Promise.reject(this.broken);
@@ -87,7 +121,7 @@ export class WriteBatcher {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0 && !this.broken) await this.runBatch(this.queue.splice(0, this.maxBatch));
+      while (this.queue.length > 0 && !this.broken) await this.runBatch(this.queue.splice(0, this.o.maxBatch));
     } finally {
       this.running = undefined;
     }
@@ -99,30 +133,19 @@ export class WriteBatcher {
     try {
       outcomes = await this.transaction(batch.map((p) => p.job));
     } catch (e) {
-      if (errorCode(e) === STATEMENT_TIMEOUT && !this.broken) {
-        // Rolled back, so nothing was committed; retrying each mutation alone would wait the
-        // timeout once per mutation. The database is not answering: stop, as after a failed write.
-        const err = new Error(`${this.explain(e).message}; the database did not finish the write within the statement timeout (statementTimeoutMs), and nothing of it was committed: Endure stops here, and a restart recovers from what the database holds`);
-        this.onBroken(err);
-        this.fail(err);
-        for (const p of batch) p.reject(err);
-        return;
-      }
-      if (this.broken || isConnectionError(e) || e instanceof OwnershipLostError) {
-        const err =
-          this.broken ??
-          (e instanceof OwnershipLostError
-            ? e
-            : new StorageOutcomeUnknownError(`${this.explain(e).message}; the connection failed during a write, so whether it committed is unknown: Endure stops here, and a restart recovers from what the database holds`));
-        this.onBroken(err);
-        this.fail(err);
-        for (const p of batch) p.reject(err);
+      const failed = this.batchFailure(e);
+      if (failed) {
+        if (this.o.lock.mode === 'exclusive') {
+          this.o.onBroken(failed);
+          this.fail(failed);
+        }
+        for (const p of batch) p.reject(failed);
         return;
       }
       this.s.failedBatches++;
       if (batch.length === 1) {
         this.s.rejected++;
-        batch[0]!.reject(this.explain(e));
+        batch[0]!.reject(this.o.explain(e));
         return;
       }
       for (const p of batch) await this.runBatch([p]);
@@ -141,12 +164,38 @@ export class WriteBatcher {
     });
   }
 
+  /**
+   * The error every mutation of a failed batch gets when the failure is not a statement's (so
+   * retrying them one by one would not help), or undefined when it is.
+   */
+  private batchFailure(e: unknown): Error | undefined {
+    if (this.broken) return this.broken;
+    const exclusive = this.o.lock.mode === 'exclusive';
+    const after = exclusive ? 'Endure stops here, and a restart recovers from what the database holds' : 'the store goes on, and its next call reconnects';
+    if (e instanceof LockCheckFailed) {
+      return exclusive
+        ? new OwnershipLostError('this store lost its owner lock to another process (its session ended and another opener took the schema); Endure stops here: restart it')
+        : this.o.lockedOut();
+    }
+    if (errorCode(e) === STATEMENT_TIMEOUT) {
+      // Rolled back, so nothing was committed; retrying each mutation alone would wait the
+      // timeout once per mutation.
+      return new Error(`${this.o.explain(e).message}; the database did not finish the write within the statement timeout (statementTimeoutMs), and nothing of it was committed: ${after}`);
+    }
+    if (isUnreachableError(e)) return new Error(`${this.o.explain(e).message}; nothing of the write reached the database: ${after}`);
+    if (isConnectionError(e)) {
+      return new StorageOutcomeUnknownError(`${this.o.explain(e).message}; the connection failed during a write, so whether it committed is unknown: ${after}`);
+    }
+    return undefined;
+  }
+
   /** One transaction: runs of consecutive run plans are checked and written together; other jobs run in their place in the order. */
   private transaction(jobs: Job[]): Promise<Outcome[]> {
     return this.writer.begin(async (tx) => {
       const outcomes: Outcome[] = [];
       // Sent first, read last: it rides along with the batch's statements at no round trip of its own.
-      const owned = tx<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext(${this.lockKey})) AS ok`.execute();
+      const check = this.lockCheck();
+      const owned = tx<{ ok: boolean }[]>`SELECT ${tx.unsafe(check)}(hashtext(${this.o.lock.key})) AS ok`.execute();
       owned.catch(() => undefined); // its failure fails the transaction anyway
       for (let i = 0; i < jobs.length; ) {
         const job = jobs[i]!;
@@ -166,9 +215,20 @@ export class WriteBatcher {
         i = end;
       }
       const [lock] = await owned;
-      if (!lock?.ok) throw new OwnershipLostError('this store lost its owner lock to another process (its session ended and another opener took the schema); Endure stops here: restart it');
+      if (!lock?.ok) throw new LockCheckFailed();
+      if (check === RETAKE_SHARED) this.sessionLocked = true;
       return outcomes;
     });
+  }
+
+  /**
+   * The lock function this transaction calls. The transaction-level lock succeeds only while no
+   * other session holds the schema in a conflicting mode; a shared store whose session was lost
+   * takes the session lock again instead (held whether this transaction commits or not).
+   */
+  private lockCheck(): string {
+    if (this.o.lock.mode === 'exclusive') return 'pg_try_advisory_xact_lock';
+    return this.sessionLocked ? 'pg_try_advisory_xact_lock_shared' : RETAKE_SHARED;
   }
 }
 
