@@ -36,8 +36,16 @@ export class TokenKeyRing {
   async load(): Promise<void> {
     let stored = await this.store.getTokenKeys();
     if (stored.length === 0) {
-      stored = [newKey(this.now())];
-      await this.store.putTokenKeys(stored);
+      const first = [newKey(this.now())];
+      try {
+        await this.store.putTokenKeys(first);
+        stored = first;
+      } catch (err) {
+        // Nodes of a cluster starting together on a new database each try to make the first key;
+        // one wins (the ring is written whole or not at all), and the others use its key.
+        stored = await this.store.getTokenKeys();
+        if (stored.length === 0) throw err;
+      }
     }
     this.use(stored);
   }

@@ -54,6 +54,6 @@ export class TestCluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.nodes.map((n) => n?.stop()));
+    await Promise.all(this.nodes.map((n) => n?.stop() ?? Promise.resolve(null)));
   }
 }
