@@ -1,13 +1,14 @@
 // Durable effects on other runs. Each is a timer row on the run that owes it, due at once, so it
 // survives a crash (recovery re-arms timers) and may run more than once: every effect here is
 // idempotent, and its timer row is deleted only once it is done. The other run is asked through
-// `core.runActions` (run-actions.ts): this engine, or in a cluster the node owning its shard. A
+// `runActionsFor` (cluster/failed-writes.ts): this engine, or in a cluster the node owning its shard. A
 // refusal that is final (not found, closed) is recorded; one that may pass (UNAVAILABLE: a shard
 // moving, a node down) is thrown, and the effect is tried again.
 import { ApiError, CLOSE_EVENT_TYPES, type Failure, type HistoryEvent } from '@endure/protocol';
 import type { EngineCore } from './engine-core.js';
 import { Mutation, type Run } from './run.js';
 import { scheduleWorkflowTask } from './lifecycle.js';
+import { runActionsFor } from './cluster/failed-writes.js';
 import { formatTimerId, type Effect } from './timer-ids.js';
 
 /** Finishes an effect: removes its timer (and anything else `m` holds) on the run that owed it. */
@@ -43,7 +44,7 @@ async function startChild(core: EngineCore, run: Run, effect: Effect & { kind: '
   if (!run.open || !c || c.status !== 'initiated') return done(core, run, effect);
   const m = new Mutation();
   try {
-    const started = await core.runActions(r.namespace, c.workflowId).startChildWorkflow({
+    const started = await runActionsFor(core, r.namespace, c.workflowId).startChildWorkflow({
       request: {
         namespace: r.namespace, workflowId: c.workflowId, workflowType: c.workflowType, taskQueue: c.taskQueue, input: c.input,
         workflowExecutionTimeoutMs: c.workflowExecutionTimeoutMs, workflowRunTimeoutMs: c.workflowRunTimeoutMs, workflowTaskTimeoutMs: c.workflowTaskTimeoutMs,
@@ -70,7 +71,7 @@ async function notifyParent(core: EngineCore, run: Run, effect: Effect & { kind:
   const p = run.state.parent;
   const close = p && (run.closeEvent ?? (await core.readHistory(run.key, r.nextEventId - 1)).find((e) => CLOSE_EVENT_TYPES.has(e.type)));
   if (p && close) {
-    const told = await core.runActions(p.namespace, p.workflowId).recordChildClosed({ parent: p, child: { workflowId: r.workflowId, runId: r.runId }, outcome: outcomeOf(close) });
+    const told = await runActionsFor(core, p.namespace, p.workflowId).recordChildClosed({ parent: p, child: { workflowId: r.workflowId, runId: r.runId }, outcome: outcomeOf(close) });
     if (!told.done) {
       // The parent has not recorded this child as started yet: tell it after, never before.
       core.armTimer({ ...run.key, timerId: formatTimerId({ kind: 'effect', effect }), fireAt: core.now() + 50 });
@@ -86,7 +87,7 @@ async function closeChild(core: EngineCore, run: Run, effect: Effect & { kind: '
   if (c && (c.parentClosePolicy === 'TERMINATE' || c.parentClosePolicy === 'REQUEST_CANCEL')) {
     const policy = c.parentClosePolicy;
     const reason = `parent ${r.workflowId} closed (parentClosePolicy ${policy})`;
-    await core.runActions(r.namespace, c.workflowId).closeChild({ namespace: r.namespace, workflowId: c.workflowId, parentRunId: r.runId, policy, reason });
+    await runActionsFor(core, r.namespace, c.workflowId).closeChild({ namespace: r.namespace, workflowId: c.workflowId, parentRunId: r.runId, policy, reason });
   }
   return done(core, run, effect);
 }
@@ -101,7 +102,7 @@ async function requestExternal(core: EngineCore, run: Run, effect: Effect & { ki
   if (!x) return done(core, run, effect);
   let failure: Failure | undefined;
   try {
-    const target = core.runActions(r.namespace, x.workflowId);
+    const target = runActionsFor(core, r.namespace, x.workflowId);
     // A re-fired effect (a crash before its timer row was deleted) finds its request applied: the target answers as if it were new.
     const requestId = `${r.runId}:external:${seq}`;
     const ref = { namespace: r.namespace, workflowId: x.workflowId, runId: x.runId, requestId };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, CLOSE_EVENT_TYPES, type HistoryEvent, type Payload } from '@endure/protocol';
-import { FencedOffError, StoredDataCorruptError, type Fence, type RunKey, type Store, type TaskRow, type TimerRow, type WorkflowRecord } from '@endure/storage';
+import { StoredDataCorruptError, type Fence, type RunKey, type Store, type TaskRow, type TimerRow, type WorkflowRecord } from '@endure/storage';
 import type { RunState } from './run-state.js';
 import { Matching, type TaskRef } from './matching.js';
 import { TimerQueue, systemClock, type Clock } from './timer-queue.js';
@@ -18,7 +18,7 @@ import { TaskTokens } from './task-token.js';
 import { ApiKeys } from './api-keys.js';
 import { OwnedShards, ShardNotOwnedError } from './cluster/owned-shards.js';
 import type { RunActions } from './run-actions.js';
-import { dropShard } from './cluster/shard-handover.js';
+import { giveUpAfterFailedWrite, writeErrorFor } from './cluster/failed-writes.js';
 
 /** An engine that is one node of a cluster: it owns the runs of the shards its node holds leases on. */
 export interface ClusterOptions {
@@ -103,7 +103,7 @@ export class EngineCore {
   readonly store: Store;
   /** The shards owned, in a cluster; undefined for a single engine, which owns every run. */
   readonly shards: OwnedShards | undefined;
-  private readonly cluster: ClusterOptions | undefined;
+  readonly cluster: ClusterOptions | undefined;
   /** This engine's own answers to effects on its runs (the Engine, set once it exists). */
   local: RunActions | undefined;
 
@@ -260,7 +260,7 @@ export class EngineCore {
     } else {
       run.tail.push(...events);
     }
-    const p = this.store.updateWorkflow({
+    const written = this.store.updateWorkflow({
       key: run.key,
       expectedNextEventId: expected,
       record: run.record,
@@ -272,6 +272,9 @@ export class EngineCore {
       continueAsNew: m.continueAsNew?.create,
       fence,
     });
+    // A cluster node's callers learn what a failed write means for them (writeErrorFor); the raw
+    // error goes to giveUpAfterFailedWrite below, which gives the shard up.
+    const p = this.shards ? written.catch((err: unknown) => Promise.reject(writeErrorFor(this, run.key, err))) : written;
     run.lastCommit = p;
     run.uncommitted++;
     for (const row of m.offers) this.offerAt(row);
@@ -282,13 +285,13 @@ export class EngineCore {
       if (next.task) this.offerAt(next.task);
       p.then(() => next.timers.forEach((t) => this.armTimer(t)), () => {});
     }
-    p.then(
+    written.then(
       () => {
         run.uncommitted--;
         for (const t of m.upsertTimers) this.armTimer(t);
         if (events.length) this.waiters.wake(run.key);
       },
-      (err: unknown) => this.writeFailed(run.key, err),
+      (err: unknown) => giveUpAfterFailedWrite(this, run.key, err),
     );
     return p;
   }
@@ -306,29 +309,6 @@ export class EngineCore {
   private moved(run: Run): ShardNotOwnedError {
     const shardId = this.shards?.shardOf(run.record.namespace, run.record.workflowId) ?? 0;
     return new ShardNotOwnedError(shardId, `workflow '${run.record.workflowId}' of namespace '${run.record.namespace}'`);
-  }
-
-  /** Where an effect on the runs of `workflowId` goes: this engine, or the node owning their shard. */
-  runActions(namespace: string, workflowId: string): RunActions {
-    const local = this.local!;
-    if (!this.shards || this.shards.ownsRun({ namespace, workflowId })) return local;
-    const shardId = this.shards.shardOf(namespace, workflowId);
-    const peer = this.cluster!.peer(shardId);
-    if (!peer) throw new ShardNotOwnedError(shardId, `workflow '${workflowId}' of namespace '${namespace}'`);
-    return peer;
-  }
-
-  /**
-   * A write of the run failed: memory is ahead of disk. A single engine stops; a cluster node
-   * gives up the run's shard (its memory of it is dropped; whoever owns it next reads the store).
-   */
-  writeFailed(key: RunKey, err: unknown): void {
-    if (!this.shards || err instanceof StoredDataCorruptError) return this.fail(err);
-    const shardId = err instanceof FencedOffError ? err.fence.shardId : this.shards.shardOf(key.namespace, key.workflowId);
-    if (!this.shards.owns(shardId)) return;
-    const why = err instanceof FencedOffError ? err.message : `a write failed: ${err instanceof Error ? err.message : String(err)}`;
-    void dropShard(this, shardId);
-    this.cluster!.onShardLost?.(shardId, why);
   }
 
   /** Drops the runs `gone` names from memory, marking each copy retired (its shard left this node); returns them. */

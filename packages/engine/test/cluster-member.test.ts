@@ -83,3 +83,11 @@ test('any node answers: runs are served by their owner, polls reach tasks on eve
   assert.equal(await viaA.pollWorkflowTask({ namespace: 'default', taskQueue: 'q', identity: 'w', timeoutMs: 100 }), null, 'nothing handed out twice');
   await Promise.all([a.leave(), b.leave()]);
 });
+
+test('a node started with another shard count than the cluster has is refused, naming the count to use', async () => {
+  const store = new MemoryStore(emptyData());
+  const peerAt = (): RunActions => assert.fail('no peers here');
+  const a = await ClusterMember.join(store, { nodeId: 'a', address: 'mem://a', shardCount: SHARDS, leaseMs: 600, tickMs: 100, peerAt });
+  await assert.rejects(ClusterMember.join(store, { nodeId: 'b', address: 'mem://b', shardCount: SHARDS * 2, leaseMs: 600, tickMs: 100, peerAt }), new RegExp(`has ${SHARDS} shards.*--shards ${SHARDS}`));
+  await a.leave();
+});

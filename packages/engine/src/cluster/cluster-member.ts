@@ -15,6 +15,8 @@ export interface ClusterMemberOptions extends Omit<ShardLeasesKeeperOptions, 'cl
   engine?: Omit<EngineOpenOptions, 'cluster'>;
   /** How to reach another node, by the address it announced. */
   peerAt(address: string): RunActions;
+  /** Called with the engine as soon as it is open, before this node takes any shard (its effects may then call peerAt). */
+  opened?(engine: Engine): void;
   /** A round of the keeper failed, or a shard was lost: for the node's log. */
   log?(message: string): void;
 }
@@ -43,6 +45,7 @@ export class ClusterMember {
   /** Opens the engine as a node and runs the keeper's first round: resolves owning this node's share of the shards. */
   static async join(store: Store, opts: ClusterMemberOptions): Promise<ClusterMember> {
     const clock = opts.engine?.clock ?? systemClock;
+    await checkShardCount(store, opts.shardCount);
     let member: ClusterMember | undefined;
     const engine = await Engine.open(store, {
       ...opts.engine,
@@ -55,6 +58,7 @@ export class ClusterMember {
         },
       },
     });
+    opts.opened?.(engine);
     const keeper = new ShardLeasesKeeper(store, { ...opts, clock }, {
       gained: (lease) => member!.gained(lease),
       lost: (shardId, why) => {
@@ -161,4 +165,22 @@ export class ClusterMember {
     this.keeper.halt();
     await this.engine.close();
   }
+}
+
+/**
+ * A run's shard depends on the shard count, so every node must use the same one: a node counting
+ * differently would own runs another node owns too. The first node leases every shard in its
+ * first round, so the lease table says how many the cluster has.
+ */
+async function checkShardCount(store: Store, shardCount: number): Promise<void> {
+  const leased = await store.listShardLeases();
+  if (leased.length === 0) return;
+  const theirs = Math.max(...leased.map((l) => l.shardId)) + 1;
+  if (theirs !== shardCount) {
+    throw new ShardCountMismatchError(`this database's cluster has ${theirs} shards, and this node was started with ${shardCount}: start it with ${theirs} (--shards ${theirs}); every node must agree, as a run's shard depends on the count`);
+  }
+}
+
+export class ShardCountMismatchError extends Error {
+  override name = 'ShardCountMismatchError';
 }
