@@ -18,7 +18,7 @@ import { TaskTokens } from './task-token.js';
 import { ApiKeys } from './api-keys.js';
 import { OwnedShards, ShardNotOwnedError } from './cluster/owned-shards.js';
 import type { RunActions } from './run-actions.js';
-import { giveUpAfterFailedWrite, writeErrorFor } from './cluster/failed-writes.js';
+import { giveUpAfterStorageFailure, writeErrorFor } from './cluster/failed-writes.js';
 
 /** An engine that is one node of a cluster: it owns the runs of the shards its node holds leases on. */
 export interface ClusterOptions {
@@ -273,7 +273,7 @@ export class EngineCore {
       fence,
     });
     // A cluster node's callers learn what a failed write means for them (writeErrorFor); the raw
-    // error goes to giveUpAfterFailedWrite below, which gives the shard up.
+    // error goes to giveUpAfterStorageFailure below, which gives the shard up.
     const p = this.shards ? written.catch((err: unknown) => Promise.reject(writeErrorFor(this, run.key, err))) : written;
     run.lastCommit = p;
     run.uncommitted++;
@@ -291,7 +291,7 @@ export class EngineCore {
         for (const t of m.upsertTimers) this.armTimer(t);
         if (events.length) this.waiters.wake(run.key);
       },
-      (err: unknown) => giveUpAfterFailedWrite(this, run.key, err),
+      (err: unknown) => giveUpAfterStorageFailure(this, run.key, err),
     );
     return p;
   }

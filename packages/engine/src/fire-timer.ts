@@ -9,12 +9,14 @@ import { activityDeadlinePassed } from './activity-tasks.js';
 import { startDelayedRun } from './delayed-start.js';
 import { loadStartAttributes } from './cron/cron-chain.js';
 import { runEffect } from './effects.js';
+import { giveUpAfterStorageFailure } from './cluster/failed-writes.js';
 
 /** How soon an effect whose other run could not be reached is tried again. */
 const EFFECT_RETRY_MS = 1000;
 
 export function fireTimer(core: EngineCore, run: Run, timer: TimerId): void {
-  // Storage failures stop the whole engine (EngineCore.fail); nothing else to do per timer.
+  // Storage failures stop a single engine (EngineCore.fail), and give the run's shard up on a
+  // cluster node (cluster/failed-writes.ts); nothing else to do per timer.
   const done = (p: Promise<void> | undefined) => void p?.catch(() => {});
   switch (timer.kind) {
     case 'userTimer':
@@ -23,9 +25,9 @@ export function fireTimer(core: EngineCore, run: Run, timer: TimerId): void {
       return activityDeadlinePassed(core, run, timer.seq, timer.deadline);
     case 'runTimeout': {
       // The timer is spent: a run whose first event cannot be read would never time out, so that
-      // read failing is a storage failure like any other, and stops the engine.
+      // read failing is a storage failure like any other (a single engine stops, a cluster node reloads the shard).
       const loaded = loadStartAttributes(core, run).catch((err: unknown) => {
-        core.fail(err);
+        giveUpAfterStorageFailure(core, run.key, err);
         throw err;
       });
       return done(loaded.then(() => (run.open ? timeOutRun(core, run, 'RUN') : undefined)));
@@ -36,7 +38,7 @@ export function fireTimer(core: EngineCore, run: Run, timer: TimerId): void {
       return done(startDelayedRun(core, run));
     case 'effect':
       runEffect(core, run, timer.effect).catch((err: unknown) => {
-        if (!(err instanceof ApiError)) return core.fail(err);
+        if (!(err instanceof ApiError)) return giveUpAfterStorageFailure(core, run.key, err);
         // The other run's node is unreachable or its shard is moving: try again shortly (its row stays until done).
         if (err.code === 'UNAVAILABLE' && core.health().status === 'serving' && !run.retired) {
           core.armTimer(core.timerRow(run, timer, core.now() + EFFECT_RETRY_MS));

@@ -78,7 +78,13 @@ export class RetentionSweeper {
           const interval = this.intervalMs();
           this.schedule(more ? Math.min(1000, interval) : interval);
         },
-        (err: unknown) => this.core.fail(err),
+        (err: unknown) => {
+          this.running = false;
+          // A single engine stops (memory may be ahead of disk); a cluster node's sweep only
+          // deletes closed runs, which no node holds in memory: it tries again next time.
+          if (!this.core.shards) return this.core.fail(err);
+          this.schedule(this.intervalMs());
+        },
       );
     });
   }

@@ -6,7 +6,7 @@ import { signalRun, terminateRun } from './lifecycle.js';
 import { indexSearchAttributes } from './search-attributes.js';
 import { alreadyApplied } from './request-ids.js';
 import { cronSchedule } from './cron/cron-chain.js';
-import { giveUpAfterFailedWrite, writeErrorFor } from './cluster/failed-writes.js';
+import { giveUpAfterStorageFailure, writeErrorFor } from './cluster/failed-writes.js';
 
 const FAILED_LIKE: ReadonlySet<WorkflowStatus> = new Set(['FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT']);
 
@@ -113,7 +113,7 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewR
     if (err instanceof CurrentRunConflictError) {
       throw new ApiError('ALREADY_STARTED', `workflow id '${req.workflowId}' was started concurrently (run ${err.currentRunId ?? '?'})`);
     }
-    giveUpAfterFailedWrite(core, run.key, err);
+    giveUpAfterStorageFailure(core, run.key, err);
     throw writeErrorFor(core, run.key, err);
   }
   for (const t of timers) core.armTimer(t);

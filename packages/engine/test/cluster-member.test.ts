@@ -84,10 +84,13 @@ test('any node answers: runs are served by their owner, polls reach tasks on eve
   await Promise.all([a.leave(), b.leave()]);
 });
 
-test('a node started with another shard count than the cluster has is refused, naming the count to use', async () => {
+test('a node started with fewer shards than its cluster has is refused; one with more is reported by the others', async () => {
   const store = new MemoryStore(emptyData());
   const peerAt = (): RunActions => assert.fail('no peers here');
-  const a = await ClusterMember.join(store, { nodeId: 'a', address: 'mem://a', shardCount: SHARDS, leaseMs: 600, tickMs: 100, peerAt });
-  await assert.rejects(ClusterMember.join(store, { nodeId: 'b', address: 'mem://b', shardCount: SHARDS * 2, leaseMs: 600, tickMs: 100, peerAt }), new RegExp(`has ${SHARDS} shards.*--shards ${SHARDS}`));
-  await a.leave();
+  const log: string[] = [];
+  const a = await ClusterMember.join(store, { nodeId: 'a', address: 'mem://a', shardCount: SHARDS, leaseMs: 600, tickMs: 100, peerAt, log: (m) => log.push(m) });
+  await assert.rejects(ClusterMember.join(store, { nodeId: 'b', address: 'mem://b', shardCount: SHARDS / 2, leaseMs: 600, tickMs: 100, peerAt }), new RegExp(`at least ${SHARDS} shards.*started with ${SHARDS / 2}.*--shards`));
+  const c = await ClusterMember.join(store, { nodeId: 'c', address: 'mem://c', shardCount: SHARDS * 2, leaseMs: 600, tickMs: 100, peerAt });
+  await eventually('a reports the node that counts more shards', () => log.some((m) => /node c leases shard \d+, beyond this node's 8 shards/.test(m)));
+  await Promise.all([a.leave(), c.leave()]);
 });

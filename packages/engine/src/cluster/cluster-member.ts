@@ -138,6 +138,8 @@ export class ClusterMember {
       const addressOf = new Map(nodes.map((n) => [n.nodeId, n.address]));
       const now = Math.max(0, ...nodes.map((n) => n.heartbeatAt));
       const owners = new Map<number, ShardOwner>();
+      const beyond = leases.filter((l) => l.shardId >= this.opts.shardCount);
+      if (beyond.length > 0) this.opts.log?.(`node ${beyond[0]!.nodeId} leases shard ${beyond[0]!.shardId}, beyond this node's ${this.opts.shardCount} shards: the nodes disagree on --shards; stop it and start it with ${this.opts.shardCount}`);
       for (const l of leases) {
         const address = addressOf.get(l.nodeId);
         if (address !== undefined && l.expiresAt > now) owners.set(l.shardId, { nodeId: l.nodeId, address });
@@ -169,15 +171,15 @@ export class ClusterMember {
 
 /**
  * A run's shard depends on the shard count, so every node must use the same one: a node counting
- * differently would own runs another node owns too. The first node leases every shard in its
- * first round, so the lease table says how many the cluster has.
+ * differently would own runs another node owns too. Shards are leased from 0 up, so a lease of a
+ * shard this node does not have means the cluster counts more: refused. (A node counting more
+ * than the others leases shards they do not have; they report it every round, see refresh.)
  */
 async function checkShardCount(store: Store, shardCount: number): Promise<void> {
   const leased = await store.listShardLeases();
-  if (leased.length === 0) return;
-  const theirs = Math.max(...leased.map((l) => l.shardId)) + 1;
-  if (theirs !== shardCount) {
-    throw new ShardCountMismatchError(`this database's cluster has ${theirs} shards, and this node was started with ${shardCount}: start it with ${theirs} (--shards ${theirs}); every node must agree, as a run's shard depends on the count`);
+  const theirs = Math.max(-1, ...leased.map((l) => l.shardId)) + 1;
+  if (theirs > shardCount) {
+    throw new ShardCountMismatchError(`this database's cluster has at least ${theirs} shards, and this node was started with ${shardCount}: start every node with the same count (--shards); a run's shard depends on it`);
   }
 }
 

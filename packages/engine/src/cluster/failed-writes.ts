@@ -21,8 +21,8 @@ export function writeErrorFor(core: EngineCore, key: RunKey, err: unknown): unkn
   return new ApiError('UNAVAILABLE', `the write for workflow '${key.workflowId}' failed (${why}); it may or may not have been applied: resend it with the same requestId`, { retryable: true, ambiguous: true });
 }
 
-/** A write of the run failed: a single engine stops; a cluster node gives the run's shard up. */
-export function giveUpAfterFailedWrite(core: EngineCore, key: RunKey, err: unknown): void {
+/** A write (or a read it cannot do without) of the run failed: a single engine stops; a cluster node gives the run's shard up. */
+export function giveUpAfterStorageFailure(core: EngineCore, key: RunKey, err: unknown): void {
   const shards = core.shards;
   if (!shards || err instanceof StoredDataCorruptError) return core.fail(err);
   const shardId = err instanceof FencedOffError ? err.fence.shardId : shards.shardOf(key.namespace, key.workflowId);
