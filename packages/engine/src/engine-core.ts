@@ -111,7 +111,7 @@ export class EngineCore {
     store: Store,
     opts: EngineOptions = {},
   ) {
-    this.store = guardStore(store, (err) => this.fail(err));
+    this.store = guardStore(store, (err) => this.fail(err), opts.cluster !== undefined);
     this.clock = opts.clock ?? systemClock;
     this.waits = opts.waits ?? systemClock;
     this.newId = opts.newId ?? randomUUID;
@@ -125,7 +125,8 @@ export class EngineCore {
       (run, k) => Boolean(run.uncommitted || run.wftStarted || run.activityStarts.size) || this.backoff.has(run) || this.waiters.has(k),
     );
     this.timers = new TimerQueue(this.clock);
-    this.namespaces = new Namespaces(this.store, this.clock.now, (err) => this.fail(err));
+    // A cluster node reads the namespaces again every round: a failed write is only refused to its caller.
+    this.namespaces = new Namespaces(this.store, this.clock.now, (err) => (this.shards ? undefined : this.fail(err)));
     this.tokenKeys = new TokenKeyRing(this.store, this.clock.now);
     this.tokens = new TaskTokens(this.tokenKeys);
     this.apiKeys = new ApiKeys(this.store, this.namespaces, this.clock.now);

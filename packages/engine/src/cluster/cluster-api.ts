@@ -86,12 +86,16 @@ export function clusterApi(member: ClusterMember, nodeApi: (address: string) => 
   /** Calls `op` on the owner of `shardId`, following the shard if it moves while we ask. */
   async function atOwner(shardId: number, op: EngineOperation, req: unknown, signal?: AbortSignal): Promise<unknown> {
     let last: unknown;
+    const startedAt = Date.now();
+    const waitMs = (req as { timeoutMs?: unknown }).timeoutMs;
     for (let attempt = 0; ; attempt++) {
       const owner = member.ownerOf(shardId);
       if (owner) {
         const api = owner.nodeId === member.nodeId ? engine : nodeApi(owner.address);
+        // A long-poll tried again waits only what is left of its time: its caller's deadline is set by it.
+        const left = typeof waitMs === 'number' && attempt > 0 ? { ...(req as object), timeoutMs: Math.max(0, waitMs - (Date.now() - startedAt)) } : req;
         try {
-          return await withFreshSharedState(() => call(api, op)(req, signal));
+          return await withFreshSharedState(() => call(api, op)(left, signal));
         } catch (err) {
           if (!worthAnotherTry(err)) throw err;
           last = err;
