@@ -17,9 +17,10 @@
 // (the driver does so on the next query) and takes the lock in share mode again.
 import { checkInOrder, loadState, type BatchState } from './batch-check.js';
 import { writeRuns } from './batch-write.js';
-import { errorCode, isConnectionError, isUnreachableError, type Sql, type TxSql } from './connect.js';
+import { errorCode, isConnectionError, isUnreachableError, type TxSql } from './connect.js';
 import type { LockMode } from './owner-lock.js';
 import type { RunPlan } from './plan.js';
+import type { RenewableClient } from './renewable-client.js';
 
 /** SQLSTATE of a statement cancelled by statement_timeout. */
 const STATEMENT_TIMEOUT = '57014';
@@ -81,7 +82,7 @@ export class WriteBatcher {
   private sessionLocked = true;
 
   constructor(
-    private readonly writer: Sql,
+    private readonly writer: RenewableClient,
     private readonly o: BatcherOptions,
   ) {}
 
@@ -191,34 +192,37 @@ export class WriteBatcher {
 
   /** One transaction: runs of consecutive run plans are checked and written together; other jobs run in their place in the order. */
   private transaction(jobs: Job[]): Promise<Outcome[]> {
-    return this.writer.begin(async (tx) => {
-      const outcomes: Outcome[] = [];
-      // Sent first, read last: it rides along with the batch's statements at no round trip of its own.
-      const check = this.lockCheck();
-      const owned = tx<{ ok: boolean }[]>`SELECT ${tx.unsafe(check)}(hashtext(${this.o.lock.key})) AS ok`.execute();
-      owned.catch(() => undefined); // its failure fails the transaction anyway
-      for (let i = 0; i < jobs.length; ) {
-        const job = jobs[i]!;
-        if ('apply' in job) {
-          outcomes.push({ ok: true, value: await job.apply(tx) });
-          i++;
-          continue;
-        }
-        let end = i;
-        while (end < jobs.length && 'run' in jobs[end]!) end++;
-        const plans = jobs.slice(i, end).map((j) => (j as { run: RunPlan }).run);
-        const loaded = await loadState(tx, plans);
-        const before: BatchState = { runs: new Map(loaded.runs), current: new Map(loaded.current), tokens: loaded.tokens };
-        const errors = checkInOrder(plans, loaded);
-        await writeRuns(tx, plans.filter((_, k) => !errors[k]), before);
-        for (const e of errors) outcomes.push(e ? { ok: false, error: e } : { ok: true, value: undefined });
-        i = end;
+    // Guarded: a transaction whose connection was lost must not be ended by the driver (renewable-client.ts).
+    return this.writer.sql.begin((tx) => this.writer.guard(this.statements(tx, jobs)));
+  }
+
+  private async statements(tx: TxSql, jobs: Job[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    // Sent first, read last: it rides along with the batch's statements at no round trip of its own.
+    const check = this.lockCheck();
+    const owned = tx<{ ok: boolean }[]>`SELECT ${tx.unsafe(check)}(hashtext(${this.o.lock.key})) AS ok`.execute();
+    owned.catch(() => undefined); // its failure fails the transaction anyway
+    for (let i = 0; i < jobs.length; ) {
+      const job = jobs[i]!;
+      if ('apply' in job) {
+        outcomes.push({ ok: true, value: await job.apply(tx) });
+        i++;
+        continue;
       }
-      const [lock] = await owned;
-      if (!lock?.ok) throw new LockCheckFailed();
-      if (check === RETAKE_SHARED) this.sessionLocked = true;
-      return outcomes;
-    });
+      let end = i;
+      while (end < jobs.length && 'run' in jobs[end]!) end++;
+      const plans = jobs.slice(i, end).map((j) => (j as { run: RunPlan }).run);
+      const loaded = await loadState(tx, plans);
+      const before: BatchState = { runs: new Map(loaded.runs), current: new Map(loaded.current), tokens: loaded.tokens };
+      const errors = checkInOrder(plans, loaded);
+      await writeRuns(tx, plans.filter((_, k) => !errors[k]), before);
+      for (const e of errors) outcomes.push(e ? { ok: false, error: e } : { ok: true, value: undefined });
+      i = end;
+    }
+    const [lock] = await owned;
+    if (!lock?.ok) throw new LockCheckFailed();
+    if (check === RETAKE_SHARED) this.sessionLocked = true;
+    return outcomes;
   }
 
   /**
