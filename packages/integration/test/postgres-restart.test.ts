@@ -4,6 +4,7 @@
 // (or succeeds), a write while it is down fails at once naming the address as unreachable, later
 // writes succeed, the store is never reopened, and nothing is half-applied: each run's history
 // is gap-free, ends where its record's nextEventId says, and its one timer row is its last step's.
+// An exclusive store, by contrast, stops at the restart, and is opened again.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { HistoryEvent } from '@endure/protocol';
@@ -39,7 +40,7 @@ interface Tally {
   unreachable: number;
 }
 
-describe('a shared PostgreSQL store through PostgreSQL restarts and a crash', () => {
+describe('PostgreSQL stores through PostgreSQL restarts and a crash', () => {
   let pg: PrivatePostgres;
   before(async () => {
     pg = await startPrivatePostgres();
@@ -156,10 +157,30 @@ describe('a shared PostgreSQL store through PostgreSQL restarts and a crash', ()
       );
       assert.equal(await store.getWorkflow(key(99)), undefined, 'the write refused while down wrote nothing');
       assert.ok(tally.ok > 0 && tally.unreachable > 0, JSON.stringify(tally));
+      // Written for whoever reads the test's output: how much of each kind happened.
       console.log(`steps written: ${tally.ok}; of unknown outcome: ${tally.unknown}; refused as unreachable: ${tally.unreachable}`);
     } finally {
       stopping = true;
       await store.close();
+    }
+  });
+
+  it('an exclusive store stops when PostgreSQL restarts (its lock went with its session), and reopens once it is back', async () => {
+    const address = pg.url('alone');
+    const store = await PostgresStore.open(address);
+    try {
+      await store.createWorkflow(createOf(key(0)));
+      await pg.restart('fast');
+      await assert.rejects(store.updateWorkflow(step(key(0), 2)), /owner lock closed|whether it committed is unknown/);
+      await assert.rejects(store.getWorkflow(key(0)), /owner lock closed|whether it committed is unknown/, 'stopped for good');
+    } finally {
+      await store.close();
+    }
+    const reopened = await PostgresStore.open(address);
+    try {
+      assert.equal((await reopened.getWorkflow(key(0)))?.nextEventId, 2);
+    } finally {
+      await reopened.close();
     }
   });
 });

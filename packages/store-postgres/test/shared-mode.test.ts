@@ -3,6 +3,7 @@
 // shared store outlives the loss of its writer's session.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { createServer, type Socket } from 'node:net';
 import postgres from 'postgres';
 import { FencedOffError, type CreateWorkflow, type RunKey, type UpdateWorkflow } from '@endure/storage';
 import type { HistoryEvent } from '@endure/protocol';
@@ -142,6 +143,25 @@ describe('PostgresStore shared mode', () => {
     } finally {
       await store.close();
       await admin.end({ timeout: 5 });
+    }
+  });
+
+  it('a host that accepts connections but never answers fails the call after connectTimeoutMs, naming it unreachable', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((c) => sockets.push(c));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as { port: number };
+    try {
+      const started = Date.now();
+      await assert.rejects(PostgresStore.open(`postgres://postgres@127.0.0.1:${port}/test?schema=nobody`, { shared: true, connectTimeoutMs: 300 }), (e: Error) => {
+        assert.match(e.message, new RegExp(`PostgreSQL schema nobody at postgres://postgres@127\\.0\\.0\\.1:${port}/test\\?schema=nobody is unreachable: .*\\(CONNECT_TIMEOUT\\)`));
+        return true;
+      });
+      // Not a timing assertion beyond "it did not hang": the default would be 10 s.
+      assert.ok(Date.now() - started < 8_000, `gave up after ${Date.now() - started} ms`);
+    } finally {
+      for (const c of sockets) c.destroy();
+      await new Promise((r) => silent.close(r));
     }
   });
 });
