@@ -121,7 +121,9 @@ describe('PostgreSQL stores through PostgreSQL restarts and a crash', () => {
         await pg.start();
       });
       await phase('a stop, calls while down, and a start', async () => {
+        const other = await PostgresStore.open(pg.url('chaos'), { shared: true, connectTimeoutMs: 5_000 });
         await pg.stop('fast');
+        await other.close(); // a node may shut down while its database is away
         const started = Date.now();
         await assert.rejects(store.getWorkflow(key(0)), UNREACHABLE);
         await assert.rejects(store.createWorkflow(createOf(key(99))), (e: Error) => {

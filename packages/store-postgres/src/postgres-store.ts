@@ -248,7 +248,11 @@ export class PostgresStore implements Store {
       // Explicitly, before disconnecting: a session's locks go only once the server has noticed it
       // ended, and a reopen right after close must not find the schema still held. Not on a
       // session that was lost: that would connect again only to let go.
-      if (!this.broken && !this.writer.lost && this.batcher.holdsSessionLock) await this.writer.sql`SELECT pg_advisory_unlock_all()`;
+      if (!this.broken && !this.writer.lost && this.batcher.holdsSessionLock) {
+        const unlocked = this.writer.sql`SELECT pg_advisory_unlock_all()`;
+        // A shared store's lock goes with its session anyway; a database gone away must not fail the close.
+        await (this.exclusive ? unlocked : unlocked.catch(() => undefined));
+      }
     } finally {
       this.broken ??= new Error(`store ${this.where} is closed`);
       await Promise.allSettled([this.writer.end(5), this.reader.end(5)]);

@@ -172,7 +172,8 @@ export class WriteBatcher {
   private batchFailure(e: unknown): Error | undefined {
     if (this.broken) return this.broken;
     const exclusive = this.o.lock.mode === 'exclusive';
-    const after = exclusive ? 'Endure stops here, and a restart recovers from what the database holds' : 'the store goes on, and its next call reconnects';
+    const after = exclusive ? 'Endure stops here, and a restart recovers from what the database holds' : 'the store goes on';
+    const reconnects = exclusive ? after : `${after}, and its next call reconnects`;
     if (e instanceof LockCheckFailed) {
       return exclusive
         ? new OwnershipLostError('this store lost its owner lock to another process (its session ended and another opener took the schema); Endure stops here: restart it')
@@ -183,9 +184,9 @@ export class WriteBatcher {
       // timeout once per mutation.
       return new Error(`${this.o.explain(e).message}; the database did not finish the write within the statement timeout (statementTimeoutMs), and nothing of it was committed: ${after}`);
     }
-    if (isUnreachableError(e)) return new Error(`${this.o.explain(e).message}; nothing of the write reached the database: ${after}`);
+    if (isUnreachableError(e)) return new Error(`${this.o.explain(e).message}; nothing of the write reached the database: ${reconnects}`);
     if (isConnectionError(e)) {
-      return new StorageOutcomeUnknownError(`${this.o.explain(e).message}; the connection failed during a write, so whether it committed is unknown: ${after}`);
+      return new StorageOutcomeUnknownError(`${this.o.explain(e).message}; the connection failed during a write, so whether it committed is unknown: ${reconnects}`);
     }
     return undefined;
   }
