@@ -26,7 +26,7 @@ export interface PostgresStoreOptions {
   lockTimeoutMs?: number;
   /**
    * Longest a statement may run, in ms (PostgreSQL's statement_timeout): a database that stops
-   * answering fails the write (and the store stops) instead of hanging it. Default 60000.
+   * answering fails the write (and an exclusive store stops) instead of hanging it. Default 60000.
    */
   statementTimeoutMs?: number;
   /**
