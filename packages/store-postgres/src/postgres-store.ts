@@ -7,11 +7,12 @@ import type { ApiKeyRecord, ImportRun, NodeRecord, ShardLease, CreateWorkflow, L
 import { parsePostgresAddress, type PostgresAddress } from './address.js';
 import { deleteApiKeyJob, deleteClosedRunsJob, getNamespace, getTokenKeys, listApiKeys, listNamespaces, putApiKeyJob, putNamespaceJob, putTokenKeysJob } from './admin-ops.js';
 import { acquireShardJob, heartbeatNodeJob, listNodes, listShardLeases, releaseShardJob, removeNodeJob, renewShardJob } from './cluster.js';
-import { connect, isConnectionError, isUnreachableError, type Sql } from './connect.js';
+import { connect, isConnectionError, isUnreachableError } from './connect.js';
 import { migrate } from './migrations.js';
 import { SchemaLockedError, claimOwnerLock, ownerLockKey, writeOwnerRow, type LockMode } from './owner-lock.js';
 import { planCreate, planImport, planUpdate } from './plan.js';
 import { Reads } from './reads.js';
+import { RenewableClient } from './renewable-client.js';
 import { WriteBatcher, type Job, type WriteStats } from './write-batcher.js';
 
 export interface PostgresStoreOptions {
@@ -25,7 +26,7 @@ export interface PostgresStoreOptions {
   lockTimeoutMs?: number;
   /**
    * Longest a statement may run, in ms (PostgreSQL's statement_timeout): a database that stops
-   * answering fails the write (and the store stops) instead of hanging it. Default 60000.
+   * answering fails the write (and an exclusive store stops) instead of hanging it. Default 60000.
    */
   statementTimeoutMs?: number;
   /**
@@ -56,8 +57,8 @@ export class PostgresStore implements Store {
 
   private constructor(
     readonly address: PostgresAddress,
-    private readonly writer: Sql,
-    private readonly reader: Sql,
+    private readonly writer: RenewableClient,
+    private readonly reader: RenewableClient,
     private readonly batcher: WriteBatcher,
     private readonly reads: Reads,
     mode: LockMode,
@@ -81,14 +82,26 @@ export class PostgresStore implements Store {
     const mode: LockMode = opts.shared ? 'shared' : 'exclusive';
     let store: PostgresStore | undefined;
     const timeouts = { statementTimeoutMs: opts.statementTimeoutMs ?? 60_000, connectTimeoutMs: opts.connectTimeoutMs ?? 10_000 };
-    const writer = connect(a, { max: 1, ...timeouts, onclose: () => store?.writerClosed() });
-    const reader = connect(a, { max: opts.readConnections ?? 4, ...timeouts });
+    const writer = new RenewableClient(
+      (lost) =>
+        connect(a, {
+          max: 1,
+          ...timeouts,
+          onclose: () => {
+            lost();
+            store?.writerClosed();
+          },
+        }),
+      0,
+    );
+    // Reads in flight on a replaced read pool may still finish.
+    const reader = new RenewableClient((lost) => connect(a, { max: opts.readConnections ?? 4, ...timeouts, onclose: lost }), 10);
     try {
-      await claimOwnerLock(writer, a.schema, where, opts.lockTimeoutMs ?? 1000, mode);
-      await migrate(writer, a.schema, where);
-      if (mode === 'exclusive') await writeOwnerRow(writer);
+      await claimOwnerLock(writer.sql, a.schema, where, opts.lockTimeoutMs ?? 1000, mode);
+      await migrate(writer.sql, a.schema, where);
+      if (mode === 'exclusive') await writeOwnerRow(writer.sql);
     } catch (e) {
-      await Promise.allSettled([writer.end({ timeout: 1 }), reader.end({ timeout: 1 })]);
+      await Promise.allSettled([writer.end(1), reader.end(1)]);
       throw explainConnect(e, where);
     }
     const batcher = new WriteBatcher(writer, {
@@ -98,7 +111,7 @@ export class PostgresStore implements Store {
       explain: (e) => explainError(e, where),
       lockedOut: () => new SchemaLockedError(where),
     });
-    store = new PostgresStore(a, writer, reader, batcher, new Reads(reader, where), mode);
+    store = new PostgresStore(a, writer, reader, batcher, new Reads(() => reader.sql, where), mode);
     return store;
   }
 
@@ -108,7 +121,7 @@ export class PostgresStore implements Store {
    */
   async recordServerUrl(url: string): Promise<void> {
     if (!this.exclusive) throw new Error(`${this.where}: recordServerUrl is for a store that owns its schema alone; a shared store's node records its address with heartbeatNode`);
-    await writeOwnerRow(this.writer, url);
+    await writeOwnerRow(this.writer.sql, url);
   }
 
   createWorkflow(c: CreateWorkflow): Promise<void> {
@@ -156,15 +169,15 @@ export class PostgresStore implements Store {
   }
 
   getNamespace(name: string): Promise<NamespaceRecord | undefined> {
-    return this.read(() => getNamespace(this.reader, name));
+    return this.read(() => getNamespace(this.reader.sql, name));
   }
 
   listNamespaces(): Promise<NamespaceRecord[]> {
-    return this.read(() => listNamespaces(this.reader));
+    return this.read(() => listNamespaces(this.reader.sql));
   }
 
   getTokenKeys(): Promise<TokenKeyRecord[]> {
-    return this.read(() => getTokenKeys(this.reader));
+    return this.read(() => getTokenKeys(this.reader.sql));
   }
 
   putTokenKeys(keys: TokenKeyRecord[]): Promise<void> {
@@ -176,7 +189,7 @@ export class PostgresStore implements Store {
   }
 
   listApiKeys(): Promise<ApiKeyRecord[]> {
-    return this.read(() => listApiKeys(this.reader));
+    return this.read(() => listApiKeys(this.reader.sql));
   }
 
   deleteApiKey(keyId: string): Promise<boolean> {
@@ -206,7 +219,7 @@ export class PostgresStore implements Store {
   }
 
   listShardLeases(): Promise<ShardLease[]> {
-    return this.read(() => listShardLeases(this.reader));
+    return this.read(() => listShardLeases(this.reader.sql));
   }
 
   heartbeatNode(node: { nodeId: string; address: string; startedAt: number }, ttlMs: number): Promise<NodeRecord> {
@@ -214,7 +227,7 @@ export class PostgresStore implements Store {
   }
 
   listNodes(): Promise<NodeRecord[]> {
-    return this.read(() => listNodes(this.reader));
+    return this.read(() => listNodes(this.reader.sql));
   }
 
   removeNode(nodeId: string): Promise<void> {
@@ -235,10 +248,14 @@ export class PostgresStore implements Store {
       // Explicitly, before disconnecting: a session's locks go only once the server has noticed it
       // ended, and a reopen right after close must not find the schema still held. Not on a
       // session that was lost: that would connect again only to let go.
-      if (!this.broken && this.batcher.holdsSessionLock) await this.writer`SELECT pg_advisory_unlock_all()`;
+      if (!this.broken && !this.writer.lost && this.batcher.holdsSessionLock) {
+        const unlocked = this.writer.sql`SELECT pg_advisory_unlock_all()`;
+        // A shared store's lock goes with its session anyway; a database gone away must not fail the close.
+        await (this.exclusive ? unlocked : unlocked.catch(() => undefined));
+      }
     } finally {
       this.broken ??= new Error(`store ${this.where} is closed`);
-      await Promise.allSettled([this.writer.end({ timeout: 5 }), this.reader.end({ timeout: 5 })]);
+      await Promise.allSettled([this.writer.end(5), this.reader.end(5)]);
     }
   }
 

@@ -13,10 +13,15 @@ const TIMER_COLS = 'namespace, workflow_id, run_id, timer_id, fire_at';
 
 export class Reads {
   constructor(
-    private readonly sql: Sql,
+    /** The read pool's client now (replaced after a lost connection: renewable-client.ts). */
+    private readonly client: () => Sql,
     /** Names the database in damage reports. */
     private readonly where: string,
   ) {}
+
+  private get sql(): Sql {
+    return this.client();
+  }
 
   async getWorkflow(k: RunKey): Promise<WorkflowRecord | undefined> {
     const [row] = await this.sql<WorkflowDbRow[]>`

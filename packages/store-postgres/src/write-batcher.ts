@@ -17,9 +17,10 @@
 // (the driver does so on the next query) and takes the lock in share mode again.
 import { checkInOrder, loadState, type BatchState } from './batch-check.js';
 import { writeRuns } from './batch-write.js';
-import { errorCode, isConnectionError, isUnreachableError, type Sql, type TxSql } from './connect.js';
+import { errorCode, isConnectionError, isUnreachableError, type TxSql } from './connect.js';
 import type { LockMode } from './owner-lock.js';
 import type { RunPlan } from './plan.js';
+import type { RenewableClient } from './renewable-client.js';
 
 /** SQLSTATE of a statement cancelled by statement_timeout. */
 const STATEMENT_TIMEOUT = '57014';
@@ -81,7 +82,7 @@ export class WriteBatcher {
   private sessionLocked = true;
 
   constructor(
-    private readonly writer: Sql,
+    private readonly writer: RenewableClient,
     private readonly o: BatcherOptions,
   ) {}
 
@@ -171,7 +172,8 @@ export class WriteBatcher {
   private batchFailure(e: unknown): Error | undefined {
     if (this.broken) return this.broken;
     const exclusive = this.o.lock.mode === 'exclusive';
-    const after = exclusive ? 'Endure stops here, and a restart recovers from what the database holds' : 'the store goes on, and its next call reconnects';
+    const after = exclusive ? 'Endure stops here, and a restart recovers from what the database holds' : 'the store goes on';
+    const reconnects = exclusive ? after : `${after}, and its next call reconnects`;
     if (e instanceof LockCheckFailed) {
       return exclusive
         ? new OwnershipLostError('this store lost its owner lock to another process (its session ended and another opener took the schema); Endure stops here: restart it')
@@ -182,43 +184,46 @@ export class WriteBatcher {
       // timeout once per mutation.
       return new Error(`${this.o.explain(e).message}; the database did not finish the write within the statement timeout (statementTimeoutMs), and nothing of it was committed: ${after}`);
     }
-    if (isUnreachableError(e)) return new Error(`${this.o.explain(e).message}; nothing of the write reached the database: ${after}`);
+    if (isUnreachableError(e)) return new Error(`${this.o.explain(e).message}; nothing of the write reached the database: ${reconnects}`);
     if (isConnectionError(e)) {
-      return new StorageOutcomeUnknownError(`${this.o.explain(e).message}; the connection failed during a write, so whether it committed is unknown: ${after}`);
+      return new StorageOutcomeUnknownError(`${this.o.explain(e).message}; the connection failed during a write, so whether it committed is unknown: ${reconnects}`);
     }
     return undefined;
   }
 
   /** One transaction: runs of consecutive run plans are checked and written together; other jobs run in their place in the order. */
   private transaction(jobs: Job[]): Promise<Outcome[]> {
-    return this.writer.begin(async (tx) => {
-      const outcomes: Outcome[] = [];
-      // Sent first, read last: it rides along with the batch's statements at no round trip of its own.
-      const check = this.lockCheck();
-      const owned = tx<{ ok: boolean }[]>`SELECT ${tx.unsafe(check)}(hashtext(${this.o.lock.key})) AS ok`.execute();
-      owned.catch(() => undefined); // its failure fails the transaction anyway
-      for (let i = 0; i < jobs.length; ) {
-        const job = jobs[i]!;
-        if ('apply' in job) {
-          outcomes.push({ ok: true, value: await job.apply(tx) });
-          i++;
-          continue;
-        }
-        let end = i;
-        while (end < jobs.length && 'run' in jobs[end]!) end++;
-        const plans = jobs.slice(i, end).map((j) => (j as { run: RunPlan }).run);
-        const loaded = await loadState(tx, plans);
-        const before: BatchState = { runs: new Map(loaded.runs), current: new Map(loaded.current), tokens: loaded.tokens };
-        const errors = checkInOrder(plans, loaded);
-        await writeRuns(tx, plans.filter((_, k) => !errors[k]), before);
-        for (const e of errors) outcomes.push(e ? { ok: false, error: e } : { ok: true, value: undefined });
-        i = end;
+    // Guarded: a transaction whose connection was lost must not be ended by the driver (renewable-client.ts).
+    return this.writer.sql.begin((tx) => this.writer.guard(this.statements(tx, jobs)));
+  }
+
+  private async statements(tx: TxSql, jobs: Job[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    // Sent first, read last: it rides along with the batch's statements at no round trip of its own.
+    const check = this.lockCheck();
+    const owned = tx<{ ok: boolean }[]>`SELECT ${tx.unsafe(check)}(hashtext(${this.o.lock.key})) AS ok`.execute();
+    owned.catch(() => undefined); // its failure fails the transaction anyway
+    for (let i = 0; i < jobs.length; ) {
+      const job = jobs[i]!;
+      if ('apply' in job) {
+        outcomes.push({ ok: true, value: await job.apply(tx) });
+        i++;
+        continue;
       }
-      const [lock] = await owned;
-      if (!lock?.ok) throw new LockCheckFailed();
-      if (check === RETAKE_SHARED) this.sessionLocked = true;
-      return outcomes;
-    });
+      let end = i;
+      while (end < jobs.length && 'run' in jobs[end]!) end++;
+      const plans = jobs.slice(i, end).map((j) => (j as { run: RunPlan }).run);
+      const loaded = await loadState(tx, plans);
+      const before: BatchState = { runs: new Map(loaded.runs), current: new Map(loaded.current), tokens: loaded.tokens };
+      const errors = checkInOrder(plans, loaded);
+      await writeRuns(tx, plans.filter((_, k) => !errors[k]), before);
+      for (const e of errors) outcomes.push(e ? { ok: false, error: e } : { ok: true, value: undefined });
+      i = end;
+    }
+    const [lock] = await owned;
+    if (!lock?.ok) throw new LockCheckFailed();
+    if (check === RETAKE_SHARED) this.sessionLocked = true;
+    return outcomes;
   }
 
   /**

@@ -3,6 +3,7 @@
 // shared store outlives the loss of its writer's session.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { createServer, type Socket } from 'node:net';
 import postgres from 'postgres';
 import { FencedOffError, type CreateWorkflow, type RunKey, type UpdateWorkflow } from '@endure/storage';
 import type { HistoryEvent } from '@endure/protocol';
@@ -123,9 +124,17 @@ describe('PostgresStore shared mode', () => {
         [`endure:owner:${s.schema}`],
       );
       assert.equal(killed.length, 1);
-      // The first write may meet the dead session (its outcome then unknown) or a new one.
-      const first = await Promise.allSettled([store.createWorkflow(createOf(key('during')))]);
-      if (first[0].status === 'rejected') assert.ok(first[0].reason instanceof StorageOutcomeUnknownError, String(first[0].reason));
+      // The first writes may still meet the dead session (their outcome then unknown) until the
+      // driver has seen it close; then one succeeds on a new session.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await store.createWorkflow(createOf(key(`during${attempt}`)));
+          break;
+        } catch (e) {
+          assert.ok(e instanceof StorageOutcomeUnknownError, String(e));
+          assert.ok(attempt < 5, 'a write succeeds again');
+        }
+      }
       await store.createWorkflow(createOf(key('after')));
       await store.updateWorkflow(updateOf(key('before'), 2));
       assert.equal((await store.getWorkflow(key('before')))?.nextEventId, 3);
@@ -134,6 +143,91 @@ describe('PostgresStore shared mode', () => {
     } finally {
       await store.close();
       await admin.end({ timeout: 5 });
+    }
+  });
+
+  it('a shared store whose session was lost while an exclusive store took the schema writes nothing until that one lets go', async () => {
+    const s = schema();
+    const shared = await PostgresStore.open(s.address, { shared: true });
+    const admin = postgres(TEST_DATABASE, { max: 1, onnotice: () => undefined });
+    try {
+      await shared.createWorkflow(createOf(key('a')));
+      await admin.unsafe(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND mode = 'ShareLock' AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = hashtext($1)::bigint`, [
+        `endure:owner:${s.schema}`,
+      ]);
+      const exclusive = await PostgresStore.open(s.address, { lockTimeoutMs: 30_000 });
+      try {
+        // Until the shared store has noticed its session ended, a write may also end unknown.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await shared.updateWorkflow(updateOf(key('a'), 2));
+            assert.fail('a shared write while an exclusive store holds the schema');
+          } catch (e) {
+            if (e instanceof StorageOutcomeUnknownError && attempt < 5) continue;
+            assert.ok(e instanceof SchemaLockedError, String(e));
+            break;
+          }
+        }
+        assert.equal((await exclusive.getWorkflow(key('a')))?.nextEventId, 2, 'nothing of the refused write landed');
+      } finally {
+        await exclusive.close();
+      }
+      await shared.updateWorkflow(updateOf(key('a'), 2));
+      await assert.rejects(PostgresStore.open(s.address, { lockTimeoutMs: 0 }), SchemaLockedError, 'the shared store holds the schema again');
+    } finally {
+      await shared.close();
+      await admin.end({ timeout: 5 });
+    }
+  });
+
+  it('a write the statement timeout cancels rejects whole, and the store goes on', async () => {
+    const s = schema();
+    const store = await PostgresStore.open(s.address, { shared: true, statementTimeoutMs: 300 });
+    const blocker = postgres(TEST_DATABASE, { max: 1, onnotice: () => undefined });
+    try {
+      await store.createWorkflow(createOf(key('before')));
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const isLocked = new Promise<void>((r) => (locked = r));
+      // Another session holds the table, so every write waits on it, as on a hung database.
+      const held = blocker.begin(async (tx) => {
+        await tx.unsafe(`LOCK TABLE "${s.schema}".workflows IN ACCESS EXCLUSIVE MODE`);
+        locked();
+        await released;
+      });
+      await isLocked;
+      const results = await Promise.allSettled([0, 1, 2].map((i) => store.createWorkflow(createOf(key(`stuck${i}`)))));
+      for (const r of results) {
+        assert.equal(r.status, 'rejected');
+        assert.match(((r as PromiseRejectedResult).reason as Error).message, /statementTimeoutMs.*nothing of it was committed: the store goes on/);
+      }
+      release();
+      await held;
+      await store.createWorkflow(createOf(key('after')));
+      assert.equal(await store.countWorkflows('default'), 2, 'before and after; none of the cancelled writes');
+    } finally {
+      await store.close();
+      await blocker.end({ timeout: 5 });
+    }
+  });
+
+  it('a host that accepts connections but never answers fails the call after connectTimeoutMs, naming it unreachable', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((c) => sockets.push(c));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as { port: number };
+    try {
+      const started = Date.now();
+      await assert.rejects(PostgresStore.open(`postgres://postgres@127.0.0.1:${port}/test?schema=nobody`, { shared: true, connectTimeoutMs: 300 }), (e: Error) => {
+        assert.match(e.message, new RegExp(`PostgreSQL schema nobody at postgres://postgres@127\\.0\\.0\\.1:${port}/test\\?schema=nobody is unreachable: .*\\(CONNECT_TIMEOUT\\)`));
+        return true;
+      });
+      // Not a timing assertion beyond "it did not hang": the default would be 10 s.
+      assert.ok(Date.now() - started < 8_000, `gave up after ${Date.now() - started} ms`);
+    } finally {
+      for (const c of sockets) c.destroy();
+      await new Promise((r) => silent.close(r));
     }
   });
 });
