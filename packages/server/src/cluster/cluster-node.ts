@@ -44,7 +44,8 @@ export async function joinCluster(db: string, url: string, settings: ClusterSett
   const address = settings.advertiseUrl ?? url;
   const nodeId = `${settings.nodeId ?? `${hostname()}:${new URL(url).port}`}~${randomBytes(3).toString('hex')}`;
   let member: ClusterMember | undefined;
-  const links = new PeerLinks(() => member!.engine.peerCredential());
+  let self: Engine | undefined;
+  const links = new PeerLinks(() => self!.peerCredential());
   try {
     member = await ClusterMember.join(store, {
       nodeId,
@@ -53,6 +54,7 @@ export async function joinCluster(db: string, url: string, settings: ClusterSett
       leaseMs: settings.leaseMs,
       engine,
       peerAt: (a) => links.get(a),
+      opened: (engine) => (self = engine),
       log,
     });
   } catch (err) {
