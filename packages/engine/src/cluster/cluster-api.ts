@@ -77,11 +77,11 @@ function worthAnotherTry(err: unknown): boolean {
   return typeof d?.shardId === 'number' || (d?.retryable === true && d.ambiguous !== true);
 }
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export function clusterApi(member: ClusterMember, nodeApi: (address: string) => NodeApi): EngineApi {
   const engine: Engine = member.engine;
   const shardOf = (namespace: string, workflowId: string) => member.shardOf(namespace, workflowId);
+  // On the node's wait clock, not setTimeout: a simulator's virtual time decides when a retry goes.
+  const pause = (ms: number) => new Promise<void>((r) => member.waits.schedule(ms, r, true));
 
   /** Calls `op` on the owner of `shardId`, following the shard if it moves while we ask. */
   async function atOwner(shardId: number, op: EngineOperation, req: unknown, signal?: AbortSignal): Promise<unknown> {
