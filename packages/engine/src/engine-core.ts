@@ -19,6 +19,7 @@ import { ApiKeys } from './api-keys.js';
 import { OwnedShards, ShardNotOwnedError } from './cluster/owned-shards.js';
 import type { RunActions } from './run-actions.js';
 import { dropShard } from './cluster/shard-handover.js';
+import { clusterWriteError, toldOfWrite } from './cluster/write-error.js';
 
 /** An engine that is one node of a cluster: it owns the runs of the shards its node holds leases on. */
 export interface ClusterOptions {
@@ -260,7 +261,7 @@ export class EngineCore {
     } else {
       run.tail.push(...events);
     }
-    const p = this.store.updateWorkflow({
+    const written = this.store.updateWorkflow({
       key: run.key,
       expectedNextEventId: expected,
       record: run.record,
@@ -272,6 +273,7 @@ export class EngineCore {
       continueAsNew: m.continueAsNew?.create,
       fence,
     });
+    const p = this.shards ? toldOfWrite(run.key, written) : written;
     run.lastCommit = p;
     run.uncommitted++;
     for (const row of m.offers) this.offerAt(row);
@@ -282,7 +284,7 @@ export class EngineCore {
       if (next.task) this.offerAt(next.task);
       p.then(() => next.timers.forEach((t) => this.armTimer(t)), () => {});
     }
-    p.then(
+    written.then(
       () => {
         run.uncommitted--;
         for (const t of m.upsertTimers) this.armTimer(t);
@@ -316,6 +318,11 @@ export class EngineCore {
     const peer = this.cluster!.peer(shardId);
     if (!peer) throw new ShardNotOwnedError(shardId, `workflow '${workflowId}' of namespace '${namespace}'`);
     return peer;
+  }
+
+  /** What a request waiting on a failed write of the run is told (cluster/write-error.ts). */
+  writeError(key: Pick<RunKey, 'namespace' | 'workflowId'>, err: unknown): unknown {
+    return this.shards ? clusterWriteError(key, err) : err;
   }
 
   /**

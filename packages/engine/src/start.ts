@@ -113,7 +113,7 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewR
       throw new ApiError('ALREADY_STARTED', `workflow id '${req.workflowId}' was started concurrently (run ${err.currentRunId ?? '?'})`);
     }
     core.writeFailed(run.key, err);
-    throw err;
+    throw core.writeError(run.key, err);
   }
   for (const t of timers) core.armTimer(t);
   return run.record.runId;

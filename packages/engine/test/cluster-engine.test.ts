@@ -19,9 +19,15 @@ function idIn(shard: number, prefix: string): string {
   for (let i = 0; ; i++) if (shardOf('default', `${prefix}-${i}`, SHARDS) === shard) return `${prefix}-${i}`;
 }
 
-async function twoNodes() {
+/** `failing()`: whether a run write that lands is answered with an error anyway (an ambiguous commit). */
+async function twoNodes(failing: () => boolean = () => false) {
   let storeNow = 1_000_000;
   const store: Store = new MemoryStore(emptyData(), () => storeNow);
+  const update = store.updateWorkflow.bind(store);
+  store.updateWorkflow = async (u) => {
+    await update(u);
+    if (failing()) throw new Error('connection reset while committing');
+  };
   const engines: Record<string, Engine> = {};
   const owner = new Map<number, string>();
   const lost: { node: string; shardId: number; why: string }[] = [];
@@ -102,8 +108,9 @@ test("a shard taken over: the old owner's next write is fenced off (it drops the
   pass(LEASE_MS + 1); // a's lease ran out (a paused, say) and b takes the shard over
   const lease = await take('b', 0);
   assert.equal(lease.token, 2);
-  // a still thinks it owns shard 0: its write carries the old token and is refused by the store.
-  await assert.rejects(a.signalWorkflow({ namespace: 'default', workflowId: id, signalName: 's', input: [] }));
+  // a still thinks it owns shard 0: its write carries the old token and is refused by the store,
+  // and the caller is told to go to the shard's owner (retryable, naming the shard), not an internal error.
+  await assert.rejects(a.signalWorkflow({ namespace: 'default', workflowId: id, signalName: 's', input: [] }), (e: unknown) => e instanceof ApiError && e.code === 'UNAVAILABLE' && e.details['shardId'] === 0);
   assert.deepEqual(a.ownedShards(), []);
   assert.deepEqual(lost.map((l) => [l.node, l.shardId]), [['a', 0]]);
   assert.match(lost[0]!.why, /taken over/);
@@ -117,6 +124,24 @@ test("a shard taken over: the old owner's next write is fenced off (it drops the
   assert.equal(events.filter((e) => e.type === 'WorkflowExecutionSignaled').length, 1, 'the fenced-off signal never landed');
   assert.equal(events.at(-1)?.type, 'WorkflowExecutionCompleted');
   await Promise.all([a.close(), b.close()]);
+});
+
+test('a write that fails on a node is told to its caller as UNAVAILABLE and ambiguous (resend with the request id); the node gives the shard up', async () => {
+  let failing = false;
+  const { a, take, lost } = await twoNodes(() => failing);
+  await take('a', 0);
+  const id = idIn(0, 'flaky');
+  await start(a, id);
+  failing = true; // the commit lands, yet the node hears an error (a connection lost while committing)
+  await assert.rejects(a.signalWorkflow({ namespace: 'default', workflowId: id, signalName: 's', input: [], requestId: 'sig-1' }), (e: unknown) => e instanceof ApiError && e.code === 'UNAVAILABLE' && e.details['ambiguous'] === true && /same requestId/.test(e.message));
+  assert.deepEqual(a.ownedShards(), []);
+  assert.deepEqual(lost.map((l) => [l.node, l.shardId]), [['a', 0]]);
+  failing = false;
+  await take('a', 0);
+  // The resend with the same request id is answered as the first was: one signal in history.
+  await a.signalWorkflow({ namespace: 'default', workflowId: id, signalName: 's', input: [], requestId: 'sig-1' });
+  const events = (await a.getHistory({ namespace: 'default', workflowId: id })).events;
+  assert.equal(events.filter((e) => e.type === 'WorkflowExecutionSignaled').length, 1);
 });
 
 test('a dropped shard ends the waits on its runs and takes its tasks out of the queues', async () => {
