@@ -167,14 +167,21 @@ export class EngineCore {
   /** Loads a run into memory (once, however many callers ask at the same time). */
   async load(key: RunKey): Promise<Run | undefined> {
     this.check();
-    this.shards?.fenceOf(key); // another node's run is refused, never loaded here
-    return this.runs.load(key, async () => {
+    const fence = this.shards?.fenceOf(key); // another node's run is refused, never loaded here
+    const run = await this.runs.load(key, async () => {
       const record = await this.store.getWorkflow(key);
       if (!record) return undefined;
       const run = new Run(record, this.decodeState(record), record.properties ?? {});
       if (run.open) run.tail = await this.store.readHistory(key, run.state.lastSawUpTo + 1);
       return run;
     });
+    // The shard left while the run was read (or since it was found): the copy may miss the next
+    // owner's writes, and nothing (a timer, say) may be armed on it.
+    if (run && fence && (run.retired || !this.shards!.owns(fence.shardId) || this.shards!.fenceOf(key).token !== fence.token)) {
+      this.retireRunsWhere((r) => r === run);
+      throw this.moved(run);
+    }
+    return run;
   }
 
   /**

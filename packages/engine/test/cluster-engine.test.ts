@@ -19,14 +19,23 @@ function idIn(shard: number, prefix: string): string {
   for (let i = 0; ; i++) if (shardOf('default', `${prefix}-${i}`, SHARDS) === shard) return `${prefix}-${i}`;
 }
 
-/** `failing()`: whether a run write that lands is answered with an error anyway (an ambiguous commit). */
-async function twoNodes(failing: () => boolean = () => false) {
+/**
+ * `failing()`: whether a run write that lands is answered with an error anyway (an ambiguous
+ * commit); `reading()`: what a run's read waits for before it is answered.
+ */
+async function twoNodes({ failing = () => false, reading = () => Promise.resolve() }: { failing?: () => boolean; reading?: () => Promise<void> } = {}) {
   let storeNow = 1_000_000;
   const store: Store = new MemoryStore(emptyData(), () => storeNow);
   const update = store.updateWorkflow.bind(store);
   store.updateWorkflow = async (u) => {
     await update(u);
     if (failing()) throw new Error('connection reset while committing');
+  };
+  const get = store.getWorkflow.bind(store);
+  store.getWorkflow = async (k) => {
+    const record = await get(k);
+    await reading();
+    return record;
   };
   const engines: Record<string, Engine> = {};
   const owner = new Map<number, string>();
@@ -128,7 +137,7 @@ test("a shard taken over: the old owner's next write is fenced off (it drops the
 
 test('a write that fails on a node is told to its caller as UNAVAILABLE and ambiguous (resend with the request id); the node gives the shard up', async () => {
   let failing = false;
-  const { a, take, lost } = await twoNodes(() => failing);
+  const { a, take, lost } = await twoNodes({ failing: () => failing });
   await take('a', 0);
   const id = idIn(0, 'flaky');
   await start(a, id);
@@ -142,6 +151,33 @@ test('a write that fails on a node is told to its caller as UNAVAILABLE and ambi
   await a.signalWorkflow({ namespace: 'default', workflowId: id, signalName: 's', input: [], requestId: 'sig-1' });
   const events = (await a.getHistory({ namespace: 'default', workflowId: id })).events;
   assert.equal(events.filter((e) => e.type === 'WorkflowExecutionSignaled').length, 1);
+});
+
+test('a run read while its shard left the node is not kept: the node, owning the shard again, reads it afresh', async () => {
+  let hold: Promise<void> | undefined;
+  const { a, b, take, pass } = await twoNodes({ reading: () => hold ?? Promise.resolve() });
+  await take('a', 0);
+  const id = idIn(0, 'reread');
+  await start(a, id);
+  await a.dropShard(0);
+  await take('a', 0); // the run is no longer in a's memory
+  let release!: () => void;
+  hold = new Promise<void>((r) => (release = r));
+  const reading = a.describeWorkflow({ namespace: 'default', workflowId: id });
+  await new Promise((r) => setImmediate(r));
+  await a.dropShard(0); // the shard leaves while the read is under way
+  hold = undefined;
+  release();
+  await assert.rejects(reading, (e: unknown) => e instanceof ApiError && e.code === 'UNAVAILABLE' && e.details['shardId'] === 0);
+  // b owns it a while and signals the run; then a takes it back and must see that signal.
+  pass(LEASE_MS + 1);
+  await take('b', 0);
+  await b.signalWorkflow({ namespace: 'default', workflowId: id, signalName: 's', input: [] });
+  pass(LEASE_MS + 1);
+  await take('a', 0);
+  const events = (await a.getHistory({ namespace: 'default', workflowId: id })).events;
+  assert.equal(events.filter((e) => e.type === 'WorkflowExecutionSignaled').length, 1, 'a read the run afresh, not the copy read while the shard left');
+  await Promise.all([a.close(), b.close()]);
 });
 
 test('a dropped shard ends the waits on its runs and takes its tasks out of the queues', async () => {
