@@ -69,11 +69,16 @@ export async function workflowWorker(ctx: ActorContext, identity: string): Promi
       tasks.map(async (task) => {
         let events: HistoryEvent[];
         try {
+          // As the worker package does: the history before the task's new events, then those.
+          const first = task.events[0]?.eventId ?? task.lastEventId + 1;
           const h = await ctx.call<{ events: HistoryEvent[] }>('getHistory', { namespace: NAMESPACE, workflowId: task.workflowId, runId: task.runId });
-          events = h.events.filter((e) => e.eventId <= task.lastEventId);
+          events = [...h.events.filter((e) => e.eventId < first), ...task.events];
         } catch {
           return; // the task times out and is offered again
         }
+        // A read from a node that lost the run's shard and does not know it yet can be behind the
+        // task: deciding on it would decide on less than the task holds. Leave the task to time out.
+        if (events.length !== task.lastEventId || events.some((e, i) => e.eventId !== i + 1)) return;
         const commands = decide(events);
         await resend(ctx, 'completeWorkflowTask', { taskToken: task.taskToken, commands, sawUpTo: task.lastEventId, time: ctx.clock.now(), identity, requestId: ctx.nextId('wft') });
       }),

@@ -119,13 +119,13 @@ export class Network {
     });
   }
 
-  /** Delivers one deliverable message chosen at random; false if none can be delivered now. */
-  deliverOne(faultsOn: boolean): boolean {
+  /** Delivers one deliverable message chosen at random (to `process` only, if given); false if none can be delivered now. */
+  deliverOne(faultsOn: boolean, process?: string): boolean {
     const ready: number[] = [];
     for (let i = 0; i < this.queue.length; i++) {
       const m = this.queue[i]!;
       const waitsFor = m.kind === 'answer' ? m.from : this.endpoints.get(m.to)?.process;
-      if (waitsFor === undefined || !this.frozen.has(waitsFor)) ready.push(i);
+      if ((waitsFor === undefined || !this.frozen.has(waitsFor)) && (process === undefined || waitsFor === process)) ready.push(i);
     }
     if (ready.length === 0) return false;
     const m = this.queue.splice(ready[Math.floor(this.random() * ready.length)]!, 1)[0]!;
