@@ -160,11 +160,11 @@ export class Network {
     const { reply, epoch } = { reply: m.reply, epoch: endpoint.epoch };
     if (reply) endpoint.outstanding.set(reply, m.from);
     // The caller hanging up ends the handler's wait, as a closed connection ends a long-poll.
-    const hangUp = new AbortController();
-    if (m.signal?.aborted) hangUp.abort();
-    else m.signal?.addEventListener('abort', () => hangUp.abort(), { once: true });
+    const hangUp = m.signal && new AbortController();
+    if (hangUp && m.signal?.aborted) hangUp.abort();
+    else if (hangUp) m.signal?.addEventListener('abort', () => hangUp.abort(), { once: true });
     const answered = (outcome: Outcome) => {
-      if (outcome.ok && hangUp.signal.aborted && HANDS_OUT_TASKS.has(m.op)) {
+      if (outcome.ok && hangUp?.signal.aborted && HANDS_OUT_TASKS.has(m.op)) {
         for (const taskToken of tokensOf(outcome.value)) void (api as { releaseTask(r: unknown): Promise<unknown> }).releaseTask({ taskToken }).catch(() => {});
       }
       if (!reply || epoch !== endpoint.epoch || !endpoint.outstanding.delete(reply) || this.endpoints.get(m.to) !== endpoint) return;
@@ -172,7 +172,7 @@ export class Network {
     };
     let p: Promise<unknown>;
     try {
-      p = handler.call(api, structuredClone(m.req), hangUp.signal);
+      p = handler.call(api, structuredClone(m.req), hangUp?.signal);
     } catch (error) {
       answered({ ok: false, error });
       return;

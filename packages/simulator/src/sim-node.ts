@@ -85,6 +85,7 @@ export class SimNode {
   private scope: ClockScope | undefined;
   private connection: SimConnection | undefined;
   private freezer: Freezer;
+  private pauses = 0;
   member: ClusterMember | undefined;
   /** Crashed, and not restarted yet. */
   down = true;
@@ -158,27 +159,31 @@ export class SimNode {
     this.start();
   }
 
-  /** Freezes the whole process: no alarm fires, no message reaches it, no I/O leaves it or comes back. */
-  pause(): void {
+  /**
+   * Freezes the whole process: no alarm fires, no message reaches it, no I/O leaves it or comes
+   * back. Returns which freeze this is, for `resume`.
+   */
+  pause(): number {
     this.paused = true;
     this.freezer.frozen = true;
     this.scope?.pause();
     this.world.net.freeze(this.nodeId);
+    return ++this.pauses;
   }
 
   /** Freezes the process the moment it is about to send its next run write (then `frozen()`), so that write waits out the freeze. */
-  pauseBeforeNextWrite(frozen: () => void): void {
+  pauseBeforeNextWrite(frozen: (pause: number) => void): void {
     const freezer = this.freezer;
     freezer.beforeRunWrite = () => {
       freezer.beforeRunWrite = undefined;
       if (freezer !== this.freezer || !this.healthy) return; // crashed (or frozen otherwise) meanwhile
-      this.pause();
-      frozen();
+      frozen(this.pause());
     };
   }
 
-  resume(): void {
-    if (!this.paused) return;
+  /** Ends freeze `pause` (not a later one: the process may have crashed and frozen again since). */
+  resume(pause: number): void {
+    if (!this.paused || pause !== this.pauses) return;
     this.paused = false;
     this.world.net.thaw(this.nodeId);
     // The I/O it decided on before the freeze goes out first, before any alarm of its can fire.

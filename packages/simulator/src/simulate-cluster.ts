@@ -45,7 +45,7 @@ export async function simulateCluster(seed: number, opts: ClusterSimulationOptio
   const nodes = Array.from({ length: count }, () => new SimNode(`node-${++names}`, world, shape, counts));
   for (const n of nodes) n.start();
   // A client or worker reaches whichever node it picks (a load balancer's choice), up or not.
-  world.startActors((op, req) => net.call(nodes[Math.floor(random() * nodes.length)]!.nodeId, op, req), opts.workflows ?? 1 + Math.floor(random() * 3));
+  world.startActors((op, req) => net.call(nodes[Math.floor(random() * nodes.length)]!.nodeId, op, req), opts.workflows ?? 1 + Math.floor(random() * 2));
 
   /** Something in the way of the cluster's faults ends after `ms` (virtual): the supervisor's alarm. */
   const later = (ms: number, fn: () => void) => world.actorScope.schedule(ms, fn);
@@ -82,13 +82,9 @@ export async function simulateCluster(seed: number, opts: ClusterSimulationOptio
       faults.nodePauses!++;
       const pausedFor = pastLease();
       // Anywhere in what it is doing, or right between deciding on a write and sending it.
-      if (random() < 0.5) node.pauseBeforeNextWrite(() => later(pausedFor, () => node.resume()));
-      else {
-        amid(node, () => {
-          node.pause();
-          later(pausedFor, () => node.resume());
-        });
-      }
+      const resumeLater = (pause: number) => later(pausedFor, () => node.resume(pause));
+      if (random() < 0.5) node.pauseBeforeNextWrite(resumeLater);
+      else amid(node, () => resumeLater(node.pause()));
     } else if (node && r < 0.008) {
       faults.missedRenewals!++;
       node.freezeAlarms();
