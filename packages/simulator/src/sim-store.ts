@@ -49,6 +49,13 @@ export interface SimConnection {
   kill(): void;
 }
 
+/** The write with its fence taken off (a database that does not check them). */
+function unfenced(w: Write): Write {
+  if (w.kind === 'create') return { kind: 'create', c: { ...w.c, fence: undefined } };
+  if (w.kind === 'update') return { kind: 'update', u: { ...w.u, fence: undefined } };
+  return w;
+}
+
 export class SimDisk {
   /** Every write applied, in order; those below `durable` survive any crash. */
   private log: Write[] = [];
@@ -63,6 +70,8 @@ export class SimDisk {
   readonly audit = new FenceAudit();
   /** Run writes the store refused because their shard had been taken over. */
   fencedOff = 0;
+  /** Off: the database ignores fences (to show that the audit catches what fencing prevents). */
+  enforceFences = true;
 
   /** `now`: the simulation's clock, which lease and membership writes are stamped with. */
   constructor(private readonly now: () => number = () => 0) {}
@@ -86,6 +95,7 @@ export class SimDisk {
       if (gone) return gone;
       const fenced = w.kind === 'create' ? { fence: w.c.fence, what: `creating ${w.c.record.workflowId}` } : w.kind === 'update' ? { fence: w.u.fence, what: `updating ${w.u.key.workflowId}` } : undefined;
       const lease = fenced?.fence && this.leaseOf(fenced.fence);
+      if (!this.enforceFences) w = unfenced(w);
       let applied = this.apply(w) as Promise<T>;
       if (writer && fenced) {
         applied = applied.then(

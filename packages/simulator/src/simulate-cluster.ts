@@ -13,6 +13,8 @@ import { World, settle, type FaultCounts, type SimulationOptions, type Simulatio
 export interface ClusterSimulationOptions extends SimulationOptions {
   /** How many nodes (default 2 or 3, by the seed). */
   nodes?: number;
+  /** A database that ignores fences: stale writes land, and the fence audit must report them. */
+  unfencedDatabase?: boolean;
 }
 
 /** Short leases, so a node's absence is noticed within the run (virtual milliseconds). */
@@ -21,6 +23,7 @@ const SHAPE: Omit<ClusterShape, 'shardCount'> = { leaseMs: 3_000, tickMs: 1_000 
 export async function simulateCluster(seed: number, opts: ClusterSimulationOptions = {}): Promise<SimulationReport> {
   const world = new World(seed);
   const { random, clock, disk, net } = world;
+  disk.enforceFences = !opts.unfencedDatabase;
   const faultsOn = opts.faults ?? true;
   const faultySteps = opts.faultySteps ?? 2_000;
   const maxSteps = opts.maxSteps ?? 40_000;

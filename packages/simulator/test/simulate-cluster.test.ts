@@ -62,6 +62,15 @@ describe('deterministic simulation of a cluster', () => {
 });
 
 describe('the fence audit', () => {
+  it('reports the stale writes that land when the database does not enforce fences', async () => {
+    const caught: string[] = [];
+    for (let seed = 1; seed <= 100 && caught.length === 0; seed++) {
+      const r = await simulateCluster(seed, { unfencedDatabase: true });
+      caught.push(...r.violations.filter((v) => /while the shard's token was|a lease of|interleaved/.test(v)));
+    }
+    assert.ok(caught.length > 0, 'some seed had a node write under a lease it had lost, and the audit said so');
+  });
+
   const lease = (token: number, nodeId = 'a') => ({ shardId: 0, nodeId, token, expiresAt: 1 });
   const a1 = { nodeId: 'a', process: 'a#1' };
 
