@@ -8,7 +8,7 @@
 // Afterwards the same invariants hold over what is durable, and the database's audit of every
 // run write (fenced, under the writing node's current lease, never interleaved) found nothing.
 import { SimNode, type ClusterShape } from './sim-node.js';
-import { World, settle, type FaultCounts, type SimulationOptions, type SimulationReport } from './sim-world.js';
+import { World, settle, type SimulationOptions, type SimulationReport } from './sim-world.js';
 
 export interface ClusterSimulationOptions extends SimulationOptions {
   /** How many nodes (default 2 or 3, by the seed). */
@@ -27,7 +27,7 @@ export async function simulateCluster(seed: number, opts: ClusterSimulationOptio
   const faultsOn = opts.faults ?? true;
   const faultySteps = opts.faultySteps ?? 2_000;
   const maxSteps = opts.maxSteps ?? 40_000;
-  const faults: FaultCounts = {
+  const faults = {
     nodeCrashes: 0,
     nodePauses: 0,
     missedRenewals: 0,
@@ -50,7 +50,7 @@ export async function simulateCluster(seed: number, opts: ClusterSimulationOptio
   // A client or worker reaches whichever node it picks (a load balancer's choice), up or not.
   world.startActors((op, req) => net.call(nodes[Math.floor(random() * nodes.length)]!.nodeId, op, req), opts.workflows ?? 1 + Math.floor(random() * 2));
 
-  /** Something in the way of the cluster's faults ends after `ms` (virtual): the supervisor's alarm. */
+  /** The supervisor's alarm: a fault ends (a node restarts, wakes) `ms` of virtual time later. */
   const later = (ms: number, fn: () => void) => world.actorScope.schedule(ms, fn);
   /** A fault lands on `node` a random number of promise hops into its handling of its next message (or of nothing). */
   const amid = (node: SimNode, fn: () => void) => {
@@ -74,7 +74,7 @@ export async function simulateCluster(seed: number, opts: ClusterSimulationOptio
     const r = random();
     const node = faulty && r < 0.008 ? pick() : undefined;
     if (node && r < 0.003) {
-      faults.nodeCrashes!++;
+      faults.nodeCrashes++;
       const newId = random() < 0.5 ? `node-${++names}` : undefined;
       const downFor = Math.floor(random() * 2 * shape.leaseMs);
       amid(node, () => {
@@ -82,14 +82,14 @@ export async function simulateCluster(seed: number, opts: ClusterSimulationOptio
         later(downFor, () => node.restart(newId));
       });
     } else if (node && r < 0.0055) {
-      faults.nodePauses!++;
+      faults.nodePauses++;
       const pausedFor = pastLease();
       // Anywhere in what it is doing, or right between deciding on a write and sending it.
       const resumeLater = (pause: number) => later(pausedFor, () => node.resume(pause));
       if (random() < 0.5) node.pauseBeforeNextWrite(resumeLater);
       else amid(node, () => resumeLater(node.pause()));
     } else if (node && r < 0.008) {
-      faults.missedRenewals!++;
+      faults.missedRenewals++;
       node.freezeAlarms();
       later(pastLease(), () => node.thawAlarms());
     } else if (faulty && r < 0.011 && disk.pending > 0) {
@@ -97,11 +97,11 @@ export async function simulateCluster(seed: number, opts: ClusterSimulationOptio
       // restart would); `ambiguous`: that commit landed anyway. The nodes stay up: each gives up
       // the shards whose writes failed, and takes them again from what the database holds.
       const ambiguous = random() < 0.5;
-      if (ambiguous) faults.ambiguousCommits!++;
-      else faults.failedCommits!++;
+      if (ambiguous) faults.ambiguousCommits++;
+      else faults.failedCommits++;
       disk.failNext(ambiguous);
     } else if (faulty && r < 0.013) {
-      faults.clockJumps!++;
+      faults.clockJumps++;
       clock.advanceTo(clock.now() + Math.floor(random() * 3_000));
     } else {
       world.ordinaryStep(r, faulty);
