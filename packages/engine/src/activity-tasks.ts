@@ -57,7 +57,8 @@ export async function dispatchActivityTask(core: EngineCore, ref: TaskRef, ident
   if (id.kind !== 'activity') throw new Error(`internal: task '${ref.taskId}' offered on an activity task queue`);
   const seq = id.seq;
   const run = await core.load(ref);
-  const a = run?.open ? run.state.activities[seq] : undefined;
+  // Retired: its shard left this node in the moment since it was loaded; the new owner offers the task.
+  const a = run?.open && !run.retired ? run.state.activities[seq] : undefined;
   if (!run || !a || run.activityStarts.has(seq) || a.cancelRequested) return null;
   const now = core.now();
   const dispatchId = core.dispatchId();
@@ -157,7 +158,7 @@ function timeoutFailure(a: ActivityState, type: TimeoutType): Failure {
 
 function attemptTimedOut(core: EngineCore, run: Run, seq: number, dispatchId: number, type: TimeoutType): void {
   const a = run.state.activities[seq];
-  if (!a || run.activityStarts.get(seq)?.dispatchId !== dispatchId) return;
+  if (!a || run.retired || run.activityStarts.get(seq)?.dispatchId !== dispatchId) return;
   retryOrFail(core, run, a, timeoutFailure(a, type)).catch(() => {});
 }
 

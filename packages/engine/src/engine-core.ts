@@ -18,7 +18,8 @@ import { TaskTokens } from './task-token.js';
 import { ApiKeys } from './api-keys.js';
 import { OwnedShards, ShardNotOwnedError } from './cluster/owned-shards.js';
 import type { RunActions } from './run-actions.js';
-import { giveUpAfterStorageFailure, writeErrorFor } from './cluster/failed-writes.js';
+import { giveUpAfterStorageFailure } from './cluster/failed-writes.js';
+import { toldOfWrite } from './cluster/write-error.js';
 
 /** An engine that is one node of a cluster: it owns the runs of the shards its node holds leases on. */
 export interface ClusterOptions {
@@ -167,14 +168,21 @@ export class EngineCore {
   /** Loads a run into memory (once, however many callers ask at the same time). */
   async load(key: RunKey): Promise<Run | undefined> {
     this.check();
-    this.shards?.fenceOf(key); // another node's run is refused, never loaded here
-    return this.runs.load(key, async () => {
+    const fence = this.shards?.fenceOf(key); // another node's run is refused, never loaded here
+    const run = await this.runs.load(key, async () => {
       const record = await this.store.getWorkflow(key);
       if (!record) return undefined;
       const run = new Run(record, this.decodeState(record), record.properties ?? {});
       if (run.open) run.tail = await this.store.readHistory(key, run.state.lastSawUpTo + 1);
       return run;
     });
+    // The shard left while the run was read (or since it was found): the copy may miss the next
+    // owner's writes, and nothing (a timer, say) may be armed on it.
+    if (run && fence && (run.retired || !this.shards!.owns(fence.shardId) || this.shards!.fenceOf(key).token !== fence.token)) {
+      this.retireRunsWhere((r) => r === run);
+      throw this.moved(run);
+    }
+    return run;
   }
 
   /**
@@ -273,9 +281,9 @@ export class EngineCore {
       continueAsNew: m.continueAsNew?.create,
       fence,
     });
-    // A cluster node's callers learn what a failed write means for them (writeErrorFor); the raw
+    // A cluster node's callers learn what a failed write means for them (write-error.ts); the raw
     // error goes to giveUpAfterStorageFailure below, which gives the shard up.
-    const p = this.shards ? written.catch((err: unknown) => Promise.reject(writeErrorFor(this, run.key, err))) : written;
+    const p = this.shards ? toldOfWrite(run.key, written) : written;
     run.lastCommit = p;
     run.uncommitted++;
     for (const row of m.offers) this.offerAt(row);

@@ -6,7 +6,8 @@ import { signalRun, terminateRun } from './lifecycle.js';
 import { indexSearchAttributes } from './search-attributes.js';
 import { alreadyApplied } from './request-ids.js';
 import { cronSchedule } from './cron/cron-chain.js';
-import { giveUpAfterStorageFailure, writeErrorFor } from './cluster/failed-writes.js';
+import { giveUpAfterStorageFailure } from './cluster/failed-writes.js';
+import { clusterWriteError } from './cluster/write-error.js';
 
 const FAILED_LIKE: ReadonlySet<WorkflowStatus> = new Set(['FAILED', 'CANCELED', 'TERMINATED', 'TIMED_OUT']);
 
@@ -114,7 +115,7 @@ async function createRun(core: EngineCore, req: StartWorkflowRequest & Pick<NewR
       throw new ApiError('ALREADY_STARTED', `workflow id '${req.workflowId}' was started concurrently (run ${err.currentRunId ?? '?'})`);
     }
     giveUpAfterStorageFailure(core, run.key, err);
-    throw writeErrorFor(core, run.key, err);
+    throw core.shards ? clusterWriteError(run.key, err) : err;
   }
   for (const t of timers) core.armTimer(t);
   return run.record.runId;

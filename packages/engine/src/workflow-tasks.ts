@@ -25,7 +25,8 @@ export async function dispatchWorkflowTask(core: EngineCore, ref: TaskRef): Prom
   const run = await core.load(ref);
   if (run && id.kind === 'query') return dispatchQueryTask(core, run, id.queryId);
   // 'delayed': the run's first task waits for its time (its timer offers it then).
-  if (!run?.open || run.wftStarted || run.state.wft.status === 'none' || run.state.wft.status === 'delayed') return null;
+  // Retired: its shard left this node in the moment since it was loaded; the new owner offers the task.
+  if (!run?.open || run.retired || run.wftStarted || run.state.wft.status === 'none' || run.state.wft.status === 'delayed') return null;
   const now = core.now();
   const dispatchId = core.dispatchId();
   run.wftStarted = { dispatchId, startedTime: now };
@@ -154,7 +155,7 @@ function armTaskTimeout(core: EngineCore, run: Run, dispatchId: number): void {
 }
 
 function timeOutWorkflowTask(core: EngineCore, run: Run, dispatchId: number): void {
-  if (run.wftStarted?.dispatchId !== dispatchId || !run.open) return;
+  if (run.wftStarted?.dispatchId !== dispatchId || !run.open || run.retired) return;
   run.wftStarted = undefined;
   run.stickyWorkerId = undefined; // that worker may be gone
   const attempt = run.state.wft.attempt;

@@ -19,9 +19,24 @@ function idIn(shard: number, prefix: string): string {
   for (let i = 0; ; i++) if (shardOf('default', `${prefix}-${i}`, SHARDS) === shard) return `${prefix}-${i}`;
 }
 
-async function twoNodes() {
+/**
+ * `failing()`: whether a run write that lands is answered with an error anyway (an ambiguous
+ * commit); `reading()`: what a run's read waits for before it is answered.
+ */
+async function twoNodes({ failing = () => false, reading = () => Promise.resolve() }: { failing?: () => boolean; reading?: () => Promise<void> } = {}) {
   let storeNow = 1_000_000;
   const store: Store = new MemoryStore(emptyData(), () => storeNow);
+  const update = store.updateWorkflow.bind(store);
+  store.updateWorkflow = async (u) => {
+    await update(u);
+    if (failing()) throw new Error('connection reset while committing');
+  };
+  const get = store.getWorkflow.bind(store);
+  store.getWorkflow = async (k) => {
+    const record = await get(k);
+    await reading();
+    return record;
+  };
   const engines: Record<string, Engine> = {};
   const owner = new Map<number, string>();
   const lost: { node: string; shardId: number; why: string }[] = [];
@@ -102,8 +117,9 @@ test("a shard taken over: the old owner's next write is fenced off (it drops the
   pass(LEASE_MS + 1); // a's lease ran out (a paused, say) and b takes the shard over
   const lease = await take('b', 0);
   assert.equal(lease.token, 2);
-  // a still thinks it owns shard 0: its write carries the old token and is refused by the store.
-  await assert.rejects(a.signalWorkflow({ namespace: 'default', workflowId: id, signalName: 's', input: [] }));
+  // a still thinks it owns shard 0: its write carries the old token and is refused by the store,
+  // and the caller is told to go to the shard's owner (retryable, naming the shard), not an internal error.
+  await assert.rejects(a.signalWorkflow({ namespace: 'default', workflowId: id, signalName: 's', input: [] }), (e: unknown) => e instanceof ApiError && e.code === 'UNAVAILABLE' && e.details['shardId'] === 0);
   assert.deepEqual(a.ownedShards(), []);
   assert.deepEqual(lost.map((l) => [l.node, l.shardId]), [['a', 0]]);
   assert.match(lost[0]!.why, /taken over/);
@@ -116,6 +132,51 @@ test("a shard taken over: the old owner's next write is fenced off (it drops the
   assert.deepEqual(events.map((e) => e.eventId), events.map((_, i) => i + 1));
   assert.equal(events.filter((e) => e.type === 'WorkflowExecutionSignaled').length, 1, 'the fenced-off signal never landed');
   assert.equal(events.at(-1)?.type, 'WorkflowExecutionCompleted');
+  await Promise.all([a.close(), b.close()]);
+});
+
+test('a write that fails on a node is told to its caller as UNAVAILABLE and ambiguous (resend with the request id); the node gives the shard up', async () => {
+  let failing = false;
+  const { a, take, lost } = await twoNodes({ failing: () => failing });
+  await take('a', 0);
+  const id = idIn(0, 'flaky');
+  await start(a, id);
+  failing = true; // the commit lands, yet the node hears an error (a connection lost while committing)
+  await assert.rejects(a.signalWorkflow({ namespace: 'default', workflowId: id, signalName: 's', input: [], requestId: 'sig-1' }), (e: unknown) => e instanceof ApiError && e.code === 'UNAVAILABLE' && e.details['ambiguous'] === true && /same requestId/.test(e.message));
+  assert.deepEqual(a.ownedShards(), []);
+  assert.deepEqual(lost.map((l) => [l.node, l.shardId]), [['a', 0]]);
+  failing = false;
+  await take('a', 0);
+  // The resend with the same request id is answered as the first was: one signal in history.
+  await a.signalWorkflow({ namespace: 'default', workflowId: id, signalName: 's', input: [], requestId: 'sig-1' });
+  const events = (await a.getHistory({ namespace: 'default', workflowId: id })).events;
+  assert.equal(events.filter((e) => e.type === 'WorkflowExecutionSignaled').length, 1);
+});
+
+test('a run read while its shard left the node is not kept: the node, owning the shard again, reads it afresh', async () => {
+  let hold: Promise<void> | undefined;
+  const { a, b, take, pass } = await twoNodes({ reading: () => hold ?? Promise.resolve() });
+  await take('a', 0);
+  const id = idIn(0, 'reread');
+  await start(a, id);
+  await a.dropShard(0);
+  await take('a', 0); // the run is no longer in a's memory
+  let release!: () => void;
+  hold = new Promise<void>((r) => (release = r));
+  const reading = a.describeWorkflow({ namespace: 'default', workflowId: id });
+  await new Promise((r) => setImmediate(r));
+  await a.dropShard(0); // the shard leaves while the read is under way
+  hold = undefined;
+  release();
+  await assert.rejects(reading, (e: unknown) => e instanceof ApiError && e.code === 'UNAVAILABLE' && e.details['shardId'] === 0);
+  // b owns it a while and signals the run; then a takes it back and must see that signal.
+  pass(LEASE_MS + 1);
+  await take('b', 0);
+  await b.signalWorkflow({ namespace: 'default', workflowId: id, signalName: 's', input: [] });
+  pass(LEASE_MS + 1);
+  await take('a', 0);
+  const events = (await a.getHistory({ namespace: 'default', workflowId: id })).events;
+  assert.equal(events.filter((e) => e.type === 'WorkflowExecutionSignaled').length, 1, 'a read the run afresh, not the copy read while the shard left');
   await Promise.all([a.close(), b.close()]);
 });
 

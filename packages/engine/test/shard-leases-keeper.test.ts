@@ -12,7 +12,7 @@ import { shardOf } from '../src/cluster/shard-of.js';
 const SHARDS = 16;
 const LEASE_MS = 10_000;
 
-function cluster() {
+function cluster(shardCount = SHARDS) {
   let now = 1_000_000;
   const clock = { now: () => now, schedule: () => () => {} };
   const store: Store = new MemoryStore(emptyData(), () => now);
@@ -22,7 +22,7 @@ function cluster() {
     const errors: unknown[] = [];
     const keeper = new ShardLeasesKeeper(
       s,
-      { nodeId, address: `http://${nodeId}:7233`, shardCount: SHARDS, leaseMs: LEASE_MS, clock },
+      { nodeId, address: `http://${nodeId}:7233`, shardCount, leaseMs: LEASE_MS, clock },
       { gained: (l) => log.push(`+${l.shardId}@${l.token}`), lost: (id, why) => void log.push(`-${id} ${why}`), failed: (e) => errors.push(e) },
     );
     nodes.set(nodeId, { keeper, log, errors });
@@ -78,6 +78,16 @@ describe('shard leases across nodes', () => {
     // Shards that moved went to their new owner with the next token.
     const leases = await c.store.listShardLeases();
     for (const l of leases) assert.equal(c.nodes.get(l.nodeId)?.keeper.lease(l.shardId)?.token, l.token);
+  });
+
+  it('more nodes than shards: each shard settles on one node and stays there (no node gives one up to another with none)', async () => {
+    const c = cluster(2);
+    for (const id of ['a', 'b', 'c']) c.add(id);
+    await c.rounds(6, ['a', 'b', 'c']);
+    const before = (await c.store.listShardLeases()).map((l) => `${l.shardId}:${l.nodeId}@${l.token}`);
+    await c.rounds(12, ['a', 'b', 'c']);
+    assert.deepEqual((await c.store.listShardLeases()).map((l) => `${l.shardId}:${l.nodeId}@${l.token}`), before, 'no shard moved once settled');
+    assert.deepEqual(['a', 'b', 'c'].map((id) => c.owned(id).length).sort(), [0, 1, 1]);
   });
 
   it("a node that dies keeps its shards until its leases end; then the others take them over, and its writes are fenced off", async () => {

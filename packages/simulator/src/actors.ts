@@ -4,7 +4,6 @@
 // and is resent with it after an ambiguous failure; an activity may fail, hang or finish late.
 import { ApiError, type ActivityTask, type GetResultResponse, type HistoryEvent, type PollActivityTasksResponse, type PollWorkflowTasksResponse } from '@endure/protocol';
 import type { ClockScope } from './virtual-clock.js';
-import type { Network } from './network.js';
 import { decide, payload, type SimWorkflowInput } from './workflow-script.js';
 
 export const NAMESPACE = 'default';
@@ -32,7 +31,8 @@ export function newLedger(): Ledger {
 const retryable = (err: unknown): boolean => err instanceof ApiError && err.code === 'UNAVAILABLE';
 
 export interface ActorContext {
-  net: Network;
+  /** Sends a request over the simulated network to an engine (in a cluster, any node). */
+  call<T>(op: string, req: unknown): Promise<T>;
   clock: ClockScope;
   random: () => number;
   ledger: Ledger;
@@ -47,7 +47,7 @@ const sleep = (ctx: ActorContext, ms: number) => new Promise<void>((r) => ctx.cl
 async function resend<T>(ctx: ActorContext, op: string, req: unknown): Promise<T | ApiError> {
   for (;;) {
     try {
-      return await ctx.net.call<T>(op, req);
+      return await ctx.call<T>(op, req);
     } catch (err) {
       if (!retryable(err)) return err instanceof ApiError ? err : new ApiError('INTERNAL', String(err));
       if (ctx.stopped()) return err as ApiError;
@@ -60,7 +60,7 @@ export async function workflowWorker(ctx: ActorContext, identity: string): Promi
   while (!ctx.stopped()) {
     let tasks: PollWorkflowTasksResponse['tasks'];
     try {
-      tasks = (await ctx.net.call<PollWorkflowTasksResponse>('pollWorkflowTasks', { namespace: NAMESPACE, taskQueue: TASK_QUEUE, identity, timeoutMs: 5_000, maxTasks: 2 })).tasks;
+      tasks = (await ctx.call<PollWorkflowTasksResponse>('pollWorkflowTasks', { namespace: NAMESPACE, taskQueue: TASK_QUEUE, identity, timeoutMs: 5_000, maxTasks: 2 })).tasks;
     } catch {
       await sleep(ctx, 100);
       continue;
@@ -69,11 +69,16 @@ export async function workflowWorker(ctx: ActorContext, identity: string): Promi
       tasks.map(async (task) => {
         let events: HistoryEvent[];
         try {
-          const h = await ctx.net.call<{ events: HistoryEvent[] }>('getHistory', { namespace: NAMESPACE, workflowId: task.workflowId, runId: task.runId });
-          events = h.events.filter((e) => e.eventId <= task.lastEventId);
+          // As the worker package does: the history before the task's new events, then those.
+          const first = task.events[0]?.eventId ?? task.lastEventId + 1;
+          const h = await ctx.call<{ events: HistoryEvent[] }>('getHistory', { namespace: NAMESPACE, workflowId: task.workflowId, runId: task.runId });
+          events = [...h.events.filter((e) => e.eventId < first), ...task.events];
         } catch {
           return; // the task times out and is offered again
         }
+        // A read from a node that lost the run's shard and does not know it yet can be behind the
+        // task: deciding on it would decide on less than the task holds. Leave the task to time out.
+        if (events.length !== task.lastEventId || events.some((e, i) => e.eventId !== i + 1)) return;
         const commands = decide(events);
         await resend(ctx, 'completeWorkflowTask', { taskToken: task.taskToken, commands, sawUpTo: task.lastEventId, time: ctx.clock.now(), identity, requestId: ctx.nextId('wft') });
       }),
@@ -102,7 +107,7 @@ export async function activityWorker(ctx: ActorContext, identity: string): Promi
   while (!ctx.stopped()) {
     let tasks: ActivityTask[];
     try {
-      tasks = (await ctx.net.call<PollActivityTasksResponse>('pollActivityTasks', { namespace: NAMESPACE, taskQueue: TASK_QUEUE, identity, timeoutMs: 5_000, maxTasks: 3 })).tasks;
+      tasks = (await ctx.call<PollActivityTasksResponse>('pollActivityTasks', { namespace: NAMESPACE, taskQueue: TASK_QUEUE, identity, timeoutMs: 5_000, maxTasks: 3 })).tasks;
     } catch {
       await sleep(ctx, 100);
       continue;
@@ -133,7 +138,7 @@ export async function client(ctx: ActorContext, workflowId: string, input: SimWo
   }
   while (!ctx.stopped()) {
     try {
-      const r = await ctx.net.call<GetResultResponse>('getResult', { namespace: NAMESPACE, workflowId, timeoutMs: 5_000 });
+      const r = await ctx.call<GetResultResponse>('getResult', { namespace: NAMESPACE, workflowId, timeoutMs: 5_000 });
       if (r.closeEvent) return void ctx.ledger.results.set(workflowId, r.closeEvent);
     } catch {
       await sleep(ctx, 100);

@@ -1,10 +1,11 @@
-// The simulated network between actors (workers, clients) and the engine. Every call is a
-// message the simulation loop delivers when it chooses, so calls interleave in any order; on the
-// way a request can be lost, delivered twice or delivered late, and an answer can be lost — the
-// caller then cannot know whether its request was applied (an ambiguous failure), and must
-// resend it with the same idempotency key.
+// The simulated network between actors (workers, clients) and the engine's endpoints — several
+// in a cluster, where nodes also call each other over it. Every call is a message the simulation
+// loop delivers when it chooses, so calls interleave in any order; on the way a request can be
+// lost, delivered twice or delivered late, and an answer can be lost — the caller then cannot
+// know whether its request was applied (an ambiguous failure), and must resend it with the same
+// idempotency key. A frozen process (a paused node) neither receives requests nor hears answers
+// until it is thawed; they wait in the queue.
 import { ApiError } from '@endure/protocol';
-import type { Engine } from '@endure/engine';
 
 export interface NetworkFaults {
   /** Probability that a request never arrives. */
@@ -15,21 +16,53 @@ export interface NetworkFaults {
   dropAnswer: number;
 }
 
-type Message =
-  | { kind: 'request'; op: string; req: unknown; reply: ((outcome: Outcome) => void) | undefined }
-  | { kind: 'answer'; outcome: Outcome; epoch: number; reply: (outcome: Outcome) => void };
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+type Reply = (outcome: Outcome) => void;
 
-/** What a caller sees when its request or the answer was lost, or the engine died meanwhile. */
-export const lostMessage = (op: string): ApiError => new ApiError('UNAVAILABLE', `simulated network: no answer to ${op}`, { retryable: true });
+interface Request {
+  kind: 'request';
+  to: string;
+  op: string;
+  req: unknown;
+  /** The calling process (undefined: an actor, which is never frozen). */
+  from: string | undefined;
+  reply: Reply | undefined;
+  /** The caller gave up (an aborted long-poll): the handler is told, as a closed connection would. */
+  signal: AbortSignal | undefined;
+}
+type Message = Request | { kind: 'answer'; from: string | undefined; outcome: Outcome; epoch: number; to: string; reply: Reply };
+
+interface Endpoint {
+  api: object | undefined;
+  /** The process serving it: frozen with it. */
+  process: string;
+  /** Its incarnation: answers of a dead one are lost. */
+  epoch: number;
+  /** Requests it holds (long-polls, writes waiting for their commit), with their callers. */
+  outstanding: Map<Reply, string | undefined>;
+}
+
+/**
+ * What a caller sees when its request or the answer was lost, or the engine died meanwhile.
+ * `ambiguous`: the request may have been applied (an answer lost, a connection broken while
+ * held), as the HTTP transport says; a cluster node then does not retry it elsewhere by itself.
+ */
+export const lostMessage = (op: string, ambiguous = false): ApiError =>
+  new ApiError('UNAVAILABLE', `simulated network: no answer to ${op}`, ambiguous ? { retryable: true, ambiguous: true } : { retryable: true });
+
+/** Long-polls that hand out tasks: a result reaching a caller who left is given back (as the HTTP server does). */
+const HANDS_OUT_TASKS = new Set(['pollWorkflowTask', 'pollWorkflowTasks', 'pollActivityTask', 'pollActivityTasks']);
+
+function tokensOf(result: unknown): string[] {
+  if (!result || typeof result !== 'object') return [];
+  const many = (result as { tasks?: { taskToken: string }[] }).tasks;
+  return many ? many.map((t) => t.taskToken) : [(result as { taskToken: string }).taskToken];
+}
 
 export class Network {
   private queue: Message[] = [];
-  /** The engine instance that answers now, and its incarnation (answers of dead ones are lost). */
-  private engine: Engine | undefined;
-  private epoch = 0;
-  /** Requests the current engine holds (long-polls, writes waiting for their commit). */
-  private outstanding = new Set<(outcome: Outcome) => void>();
+  private endpoints = new Map<string, Endpoint>();
+  private frozen = new Set<string>();
   readonly counts = { requests: 0, droppedRequests: 0, duplicated: 0, droppedAnswers: 0 };
 
   constructor(
@@ -37,71 +70,116 @@ export class Network {
     private readonly faults: NetworkFaults,
   ) {}
 
-  /** The engine restarted (or stopped: undefined); what the old one still answers is lost. */
-  attach(engine: Engine | undefined): void {
-    this.engine = engine;
-    this.epoch++;
-    // The callers of a dead engine's held requests see their connections break.
-    for (const reply of this.outstanding) this.queue.push({ kind: 'answer', outcome: { ok: false, error: lostMessage('the request') }, epoch: this.epoch, reply });
-    this.outstanding.clear();
+  /**
+   * `name` is served by `api` from now on (undefined: nobody, a crashed process). What the old
+   * incarnation still held is lost: its callers see their connections break.
+   */
+  attach(name: string, api: object | undefined, process: string = name): void {
+    const old = this.endpoints.get(name);
+    const epoch = (old?.epoch ?? 0) + 1;
+    this.endpoints.set(name, { api, process, epoch, outstanding: new Map() });
+    for (const [reply, from] of old?.outstanding ?? []) this.queue.push({ kind: 'answer', from, outcome: { ok: false, error: lostMessage('the request', true) }, epoch, to: name, reply });
   }
 
+  /** The process stops taking messages (and hearing answers) until `thaw`. */
+  freeze(process: string): void {
+    this.frozen.add(process);
+  }
+
+  thaw(process: string): void {
+    this.frozen.delete(process);
+  }
+
+  /** Messages on their way, whether deliverable now or waiting for a frozen process. */
   get inFlight(): number {
     return this.queue.length;
   }
 
-  call<T>(op: string, req: unknown): Promise<T> {
+  call<T>(to: string, op: string, req: unknown, from?: string, signal?: AbortSignal): Promise<T> {
     this.counts.requests++;
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ kind: 'request', op, req, reply: (o) => (o.ok ? resolve(o.value as T) : reject(o.error)) });
+      if (signal?.aborted) return reject(lostMessage(op));
+      let done = false;
+      const reply: Reply = (o) => {
+        if (done) return;
+        done = true;
+        signal?.removeEventListener('abort', abort);
+        if (o.ok) resolve(o.value as T);
+        else reject(o.error);
+      };
+      // The caller hangs up: it hears no more, and a request not yet delivered is never sent.
+      const abort = () => {
+        const i = this.queue.indexOf(request);
+        if (i >= 0) this.queue.splice(i, 1);
+        reply({ ok: false, error: lostMessage(op) });
+      };
+      const request: Request = { kind: 'request', to, op, req, from, reply, signal };
+      signal?.addEventListener('abort', abort, { once: true });
+      this.queue.push(request);
     });
   }
 
-  /** Delivers one message chosen at random; false if none is in flight. */
-  deliverOne(faultsOn: boolean): boolean {
-    if (this.queue.length === 0) return false;
-    const i = Math.floor(this.random() * this.queue.length);
-    const m = this.queue.splice(i, 1)[0]!;
+  /** Delivers one deliverable message chosen at random (to `process` only, if given); false if none can be delivered now. */
+  deliverOne(faultsOn: boolean, process?: string): boolean {
+    const ready: number[] = [];
+    for (let i = 0; i < this.queue.length; i++) {
+      const m = this.queue[i]!;
+      const waitsFor = m.kind === 'answer' ? m.from : this.endpoints.get(m.to)?.process;
+      if ((waitsFor === undefined || !this.frozen.has(waitsFor)) && (process === undefined || waitsFor === process)) ready.push(i);
+    }
+    if (ready.length === 0) return false;
+    const m = this.queue.splice(ready[Math.floor(this.random() * ready.length)]!, 1)[0]!;
     if (m.kind === 'answer') {
-      const lost = m.epoch !== this.epoch || (faultsOn && this.random() < this.faults.dropAnswer);
-      if (lost && m.epoch === this.epoch) this.counts.droppedAnswers++;
-      m.reply(lost ? { ok: false, error: lostMessage('the request') } : m.outcome);
+      const lost = m.epoch !== this.endpoints.get(m.to)?.epoch || (faultsOn && this.random() < this.faults.dropAnswer);
+      if (lost && m.epoch === this.endpoints.get(m.to)?.epoch) this.counts.droppedAnswers++;
+      m.reply(lost ? { ok: false, error: lostMessage('the request', true) } : m.outcome);
       return true;
     }
+    this.handle(m, faultsOn);
+    return true;
+  }
+
+  private handle(m: Request, faultsOn: boolean): void {
     if (faultsOn && this.random() < this.faults.dropRequest) {
       this.counts.droppedRequests++;
       m.reply?.({ ok: false, error: lostMessage(m.op) });
-      return true;
+      return;
     }
     if (faultsOn && m.reply && this.random() < this.faults.duplicate) {
       this.counts.duplicated++;
-      this.queue.push({ kind: 'request', op: m.op, req: structuredClone(m.req), reply: undefined });
+      this.queue.push({ ...m, req: structuredClone(m.req), reply: undefined, signal: undefined });
     }
-    const engine = this.engine;
-    const epoch = this.epoch;
-    if (!engine) {
+    const endpoint = this.endpoints.get(m.to);
+    const api = endpoint?.api;
+    if (!endpoint || !api) {
       m.reply?.({ ok: false, error: lostMessage(m.op) });
-      return true;
+      return;
     }
-    const handler = (engine as unknown as Record<string, (req: unknown) => Promise<unknown>>)[m.op];
-    if (!handler) throw new Error(`simulated network: the engine has no operation ${m.op}`);
-    const reply = m.reply;
-    if (reply) this.outstanding.add(reply);
+    const handler = (api as Record<string, ((req: unknown, signal?: AbortSignal) => Promise<unknown>) | undefined>)[m.op];
+    if (typeof handler !== 'function') throw new Error(`simulated network: ${m.to} has no operation ${m.op}`);
+    const { reply, epoch } = { reply: m.reply, epoch: endpoint.epoch };
+    if (reply) endpoint.outstanding.set(reply, m.from);
+    // The caller hanging up ends the handler's wait, as a closed connection ends a long-poll.
+    const hangUp = m.signal && new AbortController();
+    if (hangUp && m.signal?.aborted) hangUp.abort();
+    else if (hangUp) m.signal?.addEventListener('abort', () => hangUp.abort(), { once: true });
     const answered = (outcome: Outcome) => {
-      if (!reply || epoch !== this.epoch || !this.outstanding.delete(reply)) return;
-      this.queue.push({ kind: 'answer', outcome, epoch, reply });
+      if (outcome.ok && hangUp?.signal.aborted && HANDS_OUT_TASKS.has(m.op)) {
+        for (const taskToken of tokensOf(outcome.value)) void (api as { releaseTask(r: unknown): Promise<unknown> }).releaseTask({ taskToken }).catch(() => {});
+      }
+      if (!reply || epoch !== endpoint.epoch || !endpoint.outstanding.delete(reply) || this.endpoints.get(m.to) !== endpoint) return;
+      this.queue.push({ kind: 'answer', from: m.from, outcome, epoch, to: m.to, reply });
     };
     let p: Promise<unknown>;
     try {
-      p = handler.call(engine, structuredClone(m.req));
+      p = handler.call(api, structuredClone(m.req), hangUp?.signal);
     } catch (error) {
       answered({ ok: false, error });
-      return true;
+      return;
     }
     p.then(
       (value) => answered({ ok: true, value }),
       (error: unknown) => answered({ ok: false, error }),
     );
-    return true;
   }
 }

@@ -4,8 +4,15 @@
 // engine acknowledges nothing before that. A crash keeps the durable writes and any prefix of the
 // ones in flight (some may have reached the disk without their acknowledgement). A commit can
 // also fail (the write is lost) or be ambiguous (the write is kept, yet the engine sees an error).
-import type { ApiKeyRecord, CreateWorkflow, ImportRun, NamespaceRecord, ShardLease, Store, TokenKeyRecord, UpdateWorkflow } from '@endure/storage';
+//
+// Embedded (one engine), the disk and the engine are one process: `open()` gives a handle that
+// dies with any crash. A cluster's database is a process of its own: each node `connect`s, a
+// node's crash ends only its connection (what it sent already is the database's to keep or
+// lose), and a database crash or failed commit errs the writes in flight without killing the
+// nodes, which carry on with a fresh connection.
+import { FencedOffError, type ApiKeyRecord, type CreateWorkflow, type Fence, type ImportRun, type NamespaceRecord, type ShardLease, type Store, type TokenKeyRecord, type UpdateWorkflow } from '@endure/storage';
 import { MemoryStore, emptyData, type Data } from '@endure/storage/memory';
+import { FenceAudit, type Writer } from './fence-audit.js';
 
 type Write =
   | { kind: 'create'; c: CreateWorkflow }
@@ -36,6 +43,19 @@ export class CrashedError extends Error {
   }
 }
 
+/** A node's connection to the shared database: `kill()` is the node's process dying. */
+export interface SimConnection {
+  store: Store;
+  kill(): void;
+}
+
+/** The write with its fence taken off (a database that does not check them). */
+function unfenced(w: Write): Write {
+  if (w.kind === 'create') return { kind: 'create', c: { ...w.c, fence: undefined } };
+  if (w.kind === 'update') return { kind: 'update', u: { ...w.u, fence: undefined } };
+  return w;
+}
+
 export class SimDisk {
   /** Every write applied, in order; those below `durable` survive any crash. */
   private log: Write[] = [];
@@ -46,6 +66,12 @@ export class SimDisk {
   private appliedAt = 0;
   private store = new MemoryStore(this.data, () => this.appliedAt);
   private epoch = 0;
+  /** Run writes checked against the lease table as they are applied (cluster connections). */
+  readonly audit = new FenceAudit();
+  /** Run writes the store refused because their shard had been taken over. */
+  fencedOff = 0;
+  /** Off: the database ignores fences (to show that the audit catches what fencing prevents). */
+  enforceFences = true;
 
   /** `now`: the simulation's clock, which lease and membership writes are stamped with. */
   constructor(private readonly now: () => number = () => 0) {}
@@ -53,11 +79,33 @@ export class SimDisk {
   /** A handle for one engine instance; it stops answering when the disk "crashes" under it. */
   open(): Store {
     const epoch = ++this.epoch;
-    const dead = () => (epoch !== this.epoch ? Promise.reject(new CrashedError('this engine instance is gone')) : undefined);
+    return this.handle(() => epoch !== this.epoch, undefined);
+  }
+
+  /** A cluster node's connection, surviving database crashes; its run writes are audited as `writer`'s. */
+  connect(writer: Writer): SimConnection {
+    let killed = false;
+    return { store: this.handle(() => killed, writer), kill: () => void (killed = true) };
+  }
+
+  private handle(isDead: () => boolean, writer: Writer | undefined): Store {
+    const dead = () => (isDead() ? Promise.reject(new CrashedError('this engine instance is gone')) : undefined);
     const write = <T>(w: Write): Promise<T> => {
       const gone = dead();
       if (gone) return gone;
-      const applied = this.apply(w) as Promise<T>;
+      const fenced = w.kind === 'create' ? { fence: w.c.fence, what: `creating ${w.c.record.workflowId}` } : w.kind === 'update' ? { fence: w.u.fence, what: `updating ${w.u.key.workflowId}` } : undefined;
+      const lease = fenced?.fence && this.leaseOf(fenced.fence);
+      if (!this.enforceFences) w = unfenced(w);
+      let applied = this.apply(w) as Promise<T>;
+      if (writer && fenced) {
+        applied = applied.then(
+          (value) => (this.audit.applied(fenced.what, fenced.fence, lease, writer), value),
+          (err: unknown) => {
+            if (err instanceof FencedOffError) this.fencedOff++;
+            throw err;
+          },
+        );
+      }
       this.log.push(structuredClone(w));
       const at = this.log.length - 1;
       return new Promise<T>((resolve, reject) => {
@@ -69,7 +117,8 @@ export class SimDisk {
       });
     };
     const read = <T>(fn: () => Promise<T>): Promise<T> => dead() ?? fn();
-    const s = this.store;
+    // Read `this.store` at each call: a database crash replaces it, and a cluster connection outlives that.
+    const s = () => this.store;
     return {
       createWorkflow: (c) => write({ kind: 'create', c }),
       updateWorkflow: (u) => write({ kind: 'update', u }),
@@ -84,21 +133,27 @@ export class SimDisk {
       releaseShard: (lease) => write({ kind: 'release-shard', lease, at: this.now() }),
       heartbeatNode: (node, ttlMs) => write({ kind: 'heartbeat-node', node, ttlMs, at: this.now() }),
       removeNode: (nodeId) => write({ kind: 'remove-node', nodeId, at: this.now() }),
-      listShardLeases: () => read(() => s.listShardLeases()),
-      listNodes: () => read(() => s.listNodes()),
-      getTokenKeys: () => read(() => s.getTokenKeys()),
-      listApiKeys: () => read(() => s.listApiKeys()),
-      getWorkflow: (k) => read(() => s.getWorkflow(k)),
-      getCurrentRun: (n, w) => read(() => s.getCurrentRun(n, w)),
-      readHistory: (k, from, limit) => read(() => s.readHistory(k, from, limit)),
-      listTimers: (before, limit) => read(() => s.listTimers(before, limit)),
-      listTasks: (limit, after) => read(() => s.listTasks(limit, after)),
-      listWorkflows: (q) => read(() => s.listWorkflows(q)),
-      countWorkflows: (n, f) => read(() => s.countWorkflows(n, f)),
-      getNamespace: (n) => read(() => s.getNamespace(n)),
-      listNamespaces: () => read(() => s.listNamespaces()),
+      listShardLeases: () => read(() => s().listShardLeases()),
+      listNodes: () => read(() => s().listNodes()),
+      getTokenKeys: () => read(() => s().getTokenKeys()),
+      listApiKeys: () => read(() => s().listApiKeys()),
+      getWorkflow: (k) => read(() => s().getWorkflow(k)),
+      getCurrentRun: (n, w) => read(() => s().getCurrentRun(n, w)),
+      readHistory: (k, from, limit) => read(() => s().readHistory(k, from, limit)),
+      listTimers: (before, limit) => read(() => s().listTimers(before, limit)),
+      listTasks: (limit, after) => read(() => s().listTasks(limit, after)),
+      listWorkflows: (q) => read(() => s().listWorkflows(q)),
+      countWorkflows: (n, f) => read(() => s().countWorkflows(n, f)),
+      getNamespace: (n) => read(() => s().getNamespace(n)),
+      listNamespaces: () => read(() => s().listNamespaces()),
       close: () => Promise.resolve(),
     } satisfies Store;
+  }
+
+  /** The shard's lease as the database holds it now (copied: the fence check happens at this moment). */
+  private leaseOf(fence: Fence): ShardLease | undefined {
+    const lease = this.data.shards.get(fence.shardId);
+    return lease && { ...lease };
   }
 
   /** Writes issued but not yet durable. */

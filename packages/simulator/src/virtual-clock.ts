@@ -36,11 +36,11 @@ export class VirtualClock {
     return () => void (a.cancelled = true);
   }
 
-  /** When the next live alarm is due, if any. */
+  /** When the next live alarm is due, if any (a paused scope's alarms wait for it to resume). */
   nextAt(): number | undefined {
     this.prune();
     let next: number | undefined;
-    for (const a of this.alarms) if (next === undefined || a.at < next) next = a.at;
+    for (const a of this.alarms) if (!a.scope.paused && (next === undefined || a.at < next)) next = Math.max(a.at, this.time);
     return next;
   }
 
@@ -55,9 +55,12 @@ export class VirtualClock {
   /** Moves time forward by `ms` (clock skew, a paused process), firing what falls due. */
   advanceTo(at: number): void {
     this.time = Math.max(this.time, at);
-    const due = this.alarms.filter((a) => !a.cancelled && !a.scope.dropped && a.at <= this.time).sort((a, b) => a.at - b.at || a.order - b.order);
+    const due = this.alarms.filter((a) => !a.cancelled && !a.scope.dropped && !a.scope.paused && a.at <= this.time).sort((a, b) => a.at - b.at || a.order - b.order);
     this.alarms = this.alarms.filter((a) => !due.includes(a));
-    for (const a of due) if (!a.cancelled && !a.scope.dropped) a.fn();
+    for (const a of due) if (!a.cancelled && !a.scope.dropped) {
+      if (a.scope.paused) this.alarms.push(a); // paused by an alarm before it: fires after the resume
+      else a.fn();
+    }
   }
 
   private prune(): void {
@@ -65,13 +68,24 @@ export class VirtualClock {
   }
 }
 
-/** The Clock an engine instance or an actor is given; `drop()` silences all its alarms. */
+/**
+ * The Clock an engine instance or an actor is given; `drop()` silences all its alarms (a crash),
+ * `pause()` holds them (a frozen process: time goes on, its alarms fire late, once resumed).
+ */
 export class ClockScope implements Clock {
   dropped = false;
+  paused = false;
   constructor(private readonly clock: VirtualClock) {}
   readonly now = (): number => this.clock.now();
   readonly schedule = (ms: number, fn: () => void): (() => void) => this.clock.add(ms, fn, this);
   drop(): void {
     this.dropped = true;
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  /** Its alarms that fell due meanwhile fire the next time the clock moves (or `fireNext` runs). */
+  resume(): void {
+    this.paused = false;
   }
 }

@@ -70,18 +70,21 @@ const RETRY_PAUSES_MS = [50, 200, 500, 1200];
 type AnyCall = (req: unknown, signal?: AbortSignal) => Promise<unknown>;
 const call = (api: EngineApi, op: EngineOperation): AnyCall => (api[op] as AnyCall).bind(api);
 
-/** A refusal that proves nothing was applied, so another try (elsewhere) is safe. */
+/**
+ * UNAVAILABLE is not applied unless it says `ambiguous` (a connection that broke after sending a
+ * change without a request id, a commit whose outcome is unknown): a node that cannot be reached
+ * at all, is shutting down, or no longer owns the shard did nothing.
+ */
 function worthAnotherTry(err: unknown): boolean {
   if (!(err instanceof ApiError) || err.code !== 'UNAVAILABLE') return false;
-  const d = err.details as { shardId?: unknown; retryable?: unknown; ambiguous?: unknown } | undefined;
-  return typeof d?.shardId === 'number' || (d?.retryable === true && d.ambiguous !== true);
+  return (err.details as { ambiguous?: unknown } | undefined)?.ambiguous !== true;
 }
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function clusterApi(member: ClusterMember, nodeApi: (address: string) => NodeApi): EngineApi {
   const engine: Engine = member.engine;
   const shardOf = (namespace: string, workflowId: string) => member.shardOf(namespace, workflowId);
+  // On the node's wait clock, not setTimeout: a simulator's virtual time decides when a retry goes.
+  const pause = (ms: number) => new Promise<void>((r) => member.waits.schedule(ms, r, true));
 
   /** Calls `op` on the owner of `shardId`, following the shard if it moves while we ask. */
   async function atOwner(shardId: number, op: EngineOperation, req: unknown, signal?: AbortSignal): Promise<unknown> {

@@ -7,7 +7,7 @@ import type { NodeRecord, ShardLease, Store } from '@endure/storage';
 import { Engine, type EngineOpenOptions } from '../engine.js';
 import type { RunActions } from '../run-actions.js';
 import { ShardLeasesKeeper, type ShardLeasesKeeperOptions } from './shard-leases-keeper.js';
-import { systemClock } from '../timer-queue.js';
+import { systemClock, type Clock } from '../timer-queue.js';
 import { shardOf } from './shard-of.js';
 
 export interface ClusterMemberOptions extends Omit<ShardLeasesKeeperOptions, 'clock'> {
@@ -35,12 +35,17 @@ export class ClusterMember {
   private refreshing: Promise<void> | undefined;
   private stopRefresh: (() => void) | undefined;
 
+  /** Where this node's real-time pauses are scheduled (retries of a forwarded call): the engine's `waits`. */
+  readonly waits: Clock;
+
   private constructor(
     readonly engine: Engine,
     readonly keeper: ShardLeasesKeeper,
     private readonly store: Store,
     private readonly opts: ClusterMemberOptions,
-  ) {}
+  ) {
+    this.waits = opts.engine?.waits ?? systemClock;
+  }
 
   /** Opens the engine as a node and runs the keeper's first round: resolves owning this node's share of the shards. */
   static async join(store: Store, opts: ClusterMemberOptions): Promise<ClusterMember> {

@@ -159,7 +159,10 @@ export class ShardLeasesKeeper {
     for (const l of leases.values()) if (l.expiresAt > storeNow) counts.set(l.nodeId, (counts.get(l.nodeId) ?? 0) + 1);
     counts.set(nodeId, this.held.size);
     const fair = Math.floor(this.opts.shardCount / Math.max(1, live));
-    const starved = live > counts.size || [...counts.values()].some((n) => n < fair);
+    // A node holding nothing is missing from `counts`; it is short only when a fair share is at
+    // least one — with more nodes than shards, some must hold none, and handing them a shard
+    // would only leave another with none, moving a shard every round.
+    const starved = (fair > 0 && live > counts.size) || [...counts.values()].some((n) => n < fair);
     const most = [...counts.entries()].reduce((a, b) => (b[1] > a[1] || (b[1] === a[1] && b[0] > a[0]) ? b : a));
     if (this.held.size > target || (starved && this.held.size > fair && most[0] === nodeId)) {
       const shardId = Math.max(...this.held.keys());
