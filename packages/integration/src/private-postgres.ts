@@ -132,7 +132,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
         const pid = postmasterPid();
         if (pid !== undefined) signal(pid, 'SIGKILL');
       }
-      rmSync(dir, { recursive: true, force: true });
+      // Backends of a killed postmaster may still be writing their last files.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
   try {
