@@ -4,6 +4,9 @@
 // history is whole and says each thing once; `describeCluster` shows who owns what.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@endure/client';
 import { NativeConnection, Worker } from '@endure/worker';
 import { TestCluster } from '../src/cluster-nodes.js';
@@ -11,6 +14,7 @@ import { freshPostgresSchema } from '../src/postgres-schema.js';
 import { memoryLogger, workflowsPath } from '../src/harness.js';
 import { checkClusterHistories } from '../src/cluster-checks.js';
 
+const ENDURE = fileURLToPath(new URL('../../../server/bin/endure.js', import.meta.url));
 const ORDERS = 30;
 const SHARDS = 16;
 const expected = (n: number) => `order ${n}: doubled ${2 * n}, approved by ${n + 1}, item ${4 * n}`;
@@ -56,6 +60,10 @@ describe('a cluster of three server nodes', () => {
     const alive = described.nodes.filter((n) => n.alive);
     assert.equal(alive.length, 3, JSON.stringify(described.nodes));
     assert.deepEqual(alive.flatMap((n) => n.shards).sort((a, b) => a - b), Array.from({ length: SHARDS }, (_, i) => i), 'every shard owned once');
+    // The CLI, against any one node, lists all three.
+    const { stdout } = await promisify(execFile)(process.execPath, [ENDURE, '--address', cluster.addresses[2]!, 'cluster', 'describe']);
+    for (const address of cluster.addresses) assert.ok(stdout.includes(address), `${address} in:\n${stdout}`);
+    assert.match(stdout, new RegExp(`Shards: ${SHARDS}, ${SHARDS} held, 0 unowned`), stdout);
   });
 
   it('finishes every order with the right result while a node is killed and restarted', async () => {
