@@ -45,7 +45,7 @@ const run = (files, env) => {
       [
         '--test',
         '--test-concurrency=2',
-        '--test-timeout=300000',
+        '--test-timeout=600000',
         '--test-reporter=spec',
         '--test-reporter-destination=stdout',
         `--test-reporter=${fileURLToPath(new URL('./summary-reporter.mjs', import.meta.url))}`,

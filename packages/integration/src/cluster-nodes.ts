@@ -33,7 +33,8 @@ export class TestCluster {
 
   private spawn(slot: number, port?: number): Promise<ServerProcess> {
     const args = ['--cluster', '--shards', String(this.settings.shards), '--lease-ms', String(this.settings.leaseMs), '--node-id', `node${slot}`];
-    return startServerProcess(this.db, { args, ...(port !== undefined ? { port } : {}) });
+    // A node joining loads its shards' work: on a loaded machine that takes a while.
+    return startServerProcess(this.db, { args, readyTimeoutMs: 60_000, ...(port !== undefined ? { port } : {}) });
   }
 
   /** SIGKILLs the node in `slot` (no grace: its leases run out, the others take its shards). */
@@ -51,6 +52,11 @@ export class TestCluster {
   /** What every node wrote to stderr, for a failure message. */
   logs(): string {
     return this.nodes.map((n, i) => `--- node${i} ---\n${n?.stderr().slice(-4000) ?? '(down)'}`).join('\n');
+  }
+
+  /** SIGKILLs every node (a test's cleanup that must not wait on anything). */
+  async killAll(): Promise<void> {
+    await Promise.all(this.nodes.map((_, slot) => this.kill(slot)));
   }
 
   async stop(): Promise<void> {

@@ -22,7 +22,8 @@ export interface ServerProcess {
 }
 
 /** Starts a server on `dbPath` (any free port unless `port` is given) and waits until it is ready. */
-export async function startServerProcess(dbPath: string, opts: { port?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ServerProcess> {
+export async function startServerProcess(dbPath: string, opts: { port?: number; args?: string[]; env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {}): Promise<ServerProcess> {
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 15_000;
   const args = [serverEntry(), '--db', dbPath, '--port', String(opts.port ?? 0), ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let err = '';
@@ -30,7 +31,10 @@ export async function startServerProcess(dbPath: string, opts: { port?: number; 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error(`server did not report ready within 15 s; stderr:\n${err}`)), 15_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never left running behind a test that gave up on it
+      reject(new Error(`server did not report ready within ${readyTimeoutMs / 1000} s; stderr:\n${err}`));
+    }, readyTimeoutMs);
     lines.once('line', (line) => {
       clearTimeout(timer);
       try {

@@ -43,7 +43,7 @@ describe('chaos: three nodes and three workers, nodes killed and PostgreSQL rest
   after(async () => {
     for (const w of workers) w.kill('SIGKILL');
     await conn?.close();
-    await cluster?.stop();
+    await cluster?.killAll();
     await db?.destroy();
   });
 
@@ -82,12 +82,14 @@ describe('chaos: three nodes and three workers, nodes killed and PostgreSQL rest
       }
     })();
 
-    // Orders start in waves and each gets its signal a little later, spread over the chaos.
+    // Orders start in waves and each gets its signal a little later, spread over the chaos. A task
+    // handed out through a node that died before answering is offered again after its timeout:
+    // short timeouts (4 s here, 5 s for the activity) keep such waits short.
     const handles: WorkflowHandle[] = [];
     const signals: Promise<void>[] = [];
     for (let wave = 0; wave * 200 < ORDERS; wave++) {
       const ns = Array.from({ length: Math.min(200, ORDERS - wave * 200) }, (_, i) => wave * 200 + i);
-      const started = await Promise.all(ns.map((n) => client.workflow.start('order', { taskQueue: TASK_QUEUE, workflowId: `chaos-${n}`, args: [n, Math.floor(random() * 4000)] })));
+      const started = await Promise.all(ns.map((n) => client.workflow.start('order', { taskQueue: TASK_QUEUE, workflowId: `chaos-${n}`, args: [n, Math.floor(random() * 4000)], workflowTaskTimeout: '4s' })));
       handles.push(...started);
       signals.push(
         pause(500 + random() * 3000).then(async () => {

@@ -90,7 +90,9 @@ export class ClusterMember {
       const batch = this.pending.splice(0).filter((l) => this.keeper.lease(l.shardId)?.token === l.token);
       if (batch.length === 0) return;
       try {
+        const startedAt = Date.now();
         await this.engine.adoptShards(batch);
+        this.opts.log?.(`took shards ${batch.map((l) => l.shardId).join(',')} (their tasks and timers loaded in ${Date.now() - startedAt} ms)`);
       } catch (err) {
         // The stored work could not be read (the database down, say): give the shards back, to be taken again.
         for (const l of batch) {

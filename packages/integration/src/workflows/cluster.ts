@@ -8,7 +8,7 @@ interface ClusterActivities {
   double(n: number): Promise<number>;
 }
 
-const { double } = proxyActivities<ClusterActivities>({ startToCloseTimeout: '20s', retry: { initialInterval: '200ms', backoffCoefficient: 1.5, maximumInterval: '2s' } });
+const { double } = proxyActivities<ClusterActivities>({ startToCloseTimeout: '5s', retry: { initialInterval: '200ms', backoffCoefficient: 1.5, maximumInterval: '2s' } });
 
 export const approve = defineSignal<[number]>('approve');
 

@@ -43,6 +43,7 @@ export async function joinCluster(db: string, url: string, settings: ClusterSett
   const store = await PostgresStore.open(db, { shared: true });
   const address = settings.advertiseUrl ?? url;
   const nodeId = `${settings.nodeId ?? `${hostname()}:${new URL(url).port}`}~${randomBytes(3).toString('hex')}`;
+  log(`joining the cluster of ${db.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')} as node ${nodeId} (${address})`);
   let member: ClusterMember | undefined;
   let self: Engine | undefined;
   const links = new PeerLinks(() => self!.peerCredential());
