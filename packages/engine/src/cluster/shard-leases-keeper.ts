@@ -152,9 +152,9 @@ export class ShardLeasesKeeper {
       this.held.set(shardId, { lease, safeUntil: askedAt + this.leaseMs });
       this.events.gained(lease);
     }
-    // More than a fair share while another node has too few: the node holding the most gives one
-    // up per round (only it, so two nodes never both give one for the same gap), and shards move
-    // gradually to a node that joined instead of all at once.
+    // More than a fair share while other nodes have too few: the node holding the most gives up
+    // what they lack, down to its fair share, in one round (only it, so two nodes never both give
+    // for the same gap); a node that joins has its share within a round or two, loaded in one batch.
     const counts = new Map<string, number>();
     for (const l of leases.values()) if (l.expiresAt > storeNow) counts.set(l.nodeId, (counts.get(l.nodeId) ?? 0) + 1);
     counts.set(nodeId, this.held.size);
@@ -164,7 +164,10 @@ export class ShardLeasesKeeper {
     // would only leave another with none, moving a shard every round.
     const starved = (fair > 0 && live > counts.size) || [...counts.values()].some((n) => n < fair);
     const most = [...counts.entries()].reduce((a, b) => (b[1] > a[1] || (b[1] === a[1] && b[0] > a[0]) ? b : a));
-    if (this.held.size > target || (starved && this.held.size > fair && most[0] === nodeId)) {
+    const missing = (fair > 0 ? (live - counts.size) * fair : 0) + [...counts.values()].reduce((sum, n) => sum + Math.max(0, fair - n), 0);
+    let give = Math.max(0, this.held.size - target);
+    if (give === 0 && starved && this.held.size > fair && most[0] === nodeId) give = Math.min(this.held.size - fair, missing);
+    for (; give > 0 && !this.stopped; give--) {
       const shardId = Math.max(...this.held.keys());
       const { lease } = this.held.get(shardId)!;
       await this.drop(shardId, `rebalancing: ${live} nodes share ${this.opts.shardCount} shards`);
