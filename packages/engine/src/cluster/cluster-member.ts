@@ -28,6 +28,7 @@ export interface ShardOwner {
 }
 
 export class ClusterMember {
+  /** Shards gained in the round going on, loaded when it ends. */
   private readonly pending: ShardLease[] = [];
   private adopting: Promise<void> = Promise.resolve();
   private owners = new Map<number, ShardOwner>();
@@ -65,7 +66,8 @@ export class ClusterMember {
     });
     opts.opened?.(engine);
     const keeper = new ShardLeasesKeeper(store, { ...opts, clock }, {
-      gained: (lease) => member!.gained(lease),
+      gained: (lease) => member!.pending.push(lease),
+      settled: () => member!.adoptPending(),
       lost: (shardId, why) => {
         opts.log?.(`lost shard ${shardId}: ${why}`);
         return engine.dropShard(shardId);
@@ -83,8 +85,9 @@ export class ClusterMember {
     return member;
   }
 
-  private gained(lease: ShardLease): void {
-    this.pending.push(lease);
+  /** Loads the shards gained in the last round, in one batch (one read of the stored tasks for all of them). */
+  private adoptPending(): void {
+    if (this.pending.length === 0) return;
     this.adopting = this.adopting.then(async () => {
       // Only leases still held under the same token: one lost meanwhile must not come back.
       const batch = this.pending.splice(0).filter((l) => this.keeper.lease(l.shardId)?.token === l.token);

@@ -34,6 +34,8 @@ export interface ShardOwnershipEvents {
   lost(shardId: number, why: string): Promise<void> | void;
   /** A round failed (the store unreachable, say); the next round tries again. Leases run out meanwhile. */
   failed(err: unknown): void;
+  /** A round ended (whatever it gained, lost or failed): the shards gained in it can be loaded together. */
+  settled?(): void;
 }
 
 interface Held {
@@ -87,7 +89,10 @@ export class ShardLeasesKeeper {
         this.expireUnsafe();
         this.events.failed(err);
       })
-      .finally(() => (this.ticking = undefined));
+      .finally(() => {
+        this.ticking = undefined;
+        this.events.settled?.();
+      });
     return this.ticking;
   }
 
