@@ -55,15 +55,17 @@ export function isRetryableUnavailable(err: unknown): err is ApiError {
 
 /**
  * Runs `call`, retrying with back-off (100 ms doubling to 2 s) while the engine is unreachable,
- * for up to `forMs`; then (or on any other error) rethrows.
+ * for up to `forMs` counted from the first failure (a long-poll that waited most of a minute and
+ * then lost its server still gets the whole outage allowance); then (or on any other error) rethrows.
  */
 export async function retryWhileUnavailable<T>(call: () => Promise<T>, forMs = 60_000): Promise<T> {
-  const end = Date.now() + forMs;
+  let end: number | undefined;
   let delay = 100;
   for (;;) {
     try {
       return await call();
     } catch (err) {
+      end ??= Date.now() + forMs;
       if (!isRetryableUnavailable(err) || Date.now() + delay > end) throw err;
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(2_000, delay * 2);

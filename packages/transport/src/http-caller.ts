@@ -29,6 +29,8 @@ const DEFAULT_WAIT_MS = 60_000;
  * resend (the operation table's `retry`: reads, and changes carrying an idempotency key) are resent.
  */
 const STALE_SOCKET_RETRIES = 3;
+/** How soon after sending a stale socket fails (the server closed it before the request came). */
+const STALE_SOCKET_MS = 1000;
 
 /** True if a resend of this call cannot apply it twice (a batch: if that holds for each call). */
 export function resendable(operation: string, body: unknown): boolean {
@@ -218,10 +220,13 @@ export class HttpCaller {
         cleanup();
         if (outcome === 'aborted') reject(new CallAborted());
         else if (outcome === 'timeout') reject(new ApiError('DEADLINE_EXCEEDED', `no answer from the Endure server at ${endpoint.baseUrl} to ${operation} within ${timeoutMs} ms`));
-        else if (req.reusedSocket && !answered && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) reject(new StaleSocket(err));
+        // Only at once: a long-poll whose server died after waiting a while is not a stale
+        // socket, and sending it again would wait its whole time again past the caller's deadline.
+        else if (req.reusedSocket && !answered && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && Date.now() - sentAt < STALE_SOCKET_MS) reject(new StaleSocket(err));
         else reject(new Unreachable(err));
       };
       let answered = false;
+      const sentAt = Date.now();
       const t = endpoint.target;
       const options = { protocol: t.protocol, hostname: t.hostname, port: t.port, path: t.pathPrefix + operation, method: 'POST', agent: endpoint.agent, headers };
       const req: ClientRequest = send(options, (res) => {
