@@ -7,6 +7,7 @@
 import {
   ApiError,
   ENGINE_OPERATIONS,
+  specOf,
   type DescribeTaskQueueResponse,
   type EngineApi,
   type EngineOperation,
@@ -66,6 +67,8 @@ export type NodeApi = EngineApi & PeerApi;
 
 /** Pauses between tries when a shard's owner is moving or cannot be reached: about 2 s in all. */
 const RETRY_PAUSES_MS = [50, 200, 500, 1200];
+/** How long past a long-poll's deadline its owner may take to answer before the wait is cut. */
+const DEADLINE_GRACE_MS = 1000;
 
 type AnyCall = (req: unknown, signal?: AbortSignal) => Promise<unknown>;
 const call = (api: EngineApi, op: EngineOperation): AnyCall => (api[op] as AnyCall).bind(api);
@@ -86,27 +89,44 @@ export function clusterApi(member: ClusterMember, nodeApi: (address: string) => 
   // On the node's wait clock, not setTimeout: a simulator's virtual time decides when a retry goes.
   const pause = (ms: number) => new Promise<void>((r) => member.waits.schedule(ms, r, true));
 
-  /** Calls `op` on the owner of `shardId`, following the shard if it moves while we ask. */
+  /**
+   * Calls `op` on the owner of `shardId`, following the shard if it moves while we ask. A
+   * long-poll that can answer early (getResult) keeps its caller's deadline across the tries: each
+   * waits only what is left, and at the deadline the caller gets the operation's timed-out answer.
+   */
   async function atOwner(shardId: number, op: EngineOperation, req: unknown, signal?: AbortSignal): Promise<unknown> {
     let last: unknown;
-    const startedAt = Date.now();
+    const now = () => member.waits.now();
+    const startedAt = now();
     const waitMs = (req as { timeoutMs?: unknown }).timeoutMs;
+    const wait = specOf(op).wait;
+    const timedOut = wait?.ends === 'signal' && typeof waitMs === 'number' ? wait.abortedAnswer : undefined;
+    const deadline = typeof waitMs === 'number' ? startedAt + waitMs : undefined;
     for (let attempt = 0; ; attempt++) {
       const owner = member.ownerOf(shardId);
       if (owner) {
         const api = owner.nodeId === member.nodeId ? engine : nodeApi(owner.address);
-        // A long-poll tried again waits only what is left of its time: its caller's deadline is set by it.
-        const left = typeof waitMs === 'number' && attempt > 0 ? { ...(req as object), timeoutMs: Math.max(0, waitMs - (Date.now() - startedAt)) } : req;
+        const left = deadline === undefined ? req : { ...(req as object), timeoutMs: Math.max(0, deadline - now()) };
+        if (timedOut && attempt > 0 && deadline! <= now()) return timedOut(req as never);
+        // Cut short at the deadline, however the owner (or the way to it) behaves.
+        const stop = timedOut ? new AbortController() : undefined;
+        const cancel = stop && member.waits.schedule(Math.max(0, deadline! - now()) + DEADLINE_GRACE_MS, () => stop.abort(), true);
+        const onAbort = () => stop?.abort();
+        signal?.addEventListener('abort', onAbort, { once: true });
         try {
-          return await withFreshSharedState(() => call(api, op)(left, signal));
+          return await withFreshSharedState(() => call(api, op)(attempt > 0 ? left : req, stop?.signal ?? signal));
         } catch (err) {
           if (!worthAnotherTry(err)) throw err;
           last = err;
+        } finally {
+          cancel?.();
+          signal?.removeEventListener('abort', onAbort);
         }
       }
       if (attempt >= RETRY_PAUSES_MS.length || signal?.aborted) break;
       await pause(RETRY_PAUSES_MS[attempt]!);
-      await member.refresh();
+      // The lease table again, but not waiting long on a database that is away: the next try asks anyway.
+      await Promise.race([member.refresh(), pause(1000)]);
     }
     const why = last instanceof Error ? `: ${last.message}` : ': no node holds its lease right now (a node died and its leases have not run out yet)';
     throw new ApiError('UNAVAILABLE', `shard ${shardId} has no reachable owner${why}; retry shortly`, { retryable: true, shardId });
