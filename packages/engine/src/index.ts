@@ -11,5 +11,5 @@ export { ShardNotOwnedError } from './cluster/owned-shards.js';
 export { shardOf } from './cluster/shard-of.js';
 export { ShardLeasesKeeper, type ShardLeasesKeeperOptions, type ShardOwnershipEvents } from './cluster/shard-leases-keeper.js';
 export { ClusterMember, type ClusterMemberOptions, type ShardOwner } from './cluster/cluster-member.js';
-export { clusterApi, CLUSTER_ROUTING, type NodeApi } from './cluster/cluster-api.js';
+export { clusterApi, CLUSTER_ROUTING, type EndablePoll, type NodeApi, type PollOperation } from './cluster/cluster-api.js';
 export { isPeerCredentialShaped } from './cluster/peer-credential.js';

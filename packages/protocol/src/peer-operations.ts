@@ -58,3 +58,14 @@ type Res<K extends PeerOperationName> = (typeof PEER_OPERATIONS)[K]['response'];
 type PeerResponse<K extends PeerOperationName> = [Res<K>] extends [typeof Empty] ? ([typeof Empty] extends [Res<K>] ? void : z.output<Res<K>>) : z.output<Res<K>>;
 /** The node-to-node operations as methods: the engine serves them, a peer link calls them over HTTP. */
 export type PeerApi = { [K in PeerOperationName]: (req: z.output<(typeof PEER_OPERATIONS)[K]['request']>) => Promise<PeerResponse<K>> };
+
+/**
+ * A worker's poll that one node forwards to another is named by this header, so that the node
+ * which forwarded it can end it without cutting the connection (which would lose an answer
+ * already on its way, and the tasks in it): `POST /v1/peer/endPolls` ends the named polls at
+ * once — each answers with what it has, and tasks handed out at that instant are released by the
+ * node that handed them out. Served by the server (which holds the polls), not the engine.
+ */
+export const FORWARDED_POLL_HEADER = 'x-endure-poll-id';
+export const END_POLLS = 'endPolls';
+export const EndPollsRequest = z.object({ pollIds: z.array(z.string().min(1).max(64)).min(1).max(1000) });

@@ -158,7 +158,7 @@ export class HttpCaller {
   }
 
   /** POSTs `body` to /v1/<operation>; resolves with the parsed answer. */
-  async call(operation: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+  async call(operation: string, body: unknown, signal?: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<unknown> {
     if (this.closed) throw new ApiError('UNAVAILABLE', `the connection to ${this.addressText} is closed`);
     if (signal?.aborted) throw new CallAborted();
     const text = JSON.stringify(body ?? {});
@@ -172,7 +172,7 @@ export class HttpCaller {
       const endpoint = this.endpoints[index]!;
       const last = tried === this.endpoints.length - 1;
       try {
-        const answer = await this.withStaleRetries(endpoint, operation, text, timeoutMs, safe, signal);
+        const answer = await this.withStaleRetries(endpoint, operation, text, timeoutMs, safe, signal, headers);
         this.current = index;
         return answer;
       } catch (err) {
@@ -189,10 +189,10 @@ export class HttpCaller {
     throw new Error('unreachable: the loop returns or throws on its last server');
   }
 
-  private async withStaleRetries(endpoint: Endpoint, operation: string, text: string, timeoutMs: number, safe: boolean, signal?: AbortSignal): Promise<unknown> {
+  private async withStaleRetries(endpoint: Endpoint, operation: string, text: string, timeoutMs: number, safe: boolean, signal?: AbortSignal, headers?: Readonly<Record<string, string>>): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(endpoint, operation, text, timeoutMs, signal);
+        return await this.once(endpoint, operation, text, timeoutMs, signal, headers);
       } catch (err) {
         if (!(err instanceof StaleSocket)) throw err;
         if (attempt >= STALE_SOCKET_RETRIES || !safe) throw new Unreachable(err.cause);
@@ -209,9 +209,9 @@ export class HttpCaller {
     return new ApiError('UNAVAILABLE', `cannot reach any Endure server of ${this.addressText} (${reasons}); is \`endure server\` running?`, error.details);
   }
 
-  private once(endpoint: Endpoint, operation: string, text: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  private once(endpoint: Endpoint, operation: string, text: string, timeoutMs: number, signal?: AbortSignal, extraHeaders?: Readonly<Record<string, string>>): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { ...this.opts.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), accept: 'application/json' };
+      const headers: Record<string, string> = { ...this.opts.headers, ...extraHeaders, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), accept: 'application/json' };
       const apiKey = typeof this.opts.apiKey === 'function' ? this.opts.apiKey() : this.opts.apiKey;
       if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
       const send = endpoint.secure ? httpsRequest : httpRequest;

@@ -17,6 +17,7 @@ import type { Engine } from '../engine.js';
 import { tokenRunOf } from '../task-token.js';
 import type { ClusterMember } from './cluster-member.js';
 import { fanOutPoll, type PollOperation } from './poll-fan-out.js';
+export type { PollOperation } from './poll-fan-out.js';
 
 /** Where an operation is served in a cluster. */
 type Routing = 'run' | 'taskToken' | 'poll' | 'taskQueue' | 'anyNode';
@@ -62,8 +63,20 @@ export const CLUSTER_ROUTING: { readonly [K in EngineOperation]: Routing } = {
   describeCluster: 'anyNode',
 };
 
-/** Another node's API and node-to-node operations; its answers are its own engine's (never routed again). */
-export type NodeApi = EngineApi & PeerApi;
+/** A poll waiting on another node that can be ended without losing its answer (poll-fan-out.ts). */
+export interface EndablePoll {
+  /** The node's answer: what it handed out (possibly after `end`), or nothing. */
+  answer: Promise<unknown>;
+  /** Asks the node to answer now with what it has; the answer still arrives. */
+  end(): void;
+}
+
+/**
+ * Another node's API and node-to-node operations; its answers are its own engine's (never routed
+ * again). `endablePoll`, where the link has it, forwards a poll that can be ended without losing
+ * its answer; without it a forwarded poll is ended by its AbortSignal.
+ */
+export type NodeApi = EngineApi & PeerApi & { endablePoll?(op: PollOperation, req: unknown): EndablePoll };
 
 /** Pauses between tries when a shard's owner is moving or cannot be reached: about 2 s in all. */
 const RETRY_PAUSES_MS = [50, 200, 500, 1200];

@@ -3,7 +3,7 @@
 // Also tracks requests in flight, so shutdown can end long-polls and wait for the rest.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { parseRequest, peerOperationOf, PEER_OPERATIONS, type EngineApi, type EngineOperation, type ListNamespacesResponse, type PeerApi } from '@endure/protocol';
+import { END_POLLS, EndPollsRequest, FORWARDED_POLL_HEADER, parseRequest, peerOperationOf, PEER_OPERATIONS, type EngineApi, type EngineOperation, type ListNamespacesResponse, type PeerApi } from '@endure/protocol';
 import type { EngineHealth } from '@endure/embedded';
 import type { ApiKeyCheck } from './auth.js';
 import { authorize, visibleNamespaces, type Principal } from './access.js';
@@ -23,7 +23,12 @@ interface InFlight {
    */
   stop?: AbortController;
   res: ServerResponse;
+  /** A poll another node of the cluster forwarded, by the name it gave it (it may end it by name). */
+  pollId?: string;
 }
+
+/** Polls ended by name before they arrived (the end overtook the poll): remembered this long. */
+const ENDED_POLL_MEMORY_MS = 120_000;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -44,6 +49,9 @@ const onAbort = (signal: AbortSignal) => new Promise<void>((resolve) => signal.a
 export class ApiHandler {
   private closing = false;
   private readonly inFlight = new Set<InFlight>();
+  /** Forwarded polls waiting here, by name; and names ended before their poll came, until when. */
+  private readonly forwardedPolls = new Map<string, AbortController>();
+  private readonly endedPolls = new Map<string, number>();
   /** Set while shutdown waits for the requests in flight to end. */
   private drained: (() => void) | undefined;
 
@@ -89,7 +97,10 @@ export class ApiHandler {
     if (this.closing) throw new HttpProblem(503, 'UNAVAILABLE', 'the server is shutting down; retry once it (or its replacement) is up', { connection: 'close' });
     const principal = this.auth.check(req);
     // Another node asking on a client's behalf: served here, never routed again.
-    const api = principal.peer && this.local && req.headers[FORWARDED_HEADER] === '1' ? this.local : this.api;
+    const forwarded = principal.peer === true && this.local !== undefined && req.headers[FORWARDED_HEADER] === '1';
+    const api = forwarded ? this.local! : this.api;
+    const pollId = req.headers[FORWARDED_POLL_HEADER];
+    if (forwarded && typeof pollId === 'string') call.pollId = pollId;
     if (path.startsWith('/v1/peer/')) return this.servePeer(req, path, principal.peer === true);
     if (path === '/v1/openapi.json') {
       if (method !== 'GET') throw new HttpProblem(405, 'INVALID_ARGUMENT', `use GET ${path}`, { allow: 'GET' });
@@ -116,7 +127,9 @@ export class ApiHandler {
 
   /** A node-to-node operation (protocol's PEER_OPERATIONS): only for the other nodes of this cluster. */
   private async servePeer(req: IncomingMessage, path: string, fromPeer: boolean): Promise<unknown> {
-    const name = peerOperationOf(path.slice('/v1/peer/'.length));
+    const asked = path.slice('/v1/peer/'.length);
+    if (this.local && fromPeer && asked === END_POLLS && req.method === 'POST') return this.endPolls(parseRequest(EndPollsRequest, await readJsonBody(req, this.opts.maxBodyBytes), `${END_POLLS} request`).pollIds);
+    const name = peerOperationOf(asked);
     if (!this.local || !name) throw new HttpProblem(404, 'NOT_FOUND', `no such endpoint: ${path.slice(0, 200)} (node-to-node operations exist only on a cluster node)`);
     if (!fromPeer) throw new HttpProblem(403, 'PERMISSION_DENIED', `${path.slice(0, 200)} is for the nodes of the cluster only (they present a peer credential)`);
     if (req.method !== 'POST') throw new HttpProblem(405, 'INVALID_ARGUMENT', `use POST ${path.slice(0, 200)}`, { allow: 'POST' });
@@ -154,10 +167,29 @@ export class ApiHandler {
     return result;
   }
 
+  /** Ends forwarded polls by name: each answers now with what it has (tasks handed out at that instant are released here). */
+  private endPolls(ids: string[]): Record<string, never> {
+    const now = Date.now();
+    for (const [id, until] of this.endedPolls) if (until < now) this.endedPolls.delete(id);
+    for (const id of ids) {
+      const stop = this.forwardedPolls.get(id);
+      if (stop) stop.abort();
+      else if (this.endedPolls.size < 100_000) this.endedPolls.set(id, now + ENDED_POLL_MEMORY_MS);
+    }
+    return {};
+  }
+
   /** The long-poll's stop signal: aborted at shutdown, and (`clientGone`) when the client's connection closes first. */
   private longPollStop(call: InFlight, clientGone: boolean): AbortController {
     const stop = (call.stop = new AbortController());
     const res = call.res;
+    const pollId = call.pollId;
+    if (pollId !== undefined) {
+      // Ended before it came, or ended by name while it waits (endPolls).
+      if (this.endedPolls.delete(pollId)) stop.abort();
+      this.forwardedPolls.set(pollId, stop);
+      res.once('close', () => this.forwardedPolls.get(pollId) === stop && this.forwardedPolls.delete(pollId));
+    }
     if (this.closing) stop.abort();
     else if (clientGone && (res.destroyed || res.socket?.destroyed)) stop.abort();
     else if (clientGone) res.once('close', () => res.writableFinished || stop.abort());
