@@ -172,6 +172,19 @@ export async function withCluster<T>(workflows: string, tuning: WorkerTuning, fn
   }
 }
 
+/** An idle period before measuring, long enough to cover several lease renewals (a third of a lease). */
+const IDLE_MS = 5_000;
+
+/** What the cluster costs PostgreSQL with no work: lease renewals and heartbeats, per second. */
+async function idleRate(pg: PgBench): Promise<Record<string, number>> {
+  const a = await pg.counters();
+  const t0 = performance.now();
+  await sleepMs(IDLE_MS);
+  const b = await pg.counters();
+  const secs = (performance.now() - t0) / 1000;
+  return { transactionsPerSecond: round((b.transactions - a.transactions) / secs, 1), walFsyncsPerSecond: round((b.walFsyncs - a.walFsyncs) / secs, 1) };
+}
+
 /**
  * A scenario on a fresh cluster, with PostgreSQL's counters read around `measure` (the whole
  * scenario after the nodes started, warm-up included: `steps` workflow steps) and reported per step.
@@ -187,10 +200,11 @@ export async function onCluster(
     workflows,
     tuning,
     async (env) => {
+      const idle = await idleRate(env.pg);
       const before = await env.pg.counters();
       const result = await measure(env);
       const after = await env.pg.counters();
-      return { ...result, results: { ...result.results, postgres: perStep(before, after, steps) } };
+      return { ...result, results: { ...result.results, postgres: { ...perStep(before, after, steps), idleCluster: idle } } };
     },
     settings,
   );
