@@ -135,6 +135,11 @@ export async function withEnv<T>(workflows: string, tuning: WorkerTuning, fn: (e
   }
 }
 
+/** The client for the i-th workflow: one client, or a list taken in turn (a cluster: one connection per first node). */
+export function clientFor(clients: Client | readonly Client[], i: number): Client {
+  return Array.isArray(clients) ? clients[i % clients.length]! : (clients as Client);
+}
+
 /** Calls fn(0..count-1) with at most `concurrency` calls in flight (a new one starts as one ends). */
 export async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;

@@ -49,20 +49,20 @@ export function cpuMeter(pids: ServerEnv['pids']): () => { server: number; worke
 }
 
 /** With BENCH_PROFILE_DIR set, the process writes a CPU profile there at exit (server-profile.ts). */
-function profiling(role: 'server' | 'worker'): NodeJS.ProcessEnv {
+export function profiling(role: 'server' | 'worker'): NodeJS.ProcessEnv {
   if (!process.env['BENCH_PROFILE_DIR']) return {};
   const preload = new URL('./server-profile.js', import.meta.url).href;
   return { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import=${preload}`.trim(), BENCH_PROFILE_ROLE: role };
 }
 
-const exitOf = (child: ChildProcess) =>
+export const exitOf = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
 
 /** Waits for `exited`, killing the process if it takes longer than the grace time. */
-async function stopWithin(what: string, exited: Promise<unknown>, kill: () => unknown): Promise<void> {
+export async function stopWithin(what: string, exited: Promise<unknown>, kill: () => unknown): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), STOP_GRACE_MS)));
   if ((await Promise.race([exited, late])) === 'late') {
@@ -73,9 +73,10 @@ async function stopWithin(what: string, exited: Promise<unknown>, kill: () => un
   clearTimeout(timer);
 }
 
-function startWorker(url: string, workflows: string, tuning: WorkerTuning, serverPid: number): Promise<ChildProcess> {
+/** A worker process (server-worker.ts) on `url`; if it is orphaned it kills `serverPids` too. Resolves once it polls. */
+export function startWorker(url: string, workflows: string, tuning: WorkerTuning, serverPids: readonly number[]): Promise<ChildProcess> {
   const entry = fileURLToPath(new URL('./server-worker.js', import.meta.url));
-  const child = fork(entry, [url, workflows, JSON.stringify(tuning), String(serverPid)], {
+  const child = fork(entry, [url, workflows, JSON.stringify(tuning), serverPids.join(',')], {
     stdio: ['ignore', 2, 2, 'ipc'],
     env: { ...process.env, ...profiling('worker') },
   });
@@ -126,7 +127,7 @@ export async function setupServer(workflows: string, tuning: WorkerTuning): Prom
     })());
   try {
     server = await startServerProcess(join(dir, 'bench.db'), { env: profiling('server') });
-    worker = await startWorker(server.address, workflows, tuning, server.child.pid!);
+    worker = await startWorker(server.address, workflows, tuning, [server.child.pid!]);
     connection = await Connection.connect({ address: server.address });
     const s = server;
     const crashed = new Promise<never>((_, reject) => {

@@ -1,7 +1,7 @@
 // W1: latency of one workflow of 10 sequential no-op activities, client start → result, run serially.
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@endure/client';
-import { TASK_QUEUE, distribution, log, round, target, withEnv, type ScenarioResult } from './harness.js';
+import { TASK_QUEUE, clientFor, distribution, log, round, target, withEnv, type ScenarioResult } from './harness.js';
 import { sequential } from './workflows/sequential.js';
 
 const ACTIVITIES = 10;
@@ -14,6 +14,8 @@ const ACTIVITIES = 10;
 const WARMUP = 600;
 const COLD = 200;
 const RUNS = 200;
+/** Workflow steps (activities) of the whole scenario, warm-up included: what database counters cover. */
+export const W1_ALL_STEPS = (WARMUP + RUNS) * ACTIVITIES;
 export const W1_TUNING = { maxCachedWorkflows: 1000, maxConcurrentActivityTaskExecutions: 100, maxConcurrentWorkflowTaskExecutions: 40 };
 
 export interface W1Variant {
@@ -26,11 +28,15 @@ export interface W1Variant {
   meter?: () => () => Record<string, number>;
 }
 
-/** The W1 measurement on a client whose worker already runs `sequential`; shared by embedded and server mode. */
-export async function measureW1(client: Client, v: W1Variant): Promise<ScenarioResult> {
+/**
+ * The W1 measurement on a client whose worker already runs `sequential`; shared by embedded,
+ * server and cluster mode (several clients: the runs take them in turn).
+ */
+export async function measureW1(clients: Client | readonly Client[], v: W1Variant): Promise<ScenarioResult> {
+  let runs = 0;
   const once = async (id: string): Promise<number> => {
     const t0 = performance.now();
-    const handle = await client.workflow.start(sequential, { taskQueue: TASK_QUEUE, workflowId: id, args: [ACTIVITIES] });
+    const handle = await clientFor(clients, runs++).workflow.start(sequential, { taskQueue: TASK_QUEUE, workflowId: id, args: [ACTIVITIES] });
     const n = await handle.result();
     const ms = performance.now() - t0;
     if (n !== ACTIVITIES) throw new Error(`workflow ${id} returned ${n}, expected ${ACTIVITIES}`);

@@ -1,7 +1,7 @@
 // W2: throughput — 2,000 workflows × 3 sequential no-op activities, 200 workflows in flight.
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@endure/client';
-import { TASK_QUEUE, distribution, log, pool, round, target, withEnv, type ScenarioResult } from './harness.js';
+import { TASK_QUEUE, clientFor, distribution, log, pool, round, target, withEnv, type ScenarioResult } from './harness.js';
 import { sequential } from './workflows/sequential.js';
 
 const WORKFLOWS = 2000;
@@ -13,6 +13,8 @@ const IN_FLIGHT = 200;
  * rate is reported as `coldStepsPerSecond`.
  */
 const WARMUP = 2000;
+/** Workflow steps (activities) of the whole scenario, warm-up included: what database counters cover. */
+export const W2_ALL_STEPS = (WARMUP + WORKFLOWS) * ACTIVITIES;
 export const W2_TUNING = { maxCachedWorkflows: 1000, maxConcurrentActivityTaskExecutions: 200, maxConcurrentWorkflowTaskExecutions: 40 };
 
 export interface W2Variant {
@@ -25,10 +27,14 @@ export interface W2Variant {
   meter?: () => () => Record<string, number>;
 }
 
-/** The W2 measurement on a client whose worker already runs `sequential`; shared by embedded and server mode. */
-export async function measureW2(client: Client, v: W2Variant): Promise<ScenarioResult> {
+/**
+ * The W2 measurement on a client whose worker already runs `sequential`; shared by embedded,
+ * server and cluster mode (several clients: the workflows take them in turn).
+ */
+export async function measureW2(clients: Client | readonly Client[], v: W2Variant): Promise<ScenarioResult> {
+  let started = 0;
   const one = async (id: string) => {
-    const handle = await client.workflow.start(sequential, { taskQueue: TASK_QUEUE, workflowId: id, args: [ACTIVITIES] });
+    const handle = await clientFor(clients, started++).workflow.start(sequential, { taskQueue: TASK_QUEUE, workflowId: id, args: [ACTIVITIES] });
     if ((await handle.result()) !== ACTIVITIES) throw new Error(`workflow ${id} returned a wrong result`);
   };
   log(`${v.label}: warm-up, ${WARMUP} workflows`);
