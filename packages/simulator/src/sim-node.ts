@@ -5,6 +5,7 @@
 // under the same node id or a new one), freeze entirely (a stopped VM: no alarms, no messages, no
 // I/O, while time goes on), or have only its alarms frozen (its lease keeper misses renewals while
 // requests still reach it).
+import { ENGINE_OPERATIONS, PEER_OPERATION_NAMES } from '@endure/protocol';
 import { ClusterMember, clusterApi, type NodeApi } from '@endure/engine';
 import { FencedOffError, type Store } from '@endure/storage';
 import type { Network } from './network.js';
@@ -24,10 +25,13 @@ const peerEndpoint = (address: string) => `${address}/peer`;
 /** Another node as this one reaches it: every call a message on the simulated network. */
 function remote(net: Network, to: string, from: string): NodeApi {
   return new Proxy({} as NodeApi, {
-    // Not `then`: the object must not look like a promise to an `await`.
-    get: (_, op) => (typeof op === 'string' && op !== 'then' ? (req: unknown, signal?: AbortSignal) => net.call(to, op, req, from, signal) : undefined),
+    // Only the operations: not `then` (the object must not look like a promise to an `await`), and
+    // not optional extras of a link such as `endablePoll` (a poll here ends by its signal).
+    get: (_, op) => (typeof op === 'string' && NODE_OPERATIONS.has(op) ? (req: unknown, signal?: AbortSignal) => net.call(to, op, req, from, signal) : undefined),
   });
 }
+
+const NODE_OPERATIONS: ReadonlySet<string> = new Set<string>([...ENGINE_OPERATIONS, ...PEER_OPERATION_NAMES]);
 
 /**
  * Holds a frozen process's I/O: a call it makes is sent only once it is thawed, and an answer
