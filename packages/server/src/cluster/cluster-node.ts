@@ -34,11 +34,8 @@ export interface ClusterNode {
   close(): Promise<void>;
 }
 
-/** Opens `db` (a postgres:// address) shared and joins the cluster as the node reached at `url`. */
+/** Opens `db` (a postgres:// address, checked by options.ts) shared and joins the cluster as the node reached at `url`. */
 export async function joinCluster(db: string, url: string, settings: ClusterSettings, engine: EmbeddedEngineOptions, log: (message: string) => void): Promise<ClusterNode> {
-  if (!/^postgres(ql)?:\/\//i.test(db)) {
-    throw new Error(`--cluster needs a postgres:// database that every node reaches (got '${db}'): a SQLite file belongs to one process`);
-  }
   const { PostgresStore } = await import('@endure/store-postgres');
   const store = await PostgresStore.open(db, { shared: true });
   const address = settings.advertiseUrl ?? url;

@@ -4,6 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ALL_NAMESPACES, type ApiKeyInfo } from '@endure/protocol';
+import { isPeerCredentialShaped } from '@endure/engine';
 import { HttpProblem } from './http-errors.js';
 import { OPEN_ACCESS, type Principal } from './access.js';
 
@@ -15,7 +16,6 @@ function unauthenticated(message: string): HttpProblem {
 
 const SERVER_KEY: Principal = { name: "the server's API key", role: 'admin', namespaces: [ALL_NAMESPACES] };
 const PEER: Principal = { name: 'another node of this cluster', role: 'admin', namespaces: [ALL_NAMESPACES], peer: true };
-const PEER_PREFIX = 'endure-peer.';
 
 /** Finds a stored API key by what a request presents (the engine's, in memory). */
 export type StoredKeyLookup = (presented: string) => ApiKeyInfo | undefined;
@@ -61,7 +61,7 @@ export class ApiKeyCheck {
     }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) throw unauthenticated("the Authorization header must be 'Bearer <key>'");
-    if (this.peer && m[1]!.startsWith(PEER_PREFIX)) {
+    if (this.peer && isPeerCredentialShaped(m[1]!)) {
       if (this.peer(m[1]!)) return PEER;
       throw unauthenticated('the peer credential is not valid for this cluster (its task-token keys were rotated a moment ago? the next round of the nodes reads them again)');
     }
