@@ -12,7 +12,8 @@ import { log, round, sleepMs, workerOverrides, type ScenarioResult, type WorkerT
 import { openPgBench, perStep, type PgBench } from './pg.js';
 import { cpuSecondsOf, exitOf, profiling, startWorker, stopWithin } from './server-env.js';
 
-export const CLUSTER_NODES = 3;
+/** Three; BENCH_CLUSTER_NODES changes it for experiments (1: one cluster node, the baseline of the others). */
+export const CLUSTER_NODES = Number(process.env['BENCH_CLUSTER_NODES'] ?? 3);
 /** The server's defaults (64 shards, 10 s leases) unless a scenario says otherwise. */
 export interface ClusterSettings {
   shards?: number;

@@ -126,7 +126,7 @@ export async function setupServer(workflows: string, tuning: WorkerTuning): Prom
       }
     })());
   try {
-    server = await startServerProcess(join(dir, 'bench.db'), { env: profiling('server') });
+    server = await startServerProcess(process.env['BENCH_SERVER_DB'] ?? join(dir, 'bench.db'), { env: profiling('server') });
     worker = await startWorker(server.address, workflows, tuning, [server.child.pid!]);
     connection = await Connection.connect({ address: server.address });
     const s = server;

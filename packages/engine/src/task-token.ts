@@ -138,22 +138,6 @@ export class TaskTokens {
   }
 }
 
-/**
- * The run a token names, read without checking its signature: only to route it (a cluster node
- * sends it to the node owning the run, which checks it). Undefined if it is not token-shaped.
- */
-export function tokenRunOf(token: string): { namespace: string; workflowId: string } | undefined {
-  const payload = token.split('.')[1];
-  if (payload === undefined) return undefined;
-  try {
-    const fields: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const [, namespace, workflowId] = Array.isArray(fields) ? (fields as unknown[]) : [];
-    return typeof namespace === 'string' && typeof workflowId === 'string' ? { namespace, workflowId } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function mac(secret: Buffer, text: string): Buffer {
   return createHmac('sha256', secret).update(text, 'utf8').digest();
 }

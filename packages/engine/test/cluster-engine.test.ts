@@ -8,7 +8,7 @@ import { ApiError } from '@endure/protocol';
 import type { ShardLease, Store } from '@endure/storage';
 import { MemoryStore, emptyData } from '@endure/storage/memory';
 import { Engine } from '../src/index.js';
-import { shardOf } from '../src/cluster/shard-of.js';
+import { shardOf } from '@endure/protocol';
 import { completeTask, nextTask, p } from './support.js';
 
 const SHARDS = 2;

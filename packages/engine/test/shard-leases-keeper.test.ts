@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { FencedOffError, type ShardLease, type Store } from '@endure/storage';
 import { MemoryStore, emptyData } from '@endure/storage/memory';
 import { ShardLeasesKeeper } from '../src/cluster/shard-leases-keeper.js';
-import { shardOf } from '../src/cluster/shard-of.js';
+import { shardOf } from '@endure/protocol';
 
 const SHARDS = 16;
 const LEASE_MS = 10_000;

@@ -17,3 +17,5 @@ export * from './retry-safety.js';
 export * from './operations.js';
 export { validateRequest, validatingApi } from './validating-api.js';
 export * from './peer-operations.js';
+export * from './shard-of.js';
+export * from './cluster-routing.js';

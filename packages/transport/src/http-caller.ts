@@ -195,6 +195,8 @@ export class HttpCaller {
         return await this.once(endpoint, operation, text, timeoutMs, signal, headers);
       } catch (err) {
         if (!(err instanceof StaleSocket)) throw err;
+        // Closing the connection resets its sockets too: that is no stale socket to send again on.
+        if (this.closed) throw new ApiError('UNAVAILABLE', `the connection to ${this.addressText} was closed before ${operation} was answered`);
         if (attempt >= STALE_SOCKET_RETRIES || !safe) throw new Unreachable(err.cause);
       }
     }

@@ -9,6 +9,8 @@ type AnyCall = (req: unknown, signal?: AbortSignal) => Promise<unknown>;
 
 export interface HttpEngine {
   api: EngineApi;
+  /** The requests themselves, for calls with headers of their own. */
+  caller: HttpCaller;
   close(): void;
 }
 
@@ -32,5 +34,5 @@ export function openHttp(baseUrls: readonly string[], opts: HttpOptions): HttpEn
       }
     };
   }
-  return { api: api as unknown as EngineApi, close: () => caller.close() };
+  return { api: api as unknown as EngineApi, caller, close: () => caller.close() };
 }

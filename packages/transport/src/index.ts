@@ -2,6 +2,7 @@ import type { EngineApi } from '@endure/protocol';
 import { parseAddress } from './address.js';
 import { openEmbeddedEngine } from './embedded-loader.js';
 import { openHttp } from './http.js';
+import { openClusterHttp } from './cluster-http.js';
 import type { HttpOptions } from './http-caller.js';
 
 export { defaultAddress, parseAddress, AddressError, DEV_SERVER_ADDRESS, DEV_SERVER_PORT, type ParsedAddress } from './address.js';
@@ -38,10 +39,16 @@ export interface EmbeddedOptions {
 /**
  * Connects to an engine by address: `sqlite:<file>` or `postgres://…` opens (or joins) the
  * in-process engine (@endure/embedded, loaded only then); `http://host:port` / `https://host:port` talks to an
- * endure server, and a comma-separated list of them to whichever of those servers answers.
+ * endure server, and a comma-separated list of them to the servers of one cluster: each request to
+ * the node it belongs to when the cluster says which, else to whichever of the listed servers answers.
  */
 export async function openTransport(address: string, embedded: EmbeddedOptions = {}, remote: HttpOptions = {}): Promise<Transport> {
   const parsed = parseAddress(address);
+  if (parsed.kind === 'http' && parsed.baseUrls.length > 1) {
+    // The nodes of a cluster: each request sent to the node it belongs to (cluster-http.ts).
+    const c = openClusterHttp(parsed.baseUrls, remote);
+    return { address, api: c.api, close: () => c.close() };
+  }
   if (parsed.kind === 'http') {
     const h = openHttp(parsed.baseUrls, remote);
     return { address, api: h.api, close: async () => h.close() };

@@ -1,12 +1,15 @@
 // The API a cluster node serves: any node answers any request. A request about a run goes to the
 // node owning the run's shard (this one, or forwarded); a completion goes where its task token's
 // run is; a poll waits on every node at once (each holds the tasks of its own shards) and takes
-// the first task any of them hands out; the rest (namespaces, listing, keys) any node answers
+// the first task any of them hands out (or, when the caller polls every node itself, on this one
+// alone); the rest (namespaces, listing, keys) any node answers
 // from the shared database. A request that finds the shard moved, or its owner unreachable before
 // anything was sent, is tried again once the lease table is read again.
 import {
   ApiError,
+  CLUSTER_ROUTING,
   ENGINE_OPERATIONS,
+  tokenRunOf,
   specOf,
   type DescribeTaskQueueResponse,
   type EngineApi,
@@ -14,54 +17,9 @@ import {
   type PeerApi,
 } from '@endure/protocol';
 import type { Engine } from '../engine.js';
-import { tokenRunOf } from '../task-token.js';
 import type { ClusterMember } from './cluster-member.js';
 import { fanOutPoll, type PollOperation } from './poll-fan-out.js';
 export type { PollOperation } from './poll-fan-out.js';
-
-/** Where an operation is served in a cluster. */
-type Routing = 'run' | 'taskToken' | 'poll' | 'taskQueue' | 'anyNode';
-
-/** One entry per operation: a new operation does not compile until it says where it is served. */
-export const CLUSTER_ROUTING: { readonly [K in EngineOperation]: Routing } = {
-  startWorkflow: 'run',
-  describeWorkflow: 'run',
-  getHistory: 'run',
-  getResult: 'run',
-  requestCancelWorkflow: 'run',
-  signalWorkflow: 'run',
-  queryWorkflow: 'run',
-  respondQueryTask: 'taskToken',
-  updateWorkflow: 'run',
-  pollUpdate: 'run',
-  terminateWorkflow: 'run',
-  pollWorkflowTask: 'poll',
-  pollWorkflowTasks: 'poll',
-  completeWorkflowTask: 'taskToken',
-  failWorkflowTask: 'taskToken',
-  pollActivityTask: 'poll',
-  pollActivityTasks: 'poll',
-  completeActivityTask: 'taskToken',
-  failActivityTask: 'taskToken',
-  cancelActivityTask: 'taskToken',
-  heartbeatActivityTask: 'taskToken',
-  releaseTask: 'taskToken',
-  heartbeatWorkflowTask: 'taskToken',
-  activityTaskToken: 'run',
-  listWorkflows: 'anyNode',
-  countWorkflows: 'anyNode',
-  registerNamespace: 'anyNode',
-  describeNamespace: 'anyNode',
-  listNamespaces: 'anyNode',
-  addSearchAttributes: 'anyNode',
-  listSearchAttributes: 'anyNode',
-  describeTaskQueue: 'taskQueue',
-  rotateTokenKey: 'anyNode',
-  createApiKey: 'anyNode',
-  listApiKeys: 'anyNode',
-  revokeApiKey: 'anyNode',
-  describeCluster: 'anyNode',
-};
 
 /** A poll waiting on another node that can be ended without losing its answer (poll-fan-out.ts). */
 export interface EndablePoll {
@@ -96,7 +54,14 @@ function worthAnotherTry(err: unknown): boolean {
   return (err.details as { ambiguous?: unknown } | undefined)?.ambiguous !== true;
 }
 
-export function clusterApi(member: ClusterMember, nodeApi: (address: string) => NodeApi): EngineApi {
+/**
+ * Where a poll waits: on every live node ('everyNode', so a worker that reaches one node gets every
+ * task), or on this node alone ('thisNode': for a caller that polls every node itself, protocol's
+ * POLL_SCOPE_HEADER).
+ */
+export type PollScope = 'everyNode' | 'thisNode';
+
+export function clusterApi(member: ClusterMember, nodeApi: (address: string) => NodeApi, polls: PollScope = 'everyNode'): EngineApi {
   const engine: Engine = member.engine;
   const shardOf = (namespace: string, workflowId: string) => member.shardOf(namespace, workflowId);
   // On the node's wait clock, not setTimeout: a simulator's virtual time decides when a retry goes.
@@ -187,7 +152,10 @@ export function clusterApi(member: ClusterMember, nodeApi: (address: string) => 
         };
         break;
       case 'poll':
-        api[op] = (req, signal) => withFreshSharedState(() => fanOutPoll(member, nodeApi, op as PollOperation, req as never, signal));
+        api[op] =
+          polls === 'thisNode'
+            ? (req, signal) => withFreshSharedState(() => local(req, signal))
+            : (req, signal) => withFreshSharedState(() => fanOutPoll(member, nodeApi, op as PollOperation, req as never, signal));
         break;
       case 'taskQueue':
         api[op] = (req) => describeTaskQueue(req as Parameters<EngineApi['describeTaskQueue']>[0]);

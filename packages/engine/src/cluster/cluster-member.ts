@@ -8,7 +8,7 @@ import { Engine, type EngineOpenOptions } from '../engine.js';
 import type { RunActions } from '../run-actions.js';
 import { ShardLeasesKeeper, type ShardLeasesKeeperOptions } from './shard-leases-keeper.js';
 import { systemClock, type Clock } from '../timer-queue.js';
-import { shardOf } from './shard-of.js';
+import { shardOf } from '@endure/protocol';
 
 export interface ClusterMemberOptions extends Omit<ShardLeasesKeeperOptions, 'clock'> {
   /** The engine's options (its clock is the keeper's too); `cluster` is filled in here. */

@@ -3,9 +3,8 @@
 // node's lease keeper hands shards in (adopt) and takes them away (drop); a run of a shard not
 // here is another node's, and touching it is refused as retryable, so the caller (or the server
 // routing for it) goes to the owner.
-import { ApiError } from '@endure/protocol';
+import { ApiError, shardOf } from '@endure/protocol';
 import type { Fence, RunKey } from '@endure/storage';
-import { shardOf } from './shard-of.js';
 
 /** A run of a shard this engine does not own (any more, or yet): the caller should go to its owner. */
 export class ShardNotOwnedError extends ApiError {

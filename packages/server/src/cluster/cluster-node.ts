@@ -30,6 +30,8 @@ export interface ClusterNode {
   readonly engine: Engine;
   /** What clients and workers call: any request, served here or by the node owning it. */
   readonly api: EngineApi;
+  /** The same, except that polls wait on this node's tasks alone (protocol's POLL_SCOPE_HEADER). */
+  readonly nodeScopedApi: EngineApi;
   health(): EngineHealth;
   close(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function joinCluster(db: string, url: string, settings: ClusterSett
     member: joined,
     engine: joined.engine,
     api: clusterApi(joined, (a) => links.get(a)),
+    nodeScopedApi: clusterApi(joined, (a) => links.get(a), 'thisNode'),
     health: () => joined.engine.health(),
     close: async () => {
       await joined.leave().catch((err: unknown) => log(`leaving the cluster: ${err instanceof Error ? err.message : String(err)}`));

@@ -9,9 +9,10 @@ import { taskTokenNamespace } from './task-token-claims.js';
  * - 'taskToken': the namespace its task token names (the engine checks the token's signature,
  *   so a token altered to name another namespace is refused there);
  * - 'listed': the answer lists namespaces; it is cut to those the key may see;
- * - 'global': the operation acts on every namespace (keys, token keys): it needs a key for all.
+ * - 'global': the operation acts on every namespace (keys, token keys): it needs a key for all;
+ * - 'none': the operation reads nothing of any namespace (the cluster's nodes and shards).
  */
-export type NamespaceSource = 'request' | 'taskToken' | 'listed' | 'global';
+export type NamespaceSource = 'request' | 'taskToken' | 'listed' | 'global' | 'none';
 
 export interface Access {
   /** The roles that may call the operation. */
@@ -28,6 +29,8 @@ export const WORKERS: readonly ApiKeyRole[] = ['worker', 'admin'];
 /** Completing an activity by its token: its worker, or a writer completing it asynchronously. */
 export const ACTIVITY_COMPLETERS: readonly ApiKeyRole[] = ['writer', 'worker', 'admin'];
 export const ADMINS: readonly ApiKeyRole[] = ['admin'];
+/** Every key: what the clients and workers of a cluster read to send each request to the right node. */
+export const EVERY_ROLE: readonly ApiKeyRole[] = ['reader', 'writer', 'worker', 'admin'];
 
 /** Who a request acts as. */
 export interface Principal {
@@ -77,7 +80,7 @@ export function authorize(p: Principal, operation: string, access: Access, reque
   }
   // A key for every namespace may act in any: no need to find out which (a task token's claim
   // is a base64 JSON decode, on every completion).
-  if (p.namespaces.includes(ALL_NAMESPACES)) return;
+  if (p.namespaces.includes(ALL_NAMESPACES) || access.namespace === 'none') return;
   const req = request as { namespace?: unknown; taskToken?: unknown };
   const namespace =
     access.namespace === 'request' ? req.namespace : access.namespace === 'taskToken' && typeof req.taskToken === 'string' ? taskTokenNamespace(req.taskToken) : undefined;

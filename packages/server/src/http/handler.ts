@@ -3,7 +3,7 @@
 // Also tracks requests in flight, so shutdown can end long-polls and wait for the rest.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { END_POLLS, EndPollsRequest, FORWARDED_POLL_HEADER, parseRequest, peerOperationOf, PEER_OPERATIONS, type EngineApi, type EngineOperation, type ListNamespacesResponse, type PeerApi } from '@endure/protocol';
+import { END_POLLS, EndPollsRequest, FORWARDED_POLL_HEADER, POLL_SCOPE_HEADER, parseRequest, peerOperationOf, PEER_OPERATIONS, type EngineApi, type EngineOperation, type ListNamespacesResponse, type PeerApi } from '@endure/protocol';
 import type { EngineHealth } from '@endure/embedded';
 import type { ApiKeyCheck } from './auth.js';
 import { authorize, visibleNamespaces, type Principal } from './access.js';
@@ -66,6 +66,8 @@ export class ApiHandler {
      * operations are served by (`api` routes every other request to the node owning it).
      */
     private readonly local?: EngineApi & PeerApi,
+    /** A cluster node's API whose polls wait on this node's tasks alone (POLL_SCOPE_HEADER). */
+    private readonly nodeScoped?: EngineApi,
   ) {}
 
   /** The node:http request listener. */
@@ -98,7 +100,7 @@ export class ApiHandler {
     const principal = this.auth.check(req);
     // Another node asking on a client's behalf: served here, never routed again.
     const forwarded = principal.peer === true && this.local !== undefined && req.headers[FORWARDED_HEADER] === '1';
-    const api = forwarded ? this.local! : this.api;
+    const api = forwarded ? this.local! : this.pollScope(req) === 'node' && this.nodeScoped ? this.nodeScoped : this.api;
     const pollId = req.headers[FORWARDED_POLL_HEADER];
     if (forwarded && typeof pollId === 'string') call.pollId = pollId;
     if (path.startsWith('/v1/peer/')) return this.servePeer(req, path, principal.peer === true);
@@ -123,6 +125,16 @@ export class ApiHandler {
     const body = await readJsonBody(req, this.opts.maxBodyBytes);
     const request = parseRequest(route.request, body, `${operation} request`);
     return this.authorized(principal, operation as EngineOperation, route, request, () => this.invoke(api, operation as EngineOperation, route, request, call));
+  }
+
+  /**
+   * What a poll's POLL_SCOPE_HEADER asks for. 'node': this node's tasks only (a server that is no
+   * cluster's node holds every task, so it serves the poll as it is). Anything else is refused.
+   */
+  private pollScope(req: IncomingMessage): 'node' | undefined {
+    const scope = req.headers[POLL_SCOPE_HEADER];
+    if (scope === undefined || scope === 'node') return scope;
+    throw new HttpProblem(400, 'INVALID_ARGUMENT', `header ${POLL_SCOPE_HEADER}: '${String(scope).slice(0, 40)}' is not a poll scope; send 'node' (poll this node's tasks only) or leave the header out`);
   }
 
   /** A node-to-node operation (protocol's PEER_OPERATIONS): only for the other nodes of this cluster. */

@@ -2,7 +2,7 @@
 // body. What the server adds to each is who may call it (`access`: roles, and where it acts),
 // keyed by the operation's name: a new operation without its access does not compile.
 import { ENGINE_OPERATIONS, operationOf, specOf, type EngineOperation, type Operation } from '@endure/protocol';
-import { ACTIVITY_COMPLETERS, ADMINS, READERS, READERS_AND_WORKERS, WORKERS, WRITERS, type Access } from './access.js';
+import { ACTIVITY_COMPLETERS, ADMINS, EVERY_ROLE, READERS, READERS_AND_WORKERS, WORKERS, WRITERS, type Access } from './access.js';
 
 /** An operation as the server serves it: protocol's entry (schemas, wait, retry safety) and its access. */
 export type Route = Operation & {
@@ -50,7 +50,7 @@ export const ACCESS: { [K in EngineOperation]: Access } = {
   // A read, so a read-only key for monitoring may call it; 'global' because node addresses and
   // the shard layout are shared by every namespace: a key scoped to some namespaces (a tenant's)
   // does not see the deployment's machines.
-  describeCluster: { roles: READERS, namespace: 'global' },
+  describeCluster: { roles: EVERY_ROLE, namespace: 'none' },
 };
 
 export const ROUTES = Object.fromEntries(ENGINE_OPERATIONS.map((op) => [op, { ...specOf(op), access: ACCESS[op] }])) as { readonly [K in EngineOperation]: Route };

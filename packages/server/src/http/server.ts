@@ -61,6 +61,8 @@ interface Backend {
   engine: Engine;
   /** A cluster node's own engine, for the other nodes' forwarded requests. */
   local?: EngineApi & PeerApi;
+  /** A cluster node's API for polls that ask for this node's tasks only. */
+  nodeScoped?: EngineApi;
   health(): EngineHealth;
   recordServerUrl?(url: string): Promise<void>;
   close(): Promise<void>;
@@ -68,7 +70,7 @@ interface Backend {
 
 function handlerFor(b: Backend, opts: ResolvedOptions): ApiHandler {
   const auth = new ApiKeyCheck(opts.apiKeys, (key) => b.engine.authenticateApiKey(key), b.local && ((c) => b.engine.isPeerCredential(c)));
-  return new ApiHandler(b.api, opts, auth, b.health, b.local);
+  return new ApiHandler(b.api, opts, auth, b.health, b.local, b.nodeScoped);
 }
 
 /** Answered while a cluster node joins (it listens first: it announces the URL it listens on). */
@@ -105,7 +107,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (!backend) {
     try {
       const node = await joinCluster(opts.db, url, opts.cluster!, opts.engine, (message) => opts.log({ level: 'info', message }));
-      backend = { api: node.api, engine: node.engine, local: node.engine, health: node.health, close: () => node.close() };
+      backend = { api: node.api, engine: node.engine, local: node.engine, nodeScoped: node.nodeScopedApi, health: node.health, close: () => node.close() };
     } catch (err) {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
