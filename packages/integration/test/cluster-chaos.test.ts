@@ -26,6 +26,29 @@ const t0 = Date.now();
 /** ENDURE_CHAOS_VERBOSE=1 prints the run's progress (what the chaos did, how far the orders got). */
 const progress = (m: string) => process.env['ENDURE_CHAOS_VERBOSE'] && process.stderr.write(`[chaos ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
 
+/** Longer than any wait a node kill or a database restart causes (leases, task timeouts, back-off). */
+const STALL_MS = 90_000;
+
+/** What the first few unfinished orders show: status, pending activities, and their history's last events. */
+async function stuckOrders(client: Client, done: Set<number>): Promise<string> {
+  const lines: string[] = [];
+  for (let n = 0; n < ORDERS && lines.length < 5; n++) {
+    if (done.has(n)) continue;
+    for (const workflowId of [`chaos-${n}`, `chaos-${n}-item`]) {
+      try {
+        const h = client.workflow.getHandle(workflowId);
+        const d = await h.describe();
+        const events = (await h.fetchHistory()).events ?? [];
+        const tail = events.slice(-6).map((e) => `${e.eventId}:${e.type}`);
+        lines.push(`${workflowId}: ${d.status.name}, pending activities ${JSON.stringify(d.pendingActivities)}, last events ${tail.join(' ')}`);
+      } catch (err) {
+        lines.push(`${workflowId}: ${(err as Error).message}`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
 function startWorker(address: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [WORKER_APP, address, TASK_QUEUE], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
@@ -101,7 +124,26 @@ describe('chaos: three nodes and three workers, nodes killed and PostgreSQL rest
     await Promise.all(signals);
     progress('signalled every order');
     let finished = 0;
-    const results = await Promise.all(handles.map((h) => h.result().finally(() => ++finished % 200 === 0 && progress(`${finished} orders finished`))));
+    const done = new Set<number>();
+    const all = Promise.all(
+      handles.map((h, n) =>
+        h.result().finally(() => {
+          done.add(n);
+          if (++finished % 200 === 0) progress(`${finished} orders finished`);
+        }),
+      ),
+    );
+    // A stall (no order finishing for STALL_MS) fails the test with what the stuck orders show,
+    // rather than waiting out the test's timeout: the database is gone afterwards.
+    const stalled = (async () => {
+      for (let seen = -1; seen !== finished || finished < ORDERS; ) {
+        seen = finished;
+        await pause(STALL_MS);
+        if (finished === ORDERS) return;
+        if (finished === seen) throw new Error(`no order finished for ${STALL_MS / 1000} s (${finished} of ${ORDERS} done); stuck:\n${await stuckOrders(client, done)}\n${log.join(', ')}\n${cluster!.logs()}`);
+      }
+    })();
+    const results = await Promise.race([all, stalled.then(() => all)]);
     await chaos;
     assert.equal(kills, KILLS);
     assert.equal(restarts, DB_RESTARTS);

@@ -228,6 +228,19 @@ describe('a connection to the nodes of a cluster', () => {
     }
   });
 
+  it('does not send a waiting poll again when the connection closes under it (its answer could hand out tasks to nobody)', async () => {
+    const t = await connect();
+    // Each node's link has made a request before: the poll goes on a kept-alive socket, which a
+    // reset soon after sending would make look stale.
+    for (const workflowId of ids) await t.api.describeWorkflow({ namespace: NS, workflowId });
+    const poll = t.api.pollActivityTasks({ namespace: NS, taskQueue: 'q-close', identity: 'w', maxTasks: 1 });
+    await until('a poll on every node', () => nodes.every((n) => n.ops('pollActivityTasks', 'q-close').length === 1));
+    await t.close();
+    assert.deepEqual((await poll).tasks, [], 'the waiting poll answers, empty');
+    await new Promise((r) => setTimeout(r, 300));
+    for (const n of nodes) assert.equal(n.ops('pollActivityTasks', 'q-close').length, 1, 'each node polled once');
+  });
+
   it('talks to a deployment that is no cluster the plain way: polls without the scope header, runs at the first server', async () => {
     mode = 'single';
     const t = await connect();

@@ -94,13 +94,9 @@ export class ClusterView {
     const changed = live.join(',') !== this.live.join(',');
     this.shardCount = d.shardCount;
     this.owners = owners;
+    // A node left out keeps its link: requests still on their way there (a poll whose answer may
+    // hold tasks) end by themselves; a node restarted at the same address uses it again.
     this.live = live;
-    for (const [a, l] of this.links) {
-      if (!live.includes(a)) {
-        l.http.close();
-        this.links.delete(a);
-      }
-    }
     if (changed) this.onChange();
   }
 

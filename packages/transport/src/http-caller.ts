@@ -144,6 +144,8 @@ export class HttpCaller {
   private closed = false;
   /** Some request got an HTTP answer: the address is right, so later outages are transient. */
   private reachedBefore = false;
+  /** Requests sent and not yet answered (ended at close). */
+  private readonly sent = new Set<ClientRequest>();
 
   constructor(
     baseUrls: readonly string[],
@@ -178,7 +180,7 @@ export class HttpCaller {
       } catch (err) {
         if (err instanceof Unreachable) {
           const neverSent = NEVER_SENT.has(err.cause.code ?? '');
-          if (last || !(neverSent || safe)) throw this.unreachableError(failures, endpoint, operation, err.cause, safe);
+          if (last || this.closed || !(neverSent || safe)) throw this.unreachableError(failures, endpoint, operation, err.cause, safe);
           failures.push({ endpoint, err: err.cause });
           continue;
         }
@@ -196,8 +198,7 @@ export class HttpCaller {
       } catch (err) {
         if (!(err instanceof StaleSocket)) throw err;
         // Closing the connection resets its sockets too: that is no stale socket to send again on.
-        if (this.closed) throw new ApiError('UNAVAILABLE', `the connection to ${this.addressText} was closed before ${operation} was answered`);
-        if (attempt >= STALE_SOCKET_RETRIES || !safe) throw new Unreachable(err.cause);
+        if (this.closed || attempt >= STALE_SOCKET_RETRIES || !safe) throw new Unreachable(err.cause);
       }
     }
   }
@@ -260,7 +261,9 @@ export class HttpCaller {
       const cleanup = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
+        this.sent.delete(req);
       };
+      this.sent.add(req);
       req.on('error', fail);
       // A server whose host is gone (not just its port closed) never refuses: give up connecting
       // after a while, as "never sent", so another server of the address can take the call.
@@ -276,6 +279,9 @@ export class HttpCaller {
 
   close(): void {
     this.closed = true;
+    // Requests on their way fail now, as a broken connection (the agent's destroy leaves them
+    // waiting out their timeouts): a long-poll's caller hears at once.
+    for (const req of this.sent) req.destroy(Object.assign(new Error('the connection was closed'), { code: 'ECONNRESET' }));
     for (const e of this.endpoints) e.agent.destroy();
   }
 }

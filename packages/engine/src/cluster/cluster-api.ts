@@ -42,6 +42,16 @@ const RETRY_PAUSES_MS = [50, 200, 500, 1200];
 const DEADLINE_GRACE_MS = 1000;
 
 type AnyCall = (req: unknown, signal?: AbortSignal) => Promise<unknown>;
+
+/** `answer`, or what `stopped` gives once `stop` is aborted, whichever comes first. */
+function untilStopped<T>(answer: Promise<T>, stop: AbortSignal, stopped: () => T): Promise<T> {
+  if (stop.aborted) return Promise.resolve(stopped());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => resolve(stopped());
+    stop.addEventListener('abort', onAbort, { once: true });
+    answer.then(resolve, reject).finally(() => stop.removeEventListener('abort', onAbort));
+  });
+}
 const call = (api: EngineApi, op: EngineOperation): AnyCall => (api[op] as AnyCall).bind(api);
 
 /**
@@ -91,8 +101,14 @@ export function clusterApi(member: ClusterMember, nodeApi: (address: string) => 
         const cancel = stop && member.waits.schedule(Math.max(0, deadline! - now()) + DEADLINE_GRACE_MS, () => stop.abort(), true);
         const onAbort = () => stop?.abort();
         signal?.addEventListener('abort', onAbort, { once: true });
+        const once = () => {
+          const answer = call(api, op)(attempt > 0 ? left : req, stop?.signal ?? signal);
+          // This node's engine ends the wait at the signal, but not a read it is stuck in (a
+          // database that does not answer): the caller still gets its answer at the deadline.
+          return stop ? untilStopped(answer, stop.signal, () => timedOut!(req as never)) : answer;
+        };
         try {
-          return await withFreshSharedState(() => call(api, op)(attempt > 0 ? left : req, stop?.signal ?? signal));
+          return await withFreshSharedState(once);
         } catch (err) {
           if (!worthAnotherTry(err)) throw err;
           last = err;
