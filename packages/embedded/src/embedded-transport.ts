@@ -2,7 +2,7 @@ import type { EngineApi } from '@endure/protocol';
 import { checkOptions, optionTable } from '@endure/common';
 import type { Engine, EngineHealth, EngineOptions } from '@endure/engine';
 import { openSharedEngine } from './shared-engine.js';
-import { isPostgresTarget } from './open-store.js';
+import { isPostgresAddress } from '@endure/protocol';
 
 /**
  * Settings of the in-process engine, used by whichever connection opens it first. The same
@@ -45,6 +45,6 @@ export async function openEmbeddedTransport(path: string, options: EmbeddedEngin
     throw new TypeError(`embedded.maxPayloadBytes must be a positive whole number of bytes, got ${maxPayloadBytes}`);
   }
   const h = await openSharedEngine(path, options);
-  const address = isPostgresTarget(path) ? path : `sqlite:${path}`;
+  const address = isPostgresAddress(path) ? path : `sqlite:${path}`;
   return { address, api: h.api, engine: h.engine, health: h.health, recordServerUrl: (url) => h.recordServerUrl(url), close: () => h.close() };
 }

@@ -2,6 +2,7 @@
 // path) or a PostgreSQL schema (`postgres://` / `postgresql://` addresses, handed over whole).
 // @endure/store-postgres is loaded only for the latter, so SQLite users never load its driver.
 import { resolve } from 'node:path';
+import { isPostgresAddress } from '@endure/protocol';
 import type { Store } from '@endure/storage';
 import { SqliteStore, canonicalPath, recordServerUrl } from '@endure/store-sqlite';
 
@@ -11,17 +12,13 @@ export interface OpenedStore {
   recordServerUrl(url: string): Promise<void>;
 }
 
-export function isPostgresTarget(target: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(target);
-}
-
 /**
  * One name per database, so two spellings of it meet the same engine: the file's canonical path
  * (symlinks, `..`; where it cannot be read, the store's open says why), or the PostgreSQL
  * address as parsed, with its schema.
  */
 export async function databaseKey(target: string): Promise<string> {
-  if (isPostgresTarget(target)) {
+  if (isPostgresAddress(target)) {
     const { parsePostgresAddress } = await import('@endure/store-postgres');
     const a = parsePostgresAddress(target);
     // postgres:// and postgresql:// are one scheme: the same database whichever is written.
@@ -43,7 +40,7 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(target: string, key: string, opts: OpenStoreOptions = {}): Promise<OpenedStore> {
-  if (isPostgresTarget(target)) {
+  if (isPostgresAddress(target)) {
     const { PostgresStore } = await import('@endure/store-postgres');
     const store = await PostgresStore.open(target, { shared: opts.shared === true });
     // A cluster's nodes name themselves in the store (heartbeatNode), not as its one owner.
@@ -66,5 +63,5 @@ export async function openStore(target: string, key: string, opts: OpenStoreOpti
 
 /** How messages show the database: a PostgreSQL address without its password. */
 export function displayTarget(target: string): string {
-  return isPostgresTarget(target) ? target.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : target;
+  return isPostgresAddress(target) ? target.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@') : target;
 }

@@ -9,10 +9,11 @@ import { ApplicationFailure, CompleteAsyncError, activityInfo, sleep } from '@en
 import { Client, Connection } from '@endure/client';
 import { NativeConnection, Worker } from '@endure/worker';
 import { memoryLogger, workflowsPath } from './harness.js';
+import { isPostgresAddress } from '@endure/protocol';
 
 const [mode, db, token] = process.argv.slice(2);
 // A file path is a SQLite database; a postgres:// address is taken as it is.
-const address = /^postgres(ql)?:\/\//.test(db ?? '') ? db! : `sqlite:${db}`;
+const address = isPostgresAddress(db ?? '') ? db! : `sqlite:${db}`;
 const taskQueue = 'migration';
 const before = mode === 'before';
 const print = (line: string) => process.stdout.write(`${line}\n`);

@@ -19,3 +19,4 @@ export { validateRequest, validatingApi } from './validating-api.js';
 export * from './peer-operations.js';
 export * from './shard-of.js';
 export * from './cluster-routing.js';
+export * from './postgres-address.js';

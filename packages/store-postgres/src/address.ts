@@ -1,5 +1,8 @@
 // A PostgreSQL address as Endure takes it: a libpq-style URL, plus the schema the store lives in
 // (`?schema=name`, default `endure`), so several stores (or tests) share one database apart.
+import { isPostgresAddress } from '@endure/protocol';
+
+export { isPostgresAddress };
 export const DEFAULT_SCHEMA = 'endure';
 
 export interface PostgresAddress {
@@ -13,9 +16,6 @@ export interface PostgresAddress {
 /** Lower case, so it needs no quoting anywhere (the startup packet's search_path included). */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-export function isPostgresAddress(address: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(address);
-}
 
 /**
  * Parses `postgres://user@host:5432/db?schema=x`. `schema` (an option) wins over the URL's

@@ -3,6 +3,7 @@
 // schema, `http(s)://host:port` an endure server. Temporal's form, `host:port` without a scheme, is an
 // endure server too (the TLS options decide http or https), so code written for Temporal
 // connects unchanged; with no address at all, that is the dev server's `localhost:7233`.
+import { isPostgresAddress } from '@endure/protocol';
 
 /** The port `endure server start-dev` listens on, and the port of a `host` given without one: Temporal's. */
 export const DEV_SERVER_PORT = 7233;
@@ -80,7 +81,7 @@ export function parseAddress(address: string, bareScheme: 'http' | 'https' = 'ht
     throw new AddressError(`address must be a non-empty string such as ${EXAMPLES}`);
   }
   // A database address is one address even with commas in it (PostgreSQL's multi-host URLs).
-  if (address.includes(',') && !address.startsWith('sqlite:') && !/^postgres(ql)?:\/\//i.test(address)) return parseServerList(address, bareScheme);
+  if (address.includes(',') && !address.startsWith('sqlite:') && !isPostgresAddress(address)) return parseServerList(address, bareScheme);
   return parseOne(address, bareScheme);
 }
 
@@ -109,7 +110,7 @@ function parseOne(address: string, bareScheme: 'http' | 'https'): ParsedAddress 
     if (!path) throw new AddressError(`address '${address}' names no file: use e.g. 'sqlite:./endure.db'`);
     return { kind: 'sqlite', path };
   }
-  if (/^postgres(ql)?:\/\//i.test(address)) return { kind: 'postgres', url: address };
+  if (isPostgresAddress(address)) return { kind: 'postgres', url: address };
   // Before looking for a scheme: in `localhost:7233`, `localhost:` is not one.
   const bare = parseBare(address, bareScheme);
   if (bare) return bare;

@@ -4,7 +4,7 @@
 // failure a worker sees of a run in full (error, stack, ids, attempt), then at attempts 2, 5, 10,
 // 20, 50, 100… only, each time with the commands that inspect or end the run.
 import { resolve } from 'node:path';
-import type { Failure, WorkflowTask } from '@endure/protocol';
+import { isPostgresAddress, type Failure, type WorkflowTask } from '@endure/protocol';
 import { DEV_SERVER_ADDRESS } from '@endure/transport';
 import type { Logger } from './logger.js';
 
@@ -81,7 +81,7 @@ export class FailingTaskLog {
         // once this process has stopped.
         global.push('--address', shellWord(`sqlite:${resolve(address.slice('sqlite:'.length))}`));
         note = ' (once this process has stopped: it holds the database)';
-      } else if (/^postgres(ql)?:\/\//i.test(address)) {
+      } else if (isPostgresAddress(address)) {
         // An embedded engine too, on a PostgreSQL schema; a password stays out of the log.
         global.push('--address', shellWord(address.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')));
         note = ' (once this process has stopped: it holds the database)';

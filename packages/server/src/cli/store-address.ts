@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import type { Store } from '@endure/storage';
 import { SqliteStore, canonicalPath } from '@endure/store-sqlite';
 import { CliError, EXIT, usageError } from './exit-codes.js';
+import { isPostgresAddress } from '@endure/protocol';
 
 /** `text` is the address as messages show it: a PostgreSQL password is masked. */
 export type StoreAddress = { kind: 'sqlite'; path: string; text: string } | { kind: 'postgres'; url: string; text: string };
@@ -22,7 +23,7 @@ export function parseStoreAddress(flag: string, address: string): StoreAddress {
     if (!path) throw usageError(`${flag} ${address} names no file: write e.g. 'sqlite:./endure.db'`);
     return { kind: 'sqlite', path, text: address };
   }
-  if (/^postgres(ql)?:\/\//i.test(address)) return { kind: 'postgres', url: address, text: shown(address) };
+  if (isPostgresAddress(address)) return { kind: 'postgres', url: address, text: shown(address) };
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(address)?.[1];
   const what = scheme ? `has the scheme '${scheme}:', which is no database` : 'is no database address';
   throw usageError(`${flag} ${shown(address)} ${what}: use ${EXAMPLES}`);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { DEV_SERVER_PORT, type EmbeddedOptions } from '@endure/transport';
 import type { ClusterSettings } from '../cluster/cluster-node.js';
+import { isPostgresAddress } from '@endure/protocol';
 
 export interface ServerLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -126,7 +127,7 @@ export function resolveOptions(opts: ServerOptions): ResolvedOptions {
 }
 
 function checkCluster(c: ClusterSettings, db: string): ClusterSettings {
-  if (!/^postgres(ql)?:\/\//i.test(db)) {
+  if (!isPostgresAddress(db)) {
     throw new ServerConfigError(`a cluster node (--cluster) needs a postgres:// database that every node reaches (--db), not '${db}': a SQLite file belongs to one process`);
   }
   if (c.shardCount !== undefined) whole(c.shardCount, 0, 'cluster shardCount (--shards)', 1);

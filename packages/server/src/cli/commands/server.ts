@@ -9,6 +9,7 @@ import { durationMs, port, positiveInt } from '../input.js';
 import { outputOption, print, printJson, type OutputFormat } from '../output.js';
 import { globalOptions } from '../context.js';
 import { usageError } from '../exit-codes.js';
+import { isPostgresAddress } from '@endure/protocol';
 
 interface StartDevFlags {
   db: string;
@@ -55,7 +56,7 @@ async function startDev(f: StartDevFlags, cmd: Command): Promise<void> {
   if (Boolean(f.tlsCert) !== Boolean(f.tlsKey)) throw usageError('--tls-cert and --tls-key go together: give both PEM files or neither');
   const clusterFlags = (['shards', 'nodeId', 'advertiseUrl', 'leaseMs'] as const).filter((k) => f[k] !== undefined);
   if (!f.cluster && clusterFlags.length) throw usageError(`--${clusterFlags[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is a cluster setting: add --cluster (and a postgres:// --db)`);
-  const postgres = /^postgres(ql)?:\/\//i.test(f.db);
+  const postgres = isPostgresAddress(f.db);
   const db = postgres ? f.db : resolve(f.db);
   if (!postgres) mkdirSync(dirname(db), { recursive: true, mode: 0o700 }); // a new directory is private, like the database in it
   const apiKeys = globalOptions(cmd).apiKey;
