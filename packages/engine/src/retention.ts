@@ -52,8 +52,13 @@ export class RetentionSweeper {
     this.stop?.();
   }
 
-  /** One pass over every namespace; true if some namespace had more to delete than one batch. */
+  /**
+   * One pass over every namespace; true if some namespace had more to delete than one batch. In a
+   * cluster one node sweeps, the one holding shard 0 (the sweep moves with the shard): the nodes
+   * would otherwise all delete the same runs.
+   */
   async sweep(): Promise<boolean> {
+    if (this.core.shards && !this.core.shards.owns(0)) return false;
     let more = false;
     for (const ns of this.core.namespaces.all()) {
       if (this.stopped || this.core.failure) break;

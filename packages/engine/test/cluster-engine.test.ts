@@ -191,3 +191,40 @@ test('a dropped shard ends the waits on its runs and takes its tasks out of the 
   assert.equal(await a.pollWorkflowTask({ namespace: 'default', taskQueue: 'q', identity: 't', timeoutMs: 50 }), null, 'its first task left the queue');
   await a.close();
 });
+
+test('one node sweeps retention, the one holding shard 0, and the sweep moves with the shard', async () => {
+  let storeNow = 1_000_000;
+  const store: Store = new MemoryStore(emptyData(), () => storeNow);
+  const sweeps: Record<string, number> = { a: 0, b: 0 };
+  // Each engine's view of the one store counts its own sweeps.
+  const viewOf = (node: string): Store =>
+    new Proxy(store, {
+      get(target, key) {
+        if (key === 'deleteClosedRuns') return (...args: Parameters<Store['deleteClosedRuns']>) => (sweeps[node]!++, target.deleteClosedRuns(...args));
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  const open = (node: string) => Engine.open(viewOf(node), { cluster: { shardCount: SHARDS, peer: () => undefined, onShardLost: () => {} }, retention: { intervalMs: 10 } });
+  const a = await open('a');
+  const b = await open('b');
+  const take = async (engine: Engine, node: string, shardId: number) => {
+    const lease = (await store.acquireShard(shardId, node, LEASE_MS))!;
+    await engine.adoptShards([lease]);
+    return lease;
+  };
+  const leaseA = await take(a, 'a', 0);
+  await take(b, 'b', 1);
+  const settle = async () => {
+    sweeps.a = sweeps.b = 0;
+    await new Promise((r) => setTimeout(r, 150));
+  };
+  await settle();
+  assert.ok(sweeps.a > 0 && sweeps.b === 0, `a (shard 0) sweeps, b does not: ${JSON.stringify(sweeps)}`);
+  await a.dropShard(0);
+  await store.releaseShard(leaseA);
+  await take(b, 'b', 0);
+  await settle();
+  assert.ok(sweeps.b > 0 && sweeps.a === 0, `b took shard 0 and the sweep: ${JSON.stringify(sweeps)}`);
+  await Promise.all([a.close(), b.close()]);
+});
