@@ -13,6 +13,12 @@ import { giveUpAfterStorageFailure } from './cluster/failed-writes.js';
 
 /** How soon an effect whose other run could not be reached is tried again. */
 const EFFECT_RETRY_MS = 1000;
+/**
+ * Failures of an effect's call that may pass: the other run's node unreachable or its shard
+ * moving (UNAVAILABLE), no answer in time (DEADLINE_EXCEEDED: a node stuck on its database), or
+ * a node's error of its own. Others (not found, invalid) would only fail again.
+ */
+const PASSING = new Set<string>(['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'INTERNAL']);
 
 export function fireTimer(core: EngineCore, run: Run, timer: TimerId): void {
   // Storage failures stop a single engine (EngineCore.fail), and give the run's shard up on a
@@ -39,8 +45,8 @@ export function fireTimer(core: EngineCore, run: Run, timer: TimerId): void {
     case 'effect':
       runEffect(core, run, timer.effect).catch((err: unknown) => {
         if (!(err instanceof ApiError)) return giveUpAfterStorageFailure(core, run.key, err);
-        // The other run's node is unreachable or its shard is moving: try again shortly (its row stays until done).
-        if (err.code === 'UNAVAILABLE' && core.health().status === 'serving' && !run.retired) {
+        // It may pass: try again shortly (its row stays until done).
+        if (PASSING.has(err.code) && core.health().status === 'serving' && !run.retired) {
           core.armTimer(core.timerRow(run, timer, core.now() + EFFECT_RETRY_MS));
         }
       });

@@ -23,7 +23,11 @@ function idIn(shard: number, prefix: string): string {
  * `failing()`: whether a run write that lands is answered with an error anyway (an ambiguous
  * commit); `reading()`: what a run's read waits for before it is answered.
  */
-async function twoNodes({ failing = () => false, reading = () => Promise.resolve() }: { failing?: () => boolean; reading?: () => Promise<void> } = {}) {
+async function twoNodes({
+  failing = () => false,
+  reading = () => Promise.resolve(),
+  peerFails = () => undefined,
+}: { failing?: () => boolean; reading?: () => Promise<void>; peerFails?: (operation: string) => ApiError | undefined } = {}) {
   let storeNow = 1_000_000;
   const store: Store = new MemoryStore(emptyData(), () => storeNow);
   const update = store.updateWorkflow.bind(store);
@@ -44,7 +48,23 @@ async function twoNodes({ failing = () => false, reading = () => Promise.resolve
     Engine.open(store, {
       cluster: {
         shardCount: SHARDS,
-        peer: (shardId) => (owner.get(shardId) && owner.get(shardId) !== node ? engines[owner.get(shardId)!] : undefined),
+        peer: (shardId) => {
+          const other = owner.get(shardId) && owner.get(shardId) !== node ? engines[owner.get(shardId)!] : undefined;
+          // A call to the other node that fails on the way (`peerFails`), before it reaches that node.
+          return (
+            other &&
+            new Proxy(other, {
+              get: (target, key) => {
+                const value: unknown = Reflect.get(target, key);
+                if (typeof value !== 'function') return value;
+                return (...args: unknown[]) => {
+                  const failure = peerFails(String(key));
+                  return failure ? Promise.reject(failure) : (value as (...a: unknown[]) => unknown).apply(target, args);
+                };
+              },
+            })
+          );
+        },
         onShardLost: (shardId, why) => lost.push({ node, shardId, why }),
       },
     });
@@ -104,6 +124,31 @@ test("a parent in one node's shard and its child in the other's: the child start
   const closed = history.find((e) => e.type === 'ChildWorkflowExecutionClosed');
   assert.equal(closed?.attributes.status, 'COMPLETED');
   assert.deepEqual(closed?.attributes.result, p('child-done'));
+  await Promise.all([a.close(), b.close()]);
+});
+
+test("a child's close that the parent's node does not answer in time (DEADLINE_EXCEEDED) is told again until it is recorded", async () => {
+  let timeouts = 0;
+  const { a, b, take } = await twoNodes({
+    peerFails: (op) => (op === 'recordChildClosed' && timeouts++ < 2 ? new ApiError('DEADLINE_EXCEEDED', 'no answer from the node within 70000 ms') : undefined),
+  });
+  await take('a', 0);
+  await take('b', 1);
+  const parentId = idIn(0, 'patient-parent');
+  const childId = idIn(1, 'quick-child');
+  await start(a, parentId);
+  await completeTask(a, 'default', 'q', [{ type: 'StartChildWorkflow', seq: 1, workflowId: childId, workflowType: 'C', args: [], parentClosePolicy: 'TERMINATE' }]);
+  const childTask = await nextTask(b, 'default', 'q');
+  await b.completeWorkflowTask({ taskToken: childTask.taskToken, commands: [{ type: 'CompleteWorkflow', result: p('done') }], sawUpTo: childTask.lastEventId, time: Date.now() });
+  const seen: string[] = [];
+  while (!seen.includes('ChildWorkflowExecutionClosed')) {
+    // Each telling that failed is tried again a second later.
+    const t = await a.pollWorkflowTask({ namespace: 'default', taskQueue: 'q', identity: 'test', timeoutMs: 10_000 });
+    assert.ok(t, 'the parent hears of its child');
+    seen.push(...t.events.map((e) => e.type));
+    await a.completeWorkflowTask({ taskToken: t.taskToken, commands: [], sawUpTo: t.lastEventId, time: Date.now() });
+  }
+  assert.equal(timeouts, 3, 'told twice in vain, then recorded');
   await Promise.all([a.close(), b.close()]);
 });
 

@@ -19,6 +19,8 @@ export class RenewableClient {
   /** Bumped when a connection of the current client closes; the next use renews the client. */
   private generation = 0;
   private renewedAt = 0;
+  /** Told when a connection of the current client is lost. */
+  private readonly losses = new Set<() => void>();
 
   /**
    * @param open makes a client whose `onclose` option calls the function it is given.
@@ -65,6 +67,20 @@ export class RenewableClient {
     });
   }
 
+  /**
+   * Calls `told` once a connection of the client `sql` hands out now is lost; returns a function
+   * that stops it. A guarded transaction that the driver does not end after the loss would
+   * otherwise wait forever: its caller stops waiting for it a moment after (write-batcher.ts).
+   */
+  onLoss(told: () => void): () => void {
+    if (this.lost) {
+      told();
+      return () => {};
+    }
+    this.losses.add(told);
+    return () => this.losses.delete(told);
+  }
+
   end(timeoutS: number): Promise<void> {
     return this.current.end({ timeout: timeoutS });
   }
@@ -76,6 +92,9 @@ export class RenewableClient {
       if (!live) return;
       live = false;
       this.generation++;
+      const losses = [...this.losses];
+      this.losses.clear();
+      for (const told of losses) told();
     });
   }
 }

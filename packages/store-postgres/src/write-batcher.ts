@@ -67,6 +67,9 @@ export interface BatcherOptions {
   lockedOut: () => Error;
 }
 
+/** How long after its connection was lost a transaction may still be ended by the driver. */
+const LOST_TRANSACTION_GRACE_MS = 3_000;
+
 /** The schema lock was not this session's when the transaction checked it. */
 class LockCheckFailed extends Error {}
 
@@ -194,7 +197,21 @@ export class WriteBatcher {
   /** One transaction: runs of consecutive run plans are checked and written together; other jobs run in their place in the order. */
   private transaction(jobs: Job[]): Promise<Outcome[]> {
     // Guarded: a transaction whose connection was lost must not be ended by the driver (renewable-client.ts).
-    return this.writer.sql.begin((tx) => this.writer.guard(this.statements(tx, jobs)));
+    const done = this.writer.sql.begin((tx) => this.writer.guard(this.statements(tx, jobs)));
+    // The driver rejects the transaction when its connection is lost; should it not, the batch
+    // (and every write queued behind it) would wait forever: a moment after the loss, the batch
+    // fails as a write whose outcome is unknown, and the next one goes on a new client.
+    let timer: NodeJS.Timeout | undefined;
+    let stopWatching = () => {};
+    const abandoned = new Promise<never>((_, reject) => {
+      stopWatching = this.writer.onLoss(() => {
+        timer = setTimeout(() => reject(Object.assign(new Error('the connection was lost during the write, and the driver did not end the transaction'), { code: 'CONNECTION_CLOSED' })), LOST_TRANSACTION_GRACE_MS);
+      });
+    });
+    return Promise.race([done, abandoned]).finally(() => {
+      stopWatching();
+      clearTimeout(timer);
+    });
   }
 
   private async statements(tx: TxSql, jobs: Job[]): Promise<Outcome[]> {
