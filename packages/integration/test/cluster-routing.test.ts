@@ -241,6 +241,20 @@ describe('a connection to the nodes of a cluster', () => {
     for (const n of nodes) assert.equal(n.ops('pollActivityTasks', 'q-close').length, 1, 'each node polled once');
   });
 
+  it("reads the cluster's shape every few seconds while in use, and not while idle", async () => {
+    const t = await connect();
+    const reads = () => nodes.reduce((n, node) => n + node.ops('describeCluster').length, 0);
+    // In use for over one refresh period: read again.
+    const before = reads();
+    for (const end = Date.now() + 5_600; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) await t.api.describeWorkflow({ namespace: NS, workflowId: ids[0]! });
+    assert.ok(reads() > before, 'read again while requests came');
+    // Idle for over one refresh period (after the tick that saw the last requests): not read.
+    await new Promise((r) => setTimeout(r, 5_100));
+    const idle = reads();
+    await new Promise((r) => setTimeout(r, 5_200));
+    assert.equal(reads(), idle, 'an idle connection costs the nodes nothing');
+  });
+
   it('talks to a deployment that is no cluster the plain way: polls without the scope header, runs at the first server', async () => {
     mode = 'single';
     const t = await connect();

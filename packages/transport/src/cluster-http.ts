@@ -26,6 +26,7 @@ export function openClusterHttp(baseUrls: readonly string[], opts: HttpOptions):
   const view = new ClusterView(plain.api, opts);
   const polls = new NodePolls(view);
   view.onChange = () => polls.wake();
+  view.waiting = () => polls.waiting();
 
   /** At the node the view names; the plain way when it names none or that node cannot take it. */
   async function atNode(node: NodeLink | undefined, op: EngineOperation, req: unknown, signal?: AbortSignal): Promise<unknown> {

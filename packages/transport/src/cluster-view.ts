@@ -31,9 +31,13 @@ export class ClusterView {
   private reading: Promise<void> | undefined;
   private lastRead = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** A request was routed by the view since it was last read on the timer. */
+  private used = false;
   private closed = false;
   /** Told when the set of usable nodes may have changed (new polls to start). */
   onChange: () => void = () => {};
+  /** Whether worker polls are waiting (they use the view without routing requests). */
+  waiting: () => boolean = () => false;
 
   constructor(
     /** Any node (the plain connection, with its fail-over). */
@@ -41,10 +45,21 @@ export class ClusterView {
     private readonly opts: HttpOptions,
   ) {}
 
-  /** Starts reading the view (once): calls made before the first answer go the plain way. */
+  /**
+   * Called for each request routed by the view. The first starts reading it (calls made before
+   * the first answer go the plain way); after that it is read every REFRESH_MS while requests
+   * come or worker polls wait (`waiting`), and not while the connection is idle (an idle client
+   * costs the nodes nothing), until a request comes again.
+   */
   start(): void {
-    if (this.timer || this.closed) return;
-    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+    if (this.closed) return;
+    this.used = true;
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (!this.used && !this.waiting()) return;
+      this.used = false;
+      void this.refresh();
+    }, REFRESH_MS);
     this.timer.unref();
     void this.refresh();
   }

@@ -85,6 +85,10 @@ class QueuePolls {
     });
   }
 
+  get waiting(): boolean {
+    return this.waiters.length > 0;
+  }
+
   /** Opens a poll on each usable node that has none, while worker polls wait. */
   pump(): void {
     if (this.closed) return;
@@ -189,6 +193,12 @@ export class NodePolls {
       this.queues.set(key, (q = made));
     }
     return q.take(req, signal);
+  }
+
+  /** Whether some worker poll is waiting for tasks. */
+  waiting(): boolean {
+    for (const q of this.queues.values()) if (q.waiting) return true;
+    return false;
   }
 
   /** The usable nodes changed: open polls on new ones. */
